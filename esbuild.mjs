@@ -1,0 +1,84 @@
+// Builds the extension bundle (dist/extension.js) and, with --tests, transpiles
+// src/ and test/ file by file into out/ for mocha. Type checking is `npm run check-types`.
+import * as esbuild from 'esbuild';
+import { readdirSync, statSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+
+const production = process.argv.includes('--production');
+const watch = process.argv.includes('--watch');
+const tests = process.argv.includes('--tests');
+
+/** @param {string} dir @returns {string[]} */
+function typescriptFilesUnder(dir) {
+  const found = [];
+  for (const name of readdirSync(dir)) {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) found.push(...typescriptFilesUnder(path));
+    else if (name.endsWith('.ts') && !name.endsWith('.d.ts')) found.push(path);
+  }
+  return found;
+}
+
+/** Prints build errors in the `file:line:col: error:` form problem matchers understand. */
+const reportProblems = {
+  name: 'report-problems',
+  setup(build) {
+    build.onEnd((result) => {
+      for (const { text, location } of result.errors) {
+        console.error(`✘ [ERROR] ${text}`);
+        if (location) console.error(`    ${location.file}:${location.line}:${location.column}:`);
+      }
+    });
+  },
+};
+
+async function buildExtension() {
+  const options = {
+    entryPoints: ['src/extension.ts'],
+    bundle: true,
+    format: 'cjs',
+    platform: 'node',
+    target: 'node20',
+    outfile: 'dist/extension.js',
+    external: ['vscode'],
+    minify: production,
+    sourcemap: !production,
+    sourcesContent: false,
+    legalComments: 'none',
+    logLevel: 'warning',
+    plugins: [reportProblems],
+  };
+  if (watch) {
+    const context = await esbuild.context(options);
+    await context.watch();
+    return;
+  }
+  await esbuild.build(options);
+}
+
+async function buildTests() {
+  rmSync('out', { recursive: true, force: true });
+  await esbuild.build({
+    entryPoints: [...typescriptFilesUnder('src'), ...typescriptFilesUnder('test')],
+    bundle: false,
+    format: 'cjs',
+    platform: 'node',
+    target: 'node20',
+    outdir: 'out',
+    outbase: '.',
+    sourcemap: 'inline',
+    logLevel: 'warning',
+    plugins: [reportProblems],
+  });
+}
+
+try {
+  if (tests) {
+    await buildExtension();
+    await buildTests();
+  } else {
+    await buildExtension();
+  }
+} catch {
+  process.exit(1);
+}
