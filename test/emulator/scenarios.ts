@@ -1,0 +1,355 @@
+/**
+ * Scenario builders: the rich demo (tasks on both APIs in every state) and small pieces
+ * tests compose. Ids are fixed so tests, screenshots and docs can name them.
+ */
+import { cloudRunLog, defaultCloudLines, defaultRunSteps, scriptedRunLog, type CloudLogLine, type RunStep } from './logScripts';
+import type { LifecycleStep, Scenario, ScriptedLogEvent, TaskSpec } from './types';
+
+export { chunkText, cloudRunLog, defaultCloudLines, defaultRunSteps, scriptedRunLog, slugForBranch } from './logScripts';
+export type { CloudLogLine, RunLogOptions, RunStep } from './logScripts';
+
+export const DEMO_REPOS = {
+  shopApi: 'https://github.com/blackbox-demo/shop-api.git',
+  storefront: 'https://github.com/blackbox-demo/storefront.git',
+  docsSite: 'https://github.com/blackbox-demo/docs-site.git',
+} as const;
+
+/** The demo's task ids, by role. */
+export const DEMO_IDS = {
+  agent: {
+    running: '3f6b2c1e-8d4a-4f7e-9b21-5c0d7e9a1001',
+    queued: '3f6b2c1e-8d4a-4f7e-9b21-5c0d7e9a1002',
+    completed: '3f6b2c1e-8d4a-4f7e-9b21-5c0d7e9a1003',
+    followUp: '3f6b2c1e-8d4a-4f7e-9b21-5c0d7e9a1004',
+    failed: '3f6b2c1e-8d4a-4f7e-9b21-5c0d7e9a1005',
+    cancelled: '3f6b2c1e-8d4a-4f7e-9b21-5c0d7e9a1006',
+    interrupted: '3f6b2c1e-8d4a-4f7e-9b21-5c0d7e9a1007',
+    standalone: '3f6b2c1e-8d4a-4f7e-9b21-5c0d7e9a1008',
+    codex: '3f6b2c1e-8d4a-4f7e-9b21-5c0d7e9a1009',
+  },
+  agentChat: 'c4a1e9d2-0b7f-4e6a-8c35-2d9f1a7b0001',
+  cloud: {
+    processing: 'tsk8Hq2LmN4p',
+    pending: 'tskR7vW1xZ3k',
+    completed: 'tskP4dQ9sT2m',
+    followUps: 'tskF6gH2jK8n',
+    error: 'tskE3rT5yU7i',
+    stopped: 'tskS9oP1aD4f',
+    multiAgent: 'tskM2nB5vC8x',
+    timeout: 'tskT1mE0uT9q',
+  },
+} as const;
+
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+
+export function emptyScenario(): Scenario {
+  return { name: 'empty', tasks: [] };
+}
+
+export interface DemoOptions {
+  /** Plays everything this many times faster (UI tests); default 1. */
+  readonly speed?: number;
+}
+
+/** The running demo run's story: a few minutes of reading, editing and testing. */
+function liveRateLimitSteps(): RunStep[] {
+  const files = ['src/middleware/rateLimit.ts', 'src/routes/products.ts', 'src/routes/orders.ts', 'src/routes/users.ts'];
+  const steps: RunStep[] = [
+    { text: "I'll add per-key rate limiting. First, a look at how requests are routed and authenticated." },
+    { bash: `git clone ${DEMO_REPOS.shopApi} /vercel/sandbox`, stdout: "Cloning into '/vercel/sandbox'...\ndone." },
+    { bash: 'ls src src/routes', stdout: 'src:\napp.ts\nauth.ts\nroutes\n\nsrc/routes:\norders.ts\nproducts.ts\nusers.ts' },
+    { bash: 'grep -n "router\\." src/app.ts', stdout: '12:app.use("/products", productsRouter)\n13:app.use("/orders", ordersRouter)\n14:app.use("/users", usersRouter)' },
+    { text: 'Requests are authenticated in src/auth.ts, so the limiter can key on the API key. A sliding window of 100 requests per minute fits.' },
+  ];
+  for (const file of files) {
+    steps.push(
+      { text: `Updating ${file}.` },
+      { bash: `sed -n 1,40p ${file}`, stdout: `import { Router } from "express";\n// ${file}\nexport const router = Router();` },
+      { files: [file] },
+      { bash: 'npx tsc --noEmit', stdout: '' },
+    );
+  }
+  steps.push(
+    { text: 'Now tests: the 101st request within a minute must get 429 with a Retry-After header.' },
+    { files: ['test/rateLimit.test.ts'] },
+    { bash: 'npm test -- test/rateLimit.test.ts', stdout: '  rate limiting\n    \u2714 allows 100 requests per minute\n    1) answers 429 after that\n\n  1 passing, 1 failing', exitCode: 1 },
+    { text: 'The window resets one second late; fixing the boundary check.' },
+    { files: ['src/middleware/rateLimit.ts'] },
+    { bash: 'npm test', stdout: '  38 passing (1s)' },
+    { bash: 'git checkout -b blackbox/add-rate-limiting && git commit -am "Add per-key rate limiting" && git push -u origin blackbox/add-rate-limiting', stdout: "branch 'blackbox/add-rate-limiting' set up to track 'origin/blackbox/add-rate-limiting'." },
+    { text: 'Done. Every public endpoint is limited to 100 requests per minute per API key and answers 429 with Retry-After; 38 tests pass.' },
+  );
+  return steps;
+}
+
+function paced(events: ScriptedLogEvent[], speed: number): ScriptedLogEvent[] {
+  return events.map((e) => ({ ...e, delayMs: Math.round((e.delayMs ?? 0) / speed) }));
+}
+
+function at(steps: LifecycleStep[], speed: number): LifecycleStep[] {
+  return steps.map((s) => ({ ...s, afterMs: Math.round(s.afterMs / speed) }));
+}
+
+export function demoScenario(options: DemoOptions = {}): Scenario {
+  const speed = options.speed ?? 1;
+  const ids = DEMO_IDS;
+  const sonnet = 'blackboxai/anthropic/claude-sonnet-4.6';
+  const finished = (prompt: string, repo?: string, branch?: string, seed = 'd'): ScriptedLogEvent[] =>
+    scriptedRunLog({ steps: defaultRunSteps(prompt, repo, branch), seed });
+  const agent: TaskSpec[] = [
+    {
+      api: 'agent',
+      id: ids.agent.completed,
+      chatId: ids.agentChat,
+      title: 'Fix the flaky checkout test',
+      prompt: 'Fix the flaky checkout integration test: it fails about one run in five on CI with a timeout.',
+      status: 'completed',
+      repoUrl: DEMO_REPOS.shopApi,
+      createdBranch: 'blackbox/fix-flaky-checkout-test',
+      model: sonnet,
+      agent: 'claude',
+      createdAgoMs: 3 * HOUR,
+      log: finished('Fix the flaky checkout integration test', DEMO_REPOS.shopApi, 'blackbox/fix-flaky-checkout-test', 'c1'),
+    },
+    {
+      api: 'agent',
+      id: ids.agent.followUp,
+      chatId: ids.agentChat,
+      previousRunId: ids.agent.completed,
+      prompt: 'Also add a regression test for the timezone edge case you found.',
+      status: 'completed',
+      repoUrl: DEMO_REPOS.shopApi,
+      createdBranch: 'blackbox/fix-flaky-checkout-test',
+      model: sonnet,
+      agent: 'claude',
+      createdAgoMs: 2 * HOUR,
+      log: finished('Add a regression test for the timezone edge case', DEMO_REPOS.shopApi, 'blackbox/fix-flaky-checkout-test', 'c2'),
+    },
+    {
+      api: 'agent',
+      id: ids.agent.failed,
+      prompt: 'Upgrade the project to Node 22 and fix whatever breaks in the build.',
+      status: 'failed',
+      error: 'npm ERR! ERESOLVE unable to resolve dependency tree: peer node-sass@4 requires node <17',
+      repoUrl: DEMO_REPOS.shopApi,
+      model: sonnet,
+      createdAgoMs: 5 * HOUR,
+      log: scriptedRunLog({
+        seed: 'f1',
+        steps: [
+          { text: 'Bumping engines and the CI image to Node 22, then reinstalling.' },
+          { bash: 'npm install', stdout: 'npm ERR! code ERESOLVE\nnpm ERR! ERESOLVE unable to resolve dependency tree', exitCode: 1 },
+        ],
+      }),
+    },
+    {
+      api: 'agent',
+      id: ids.agent.cancelled,
+      prompt: 'Rewrite the README in French',
+      status: 'cancelled',
+      repoUrl: DEMO_REPOS.docsSite,
+      model: sonnet,
+      createdAgoMs: 26 * HOUR,
+      log: scriptedRunLog({ seed: 'x1', steps: [{ text: 'Reading the README first.' }, { bash: 'wc -l README.md', stdout: '214 README.md' }] }),
+    },
+    {
+      api: 'agent',
+      id: ids.agent.interrupted,
+      prompt: 'Generate OpenAPI docs for the inventory endpoints',
+      status: 'interrupted',
+      repoUrl: DEMO_REPOS.shopApi,
+      model: sonnet,
+      createdAgoMs: 50 * MINUTE,
+      log: scriptedRunLog({ seed: 'i1', steps: [{ text: 'Collecting the inventory routes.' }, { bash: 'ls src/routes', stdout: 'inventory.ts\norders.ts' }] }),
+    },
+    {
+      api: 'agent',
+      id: ids.agent.standalone,
+      prompt: 'Écris un résumé des changements 📦🚀 puis ترجم الملخص إلى العربية من فضلك',
+      status: 'completed',
+      model: sonnet,
+      createdAgoMs: 7 * HOUR,
+      log: scriptedRunLog({
+        seed: 's1',
+        steps: [{ text: 'Résumé : ajout de la limitation de débit 🚦 et correction du test instable ✅.\nالملخص: أضيفت حدود للطلبات وأُصلح الاختبار غير المستقر.' }],
+      }),
+    },
+    {
+      api: 'agent',
+      id: ids.agent.codex,
+      prompt: 'Add a /healthz endpoint that reports the database connection state',
+      status: 'completed',
+      repoUrl: DEMO_REPOS.shopApi,
+      createdBranch: 'blackbox/add-healthz-endpoint',
+      model: 'blackboxai/openai/gpt-5.3-codex',
+      agent: 'codex',
+      createdAgoMs: 28 * HOUR,
+      log: finished('Add a /healthz endpoint', DEMO_REPOS.shopApi, 'blackbox/add-healthz-endpoint', 'h1'),
+    },
+    {
+      api: 'agent',
+      id: ids.agent.queued,
+      prompt: 'Migrate the order service to the new payments SDK.\n\n- replace the v2 client with PaymentsClient\n- keep the existing retry policy\n- update the tests and the changelog',
+      status: 'queued',
+      repoUrl: DEMO_REPOS.shopApi,
+      baseBranch: 'develop',
+      model: sonnet,
+      agent: 'claude',
+      createdAgoMs: 20_000,
+      lifecycle: at([{ afterMs: 10_000, status: 'running' }], speed),
+      log: paced(scriptedRunLog({ seed: 'q1', paceMs: 1_500, steps: defaultRunSteps('Migrate the order service to the new payments SDK', DEMO_REPOS.shopApi, 'blackbox/migrate-payments-sdk') }), speed),
+      onLogEnd: { status: 'completed', createdBranch: 'blackbox/migrate-payments-sdk' },
+      expectedDurationMs: 40_000 / speed,
+    },
+    {
+      api: 'agent',
+      id: ids.agent.running,
+      prompt: 'Add rate limiting to the public REST endpoints: 100 requests per minute per API key, answering 429 with a Retry-After header.',
+      status: 'running',
+      repoUrl: DEMO_REPOS.shopApi,
+      model: sonnet,
+      agent: 'claude',
+      createdAgoMs: 40_000,
+      log: paced(scriptedRunLog({ seed: 'r1', paceMs: 1_800, chunkSize: 18, buffered: 12, steps: liveRateLimitSteps() }), speed),
+      onLogEnd: { status: 'completed', createdBranch: 'blackbox/add-rate-limiting' },
+      expectedDurationMs: 4 * MINUTE / speed,
+    },
+  ];
+  const cloudLines = (lines: CloudLogLine[], agentName = 'claude', paceMs = 2_000, buffered = 0) =>
+    paced(cloudRunLog(lines, { agent: agentName, paceMs, buffered }), speed);
+  const cloud: TaskSpec[] = [
+    {
+      api: 'cloud',
+      id: ids.cloud.completed,
+      prompt: 'Add input validation to the signup form and show inline errors',
+      status: 'completed',
+      repoUrl: DEMO_REPOS.storefront,
+      createdBranch: 'blackbox/add-signup-validation',
+      prUrl: 'https://github.com/blackbox-demo/storefront/pull/42',
+      diffStats: { totalLinesAdded: 128, totalLinesRemoved: 17, totalFilesChanged: 5 },
+      agent: 'claude',
+      model: 'blackboxai/anthropic/claude-sonnet-4.6',
+      createdAgoMs: 4 * HOUR,
+      log: cloudRunLog(defaultCloudLines('Add input validation to the signup form', DEMO_REPOS.storefront, 'blackbox/add-signup-validation'), { agent: 'claude' }),
+    },
+    {
+      api: 'cloud',
+      id: ids.cloud.followUps,
+      prompt: 'Refactor the cart service into smaller modules',
+      status: 'completed',
+      repoUrl: DEMO_REPOS.shopApi,
+      createdBranch: 'blackbox/refactor-cart-service',
+      prUrl: 'https://github.com/blackbox-demo/shop-api/pull/57',
+      diffStats: { totalLinesAdded: 310, totalLinesRemoved: 244, totalFilesChanged: 9 },
+      agent: 'blackbox',
+      createdAgoMs: 9 * HOUR,
+      followUps: [
+        { prompt: 'Keep the public API of CartService unchanged', status: 'completed', createdAt: Date.now() - 8 * HOUR },
+        { prompt: 'Now add JSDoc to the new modules', status: 'completed', createdAt: Date.now() - 7 * HOUR },
+      ],
+      log: cloudRunLog(defaultCloudLines('Refactor the cart service into smaller modules', DEMO_REPOS.shopApi, 'blackbox/refactor-cart-service'), { agent: 'blackbox' }),
+    },
+    {
+      api: 'cloud',
+      id: ids.cloud.error,
+      prompt: 'Deploy a preview of the storefront to staging',
+      status: 'error',
+      error: 'Git push rejected: branch protection on main requires a pull request',
+      repoUrl: DEMO_REPOS.storefront,
+      agent: 'gemini',
+      createdAgoMs: 6 * HOUR,
+      log: cloudRunLog([{ message: 'Cloning repository', step: 'git_cloning' }, { message: 'remote: error: GH006: Protected branch update failed', type: 'error', contentType: 'ansi' }], { agent: 'gemini' }),
+    },
+    {
+      api: 'cloud',
+      id: ids.cloud.stopped,
+      prompt: 'Translate the UI strings to Spanish',
+      status: 'stopped',
+      repoUrl: DEMO_REPOS.storefront,
+      agent: 'codex',
+      createdAgoMs: 30 * HOUR,
+      log: cloudRunLog([{ message: 'Sandbox created', type: 'system', step: 'sandbox_created' }], { agent: 'codex' }),
+    },
+    {
+      api: 'cloud',
+      id: ids.cloud.timeout,
+      prompt: 'Run the full end-to-end suite and fix the failures',
+      status: 'timeout',
+      error: 'Task exceeded the 60 minute limit',
+      repoUrl: DEMO_REPOS.storefront,
+      agent: 'claude',
+      createdAgoMs: 48 * HOUR,
+    },
+    {
+      api: 'cloud',
+      id: ids.cloud.multiAgent,
+      prompt: 'Implement a CSV export for orders',
+      status: 'completed',
+      repoUrl: DEMO_REPOS.shopApi,
+      createdBranch: 'blackbox/csv-export-orders',
+      batchId: 'batch_csv_export',
+      agent: 'claude',
+      createdAgoMs: 10 * HOUR,
+      agents: [
+        { agent: 'claude', model: 'blackboxai/anthropic/claude-sonnet-4.6', status: 'completed', branchName: 'blackbox/csv-export-orders-claude' },
+        { agent: 'codex', model: 'blackboxai/openai/gpt-5.3-codex', status: 'completed', branchName: 'blackbox/csv-export-orders-codex' },
+        { agent: 'gemini', model: 'blackboxai/google/gemini-2.5-pro', status: 'error', error: 'Agent crashed while running tests' },
+      ],
+      log: ['claude', 'codex', 'gemini'].flatMap((a) => cloudRunLog(defaultCloudLines('Implement a CSV export for orders', DEMO_REPOS.shopApi), { agent: a })),
+    },
+    {
+      api: 'cloud',
+      id: ids.cloud.pending,
+      prompt: 'Add pagination to GET /products (cursor based, 50 per page)',
+      status: 'pending',
+      repoUrl: DEMO_REPOS.shopApi,
+      agent: 'blackbox',
+      createdAgoMs: 15_000,
+      lifecycle: at([{ afterMs: 12_000, status: 'processing' }], speed),
+      log: cloudLines(defaultCloudLines('Add pagination to GET /products', DEMO_REPOS.shopApi, 'blackbox/add-pagination-products'), 'blackbox', 3_000),
+      onLogEnd: {
+        status: 'completed',
+        createdBranch: 'blackbox/add-pagination-products',
+        prUrl: 'https://github.com/blackbox-demo/shop-api/pull/61',
+        diffStats: { totalLinesAdded: 64, totalLinesRemoved: 9, totalFilesChanged: 3 },
+      },
+      expectedDurationMs: 25_000 / speed,
+    },
+    {
+      api: 'cloud',
+      id: ids.cloud.processing,
+      prompt: 'Add dark mode to the storefront settings page, remembering the choice per user',
+      status: 'processing',
+      repoUrl: DEMO_REPOS.storefront,
+      agent: 'claude',
+      createdAgoMs: 60_000,
+      log: cloudLines(liveCloudLines(), 'claude', 4_000, 4),
+      onLogEnd: {
+        status: 'completed',
+        createdBranch: 'blackbox/add-dark-mode',
+        prUrl: 'https://github.com/blackbox-demo/storefront/pull/77',
+        diffStats: { totalLinesAdded: 203, totalLinesRemoved: 31, totalFilesChanged: 7 },
+      },
+      expectedDurationMs: 3 * MINUTE / speed,
+    },
+  ];
+  return { name: 'demo', tasks: [...agent, ...cloud] };
+}
+
+function liveCloudLines(): CloudLogLine[] {
+  const lines: CloudLogLine[] = [
+    { message: 'Sandbox created', type: 'system', step: 'sandbox_created' },
+    { message: `Cloning ${DEMO_REPOS.storefront}`, step: 'git_cloning' },
+    { message: 'Repository cloned', type: 'success', step: 'git_cloned' },
+    { message: "I'll add a theme toggle to the settings page and persist it in the user profile.", contentType: 'agentResponse' },
+  ];
+  for (const file of ['src/theme/tokens.css', 'src/theme/useTheme.ts', 'src/pages/Settings.tsx', 'src/api/profile.ts', 'test/theme.test.ts']) {
+    lines.push({ message: `Editing ${file}`, contentType: 'message' }, { message: `$ npx eslint ${file}\n\u001b[32m✔ no problems\u001b[39m`, contentType: 'ansi' });
+  }
+  lines.push(
+    { message: '$ npm test\n\u001b[32m  52 passing\u001b[39m', contentType: 'ansi' },
+    { message: 'Committed and pushed blackbox/add-dark-mode', type: 'success', step: 'git_committed' },
+  );
+  return lines;
+}

@@ -1,0 +1,202 @@
+/**
+ * One open Server-Sent Events response, with the framing faults applied on the way out:
+ * odd write boundaries (inside UTF-8 characters too), CRLF, comments, unknown events,
+ * a drop or a stall after N events.
+ */
+import type { ServerResponse } from 'node:http';
+import type { Fault, FaultEffect } from './types';
+
+type SseFault = Extract<FaultEffect, { kind: 'sse' }>;
+
+export interface SseChannelOptions {
+  readonly faults: readonly Fault[];
+  readonly keepAliveMs: number;
+  /** v1 has only `data:` lines; the Cloud API names its events. */
+  readonly flavour: 'data-only' | 'named';
+}
+
+export class SseChannel {
+  private chain: Promise<void> = Promise.resolve();
+  private eventsSent = 0;
+  private bytesSent = 0;
+  private closed = false;
+  private cleanedUp = false;
+  /** Set once a drop or an end is queued: nothing more is accepted. */
+  private finishing = false;
+  private stalled = false;
+  private keepAlive: NodeJS.Timeout | undefined;
+  private readonly gapTimers = new Set<NodeJS.Timeout>();
+  private readonly framing: SseFault | undefined;
+  private readonly dropAfterEvents: number | undefined;
+  private readonly dropAfterBytes: number | undefined;
+  private readonly stallAfterEvents: number | undefined;
+  private readonly closeListeners: Array<() => void> = [];
+
+  constructor(
+    private readonly res: ServerResponse,
+    private readonly options: SseChannelOptions,
+  ) {
+    const framing = options.faults.filter((f): f is Fault & SseFault => f.kind === 'sse');
+    this.framing = framing.length > 0 ? Object.assign({ kind: 'sse' as const }, ...framing) : undefined;
+    for (const f of options.faults) {
+      if (f.kind === 'drop') {
+        if (f.afterBytes !== undefined) this.dropAfterBytes = f.afterBytes;
+        else this.dropAfterEvents = f.afterEvents ?? 1;
+      }
+      if (f.kind === 'stall') this.stallAfterEvents = f.afterEvents ?? 1;
+    }
+    res.on('close', () => this.cleanUp());
+    res.writeHead(200, {
+      'Content-Type': 'text/event-stream; charset=utf-8',
+      'Cache-Control': 'no-cache, no-transform',
+      Connection: 'keep-alive',
+      'X-Accel-Buffering': 'no',
+    });
+    res.flushHeaders();
+    if (options.keepAliveMs > 0) {
+      this.keepAlive = setInterval(() => {
+        if (!this.stalled && !this.finishing) this.write(': keep-alive\n\n');
+      }, options.keepAliveMs);
+    }
+  }
+
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
+  onClose(listener: () => void): void {
+    if (this.closed) listener();
+    else this.closeListeners.push(listener);
+  }
+
+  /** v1: one `data:` line of JSON. */
+  data(payload: unknown): void {
+    this.event(undefined, payload);
+  }
+
+  /** A complete event; `name` adds an `event:` line (Cloud). */
+  event(name: string | undefined, payload: unknown): void {
+    if (this.closed || this.stalled || this.finishing) return;
+    const framing = this.framing;
+    let frame = '';
+    if (framing?.unknownEvents) frame += this.unknownEvent();
+    if (framing?.comments) frame += ': emulator comment\n';
+    if (name !== undefined) frame += `event: ${name}\n`;
+    if (framing?.comments && name !== undefined) frame += ':\n';
+    frame += `data: ${JSON.stringify(payload)}\n\n`;
+    this.write(frame);
+    this.eventsSent++;
+    if (this.dropAfterEvents !== undefined && this.eventsSent >= this.dropAfterEvents) this.drop();
+    else if (this.stallAfterEvents !== undefined && this.eventsSent >= this.stallAfterEvents) this.stalled = true;
+  }
+
+  /** Ends the response once everything queued has been written. */
+  end(): void {
+    if (this.closed || this.stalled || this.finishing) return;
+    this.finishing = true;
+    this.chain = this.chain.then(() => {
+      if (!this.closed) this.res.end();
+    });
+  }
+
+  /** Kills the connection, as a crashed proxy or a restarted server would. */
+  drop(): void {
+    if (this.finishing) return;
+    this.finishing = true;
+    this.chain = this.chain.then(() => {
+      if (this.closed) return;
+      this.closed = true;
+      this.res.destroy();
+    });
+  }
+
+  /** Closes now, whatever is queued (emulator shutdown). */
+  destroy(): void {
+    this.res.destroy();
+    this.cleanUp();
+  }
+
+  private unknownEvent(): string {
+    const n = this.eventsSent;
+    if (this.options.flavour === 'named') return `event: x-emulator-${n}\ndata: {"note":"unknown event ${n}"}\n\n`;
+    const odd = n % 3 === 1 ? 'data: this is not JSON {\n\n' : '';
+    return `data: {"type":"x-emulator-unknown","n":${n}}\n\n${odd}`;
+  }
+
+  private write(frame: string): void {
+    const framing = this.framing;
+    let text = frame;
+    if (framing?.lineEnding === 'crlf') text = text.replace(/\n/g, '\r\n');
+    else if (framing?.lineEnding === 'cr') text = text.replace(/\n/g, '\r');
+    const chunks = splitBytes(Buffer.from(text, 'utf8'), framing?.split);
+    const gap = framing?.gapMs ?? 1;
+    for (const [i, chunk] of chunks.entries()) {
+      this.chain = this.chain.then(async () => {
+        if (this.closed) return;
+        if (i > 0) await this.pause(gap);
+        if (this.closed) return;
+        this.writeChunk(chunk);
+      });
+    }
+  }
+
+  private writeChunk(chunk: Buffer): void {
+    if (this.dropAfterBytes !== undefined && this.bytesSent + chunk.length >= this.dropAfterBytes) {
+      const part = chunk.subarray(0, Math.max(0, this.dropAfterBytes - this.bytesSent));
+      this.bytesSent += part.length;
+      this.res.write(part, () => this.res.destroy());
+      this.closed = true;
+      return;
+    }
+    this.bytesSent += chunk.length;
+    this.res.write(chunk);
+  }
+
+  private pause(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        this.gapTimers.delete(timer);
+        resolve();
+      }, ms);
+      this.gapTimers.add(timer);
+    });
+  }
+
+  private cleanUp(): void {
+    if (this.keepAlive) clearInterval(this.keepAlive);
+    this.keepAlive = undefined;
+    for (const timer of this.gapTimers) clearTimeout(timer);
+    this.gapTimers.clear();
+    if (this.cleanedUp) return;
+    this.cleanedUp = true;
+    this.closed = true;
+    const listeners = this.closeListeners.splice(0);
+    for (const listener of listeners) listener();
+  }
+}
+
+/** Cuts `bytes` into chunks: every `n` bytes, or inside each multi-byte UTF-8 character. */
+export function splitBytes(bytes: Buffer, split: number | 'utf8' | undefined): Buffer[] {
+  if (split === undefined || bytes.length <= 1) return [bytes];
+  const cuts: number[] = [];
+  if (split === 'utf8') {
+    for (let i = 1; i < bytes.length; i++) {
+      // A continuation byte (10xxxxxx) right after a lead byte: cutting here splits the character.
+      const byte = bytes[i] ?? 0;
+      const previous = bytes[i - 1] ?? 0;
+      if ((byte & 0xc0) === 0x80 && (previous & 0xc0) === 0xc0) cuts.push(i);
+    }
+    if (cuts.length === 0) cuts.push(Math.floor(bytes.length / 2));
+  } else {
+    const size = Math.max(1, Math.floor(split));
+    for (let i = size; i < bytes.length; i += size) cuts.push(i);
+  }
+  const chunks: Buffer[] = [];
+  let start = 0;
+  for (const cut of cuts) {
+    chunks.push(bytes.subarray(start, cut));
+    start = cut;
+  }
+  chunks.push(bytes.subarray(start));
+  return chunks;
+}
