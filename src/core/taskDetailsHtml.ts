@@ -1,10 +1,12 @@
 import { isActive, type ChatMessage, type MessagePart, type TaskDetails } from './model';
+import { cleanText } from './untrustedText';
 
 /**
  * The task details page as one HTML string. Every piece of text from the API is untrusted:
  * it is escaped, never placed in a URL or a style, and the page carries a CSP that allows
  * no script and no network at all (`default-src 'none'`); its one style sheet is nonce'd.
  * Links are emitted only for https://github.com/ URLs (the pull request and the repository).
+ * Terminal escape sequences and bidi overrides are removed from message text first.
  */
 
 export interface DetailsPageState {
@@ -132,7 +134,7 @@ function renderMetadata(details: TaskDetails, formatTime: (ms: number) => string
   add('Finished', details.completedAt !== undefined ? escapeHtml(formatTime(details.completedAt)) : undefined);
 
   const table = `<table class="meta"><tbody>${rows.map(([label, html]) => `<tr><th scope="row">${escapeHtml(label)}</th><td>${html}</td></tr>`).join('')}</tbody></table>`;
-  const error = details.error ? `<section class="error" aria-label="Error"><h2>Error</h2><div class="text">${escapeHtml(details.error)}</div></section>` : '';
+  const error = details.error ? `<section class="error" aria-label="Error"><h2>Error</h2><div class="text">${escapeHtml(bounded(cleanText(details.error)))}</div></section>` : '';
   return `<section aria-label="Details">${table}</section>${error}`;
 }
 
@@ -194,9 +196,9 @@ function renderMessage(message: ChatMessage, formatTime: (ms: number) => string)
 function renderPart(part: MessagePart): string {
   switch (part.type) {
     case 'text':
-      return `<div class="text">${escapeHtml(bounded(part.text))}</div>`;
+      return `<div class="text">${escapeHtml(bounded(cleanText(part.text)))}</div>`;
     case 'tool':
-      return `<details class="tool"><summary>Tool: ${escapeHtml(part.toolName)}</summary><div class="text">${escapeHtml(bounded(part.summary))}</div></details>`;
+      return `<details class="tool"><summary>Tool: ${escapeHtml(part.toolName)}</summary><div class="text">${escapeHtml(bounded(cleanText(part.summary)))}</div></details>`;
     case 'other':
       return `<p class="muted">(${escapeHtml(part.kind)} content not shown)</p>`;
   }

@@ -143,6 +143,20 @@ describe('taskDetailsHtml', () => {
     assert.ok(!done.includes('refreshing every'));
   });
 
+  it('removes terminal escapes and bidi overrides from agent text and tool output', () => {
+    const html = body(
+      renderTaskDetailsHtml(
+        details({
+          messages: [{ role: 'assistant', parts: [{ type: 'text', text: '\u001b[31mred\u001b[0m \u202eevil' }, { type: 'tool', toolName: 'bash', summary: '\u001b]8;;https://x\u0007link' }] }],
+        }),
+        state,
+      ),
+    );
+    assert.match(html, /<div class="text">red evil<\/div>/);
+    assert.match(html, /<summary>Tool: bash<\/summary><div class="text">link<\/div>/);
+    assert.ok(!html.includes('\u001b') && !html.includes('\u202e'));
+  });
+
   it('bounds a huge message and titles a task without a prompt by its id', () => {
     const html = renderTaskDetailsHtml(
       details({ prompt: undefined, messages: [{ role: 'assistant', parts: [{ type: 'text', text: 'z'.repeat(50_000) }] }] }),
