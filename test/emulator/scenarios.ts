@@ -308,12 +308,11 @@ export function demoScenario(options: DemoOptions = {}): Scenario {
       createdAgoMs: 15_000,
       lifecycle: at([{ afterMs: 12_000, status: 'processing' }], speed),
       log: cloudLines(defaultCloudLines('Add pagination to GET /products', DEMO_REPOS.shopApi, 'blackbox/add-pagination-products'), 'blackbox', 3_000),
-      onLogEnd: {
-        status: 'completed',
+      afterLog: savingThenDone(speed, {
         createdBranch: 'blackbox/add-pagination-products',
         prUrl: 'https://github.com/blackbox-demo/shop-api/pull/61',
         diffStats: { totalLinesAdded: 64, totalLinesRemoved: 9, totalFilesChanged: 3 },
-      },
+      }),
       expectedDurationMs: 25_000 / speed,
     },
     {
@@ -325,16 +324,23 @@ export function demoScenario(options: DemoOptions = {}): Scenario {
       agent: 'claude',
       createdAgoMs: 60_000,
       log: cloudLines(liveCloudLines(), 'claude', 4_000, 4),
-      onLogEnd: {
-        status: 'completed',
+      afterLog: savingThenDone(speed, {
         createdBranch: 'blackbox/add-dark-mode',
         prUrl: 'https://github.com/blackbox-demo/storefront/pull/77',
         diffStats: { totalLinesAdded: 203, totalLinesRemoved: 31, totalFilesChanged: 7 },
-      },
+      }),
       expectedDurationMs: 3 * MINUTE / speed,
     },
   ];
   return { name: 'demo', tasks: [...agent, ...cloud] };
+}
+
+/** Cloud tasks save their work (status `saving`) before they complete. */
+export function savingThenDone(speed: number, result: Omit<LifecycleStep, 'afterMs' | 'status'>): LifecycleStep[] {
+  return [
+    { afterMs: 0, status: 'saving' },
+    { afterMs: Math.round(3_000 / speed), status: 'completed', ...result },
+  ];
 }
 
 function liveCloudLines(): CloudLogLine[] {

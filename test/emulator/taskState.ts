@@ -98,7 +98,7 @@ export class TaskState implements EmulatedTask {
     this.followUps.push(...(spec.followUps ?? []));
     this.agents = [...(spec.agents ?? [])];
     this.script = [...(spec.log ?? [])];
-    this.afterLog = spec.onLogEnd ? [{ afterMs: 0, ...spec.onLogEnd }] : [];
+    this.afterLog = spec.afterLog ? [...spec.afterLog] : spec.onLogEnd ? [{ afterMs: 0, ...spec.onLogEnd }] : [];
     if (isRunning(this.api, this.status) || isTerminal(this.api, this.status)) {
       this.startedAt = spec.startedAt ?? Math.min(now, this.createdAt + 2_000);
     }

@@ -88,6 +88,8 @@ export interface TaskSpec {
   readonly lifecycle?: readonly LifecycleStep[];
   /** Applied when the scripted log has played out while the task is active. */
   readonly onLogEnd?: LogEndStep;
+  /** Several steps after the log has played out (e.g. Cloud saving → completed); wins over onLogEnd. */
+  readonly afterLog?: readonly LifecycleStep[];
   /** Cloud: follow-ups already sent. */
   readonly followUps?: readonly FollowUpSpec[];
   /** Cloud: a multi-agent task's executions. */
