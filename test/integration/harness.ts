@@ -1,0 +1,174 @@
+// Small helpers for integration tests in the real extension host: the extension's test API,
+// the loopback emulator wired into user settings, the key, context keys, and bounded waiting.
+import * as vscode from 'vscode';
+import type { BlackboxTasksTestApi } from '../../src/extension';
+import type { Emulator, EmulatorOptions } from '../emulator/emulator';
+import { installContextKeySpy, observedContextKey } from './contextKeySpy';
+import { installNetworkSpy } from './networkSpy';
+
+export const EXTENSION_ID = 'blackbox-agent-tasks.blackbox-agent-tasks';
+
+/** Settings a test may change; `resetExtensionState` puts all of them back to their defaults. */
+const SETTINGS_TOUCHED_BY_TESTS = [
+  'api',
+  'agentApiUrl',
+  'cloudApiUrl',
+  'refreshIntervalSeconds',
+  'notifications',
+  'followLogs',
+  'defaultAgent',
+  'defaultModel',
+  'maxLogChannels',
+] as const;
+
+export function extension(): vscode.Extension<BlackboxTasksTestApi> {
+  const found = vscode.extensions.getExtension<BlackboxTasksTestApi>(EXTENSION_ID);
+  if (!found) throw new Error(`extension ${EXTENSION_ID} is not loaded in this host`);
+  return found;
+}
+
+let activationObserved = false;
+
+/**
+ * Called once by the integration entry before any test: installs the network and context-key
+ * spies, then activates the extension, so activation itself is observed.
+ */
+export async function activateUnderObservation(): Promise<void> {
+  installNetworkSpy();
+  installContextKeySpy();
+  const ext = extension();
+  activationObserved = !ext.isActive;
+  if (!activationObserved) console.warn(`${EXTENSION_ID} was already active before the spies were installed`);
+  await ext.activate();
+}
+
+/** False when VS Code activated the extension before the spies were in place. */
+export function wasActivationObserved(): boolean {
+  return activationObserved;
+}
+
+/** The object `activate` returns (activating first if VS Code has not yet). */
+export async function testApi(): Promise<BlackboxTasksTestApi> {
+  const ext = extension();
+  return ext.isActive ? ext.exports : await ext.activate();
+}
+
+export interface WaitOptions {
+  readonly timeoutMs?: number;
+  readonly intervalMs?: number;
+  /** Said in the failure, with the last value seen: what was being waited for. */
+  readonly what?: string;
+}
+
+/**
+ * Polls `probe` until it returns a truthy value and resolves with it; rejects after the timeout
+ * with the last value seen, so a failing test says what it saw instead of just "timeout".
+ */
+export async function waitUntil<T>(probe: () => T | Promise<T>, options: WaitOptions = {}): Promise<NonNullable<T>> {
+  const { timeoutMs = 10_000, intervalMs = 50, what = 'condition' } = options;
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      last = await probe();
+      if (last) return last as NonNullable<T>;
+    } catch (error) {
+      last = error;
+    }
+    if (Date.now() >= deadline) {
+      const seen = last instanceof Error ? last.message : JSON.stringify(last);
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}; last saw: ${seen}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, intervalMs));
+  }
+}
+
+/** The value the extension last gave a context key through `setContext` (as `when` clauses see it). */
+export async function contextKey(name: string): Promise<unknown> {
+  return observedContextKey(name);
+}
+
+export async function waitForContextKey(name: string, expected: unknown, timeoutMs = 10_000): Promise<void> {
+  let seen: unknown;
+  await waitUntil(
+    async () => {
+      seen = await contextKey(name);
+      return seen === expected;
+    },
+    { timeoutMs, what: `context key ${name} == ${JSON.stringify(expected)} (was ${JSON.stringify(seen)})` },
+  );
+}
+
+/** Writes a `blackboxTasks.*` user setting (undefined removes it, back to the default). */
+export async function setSetting(name: string, value: unknown): Promise<void> {
+  await vscode.workspace.getConfiguration('blackboxTasks').update(name, value, vscode.ConfigurationTarget.Global);
+}
+
+/** Points both API URL settings at `url`, or back at the defaults with undefined. */
+export async function pointApisAt(url: string | undefined): Promise<void> {
+  await setSetting('agentApiUrl', url);
+  await setSetting('cloudApiUrl', url);
+}
+
+/** Stores a key as the Set API Key command would (kind from its prefix unless given). */
+export async function setKey(key: string, kind?: 'agent' | 'cloud'): Promise<void> {
+  const api = await testApi();
+  await api.session.storeKey(key, kind ?? (key.startsWith('bb_') ? 'cloud' : 'agent'));
+}
+
+export async function clearKey(): Promise<void> {
+  const api = await testApi();
+  await api.session.clearKey();
+}
+
+/** Starts the loopback emulator in this extension host and points the user settings at it. */
+export async function startEmulatorForTests(options?: EmulatorOptions): Promise<Emulator> {
+  // Loaded lazily so suites that need no emulator run even while it is being changed.
+  const { startEmulator } = await import('../emulator/emulator');
+  const emulator = await startEmulator(options);
+  await pointApisAt(emulator.url);
+  return emulator;
+}
+
+/** Clears the key, restores every setting tests touch and closes editors. */
+export async function resetExtensionState(): Promise<void> {
+  await clearKey();
+  for (const name of SETTINGS_TOUCHED_BY_TESTS) await setSetting(name, undefined);
+  await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+}
+
+/**
+ * Mocha hooks for a suite that talks to the emulator: starts it before the suite (settings
+ * pointed at it), resets key, settings and request log after each test, stops it after.
+ * Read `.emulator` and `.api` inside tests (they are set once `before` has run).
+ */
+export function useEmulator(options?: EmulatorOptions): { readonly emulator: Emulator; readonly api: BlackboxTasksTestApi } {
+  let emulator: Emulator | undefined;
+  let api: BlackboxTasksTestApi | undefined;
+  before(async () => {
+    api = await testApi();
+    emulator = await startEmulatorForTests(options);
+  });
+  afterEach(async () => {
+    await resetExtensionState();
+    if (emulator) {
+      await pointApisAt(emulator.url);
+      emulator.clearRequests();
+    }
+  });
+  after(async () => {
+    await resetExtensionState();
+    await emulator?.close();
+    emulator = undefined;
+  });
+  return {
+    get emulator(): Emulator {
+      if (!emulator) throw new Error('the emulator starts in before(): use it inside tests');
+      return emulator;
+    },
+    get api(): BlackboxTasksTestApi {
+      if (!api) throw new Error('the test API is read in before(): use it inside tests');
+      return api;
+    },
+  };
+}
