@@ -1,0 +1,132 @@
+import * as vscode from 'vscode';
+import { presentError } from '../adapters/errorPresenter';
+import {
+  CANCEL_RECHECK,
+  describeCancelOutcome,
+  recheckUntilTerminal,
+  taskLabelForMessage,
+  type CancelOutcome,
+  type CancelRequestOutcome,
+  type RecheckSchedule,
+  type SettleResult,
+} from '../core/cancelPolicy';
+import { systemClock } from '../core/clock';
+import { BadRequestError, isAbortError } from '../core/errors';
+import { isActive, isTerminal } from '../core/model';
+import type { CommandContext } from './commandContext';
+import { booleanArgument, requireConnection } from './requireConnection';
+import { resolveTask } from './resolveTask';
+
+export interface CancelTaskResult {
+  readonly outcome: CancelOutcome['kind'] | 'notActive' | 'declined' | 'failed' | 'aborted';
+  readonly finalStatus?: string;
+  readonly message?: string;
+}
+
+/** After a refusal one check is enough to learn the real status; re-checking a refused cancel proves nothing. */
+const AFTER_REFUSAL: RecheckSchedule = { attempts: 1, intervalMs: 0 };
+
+/**
+ * Cancel Task: only for queued or running tasks; a modal confirmation; the row shows
+ * "Cancelling…" at once (pending cancel), then the real status is re-checked a bounded
+ * number of times and applied each time. Pending is cleared on every way out: success,
+ * refusal, error or the user stopping the wait. Non-interactive use (tests):
+ * `{ taskId, confirm: true }`.
+ */
+export function cancelTaskCommand(context: CommandContext) {
+  const { store, logger, session } = context;
+
+  return async (argument?: unknown): Promise<CancelTaskResult> => {
+    const connection = await requireConnection(context);
+    if (!connection) return { outcome: 'aborted' };
+    const task = await resolveTask(argument, context, {
+      placeHolder: 'Choose a queued or running task to cancel',
+      qualifies: (candidate) => isActive(candidate.status) && !store.isPendingCancel(candidate.id),
+      noneMessage: 'No task is queued or running, so there is nothing to cancel.',
+    });
+    if (!task) return { outcome: 'aborted' };
+    const label = taskLabelForMessage(task);
+
+    if (!isActive(task.status)) {
+      const message = isTerminal(task.status)
+        ? `Task ${label} has already finished (${task.status}); there is nothing to cancel.`
+        : `Task ${label} is not known to be queued or running (status ${task.status}). Refresh the list and try again.`;
+      void vscode.window.showInformationMessage(message);
+      return { outcome: 'notActive', finalStatus: task.status, message };
+    }
+
+    const confirmed =
+      booleanArgument(argument, 'confirm') ??
+      (await vscode.window.showWarningMessage(
+        `Cancel task ${label}?`,
+        { modal: true, detail: 'The agent stops working on it. Anything it already pushed stays on its branch.' },
+        'Cancel Task',
+      )) === 'Cancel Task';
+    if (!confirmed) return { outcome: 'declined' };
+
+    store.setPendingCancel(task.id, true);
+    try {
+      const { request, settle, schedule } = await vscode.window.withProgress(
+        { location: vscode.ProgressLocation.Notification, title: `Cancelling task ${label}`, cancellable: true },
+        async (progress, token) => {
+          const controller = new AbortController();
+          const subscription = token.onCancellationRequested(() => controller.abort());
+          try {
+            const request = await requestCancel(() => connection.api.cancel(task.id, { signal: controller.signal }));
+            const schedule = request.accepted ? CANCEL_RECHECK : AFTER_REFUSAL;
+            let checks = 0;
+            const settle: SettleResult = await recheckUntilTerminal({
+              check: (signal) => {
+                checks++;
+                progress.report({ message: `checking its status (${checks}/${schedule.attempts})…` });
+                return connection.api.status(task.id, signal ? { signal } : {});
+              },
+              onStatus: (info) => store.applyStatus(task.id, info.status, info.rawStatus, info.error),
+              clock: systemClock,
+              signal: controller.signal,
+              schedule,
+            });
+            return { request, settle, schedule };
+          } finally {
+            subscription.dispose();
+          }
+        },
+      );
+      if (!settle.settled && settle.reason === 'gone') store.remove(task.id);
+      const outcome = describeCancelOutcome({ label, request, settle, schedule });
+      logger.info(`Cancel ${task.id}: ${outcome.kind}${outcome.finalStatus ? ` (${outcome.finalStatus})` : ''}.`);
+      if (outcome.severity === 'info') void vscode.window.showInformationMessage(outcome.message);
+      else void vscode.window.showWarningMessage(outcome.message);
+      return { outcome: outcome.kind, message: outcome.message, ...(outcome.finalStatus ? { finalStatus: outcome.finalStatus } : {}) };
+    } catch (error) {
+      if (isAbortError(error)) {
+        logger.info(`Cancel ${task.id}: stopped waiting for the final status.`);
+        return { outcome: 'aborted' };
+      }
+      void presentError(error, `Cancelling task ${label}`, { logger, redact: (text) => session.redact(text) });
+      return { outcome: 'failed', message: session.redact(error instanceof Error ? error.message : String(error)) };
+    } finally {
+      store.setPendingCancel(task.id, false);
+    }
+  };
+}
+
+/**
+ * The cancel request's answer. A 400/409 refusal (a Cloud task that is no longer, or not
+ * yet, stoppable) is an answer too, not a failure: the status check that follows says
+ * what the task really is.
+ */
+async function requestCancel(send: () => Promise<{ readonly success: boolean; readonly status?: CancelRequestOutcome['status']; readonly message?: string }>): Promise<CancelRequestOutcome> {
+  try {
+    const result = await send();
+    if (result.success) return result.status ? { accepted: true, status: result.status } : { accepted: true };
+    return {
+      accepted: false,
+      ...(result.status ? { status: result.status } : {}),
+      ...(result.message ? { serverMessage: result.message } : {}),
+    };
+  } catch (error) {
+    if (BadRequestError.is(error) && (error.status === 400 || error.status === 409)) return { accepted: false, serverMessage: error.userMessage };
+    throw error;
+  }
+}

@@ -1,0 +1,54 @@
+import * as vscode from 'vscode';
+import type { KeySource } from '../adapters/apiSession';
+import type { CommandContext } from './commandContext';
+import { booleanArgument } from './requireConnection';
+
+export interface ClearApiKeyResult {
+  readonly cleared: boolean;
+  /** Where the key comes from afterwards: `env` when BLACKBOX_API_KEY is still used. */
+  readonly keySource: KeySource;
+  readonly message?: string;
+}
+
+/**
+ * Clear API Key: removes the key stored in SecretStorage (after a modal confirmation, since
+ * the user may not have the key elsewhere), and says so when BLACKBOX_API_KEY from the
+ * environment will still be used. Non-interactive use (tests): `{ confirm: true }`.
+ */
+export function clearApiKeyCommand(context: CommandContext) {
+  const { session, logger } = context;
+
+  return async (argument?: unknown): Promise<ClearApiKeyResult> => {
+    if (session.keySource !== 'secret') {
+      const message =
+        session.keySource === 'env'
+          ? 'No API key is stored in VS Code. The key in use comes from the BLACKBOX_API_KEY environment variable; unset it to disconnect.'
+          : 'No API key is stored in VS Code.';
+      void vscode.window.showInformationMessage(message);
+      return { cleared: false, keySource: session.keySource, message };
+    }
+    const confirmed =
+      booleanArgument(argument, 'confirm') ??
+      (await vscode.window.showWarningMessage(
+        'Remove the stored BLACKBOX API key?',
+        { modal: true, detail: 'VS Code forgets the key in every window. You need the key again to set it later.' },
+        'Remove Key',
+      )) === 'Remove Key';
+    if (!confirmed) return { cleared: false, keySource: session.keySource };
+
+    await session.clearKey();
+    logger.info('The stored API key was removed.');
+    const after = sourceOf(session);
+    const message =
+      after === 'env'
+        ? 'Stored API key removed. BLACKBOX_API_KEY from the environment is still used.'
+        : 'Stored API key removed. Set a key to see your tasks again.';
+    void vscode.window.showInformationMessage(message);
+    return { cleared: true, keySource: after, message };
+  };
+}
+
+/** Read afresh: clearing changed it (TypeScript would otherwise keep the narrowing from before). */
+function sourceOf(session: { readonly keySource: KeySource }): KeySource {
+  return session.keySource;
+}

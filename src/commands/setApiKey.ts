@@ -1,0 +1,147 @@
+import * as vscode from 'vscode';
+import { API_NAMES, decideKeyKind, keyInputProblem, verificationVerdict, type VerificationVerdict } from '../core/keyCheck';
+import type { ApiKind } from '../core/model';
+import type { TasksApi } from '../core/tasksApi';
+import type { CommandContext } from './commandContext';
+import { actionArguments, booleanArgument, stringArgument } from './requireConnection';
+
+export type SetApiKeyOutcome = 'verified' | 'storedUnverified' | 'rejected' | 'notStored' | 'invalid' | 'unusableUrl' | 'cancelled';
+
+export interface SetApiKeyResult {
+  readonly outcome: SetApiKeyOutcome;
+  readonly stored: boolean;
+  readonly kind?: ApiKind;
+  /** What the user was told (never contains the key). */
+  readonly message?: string;
+}
+
+/**
+ * Set API Key…: a password input; the key's prefix (or the user's choice when it has
+ * none we know) picks the API; one cheap request (`list`, limit 1) verifies the key before
+ * it is stored in SecretStorage. A rejected key is never stored; when the server cannot be
+ * reached the user may store it unchecked. Non-interactive use (tests):
+ * `{ key, kind?, storeUnverified? }`.
+ */
+export function setApiKeyCommand(context: CommandContext) {
+  const { session, logger } = context;
+
+  return async (argument?: unknown): Promise<SetApiKeyResult> => {
+    const envInUse = session.keySource === 'env';
+    const key = (stringArgument(argument, 'key') ?? (await askForKey(session.keySource)))?.trim();
+    if (!key) return { outcome: 'cancelled', stored: false };
+    const problem = keyInputProblem(key);
+    if (problem) return tell('error', { outcome: 'invalid', stored: false, message: problem });
+
+    const chosen = actionArguments(argument).kind;
+    let kind: ApiKind;
+    let note: string | undefined;
+    if (chosen === 'agent' || chosen === 'cloud') {
+      kind = chosen;
+    } else {
+      const decision = decideKeyKind(key, apiSetting());
+      if (decision.kind === 'unknown') {
+        const picked = await pickKind(decision.warning);
+        if (!picked) return { outcome: 'cancelled', stored: false };
+        kind = picked;
+      } else {
+        kind = decision.kind;
+        note = decision.warning;
+      }
+    }
+
+    let candidate: TasksApi;
+    try {
+      candidate = session.candidate(key, kind);
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      const setting = kind === 'agent' ? 'blackboxTasks.agentApiUrl' : 'blackboxTasks.cloudApiUrl';
+      return tell('error', { outcome: 'unusableUrl', stored: false, kind, message: `The key was not stored: the setting ${setting} cannot be used. ${reason}` });
+    }
+
+    const verdict = await verify(candidate, kind, key);
+    if (verdict?.verdict === 'cancelled') return { outcome: 'cancelled', stored: false, kind };
+    if (verdict?.verdict === 'rejected') {
+      logger.warn(`A new API key was not stored: the ${API_NAMES[kind]} rejected it.`);
+      void vscode.window.showErrorMessage(verdict.message, 'Try Again').then((choice) => {
+        if (choice) void vscode.commands.executeCommand('blackboxTasks.setApiKey');
+      });
+      return { outcome: 'rejected', stored: false, kind, message: verdict.message };
+    }
+    if (verdict?.verdict === 'unverified') {
+      logger.warn(`A new API key could not be checked: ${verdict.message}`);
+      const storeAnyway =
+        booleanArgument(argument, 'storeUnverified') ??
+        (await vscode.window.showWarningMessage(verdict.message, { modal: true }, 'Store Anyway')) === 'Store Anyway';
+      if (!storeAnyway) return { outcome: 'notStored', stored: false, kind, message: verdict.message };
+    }
+
+    await session.storeKey(key, kind);
+    const checked = verdict === undefined ? 'API key stored' : 'API key stored without checking it';
+    const precedence = envInUse ? ' It takes precedence over BLACKBOX_API_KEY from the environment.' : '';
+    const message = `${checked}. Connected to the ${API_NAMES[kind]} at ${candidate.baseUrl}.${precedence}${note ? ` ${note}` : ''}`;
+    logger.info(`API key stored (${API_NAMES[kind]}, ${verdict === undefined ? 'verified' : 'not verified'}).`);
+    return tell('info', { outcome: verdict === undefined ? 'verified' : 'storedUnverified', stored: true, kind, message });
+  };
+}
+
+async function askForKey(source: 'secret' | 'env' | 'none'): Promise<string | undefined> {
+  const context =
+    source === 'env'
+      ? 'BLACKBOX_API_KEY from the environment is in use now; a key stored here takes precedence over it. '
+      : source === 'secret'
+        ? 'This replaces the stored key. '
+        : '';
+  return vscode.window.showInputBox({
+    title: 'BLACKBOX: Set API Key',
+    password: true,
+    ignoreFocusOut: true,
+    placeHolder: 'sk-… (Agent API v1, Pro plan) or bb_… (Cloud API token)',
+    prompt: `${context}The key is checked with one request, then kept in VS Code's secret storage.`,
+    validateInput: (value) => (value.trim() === '' ? undefined : keyInputProblem(value)),
+  });
+}
+
+async function pickKind(warning: string): Promise<ApiKind | undefined> {
+  const items: (vscode.QuickPickItem & { readonly api: ApiKind })[] = [
+    { label: API_NAMES.agent, description: 'agent.blackbox.ai', detail: 'Keys that come with a BLACKBOX Pro plan (normally sk-…)', api: 'agent' },
+    { label: API_NAMES.cloud, description: 'cloud.blackbox.ai', detail: 'BLACKBOX Cloud API tokens (normally bb_…)', api: 'cloud' },
+  ];
+  const picked = await vscode.window.showQuickPick(items, {
+    title: 'Unrecognised key: which API is it for?',
+    placeHolder: warning,
+    ignoreFocusOut: true,
+  });
+  return picked?.api;
+}
+
+/** One cheap request with the new key; undefined when it was accepted. */
+async function verify(api: TasksApi, kind: ApiKind, key: string): Promise<VerificationVerdict | undefined> {
+  return vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Notification, title: `Checking the key with the ${API_NAMES[kind]}…`, cancellable: true },
+    async (_progress, token) => {
+      const controller = new AbortController();
+      const subscription = token.onCancellationRequested(() => controller.abort());
+      try {
+        await api.list({ limit: 1, signal: controller.signal });
+        return undefined;
+      } catch (error) {
+        return verificationVerdict(error, kind, key);
+      } finally {
+        subscription.dispose();
+      }
+    },
+  );
+}
+
+/** The user's own `blackboxTasks.api` value (application scope: workspaces cannot set it). */
+function apiSetting(): string | undefined {
+  return vscode.workspace.getConfiguration('blackboxTasks').inspect<string>('api')?.globalValue;
+}
+
+function tell(severity: 'info' | 'error', result: SetApiKeyResult): SetApiKeyResult {
+  if (result.message) {
+    if (severity === 'info') void vscode.window.showInformationMessage(result.message);
+    else void vscode.window.showErrorMessage(result.message);
+  }
+  return result;
+}
