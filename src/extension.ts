@@ -1,0 +1,62 @@
+import * as vscode from 'vscode';
+import { ApiSession } from './adapters/apiSession';
+import { createLogger, type Logger } from './adapters/logger';
+import { createTasksView, type TasksView } from './adapters/tasksView';
+import { createLogChannels, type LogChannels } from './adapters/logChannels';
+import { createGitAccess, type GitAccess } from './adapters/git';
+import { registerCommands } from './commands/index';
+import type { TaskStore } from './core/taskStore';
+
+/** What `activate` returns: the composed parts, so integration tests can drive and observe them. */
+export interface BlackboxTasksTestApi {
+  readonly session: ApiSession;
+  readonly store: TaskStore;
+  readonly view: TasksView;
+  readonly logs: LogChannels;
+  readonly git: GitAccess;
+  readonly logger: Logger;
+  /** Milliseconds `activate` itself took (it never waits on the network). */
+  readonly activationMs: number;
+}
+
+/**
+ * The composition root: builds each part, wires them together, registers them for
+ * disposal. Nothing here waits on the network; the stored key is read in the background.
+ */
+export function activate(extension: vscode.ExtensionContext): BlackboxTasksTestApi {
+  const started = performance.now();
+  const channel = vscode.window.createOutputChannel('BLACKBOX Agent Tasks', { log: true });
+  extension.subscriptions.push(channel);
+  let redact: (text: string) => string = (text) => text;
+  const logger = createLogger(channel, (text) => redact(text));
+  try {
+    const session = new ApiSession(extension, logger);
+    redact = (text) => session.redact(text);
+    extension.subscriptions.push(session);
+
+    const { view, store } = createTasksView({ extension, session, logger });
+    extension.subscriptions.push(view);
+    const logs = createLogChannels({ extension, session, store, logger });
+    extension.subscriptions.push(logs);
+    const git = createGitAccess({ logger });
+
+    registerCommands({ extension, session, store, view, logs, git, logger });
+    void session.initialize();
+
+    const activationMs = performance.now() - started;
+    logger.info(`Activated in ${activationMs.toFixed(1)} ms.`);
+    return { session, store, view, logs, git, logger, activationMs };
+  } catch (error) {
+    // VS Code hides activation failures in its own log; say it where the user looks.
+    const message = error instanceof Error ? error.message : String(error);
+    logger.error(`Activation failed: ${message}`);
+    void vscode.window.showErrorMessage(`BLACKBOX Agent Tasks could not start: ${redact(message)}`, 'Show Output').then((choice) => {
+      if (choice) channel.show();
+    });
+    throw error;
+  }
+}
+
+export function deactivate(): void {
+  // Everything is disposed through extension.subscriptions.
+}
