@@ -1,0 +1,121 @@
+import { ALL_STATUSES, type Task, type TaskStatus } from './model';
+
+/** Which tasks the tree shows. Empty text and no statuses mean "no such filter". */
+export interface TaskFilter {
+  /** `repository`: only tasks on one of the workspace's GitHub remotes. */
+  readonly scope: 'repository' | 'all';
+  readonly text: string;
+  /** Empty: every status. */
+  readonly statuses: readonly TaskStatus[];
+}
+
+export const NO_FILTER: TaskFilter = { scope: 'all', text: '', statuses: [] };
+
+export interface RepositoryRef {
+  readonly host: string;
+  readonly owner: string;
+  readonly name: string;
+}
+
+/** Host, owner and name of a repository URL in any of git's forms (https, ssh, scp-like), in the original case. */
+export function parseRepoUrl(url: string): RepositoryRef | undefined {
+  let rest = url.trim();
+  if (!rest) return undefined;
+  // scp-like: git@github.com:owner/repo.git
+  const scp = /^[\w.-]+@([\w.-]+):(?!\/)(.+)$/.exec(rest);
+  if (scp) {
+    rest = `${scp[1]}/${scp[2]}`;
+  } else {
+    const withScheme = /^[a-z][a-z0-9+.-]*:\/\/(?:[^@/]*@)?([^/]+)(\/.*)?$/i.exec(rest);
+    if (withScheme) {
+      const host = (withScheme[1] ?? '').replace(/:\d+$/, '');
+      rest = `${host}${withScheme[2] ?? ''}`;
+    } else if (!/^[\w.-]+\.[a-z]{2,}\//i.test(rest)) {
+      return undefined;
+    }
+  }
+  const segments = rest
+    .replace(/[?#].*$/, '')
+    .split('/')
+    .filter((segment) => segment.length > 0);
+  if (segments.length < 3) return undefined;
+  const host = segments[0] ?? '';
+  // Nested groups (GitLab) keep every middle segment as the owner.
+  const owner = segments.slice(1, -1).join('/');
+  const name = (segments[segments.length - 1] ?? '').replace(/\.git$/i, '');
+  if (!name) return undefined;
+  return { host: host.replace(/^www\./i, ''), owner, name };
+}
+
+/**
+ * A repository URL reduced to `host/owner/repo` in lower case, so the https, ssh and
+ * scp-like forms of one repository compare equal. Undefined for something that is not
+ * a repository URL.
+ */
+export function normalizeRepoUrl(url: string): string | undefined {
+  const ref = parseRepoUrl(url);
+  return ref ? `${ref.host}/${ref.owner}/${ref.name}`.toLowerCase() : undefined;
+}
+
+/** `https://github.com/owner/repo.git` → `owner/repo`; other hosts keep their host in front. */
+export function repositoryDisplayName(url: string): string {
+  const ref = parseRepoUrl(url);
+  if (!ref) return url;
+  return ref.host.toLowerCase() === 'github.com' ? `${ref.owner}/${ref.name}` : `${ref.host}/${ref.owner}/${ref.name}`;
+}
+
+export function isFilterActive(filter: TaskFilter): boolean {
+  return filter.scope === 'repository' || filter.text.trim() !== '' || filter.statuses.length > 0;
+}
+
+/**
+ * A predicate for the filter. `repositories` holds normalised remote URLs of the
+ * workspace; a task whose repository is not known yet (v1 details not loaded) does not
+ * match the repository scope until it is.
+ */
+export function taskMatcher(filter: TaskFilter, repositories: ReadonlySet<string>): (task: Task) => boolean {
+  const needle = filter.text.trim().toLowerCase();
+  const statuses = filter.statuses.length ? new Set(filter.statuses) : undefined;
+  const repoCache = new Map<string, string | undefined>();
+  const repoOf = (url: string): string | undefined => {
+    if (!repoCache.has(url)) repoCache.set(url, normalizeRepoUrl(url));
+    return repoCache.get(url);
+  };
+  return (task) => {
+    if (statuses && !statuses.has(task.status)) return false;
+    if (filter.scope === 'repository') {
+      const repo = task.repoUrl ? repoOf(task.repoUrl) : undefined;
+      if (!repo || !repositories.has(repo)) return false;
+    }
+    if (needle) {
+      const haystack = [task.prompt, task.title, task.id, task.threadId, task.repoUrl, task.createdBranch, task.model, task.agent, ...(task.followUps ?? []).map((f) => f.prompt)];
+      if (!haystack.some((value) => value !== undefined && value.toLowerCase().includes(needle))) return false;
+    }
+    return true;
+  };
+}
+
+/** A short phrase for the view's description, e.g. `this repository · "login" · failed`. Empty without filter. */
+export function describeFilter(filter: TaskFilter): string {
+  const parts: string[] = [];
+  if (filter.scope === 'repository') parts.push('this repository');
+  const text = filter.text.trim();
+  if (text) parts.push(`“${text.length > 24 ? `${text.slice(0, 23)}…` : text}”`);
+  if (filter.statuses.length) {
+    const ordered = ALL_STATUSES.filter((status) => filter.statuses.includes(status));
+    parts.push(ordered.join(', '));
+  }
+  return parts.join(' · ');
+}
+
+/** Reads a filter back from storage, dropping anything malformed. */
+export function parseFilter(value: unknown): TaskFilter {
+  if (typeof value !== 'object' || value === null) return NO_FILTER;
+  const record = value as { scope?: unknown; text?: unknown; statuses?: unknown };
+  const scope = record.scope === 'repository' ? 'repository' : 'all';
+  const text = typeof record.text === 'string' ? record.text.slice(0, 200) : '';
+  const statuses = Array.isArray(record.statuses)
+    ? ALL_STATUSES.filter((status) => (record.statuses as unknown[]).includes(status))
+    : [];
+  return { scope, text, statuses };
+}
