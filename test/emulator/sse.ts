@@ -135,21 +135,27 @@ export class SseChannel {
         if (this.closed) return;
         if (i > 0) await this.pause(gap);
         if (this.closed) return;
-        this.writeChunk(chunk);
+        await this.writeChunk(chunk);
       });
     }
   }
 
-  private writeChunk(chunk: Buffer): void {
-    if (this.dropAfterBytes !== undefined && this.bytesSent + chunk.length >= this.dropAfterBytes) {
-      const part = chunk.subarray(0, Math.max(0, this.dropAfterBytes - this.bytesSent));
-      this.bytesSent += part.length;
-      this.res.write(part, () => this.res.destroy());
-      this.closed = true;
-      return;
-    }
-    this.bytesSent += chunk.length;
-    this.res.write(chunk);
+  /** Resolves once the chunk is handed to the socket, so a drop after it cannot discard it. */
+  private writeChunk(chunk: Buffer): Promise<void> {
+    return new Promise((resolve) => {
+      if (this.dropAfterBytes !== undefined && this.bytesSent + chunk.length >= this.dropAfterBytes) {
+        const part = chunk.subarray(0, Math.max(0, this.dropAfterBytes - this.bytesSent));
+        this.bytesSent += part.length;
+        this.closed = true;
+        this.res.write(part, () => {
+          this.res.destroy();
+          resolve();
+        });
+        return;
+      }
+      this.bytesSent += chunk.length;
+      this.res.write(chunk, () => resolve());
+    });
   }
 
   private pause(ms: number): Promise<void> {
