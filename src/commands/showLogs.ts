@@ -1,8 +1,23 @@
 import type { CommandContext } from './commandContext';
+import { resolveTask } from './resolveTask';
 
-// STUB: replaced by the engineer who owns this command.
-export function showLogsCommand(_context: CommandContext) {
-  return async (): Promise<void> => {
-    throw new Error('This command is not available yet.');
+/** The tree's "seen" marker, when the tasks view offers one (it clears a finished task's badge count). */
+interface MarksSeen {
+  markSeen?(taskId: string): void;
+}
+
+/**
+ * Show Task Logs: the task's live log in its own Output channel (also what clicking a task
+ * row does). Focus stays where it was, so the tree keeps working with the keyboard.
+ */
+export function showLogsCommand(context: CommandContext) {
+  return async (argument?: unknown): Promise<void> => {
+    const task = await resolveTask(argument, context, {
+      placeHolder: 'Show the log of which task?',
+      noneMessage: 'There are no tasks yet. Create one first.',
+    });
+    if (!task) return;
+    (context.view as MarksSeen).markSeen?.(task.id);
+    await context.logs.show(task.id, { preserveFocus: true, task });
   };
 }
