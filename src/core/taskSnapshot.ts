@@ -1,0 +1,117 @@
+import { ALL_STATUSES, type Task, type TaskStatus } from './model';
+import { detailsFieldsOf, type DetailsEntry } from './detailsCache';
+
+/**
+ * The store's state as written to disk, so the last known tree draws at once on the
+ * next start. One snapshot per API kind and base URL: two APIs never mix. Reading is
+ * defensive: a damaged or older file gives what can be read, never an exception.
+ */
+
+export const SNAPSHOT_VERSION = 1;
+
+export interface TaskSnapshot {
+  readonly version: number;
+  readonly savedAt: number;
+  /** Newest first. */
+  readonly tasks: readonly Task[];
+  readonly details: readonly DetailsEntry[];
+  /** How many list entries had been loaded (for the next "Load more"). */
+  readonly loadedCount: number;
+  readonly hasMore: boolean;
+}
+
+export interface SnapshotStorage {
+  load(accountKey: string): Promise<unknown>;
+  save(accountKey: string, snapshot: TaskSnapshot): Promise<void>;
+}
+
+/** Where one account's snapshot lives: API kind and base URL, never the key. */
+export function accountKeyFor(kind: string, baseUrl: string): string {
+  return `${kind} ${baseUrl.replace(/\/+$/, '')}`;
+}
+
+const STATUSES = new Set<string>(ALL_STATUSES);
+
+function record(value: unknown): Record<string, unknown> | undefined {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+}
+
+function str(value: unknown): string | undefined {
+  return typeof value === 'string' ? value : undefined;
+}
+
+function num(value: unknown): number | undefined {
+  return typeof value === 'number' && Number.isFinite(value) ? value : undefined;
+}
+
+/** Copies only the fields a Task has, each with the right type. */
+export function parseSnapshotTask(value: unknown): Task | undefined {
+  const raw = record(value);
+  if (!raw) return undefined;
+  const id = str(raw.id);
+  const api = raw.api === 'agent' || raw.api === 'cloud' ? raw.api : undefined;
+  const status = str(raw.status);
+  if (!id || !api || !status || !STATUSES.has(status)) return undefined;
+  const task: Record<string, unknown> = { id, api, status: status as TaskStatus, rawStatus: str(raw.rawStatus) ?? status };
+  for (const key of ['threadId', 'prompt', 'title', 'model', 'agent', 'repoUrl', 'baseBranch', 'createdBranch', 'pullRequestUrl', 'error', 'previousRunId']) {
+    const text = str(raw[key]);
+    if (text !== undefined) task[key] = text;
+  }
+  for (const key of ['progress', 'createdAt', 'startedAt', 'completedAt', 'updatedAt']) {
+    const n = num(raw[key]);
+    if (n !== undefined) task[key] = n;
+  }
+  const diff = record(raw.diffStats);
+  if (diff) {
+    const filesChanged = num(diff.filesChanged);
+    const linesAdded = num(diff.linesAdded);
+    const linesRemoved = num(diff.linesRemoved);
+    if (filesChanged !== undefined && linesAdded !== undefined && linesRemoved !== undefined) task.diffStats = { filesChanged, linesAdded, linesRemoved };
+  }
+  if (Array.isArray(raw.followUps)) {
+    task.followUps = raw.followUps.flatMap((item) => {
+      const f = record(item);
+      const prompt = str(f?.prompt);
+      if (!f || prompt === undefined) return [];
+      const followStatus = str(f.status);
+      return [{ prompt, ...(num(f.createdAt) !== undefined ? { createdAt: num(f.createdAt) } : {}), ...(followStatus && STATUSES.has(followStatus) ? { status: followStatus } : {}) }];
+    });
+  }
+  if (Array.isArray(raw.agentRuns)) {
+    task.agentRuns = raw.agentRuns.flatMap((item) => {
+      const r = record(item);
+      const agent = str(r?.agent);
+      const runStatus = str(r?.status);
+      if (!r || !agent || !runStatus || !STATUSES.has(runStatus)) return [];
+      const run: Record<string, unknown> = { agent, status: runStatus, rawStatus: str(r.rawStatus) ?? runStatus };
+      for (const key of ['model', 'branch', 'error']) if (str(r[key]) !== undefined) run[key] = str(r[key]);
+      return [run];
+    });
+  }
+  return task as unknown as Task;
+}
+
+export function parseSnapshot(value: unknown): TaskSnapshot | undefined {
+  const raw = record(value);
+  if (!raw || raw.version !== SNAPSHOT_VERSION || !Array.isArray(raw.tasks)) return undefined;
+  const tasks = raw.tasks.map(parseSnapshotTask).filter((task): task is Task => task !== undefined);
+  const details: DetailsEntry[] = [];
+  if (Array.isArray(raw.details)) {
+    for (const item of raw.details) {
+      const entry = record(item);
+      const id = str(entry?.id);
+      const fields = record(entry?.fields);
+      if (!entry || !id || !fields) continue;
+      const parsed = parseSnapshotTask({ ...fields, id, api: 'agent', status: 'unknown' });
+      if (parsed) details.push({ id, fields: detailsFieldsOf(parsed), final: entry.final === true });
+    }
+  }
+  return {
+    version: SNAPSHOT_VERSION,
+    savedAt: num(raw.savedAt) ?? 0,
+    tasks,
+    details,
+    loadedCount: Math.max(0, Math.floor(num(raw.loadedCount) ?? tasks.length)),
+    hasMore: raw.hasMore === true,
+  };
+}

@@ -1,0 +1,83 @@
+import { Emitter } from '../../../src/core/emitter';
+import type { Task } from '../../../src/core/model';
+import { PollingTaskStore, type ConnectionSource, type ConnectionState, type PollingTaskStoreOptions } from '../../../src/core/pollingTaskStore';
+import type { SnapshotStorage, TaskSnapshot } from '../../../src/core/taskSnapshot';
+import type { TasksApi } from '../../../src/core/tasksApi';
+import { FakeClock } from './fakeClock';
+import { settle } from './fakeTasksApi';
+
+/** A connection the test switches by hand. */
+export class FakeConnection implements ConnectionSource {
+  private readonly emitter = new Emitter<void>();
+  readonly onDidChange = this.emitter.event;
+  constructor(private current: ConnectionState) {}
+
+  static to(api: TasksApi, accountKey = `${api.kind} ${api.baseUrl}`): FakeConnection {
+    return new FakeConnection({ kind: 'connected', connection: { api, accountKey } });
+  }
+
+  state(): ConnectionState {
+    return this.current;
+  }
+
+  set(state: ConnectionState): void {
+    this.current = state;
+    this.emitter.fire();
+  }
+}
+
+/** Snapshot storage in memory, through JSON like a file. `hold()` makes loads wait. */
+export class MemoryStorage implements SnapshotStorage {
+  readonly saved = new Map<string, string>();
+  saves = 0;
+  private gate: Promise<void> | undefined;
+  private open: (() => void) | undefined;
+
+  hold(): void {
+    this.gate = new Promise<void>((resolve) => (this.open = resolve));
+  }
+
+  release(): void {
+    this.open?.();
+    this.gate = undefined;
+  }
+
+  async load(accountKey: string): Promise<unknown> {
+    if (this.gate) await this.gate;
+    const text = this.saved.get(accountKey);
+    return text === undefined ? undefined : JSON.parse(text);
+  }
+
+  async save(accountKey: string, snapshot: TaskSnapshot): Promise<void> {
+    this.saves++;
+    this.saved.set(accountKey, JSON.stringify(snapshot));
+  }
+}
+
+export interface StoreHarness {
+  readonly store: PollingTaskStore;
+  readonly clock: FakeClock;
+  readonly finished: string[][];
+  /** Moves the fake time on in steps, letting promises settle in between. */
+  run(ms: number, stepMs?: number): Promise<void>;
+}
+
+export function startStore(
+  connection: ConnectionSource,
+  options: Partial<PollingTaskStoreOptions> & { readonly visible?: boolean; readonly focused?: boolean; readonly clock?: FakeClock } = {},
+): StoreHarness {
+  const clock = options.clock ?? new FakeClock();
+  const store = new PollingTaskStore({ connection, clock, persistDelayMs: 1_000, ...options });
+  const finished: string[][] = [];
+  store.onDidFinish((tasks: readonly Task[]) => finished.push(tasks.map((task) => task.id)));
+  store.setActivity({ viewVisible: options.visible ?? true, windowFocused: options.focused ?? true });
+  store.start();
+  const run = async (ms: number, stepMs = 250): Promise<void> => {
+    await settle();
+    for (let passed = 0; passed < ms; passed += stepMs) {
+      clock.advance(Math.min(stepMs, ms - passed));
+      await settle();
+    }
+  };
+  return { store, clock, finished, run };
+}
