@@ -60,7 +60,10 @@ export function continueTaskCommand(context: CommandContext) {
 
     const draftKey = continueDraftKey(task.threadId ?? task.id);
     let prompt = stringArgument(argument, 'prompt')?.trim();
-    if (!prompt && booleanArgument(argument, 'acceptDraft')) prompt = drafts.get(draftKey)?.trim();
+    if (!prompt && booleanArgument(argument, 'acceptDraft')) {
+      prompt = drafts.get(draftKey)?.trim();
+      if (!prompt) return { outcome: 'cancelled', message: 'There is no draft for this task.' };
+    }
     if (!prompt) {
       prompt = await askForPrompt({
         title: `Continue ${label}`,

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { safeGithubUrl } from '../core/taskDetailsHtml';
+import { safePullRequestUrl } from '../core/taskPresentation';
 import type { CommandContext } from './commandContext';
 import { resolveTask } from './resolveTask';
 
@@ -9,26 +9,20 @@ export interface OpenPullRequestResult {
   readonly message?: string;
 }
 
-/** Only a github.com pull request page is ever opened: the URL comes from the API and is untrusted. */
-const PULL_REQUEST_PATH = /^\/[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+\/pull\/\d+\/?$/;
-
-export function pullRequestUrlToOpen(raw: string | undefined): string | undefined {
-  const url = safeGithubUrl(raw);
-  if (!url) return undefined;
-  const parsed = new URL(url);
-  return PULL_REQUEST_PATH.test(parsed.pathname) && parsed.search === '' && parsed.hash === '' ? url : undefined;
-}
-
-/** Open Pull Request: the task's PR in the browser (https://github.com/<owner>/<repo>/pull/<n> only). */
+/**
+ * Open Pull Request: the task's PR in the browser. The URL comes from the API, so only a
+ * plain https://github.com/<owner>/<repo>/pull/<n> is opened (the same test that decides
+ * whether the row offers the command).
+ */
 export function openPullRequestCommand(context: CommandContext) {
   return async (argument?: unknown): Promise<OpenPullRequestResult> => {
     const task = await resolveTask(argument, context, {
       placeHolder: 'Choose a task whose pull request to open',
-      qualifies: (candidate) => pullRequestUrlToOpen(candidate.pullRequestUrl) !== undefined,
+      qualifies: (candidate) => safePullRequestUrl(candidate.pullRequestUrl) !== undefined,
       noneMessage: 'No task has a pull request yet.',
     });
     if (!task) return { opened: false };
-    const url = pullRequestUrlToOpen(task.pullRequestUrl);
+    const url = safePullRequestUrl(task.pullRequestUrl);
     if (!url) {
       const message = task.pullRequestUrl
         ? 'The task’s pull request link is not a github.com pull request URL, so it was not opened.'
