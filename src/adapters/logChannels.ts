@@ -377,6 +377,7 @@ class TaskLogChannels implements LogChannels {
       ...(task.startedAt !== undefined ? { startedAt: task.startedAt } : {}),
       ...(!live && task.completedAt !== undefined ? { completedAt: task.completedAt } : {}),
       ...(live ? { now: () => Date.now() } : {}),
+      status: task.status,
       showAgents: (task.agentRuns?.length ?? 0) > 1,
     });
     this.deps.logger.debug(`Log stream of task ${task.id} starting (${api.kind} API).`);
@@ -421,7 +422,9 @@ class TaskLogChannels implements LogChannels {
         store.applyStatus(taskId, event.status, event.rawStatus, event.error);
         break;
       case 'finish':
-        store.applyStatus(taskId, event.status, event.rawStatus ?? event.status);
+        // A finish that names no status still means the task is done: ask the server what became of it.
+        if (event.status === 'unknown' && event.rawStatus === undefined) void store.refresh().catch(() => undefined);
+        else store.applyStatus(taskId, event.status, event.rawStatus ?? event.status);
         break;
       case 'start': {
         // Only a queued task moves on: a replayed start must not revive a finished one.

@@ -26,6 +26,8 @@ export interface LogRendererOptions {
   readonly now?: () => number;
   /** IANA zone for times of day (default: the machine's). */
   readonly timeZone?: string;
+  /** The status already shown above the log (the header's): only a change is printed. */
+  readonly status?: TaskStatus;
   /** Always name the agent in Cloud step headings (multi-agent tasks). */
   readonly showAgents?: boolean;
   /** Tool calls tracked at once; the oldest open one is forgotten beyond this. */
@@ -115,6 +117,7 @@ export class LogRenderer {
     this.maxLineChars = Math.max(8, options.maxLineChars ?? DEFAULTS.maxLineChars);
     this.maxOpenToolCalls = Math.max(1, options.maxOpenToolCalls ?? DEFAULTS.maxOpenToolCalls);
     this.startedAt = options.startedAt;
+    this.lastStatus = options.status;
   }
 
   /** The text this event adds to the log (often empty). */
@@ -142,7 +145,7 @@ export class LogRenderer {
       case 'status':
         return this.renderStatus(event.status, event.rawStatus, event.error);
       case 'finish':
-        return this.renderFinish(event.status, event.rawStatus ?? event.status);
+        return this.renderFinish(event.status, event.rawStatus);
       case 'error':
         return this.lines(this.labelled('✘ Error: ', event.message));
       case 'unknown':
@@ -335,7 +338,7 @@ export class LogRenderer {
     return this.lines(lines);
   }
 
-  private renderFinish(status: TaskStatus, rawStatus: string, error?: string): string {
+  private renderFinish(status: TaskStatus, rawStatus: string | undefined, error?: string): string {
     if (this.finished) return error ? this.lines(this.labelled('✘ Error: ', error)) : '';
     this.finished = true;
     this.lastStatus = status;
@@ -345,9 +348,10 @@ export class LogRenderer {
     return out + this.writeLines([this.finishLine(status, rawStatus)]);
   }
 
-  private finishLine(status: TaskStatus, rawStatus: string): string {
+  private finishLine(status: TaskStatus, rawStatus: string | undefined): string {
     const end = this.options.completedAt ?? this.options.now?.();
     const took = this.startedAt !== undefined && end !== undefined ? formatDuration(end - this.startedAt) : undefined;
+    if (status === 'unknown' && rawStatus === undefined) return `■ Task ended${took ? ` after ${took}` : ''}`;
     switch (status) {
       case 'completed':
         return `■ Task completed${took ? ` in ${took}` : ''}`;
@@ -356,7 +360,7 @@ export class LogRenderer {
       case 'interrupted':
         return `■ Task ${status}${took ? ` after ${took}` : ''}`;
       default:
-        return `■ Task ended with status ${statusWord(status, rawStatus)}${took ? ` after ${took}` : ''}`;
+        return `■ Task ended with status ${statusWord(status, rawStatus ?? status)}${took ? ` after ${took}` : ''}`;
     }
   }
 

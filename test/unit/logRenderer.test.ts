@@ -399,6 +399,11 @@ describe('LogRenderer', () => {
     it('shows an unknown status by its raw value', () => {
       assert.equal(renderEvents([e.status('unknown', 'paused_by_admin')]), '● Status: paused_by_admin\n');
       assert.equal(renderEvents([{ kind: 'finish', status: 'unknown', rawStatus: 'exploded' }]), '■ Task ended with status exploded\n');
+      assert.equal(renderEvents([{ kind: 'finish', status: 'unknown' }]), '■ Task ended\n', 'a finish that names no status');
+    });
+
+    it('prints no status the header already showed', () => {
+      assert.equal(renderEvents([e.status('running', 'processing'), e.status('completed')], { status: 'running' }), '■ Task completed\n');
     });
 
     it('measures the duration from the start event to completedAt, or to now while watching live', () => {
