@@ -100,6 +100,14 @@ const IDLE = Symbol('idle');
  * AbortError. The body is cancelled whenever reading stops early.
  */
 export async function* readSse(body: ReadableStream<Uint8Array>, options: ReadSseOptions = {}): AsyncGenerator<SseItem> {
+  for await (const batch of readSseBatches(body, options)) yield* batch;
+}
+
+/** As readSse, one batch per chunk read: a burst of events costs one await, not one per event. */
+export async function* readSseBatches(
+  body: ReadableStream<Uint8Array>,
+  options: ReadSseOptions = {},
+): AsyncGenerator<readonly SseItem[]> {
   const { signal, idleTimeoutMs } = options;
   const clock = options.clock ?? systemClock;
   const decoder = new SseDecoder(options);
@@ -123,9 +131,11 @@ export async function* readSse(body: ReadableStream<Uint8Array>, options: ReadSs
         throw new TimeoutError(`The log stream sent nothing for ${Math.round((idleTimeoutMs ?? 0) / 1000)} s.`);
       }
       if (result.done) break;
-      yield* decoder.push(result.value);
+      const batch = decoder.push(result.value);
+      if (batch.length > 0) yield batch;
     }
-    yield* decoder.end();
+    const last = decoder.end();
+    if (last.length > 0) yield last;
   } finally {
     signal?.removeEventListener('abort', onAbort);
     reader.cancel().catch(() => undefined);
