@@ -144,6 +144,7 @@ export const faults = {
     ...scope,
   }),
   stall: (afterEvents: number, scope: FaultScope = {}): Fault => ({ kind: 'stall', afterEvents, ...scope }),
+  streamError: (message: string, afterEvents = 1, scope: FaultScope = {}): Fault => ({ kind: 'stream-error', message, afterEvents, ...scope }),
   malformedJson: (scope: FaultScope = {}, text?: string): Fault => ({ kind: 'malformed-json', text, ...scope }),
   transform: (transform: (body: unknown) => unknown, scope: FaultScope = {}): Fault => ({ kind: 'transform', transform, ...scope }),
   sse: (options: Omit<Extract<FaultEffect, { kind: 'sse' }>, 'kind'>, scope: FaultScope = {}): Fault => ({

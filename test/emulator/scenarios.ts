@@ -2,7 +2,8 @@
  * Scenario builders: the rich demo (tasks on both APIs in every state) and small pieces
  * tests compose. Ids are fixed so tests, screenshots and docs can name them.
  */
-import { cloudRunLog, defaultCloudLines, defaultRunSteps, scriptedRunLog, type CloudLogLine, type RunStep } from './logScripts';
+import { liveCloudLines, liveRateLimitSteps } from './demoLogs';
+import { cloudRunLog, defaultCloudLines, defaultRunSteps, scriptedRunLog, type CloudLogLine } from './logScripts';
 import type { LifecycleStep, Scenario, ScriptedLogEvent, TaskSpec } from './types';
 
 export { chunkText, cloudRunLog, defaultCloudLines, defaultRunSteps, scriptedRunLog, slugForBranch } from './logScripts';
@@ -50,37 +51,6 @@ export function emptyScenario(): Scenario {
 export interface DemoOptions {
   /** Plays everything this many times faster (UI tests); default 1. */
   readonly speed?: number;
-}
-
-/** The running demo run's story: a few minutes of reading, editing and testing. */
-function liveRateLimitSteps(): RunStep[] {
-  const files = ['src/middleware/rateLimit.ts', 'src/routes/products.ts', 'src/routes/orders.ts', 'src/routes/users.ts'];
-  const steps: RunStep[] = [
-    { text: "I'll add per-key rate limiting. First, a look at how requests are routed and authenticated." },
-    { bash: `git clone ${DEMO_REPOS.shopApi} /vercel/sandbox`, stdout: "Cloning into '/vercel/sandbox'...\ndone." },
-    { bash: 'ls src src/routes', stdout: 'src:\napp.ts\nauth.ts\nroutes\n\nsrc/routes:\norders.ts\nproducts.ts\nusers.ts' },
-    { bash: 'grep -n "router\\." src/app.ts', stdout: '12:app.use("/products", productsRouter)\n13:app.use("/orders", ordersRouter)\n14:app.use("/users", usersRouter)' },
-    { text: 'Requests are authenticated in src/auth.ts, so the limiter can key on the API key. A sliding window of 100 requests per minute fits.' },
-  ];
-  for (const file of files) {
-    steps.push(
-      { text: `Updating ${file}.` },
-      { bash: `sed -n 1,40p ${file}`, stdout: `import { Router } from "express";\n// ${file}\nexport const router = Router();` },
-      { files: [file] },
-      { bash: 'npx tsc --noEmit', stdout: '' },
-    );
-  }
-  steps.push(
-    { text: 'Now tests: the 101st request within a minute must get 429 with a Retry-After header.' },
-    { files: ['test/rateLimit.test.ts'] },
-    { bash: 'npm test -- test/rateLimit.test.ts', stdout: '  rate limiting\n    \u2714 allows 100 requests per minute\n    1) answers 429 after that\n\n  1 passing, 1 failing', exitCode: 1 },
-    { text: 'The window resets one second late; fixing the boundary check.' },
-    { files: ['src/middleware/rateLimit.ts'] },
-    { bash: 'npm test', stdout: '  38 passing (1s)' },
-    { bash: 'git checkout -b blackbox/add-rate-limiting && git commit -am "Add per-key rate limiting" && git push -u origin blackbox/add-rate-limiting', stdout: "branch 'blackbox/add-rate-limiting' set up to track 'origin/blackbox/add-rate-limiting'." },
-    { text: 'Done. Every public endpoint is limited to 100 requests per minute per API key and answers 429 with Retry-After; 38 tests pass.' },
-  );
-  return steps;
 }
 
 function paced(events: ScriptedLogEvent[], speed: number): ScriptedLogEvent[] {
@@ -211,7 +181,7 @@ export function demoScenario(options: DemoOptions = {}): Scenario {
       model: sonnet,
       agent: 'claude',
       createdAgoMs: 40_000,
-      log: paced(scriptedRunLog({ seed: 'r1', paceMs: 1_800, chunkSize: 18, buffered: 12, steps: liveRateLimitSteps() }), speed),
+      log: paced(scriptedRunLog({ seed: 'r1', paceMs: 2_200, chunkSize: 18, buffered: 12, steps: liveRateLimitSteps() }), speed),
       onLogEnd: { status: 'completed', createdBranch: 'blackbox/add-rate-limiting' },
       expectedDurationMs: 4 * MINUTE / speed,
     },
@@ -323,7 +293,7 @@ export function demoScenario(options: DemoOptions = {}): Scenario {
       repoUrl: DEMO_REPOS.storefront,
       agent: 'claude',
       createdAgoMs: 60_000,
-      log: cloudLines(liveCloudLines(), 'claude', 4_000, 4),
+      log: cloudLines(liveCloudLines(), 'claude', 9_000, 4),
       afterLog: savingThenDone(speed, {
         createdBranch: 'blackbox/add-dark-mode',
         prUrl: 'https://github.com/blackbox-demo/storefront/pull/77',
@@ -335,27 +305,36 @@ export function demoScenario(options: DemoOptions = {}): Scenario {
   return { name: 'demo', tasks: [...agent, ...cloud] };
 }
 
+export interface ManyTasksOptions {
+  readonly api: 'agent' | 'cloud';
+  readonly count: number;
+  /** How many of them (the newest) are running; the rest are completed. */
+  readonly running?: number;
+  readonly repoUrl?: string;
+}
+
+/** Many plain tasks without logs, for paging, polling and benchmark tests. */
+export function manyTasksScenario(options: ManyTasksOptions): Scenario {
+  const tasks: TaskSpec[] = [];
+  for (let i = 0; i < options.count; i++) {
+    const running = i < (options.running ?? 0);
+    tasks.push({
+      api: options.api,
+      id: options.api === 'agent' ? `00000000-0000-4000-8000-${String(i).padStart(12, '0')}` : `tskMany${String(i).padStart(6, '0')}`,
+      prompt: `Task number ${i + 1}`,
+      status: running ? 'running' : 'completed',
+      repoUrl: options.repoUrl ?? DEMO_REPOS.shopApi,
+      createdBranch: running ? undefined : `blackbox/task-number-${i + 1}`,
+      createdAgoMs: (i + 1) * MINUTE,
+    });
+  }
+  return { name: `many-${options.api}-${options.count}`, tasks };
+}
+
 /** Cloud tasks save their work (status `saving`) before they complete. */
 export function savingThenDone(speed: number, result: Omit<LifecycleStep, 'afterMs' | 'status'>): LifecycleStep[] {
   return [
     { afterMs: 0, status: 'saving' },
     { afterMs: Math.round(3_000 / speed), status: 'completed', ...result },
   ];
-}
-
-function liveCloudLines(): CloudLogLine[] {
-  const lines: CloudLogLine[] = [
-    { message: 'Sandbox created', type: 'system', step: 'sandbox_created' },
-    { message: `Cloning ${DEMO_REPOS.storefront}`, step: 'git_cloning' },
-    { message: 'Repository cloned', type: 'success', step: 'git_cloned' },
-    { message: "I'll add a theme toggle to the settings page and persist it in the user profile.", contentType: 'agentResponse' },
-  ];
-  for (const file of ['src/theme/tokens.css', 'src/theme/useTheme.ts', 'src/pages/Settings.tsx', 'src/api/profile.ts', 'test/theme.test.ts']) {
-    lines.push({ message: `Editing ${file}`, contentType: 'message' }, { message: `$ npx eslint ${file}\n\u001b[32m✔ no problems\u001b[39m`, contentType: 'ansi' });
-  }
-  lines.push(
-    { message: '$ npm test\n\u001b[32m  52 passing\u001b[39m', contentType: 'ansi' },
-    { message: 'Committed and pushed blackbox/add-dark-mode', type: 'success', step: 'git_committed' },
-  );
-  return lines;
 }

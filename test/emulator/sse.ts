@@ -30,6 +30,7 @@ export class SseChannel {
   private readonly dropAfterEvents: number | undefined;
   private readonly dropAfterBytes: number | undefined;
   private readonly stallAfterEvents: number | undefined;
+  private readonly streamError: { readonly afterEvents: number; readonly message: string } | undefined;
   private readonly closeListeners: Array<() => void> = [];
 
   constructor(
@@ -44,6 +45,7 @@ export class SseChannel {
         else this.dropAfterEvents = f.afterEvents ?? 1;
       }
       if (f.kind === 'stall') this.stallAfterEvents = f.afterEvents ?? 1;
+      if (f.kind === 'stream-error') this.streamError = { afterEvents: f.afterEvents ?? 1, message: f.message ?? 'Stream failed' };
     }
     res.on('close', () => this.cleanUp());
     res.writeHead(200, {
@@ -86,7 +88,19 @@ export class SseChannel {
     frame += `data: ${JSON.stringify(payload)}\n\n`;
     this.write(frame);
     this.eventsSent++;
-    if (this.dropAfterEvents !== undefined && this.eventsSent >= this.dropAfterEvents) this.drop();
+    this.afterEvent();
+  }
+
+  private afterEvent(): void {
+    const streamError = this.streamError;
+    if (streamError && this.eventsSent >= streamError.afterEvents) {
+      const frame =
+        this.options.flavour === 'named'
+          ? `event: error\ndata: ${JSON.stringify({ error: streamError.message })}\n\n`
+          : `data: ${JSON.stringify({ type: 'error', errorText: streamError.message })}\n\n`;
+      this.write(frame);
+      this.end();
+    } else if (this.dropAfterEvents !== undefined && this.eventsSent >= this.dropAfterEvents) this.drop();
     else if (this.stallAfterEvents !== undefined && this.eventsSent >= this.stallAfterEvents) this.stalled = true;
   }
 

@@ -173,6 +173,11 @@ export type FaultEffect =
   | { readonly kind: 'drop'; readonly afterBytes?: number; readonly afterEvents?: number }
   /** SSE: stop sending (no keep-alives either) after N events, connection left open. */
   | { readonly kind: 'stall'; readonly afterEvents?: number }
+  /**
+   * SSE: after N events (default 1: the Cloud `connected`) the server reports a stream
+   * error and closes: Cloud `event: error` `{error}`, v1 `{type:'error', errorText}`.
+   */
+  | { readonly kind: 'stream-error'; readonly afterEvents?: number; readonly message?: string }
   /** A 200 whose JSON body is cut short (or is `text`). */
   | { readonly kind: 'malformed-json'; readonly text?: string }
   /** Replace the JSON body's value (e.g. a wrong type, an unknown status). */

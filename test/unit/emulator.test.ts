@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { startEmulator, type Emulator } from '../emulator/emulator';
-import { DEMO_IDS, demoScenario, emptyScenario, scriptedRunLog } from '../emulator/scenarios';
+import { cloudRunLog, DEMO_IDS, demoScenario, emptyScenario, savingThenDone, scriptedRunLog } from '../emulator/scenarios';
 import { arr, call, rec, SseReader } from './emulatorHelpers';
 
 const FAST = { queueMs: 1_000, eventMs: 100, savingMs: 500 };
@@ -254,7 +254,9 @@ describe('emulator: Cloud API', () => {
   });
 
   it('streams named events and resumes from fromIndex after a drop', async () => {
-    const id = DEMO_IDS.cloud.processing;
+    const id = 'tskStream0001';
+    const lines = Array.from({ length: 10 }, (_, i) => ({ message: `line ${i}` }));
+    emu.addTask({ api: 'cloud', id, prompt: 'p', status: 'processing', log: cloudRunLog(lines, { paceMs: 4_000, buffered: 4 }), afterLog: savingThenDone(1, { createdBranch: 'blackbox/p' }) });
     const first = new SseReader(cloud(`/tasks/${id}/stream?fromIndex=0&includeStatus=true`), emu.keys.cloud);
     await first.until((r) => r.events.some((e) => e.event === 'status'));
     assert.deepEqual(first.json('connected'), [{ taskId: id, fromIndex: 0 }]);

@@ -1,9 +1,9 @@
 import * as assert from 'node:assert/strict';
 import { startEmulator, type Emulator } from '../emulator/emulator';
 import { faults, pathMatches } from '../emulator/faults';
-import { cloudRunLog, DEMO_IDS, demoScenario, scriptedRunLog } from '../emulator/scenarios';
+import { cloudRunLog, DEMO_IDS, demoScenario, manyTasksScenario, scriptedRunLog } from '../emulator/scenarios';
 import { splitBytes } from '../emulator/sse';
-import { call, rec, SseReader } from './emulatorHelpers';
+import { arr, call, rec, SseReader } from './emulatorHelpers';
 
 const RUN = 'bbbbbbbb-0000-4000-8000-000000000001';
 const CLOUD = 'tskFaultDemo1';
@@ -161,6 +161,17 @@ describe('emulator: faults', () => {
     stalled.close();
   });
 
+  it('reports a stream error event and closes', async () => {
+    emu.fault(faults.streamError('Log store unavailable', 1, { api: 'cloud', times: 1 }));
+    const cloud = await stream(`${emu.url}/api/tasks/${CLOUD}/stream`, emu.keys.cloud);
+    assert.deepEqual(cloud.events.map((e) => e.event), ['connected', 'error']);
+    assert.deepEqual(cloud.json('error'), [{ error: 'Log store unavailable' }]);
+    emu.fault(faults.streamError('boom', 2, { api: 'agent', times: 1 }));
+    const v1run = await stream(v1(`/tasks/${RUN}/logs/stream`), emu.keys.agent);
+    assert.deepEqual(v1run.json().at(-1), { type: 'error', errorText: 'boom' });
+    assert.equal(v1run.events.length, 3);
+  });
+
   it('restart(): live v1 runs become interrupted with inMemory null, and open streams drop', async () => {
     const live = new SseReader(v1(`/tasks/${DEMO_IDS.agent.running}/logs/stream`), emu.keys.agent);
     await live.until((r) => r.events.length > 0);
@@ -175,7 +186,29 @@ describe('emulator: faults', () => {
   });
 });
 
-describe('emulator: time, bounds and shutdown', () => {
+describe('emulator: control, bounds and shutdown', () => {
+  it('sets raw, normalised or unknown statuses, emits log events, and builds many-task scenarios', async () => {
+    const emu = await startEmulator({ clock: 'manual', keepAliveMs: 0, scenario: manyTasksScenario({ api: 'agent', count: 250, running: 5 }) });
+    try {
+      const list = (query: string) => call(`${emu.url}/api/v1/tasks?${query}`, emu.keys.agent).then((a) => arr(rec(a.body).tasks));
+      assert.equal((await list('status=running&limit=100')).length, 5);
+      assert.equal((await list('page=3&limit=100')).length, 50);
+      const id = '00000000-0000-4000-8000-000000000000';
+      emu.setTaskStatus(id, 'paused');
+      assert.equal((await list('limit=1'))[0]?.status, 'paused');
+      emu.setTaskStatus(id, 'in_progress');
+      assert.equal(emu.task(id)?.status, 'running');
+      emu.emitLog(id, { type: 'x-new-event', note: 'added by a test' });
+      assert.equal(emu.task(id)?.events.at(-1)?.type, 'x-new-event');
+      const cloud = emu.addTask({ api: 'cloud', prompt: 'p', status: 'running' });
+      emu.setTaskStatus(cloud.id, 'failed');
+      assert.equal(emu.task(cloud.id)?.status, 'error');
+      assert.throws(() => emu.addTask({ api: 'cloud', id: cloud.id, prompt: 'again', status: 'queued' }), /already/);
+    } finally {
+      await emu.close();
+    }
+  });
+
   it('advance() needs the manual clock', async () => {
     const emu = await startEmulator();
     try {
