@@ -62,10 +62,11 @@ export function setApiKeyCommand(context: CommandContext) {
     if (verdict?.verdict === 'cancelled') return { outcome: 'cancelled', stored: false, kind };
     if (verdict?.verdict === 'rejected') {
       logger.warn(`A new API key was not stored: the ${API_NAMES[kind]} rejected it.`);
-      void vscode.window.showErrorMessage(verdict.message, 'Try Again').then((choice) => {
+      const message = note ? `${verdict.message} ${note}` : verdict.message;
+      void vscode.window.showErrorMessage(message, 'Try Again').then((choice) => {
         if (choice) void vscode.commands.executeCommand('blackboxTasks.setApiKey');
       });
-      return { outcome: 'rejected', stored: false, kind, message: verdict.message };
+      return { outcome: 'rejected', stored: false, kind, message };
     }
     if (verdict?.verdict === 'unverified') {
       logger.warn(`A new API key could not be checked: ${verdict.message}`);

@@ -42,7 +42,7 @@ export function decideKeyKind(rawKey: string, setting: ApiSetting | string | und
       return {
         kind: setting,
         decidedBy: 'setting',
-        warning: `The key looks like a ${API_NAMES[byPrefix]} key, but the setting blackboxTasks.api selects the ${API_NAMES[setting]}. It will be checked against the ${API_NAMES[setting]}.`,
+        warning: `The key looks like ${withArticle(API_NAMES[byPrefix])} key, but the setting blackboxTasks.api selects the ${API_NAMES[setting]}. It will be checked against the ${API_NAMES[setting]}.`,
       };
     }
     return { kind: setting, decidedBy: 'setting' };
@@ -73,7 +73,7 @@ export function verificationVerdict(error: unknown, kind: ApiKind, key: string):
   if (AuthError.is(error)) {
     return {
       verdict: 'rejected',
-      message: `The ${api} did not accept this key (HTTP 401), so it was not stored. Check that you copied the whole key, that it has not been revoked, and that it is a ${api} key rather than a ${other} key.`,
+      message: `The ${api} did not accept this key (HTTP 401), so it was not stored. Check that you copied the whole key, that it has not been revoked, and that it is ${withArticle(api)} key rather than ${withArticle(other)} key.`,
     };
   }
   if (ForbiddenError.is(error)) {
@@ -90,4 +90,8 @@ export function verificationVerdict(error: unknown, kind: ApiKind, key: string):
   }
   const detail = error instanceof Error ? error.message : String(error);
   return { verdict: 'unverified', message: redactSecrets(`The key could not be checked (${detail}). Store it anyway, without checking?`, [key.trim()]) };
+}
+
+function withArticle(name: string): string {
+  return /^[AEIOU]/.test(name) ? `an ${name}` : `a ${name}`;
 }

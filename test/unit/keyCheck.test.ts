@@ -42,7 +42,7 @@ describe('keyCheck', () => {
       assert.deepEqual(decideKeyKind(CLOUD_KEY, 'cloud'), { kind: 'cloud', decidedBy: 'setting' });
       const mismatch = decideKeyKind(AGENT_KEY, 'cloud');
       assert.equal(mismatch.kind, 'cloud');
-      assert.match(mismatch.warning ?? '', /Agent API v1 key/);
+      assert.match(mismatch.warning ?? '', /looks like an Agent API v1 key/);
     });
   });
 
@@ -52,6 +52,7 @@ describe('keyCheck', () => {
       assert.equal(verdict.verdict, 'rejected');
       assert.ok(verdict.verdict === 'rejected' && /401/.test(verdict.message) && /Agent API v1/.test(verdict.message));
       assert.ok(verdict.verdict === 'rejected' && /not stored/.test(verdict.message));
+      assert.ok(verdict.verdict === 'rejected' && /an Agent API v1 key rather than a Cloud API key/.test(verdict.message));
       assert.ok(!JSON.stringify(verdict).includes(AGENT_KEY));
     });
 
