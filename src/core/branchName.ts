@@ -1,0 +1,48 @@
+/**
+ * Branch names that arrive from the API are untrusted: they end up as arguments to git
+ * (fetch, checkout, branch). A name is accepted only when git itself would accept it as a
+ * branch (`git check-ref-format --branch`), and additionally when it cannot be mistaken for
+ * an option, a full ref, or text that reads differently from what it is.
+ */
+
+export type BranchNameCheck = { readonly ok: true; readonly name: string } | { readonly ok: false; readonly reason: string };
+
+/** Far beyond any real branch name; keeps messages and git arguments bounded. */
+const MAX_LENGTH = 250;
+/** C0 controls, DEL, C1 controls. */
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
+/** Invisible or direction-changing characters: a name must read as what it is. */
+const INVISIBLE = /[\u00ad\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff\ufff9-\ufffb]/;
+const FORBIDDEN_CHARACTERS = /[ ~^:?*[\\]/;
+
+export function checkBranchName(raw: unknown): BranchNameCheck {
+  if (typeof raw !== 'string' || raw.length === 0) return refuse('it is empty');
+  const name = raw;
+  if (name.length > MAX_LENGTH) return refuse(`it is longer than ${MAX_LENGTH} characters`);
+  if (CONTROL.test(name)) return refuse('it contains control characters');
+  if (INVISIBLE.test(name)) return refuse('it contains invisible or text-direction characters');
+  if (name.startsWith('-')) return refuse('it starts with "-", so git would read it as an option');
+  const forbidden = FORBIDDEN_CHARACTERS.exec(name);
+  if (forbidden) return refuse(forbidden[0] === ' ' ? 'it contains a space' : `it contains "${forbidden[0]}"`);
+  if (name.includes('..')) return refuse('it contains ".."');
+  if (name.includes('@{')) return refuse('it contains "@{"');
+  if (name === '@') return refuse('"@" is not a branch name');
+  if (name === 'HEAD') return refuse('"HEAD" is not a branch name');
+  if (name.startsWith('/') || name.endsWith('/')) return refuse('it starts or ends with "/"');
+  if (name.includes('//')) return refuse('it contains "//"');
+  if (name.endsWith('.')) return refuse('it ends with "."');
+  for (const component of name.split('/')) {
+    if (component.startsWith('.')) return refuse('a part of it starts with "."');
+    if (component.endsWith('.lock')) return refuse('a part of it ends with ".lock"');
+  }
+  if (/^refs\//.test(name)) return refuse('it is a full reference ("refs/…"), not a branch name');
+  return { ok: true, name };
+}
+
+export function isValidBranchName(raw: unknown): raw is string {
+  return checkBranchName(raw).ok;
+}
+
+function refuse(reason: string): BranchNameCheck {
+  return { ok: false, reason };
+}
