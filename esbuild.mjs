@@ -1,7 +1,7 @@
 // Builds the extension bundle (dist/extension.js) and, with --tests, transpiles
 // src/ and test/ file by file into out/ for mocha. Type checking is `npm run check-types`.
 import * as esbuild from 'esbuild';
-import { readdirSync, statSync, rmSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
 const production = process.argv.includes('--production');
@@ -57,7 +57,7 @@ async function buildExtension() {
 }
 
 async function buildTests() {
-  rmSync('out', { recursive: true, force: true });
+  // out/ is not wiped: several test runs may share this tree; a clean clone starts empty anyway.
   await esbuild.build({
     entryPoints: [...typescriptFilesUnder('src'), ...typescriptFilesUnder('test')],
     bundle: false,
