@@ -51,15 +51,15 @@ export class TaskDetailsPanels implements vscode.Disposable {
     const existing = this.panels.get(task.id);
     if (existing) {
       existing.reveal();
-      return existing;
+      return existing.handle;
     }
     const panel = new DetailsPanel(task, this.deps, () => this.panels.delete(task.id));
     this.panels.set(task.id, panel);
-    return panel;
+    return panel.handle;
   }
 
   get(taskId: string): TaskDetailsPanelHandle | undefined {
-    return this.panels.get(taskId);
+    return this.panels.get(taskId)?.handle;
   }
 
   dispose(): void {
@@ -68,7 +68,12 @@ export class TaskDetailsPanels implements vscode.Disposable {
   }
 }
 
-class DetailsPanel implements TaskDetailsPanelHandle {
+class DetailsPanel {
+  /**
+   * What callers get: plain data and functions, no references into VS Code objects, so a
+   * command returning it can be serialised when the workbench invoked the command.
+   */
+  readonly handle: TaskDetailsPanelHandle;
   private readonly panel: vscode.WebviewPanel;
   private readonly subscriptions: vscode.Disposable[] = [];
   private timer: NodeJS.Timeout | undefined;
@@ -99,28 +104,28 @@ class DetailsPanel implements TaskDetailsPanelHandle {
         else this.cancelTimer();
       }),
     );
+    const self = this; // the handle's getters read this panel's live state
+    this.handle = {
+      taskId: task.id,
+      get html() {
+        return self.html;
+      },
+      get details() {
+        return self.lastDetails;
+      },
+      get refreshing() {
+        return self.timer !== undefined;
+      },
+      get fetches() {
+        return self.fetchCount;
+      },
+      settled: async () => {
+        await self.inFlight?.done;
+      },
+      dispose: () => self.dispose(),
+    };
     this.render({ ...task, messages: [] });
     void this.fetch();
-  }
-
-  get taskId(): string {
-    return this.task.id;
-  }
-
-  get details(): TaskDetails | undefined {
-    return this.lastDetails;
-  }
-
-  get refreshing(): boolean {
-    return this.timer !== undefined;
-  }
-
-  get fetches(): number {
-    return this.fetchCount;
-  }
-
-  async settled(): Promise<void> {
-    await this.inFlight?.done;
   }
 
   reveal(): void {
