@@ -1,0 +1,45 @@
+/** Runtime values of the git extension's API enums that this extension compares against. */
+
+export const GIT_EXTENSION_ID = 'vscode.git';
+
+export const GIT_REF_TYPE = {
+  head: 0,
+  remoteHead: 1,
+  tag: 2,
+} as const;
+
+/** `Status` of a change, as the git API numbers them. */
+export const GIT_STATUS = {
+  indexModified: 0,
+  indexAdded: 1,
+  indexDeleted: 2,
+  indexRenamed: 3,
+  indexCopied: 4,
+  modified: 5,
+  deleted: 6,
+  untracked: 7,
+  ignored: 8,
+  intentToAdd: 9,
+  intentToRename: 10,
+  typeChanged: 11,
+} as const;
+
+/** `GitErrorCodes` values this extension recognises. */
+export const GIT_ERROR_CODE = {
+  authenticationFailed: 'AuthenticationFailed',
+  remoteConnectionError: 'RemoteConnectionError',
+  cantAccessRemote: 'CantAccessRemote',
+  dirtyWorkTree: 'DirtyWorkTree',
+  localChangesOverwritten: 'LocalChangesOverwritten',
+  branchAlreadyExists: 'BranchAlreadyExists',
+  invalidBranchName: 'InvalidBranchName',
+  noRemoteReference: 'NoRemoteReference',
+  pushRejected: 'PushRejected',
+  repositoryIsLocked: 'RepositoryIsLocked',
+  cantLockRef: 'CantLockRef',
+  notASafeGitRepository: 'NotASafeGitRepository',
+  gitNotFound: 'GitNotFound',
+  noLocalChanges: 'NoLocalChanges',
+  permissionDenied: 'PermissionDenied',
+  worktreeBranchAlreadyUsed: 'WorktreeBranchAlreadyUsed',
+} as const;
