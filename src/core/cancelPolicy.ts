@@ -131,7 +131,6 @@ export function taskLabelForMessage(task: { readonly id: string; readonly prompt
 
 /** Untrusted text made fit for a one-line notification: no control or bidi characters, bounded length. */
 export function cleanServerText(text: string, max = 200): string {
-  // eslint-disable-next-line no-control-regex
   const flat = text.replace(/[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2066-\u2069]+/g, ' ').replace(/\s+/g, ' ').trim();
   return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
 }
