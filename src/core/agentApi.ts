@@ -287,24 +287,19 @@ function repoUrlFromParts(github: ObjectReader | undefined): string | undefined 
 }
 
 /**
- * The prompt this run answers: the user message before the run's assistant message.
- * The thread holds every run of the chat, so for a follow-up run the first user
- * message would be the original task's prompt; it is the fallback when the run's
- * message is not in the thread.
+ * The prompt this run answers. The thread holds every run of the chat, so the first
+ * user message is only right for the first run:
+ * - the run's assistant message is in the thread: the user message before it;
+ * - it is not there yet (the run has not answered): the newest user message, because
+ *   a chat only takes a follow-up once its latest run has finished;
+ * - the server named no assistant message: the first user message.
  */
 function runPrompt(messages: readonly ChatMessage[], assistantMessageId: string | undefined): string | undefined {
-  const answerIndex = assistantMessageId === undefined ? -1 : messages.findIndex((m) => m.id === assistantMessageId);
-  if (answerIndex > 0) {
-    for (let i = answerIndex - 1; i >= 0; i--) {
-      const text = userText(messages[i]);
-      if (text !== undefined) return text;
-    }
-  }
-  for (const message of messages) {
-    const text = userText(message);
-    if (text !== undefined) return text;
-  }
-  return undefined;
+  const texts = (range: readonly ChatMessage[]) => range.map(userText).filter((text): text is string => text !== undefined);
+  if (assistantMessageId === undefined) return texts(messages)[0];
+  const answerIndex = messages.findIndex((m) => m.id === assistantMessageId);
+  const before = texts(answerIndex === -1 ? messages : messages.slice(0, answerIndex));
+  return before[before.length - 1] ?? texts(messages)[0];
 }
 
 function userText(message: ChatMessage | undefined): string | undefined {

@@ -201,6 +201,15 @@ describe('Agent API v1 client', () => {
       ];
       const client = await api(json(detailsOf({ messages, assistantMessageId: 'm4' })));
       assert.equal((await client.get(RUN_ID)).prompt, 'Now add tests');
+      // A queued follow-up has not answered yet: its prompt is the newest user message.
+      const queued = await api(json(detailsOf({ messages: messages.slice(0, 3), assistantMessageId: 'm9' })));
+      assert.equal((await queued.get(RUN_ID)).prompt, 'Now add tests');
+      // The first run of the chat.
+      const first = await api(json(detailsOf({ messages, assistantMessageId: 'm2' })));
+      assert.equal((await first.get(RUN_ID)).prompt, 'First ask');
+      // No assistant message named: the first user message.
+      const unnamed = await api(json(detailsOf({ messages, assistantMessageId: null })));
+      assert.equal((await unnamed.get(RUN_ID)).prompt, 'First ask');
     });
 
     it('tolerates a standalone task: github null, no messages, error text', async () => {
@@ -318,7 +327,7 @@ describe('Agent API v1 client', () => {
     });
 
     it('is never retried', async () => {
-      const client = await api((_request, response) => response.socket?.destroy());
+      const client = await api((_request, response) => void response.socket?.destroy());
       await assert.rejects(client.continue(RUN_ID, { prompt: 'x' }));
       assert.equal(server!.requests.length, 1);
     });
