@@ -1,8 +1,8 @@
 import type { CommandContext } from './commandContext';
 
-// STUB: replaced by the engineer who owns this command.
-export function clearFilterCommand(_context: CommandContext) {
-  return async (): Promise<void> => {
-    throw new Error('This command is not available yet.');
+/** Clear Task Filter: all tasks again, no text, every status. */
+export function clearFilterCommand(context: CommandContext) {
+  return (): void => {
+    context.view.clearFilter();
   };
 }

@@ -1,8 +1,8 @@
 import type { CommandContext } from './commandContext';
 
-// STUB: replaced by the engineer who owns this command.
-export function loadMoreCommand(_context: CommandContext) {
+/** Load More Tasks: appends the next page (the tree's "Load more…" row). */
+export function loadMoreCommand(context: CommandContext) {
   return async (): Promise<void> => {
-    throw new Error('This command is not available yet.');
+    await context.view.loadMore();
   };
 }

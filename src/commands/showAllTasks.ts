@@ -1,8 +1,8 @@
 import type { CommandContext } from './commandContext';
 
-// STUB: replaced by the engineer who owns this command.
-export function showAllTasksCommand(_context: CommandContext) {
-  return async (): Promise<void> => {
-    throw new Error('This command is not available yet.');
+/** Show All Tasks: leaves the repository scope (text and status filters stay). */
+export function showAllTasksCommand(context: CommandContext) {
+  return (): void => {
+    context.view.setFilter({ scope: 'all' });
   };
 }

@@ -1,8 +1,8 @@
 import type { CommandContext } from './commandContext';
 
-// STUB: replaced by the engineer who owns this command.
-export function showRepositoryTasksCommand(_context: CommandContext) {
-  return async (): Promise<void> => {
-    throw new Error('This command is not available yet.');
+/** Show Only This Repository's Tasks: tasks whose repository is one of the workspace's git remotes. */
+export function showRepositoryTasksCommand(context: CommandContext) {
+  return (): void => {
+    context.view.setFilter({ scope: 'repository' });
   };
 }

@@ -31,6 +31,8 @@ export interface PresentationContext {
   readonly earlierRuns?: number;
   /** False for an earlier run of a v1 chat: only the latest run is continued. */
   readonly latestInThread?: boolean;
+  /** An earlier run of a v1 chat shown under its latest run: its place in the chat (1-based). */
+  readonly runOfThread?: { readonly index: number; readonly total: number };
 }
 
 const LABEL_MAX = 80;
@@ -145,13 +147,14 @@ export function contextValueFor(task: Task, context: Pick<PresentationContext, '
 /** Relative time, then what ran it, then what else belongs to it. */
 export function taskDescription(task: Task, context: PresentationContext): string {
   const parts: string[] = [];
+  if (context.runOfThread) parts.push(`run ${context.runOfThread.index} of ${context.runOfThread.total}`);
   if (context.pendingCancel && isActive(task.status)) parts.push('Cancelling…');
   if (task.status === 'running' && task.progress !== undefined && task.progress > 0 && task.progress < 100) parts.push(`${Math.round(task.progress)}%`);
   const at = task.createdAt ?? task.startedAt;
   if (at !== undefined) parts.push(relativeTime(at, context.now));
   const runner = runnerText(task);
   if (runner) parts.push(runner);
-  if (context.earlierRuns) parts.push(context.earlierRuns === 1 ? 'follow-up of 1 run' : `follow-up of ${context.earlierRuns} runs`);
+  if (context.earlierRuns) parts.push(`follow-up · ${context.earlierRuns + 1} runs`);
   const followUps = task.followUps?.length ?? 0;
   if (followUps) parts.push(followUps === 1 ? '1 follow-up' : `${followUps} follow-ups`);
   if (task.status === 'unknown') parts.push(`status “${truncate(task.rawStatus, 24)}”`);

@@ -64,7 +64,11 @@ describe('taskPresentation', () => {
     it('says Cancelling… for an active task with a cancel under way, and links follow-ups', () => {
       const text = taskDescription(task({ status: 'running', rawStatus: 'running', createdAt: NOW }), { now: NOW, pendingCancel: true, earlierRuns: 2 });
       assert.match(text, /^Cancelling… · just now/);
-      assert.match(text, /follow-up of 2 runs/);
+      assert.match(text, /follow-up · 3 runs/);
+    });
+
+    it('places an earlier run of a chat', () => {
+      assert.equal(taskDescription(task({ createdAt: NOW - 60 * 60_000 }), { now: NOW, runOfThread: { index: 1, total: 3 }, latestInThread: false }), 'run 1 of 3 · 1 h ago');
     });
 
     it('keeps an unknown raw status visible', () => {
