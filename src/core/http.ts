@@ -377,9 +377,7 @@ export function serverMessage(text: string, contentType: string): string | undef
 /** Untrusted server text made fit for a message: no control characters or escapes, one line, short, no key. */
 export function cleanServerText(text: string, secrets: readonly string[], maxLength = MAX_SERVER_TEXT): string {
   const flat = redactSecrets(text, secrets)
-    // eslint-disable-next-line no-control-regex
     .replace(/\u001b\[[0-9;?]*[ -/]*[@-~]/g, '')
-    // eslint-disable-next-line no-control-regex
     .replace(/[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2066-\u2069]+/g, ' ')
     .replace(/\s+/g, ' ')
     .trim();
