@@ -42,7 +42,7 @@ export interface LogChannelState {
   readonly name: string;
   readonly streaming: boolean;
   readonly lastEnd?: LogStreamEnd;
-  /** Log events rendered by the current stream. */
+  /** Log events rendered by the latest stream. */
   readonly events: number;
   /** Calls to the channel's append (each one IPC message) since the channel was last cleared. */
   readonly appends: number;
@@ -104,7 +104,6 @@ interface StreamRun {
   readonly controller: AbortController;
   /** The client it streams from: a new key or API setting means a new client. */
   readonly api: TasksApi | undefined;
-  events: number;
   done?: Promise<LogStreamEnd>;
 }
 
@@ -117,6 +116,8 @@ interface TaskLog {
   task: Task;
   run?: StreamRun;
   lastEnd?: LogStreamEnd;
+  /** Log events rendered by the latest stream. */
+  events: number;
   appends: number;
   chars: number;
   restarts: number;
@@ -197,7 +198,7 @@ class TaskLogChannels implements LogChannels {
       name: log.name,
       streaming: log.run !== undefined,
       ...(log.lastEnd ? { lastEnd: log.lastEnd } : {}),
-      events: log.run?.events ?? 0,
+      events: log.events,
       appends: log.appends,
       chars: log.chars,
       restarts: log.restarts,
@@ -260,6 +261,7 @@ class TaskLogChannels implements LogChannels {
       name,
       output,
       task,
+      events: 0,
       appends: 0,
       chars: 0,
       restarts: -1,
@@ -344,7 +346,8 @@ class TaskLogChannels implements LogChannels {
     log.task = task;
     delete log.lastEnd;
     const api = this.deps.session.current()?.api;
-    const run: StreamRun = { controller: new AbortController(), api, events: 0 };
+    log.events = 0;
+    const run: StreamRun = { controller: new AbortController(), api };
     log.run = run;
     run.done = this.pump(log, task, run)
       .catch((error: unknown) => {
@@ -373,8 +376,10 @@ class TaskLogChannels implements LogChannels {
       return 'no-connection';
     }
     const live = !isTerminal(task.status);
+    // The Cloud API says when a task was created, not when it started: the duration then counts from creation.
+    const startedAt = task.startedAt ?? task.createdAt;
     const renderer = new LogRenderer({
-      ...(task.startedAt !== undefined ? { startedAt: task.startedAt } : {}),
+      ...(startedAt !== undefined ? { startedAt } : {}),
       ...(!live && task.completedAt !== undefined ? { completedAt: task.completedAt } : {}),
       ...(live ? { now: () => Date.now() } : {}),
       status: task.status,
@@ -386,7 +391,7 @@ class TaskLogChannels implements LogChannels {
     try {
       for await (const event of api.streamLogs(task.id, { signal })) {
         if (signal.aborted) return 'stopped';
-        run.events++;
+        log.events++;
         this.observe(log.taskId, event);
         write(renderer.render(event));
         if (event.kind === 'gave-up') {
