@@ -3,8 +3,9 @@
 import * as vscode from 'vscode';
 import type { BlackboxTasksTestApi } from '../../src/extension';
 import type { Emulator, EmulatorOptions } from '../emulator/emulator';
-import { installContextKeySpy, observedContextKey } from './contextKeySpy';
-import { installNetworkSpy } from './networkSpy';
+import { join, sep } from 'node:path';
+import { installContextKeySpy, observedContextKey, observedContextKeys } from './contextKeySpy';
+import { installNetworkSpy, networkAttemptsFrom, type NetworkAttempt } from './networkSpy';
 
 export const EXTENSION_ID = 'blackbox-agent-tasks.blackbox-agent-tasks';
 
@@ -27,24 +28,49 @@ export function extension(): vscode.Extension<BlackboxTasksTestApi> {
   return found;
 }
 
-let activationObserved = false;
+/** What the extension did from activation through a short idle period, before any test ran. */
+export interface StartupObservation {
+  /** False when VS Code activated the extension before the spies were in place. */
+  readonly observed: boolean;
+  /** Date.now() at the start of activation and at the end of the idle period. */
+  readonly startedAt: number;
+  readonly endedAt: number;
+  readonly keySource: string;
+  readonly networkFromExtension: readonly NetworkAttempt[];
+  readonly contextKeys: ReadonlyMap<string, unknown>;
+}
+
+let startup: StartupObservation | undefined;
 
 /**
- * Called once by the integration entry before any test: installs the network and context-key
- * spies, then activates the extension, so activation itself is observed.
+ * Called once by the integration entry before any test file loads: installs the network and
+ * context-key spies, activates the extension, lets it idle for `idleMs` without a key, and
+ * keeps what it saw, so activation tests do not depend on which suites ran before them.
  */
-export async function activateUnderObservation(): Promise<void> {
+export async function activateUnderObservation(idleMs = 1_000): Promise<StartupObservation> {
   installNetworkSpy();
   installContextKeySpy();
   const ext = extension();
-  activationObserved = !ext.isActive;
-  if (!activationObserved) console.warn(`${EXTENSION_ID} was already active before the spies were installed`);
-  await ext.activate();
+  const observed = !ext.isActive;
+  if (!observed) console.warn(`${EXTENSION_ID} was already active before the spies were installed`);
+  const startedAt = Date.now();
+  const api = await ext.activate();
+  await new Promise((resolve) => setTimeout(resolve, idleMs));
+  const root = ext.extensionPath;
+  startup = {
+    observed,
+    startedAt,
+    endedAt: Date.now(),
+    keySource: api.session.keySource,
+    networkFromExtension: networkAttemptsFrom(join(root, 'dist', sep), join(root, 'src', sep)),
+    contextKeys: new Map(observedContextKeys()),
+  };
+  return startup;
 }
 
-/** False when VS Code activated the extension before the spies were in place. */
-export function wasActivationObserved(): boolean {
-  return activationObserved;
+export function startupObservation(): StartupObservation {
+  if (!startup) throw new Error('activateUnderObservation() has not run (the integration entry calls it)');
+  return startup;
 }
 
 /** The object `activate` returns (activating first if VS Code has not yet). */
@@ -124,7 +150,7 @@ export async function clearKey(): Promise<void> {
 /** Starts the loopback emulator in this extension host and points the user settings at it. */
 export async function startEmulatorForTests(options?: EmulatorOptions): Promise<Emulator> {
   // Loaded lazily so suites that need no emulator run even while it is being changed.
-  const { startEmulator } = await import('../emulator/emulator');
+  const { startEmulator } = await import('../emulator/emulator.js'); // .js: esbuild keeps import() as is, and Node's ESM resolver needs the extension
   const emulator = await startEmulator(options);
   await pointApisAt(emulator.url);
   return emulator;

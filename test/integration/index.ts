@@ -3,7 +3,7 @@
 import * as vscode from 'vscode';
 import Mocha from 'mocha';
 import { readdirSync, statSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join, resolve, sep } from 'node:path';
 import { activateUnderObservation } from './harness';
 
 const repoRoot = resolve(__dirname, '..', '..', '..');
@@ -40,7 +40,10 @@ export async function run(): Promise<void> {
   mocha.reporter(join(repoRoot, 'test', 'runtime', 'countingReporter.js'), countsFile ? { countsFile } : {});
 
   const only = (process.env.BLACKBOX_TEST_FILES ?? '').split(',').filter(Boolean);
-  const files = testFilesUnder(__dirname).filter((file) => only.length === 0 || only.some((part) => file.includes(part)));
+  const files = testFilesUnder(__dirname)
+    .filter((file) => only.length === 0 || only.some((part) => file.includes(part)))
+    // Activation first: its log checks read the state the other suites then change.
+    .sort((a, b) => Number(b.endsWith(`${sep}activation.test.js`)) - Number(a.endsWith(`${sep}activation.test.js`)));
   if (files.length === 0) throw new Error(`no integration test files under ${__dirname}`);
   for (const file of files) mocha.addFile(file);
 
