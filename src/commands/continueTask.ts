@@ -94,7 +94,8 @@ export function continueTaskCommand(context: CommandContext) {
     const linked = linkContinuedTask(task, continued, Date.now());
     store.upsert(linked);
     logger.info(`Follow-up sent to ${task.id}; now following ${linked.id}.`);
-    void context.view.reveal(linked.id);
+    // The row may not be drawn yet; revealing is a courtesy, never a failure of the command.
+    context.view.reveal(linked.id).catch((error: unknown) => logger.debug(`Could not reveal ${linked.id}: ${error instanceof Error ? error.message : String(error)}`));
     followTaskLogs(context.logs, linked.id);
     vscode.window.setStatusBarMessage(`$(comment-discussion) Follow-up sent to ${label}.`, 5_000);
     return { outcome: 'sent', taskId: linked.id, previousId: continued.previousId };
