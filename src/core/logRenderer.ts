@@ -493,6 +493,26 @@ export function renderEvents(events: Iterable<LogStreamEvent>, options?: LogRend
   return out + renderer.end();
 }
 
+/**
+ * Renders a live event stream into `write` as it arrives (the whole pipeline after the
+ * client: what the extension does per task, minus the Output channel). Resolves with the
+ * renderer's counts when the stream ends.
+ */
+export async function renderEventStream(
+  events: AsyncIterable<LogStreamEvent>,
+  write: (text: string) => void,
+  options?: LogRendererOptions,
+): Promise<LogRenderStats> {
+  const renderer = new LogRenderer(options);
+  for await (const event of events) {
+    const text = renderer.render(event);
+    if (text.length > 0) write(text);
+  }
+  const rest = renderer.end();
+  if (rest.length > 0) write(rest);
+  return renderer.stats;
+}
+
 function levelMarker(level: string): string {
   switch (level) {
     case 'error':

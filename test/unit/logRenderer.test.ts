@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { LogRenderer, renderEvents } from '../../src/core/logRenderer';
+import { LogRenderer, renderEventStream, renderEvents } from '../../src/core/logRenderer';
 import type { LogStreamEvent } from '../../src/core/logEvents';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
@@ -111,6 +111,21 @@ describe('LogRenderer', () => {
       const pieces = events.map((event) => renderer.render(event));
       assert.equal(pieces.join('') + renderer.end(), renderEvents(events));
       assert.ok(pieces.filter((p) => p.length > 0).length > 10, 'prose streams out delta by delta, not at the end');
+    });
+  });
+
+  describe('renderEventStream', () => {
+    it('renders an async stream into a sink as it arrives and reports the counts', async () => {
+      const events = [e.connected(), e.text('a', 'Hi '), e.unknown('x'), e.text('a', 'there.'), e.finish()];
+      async function* stream() {
+        yield* events;
+      }
+      const written: string[] = [];
+      const stats = await renderEventStream(stream(), (text) => written.push(text));
+      assert.equal(written.join(''), renderEvents(events));
+      assert.deepEqual(written.slice(0, 2), ['Hi ', 'there.'], 'no empty writes, prose as it comes');
+      assert.equal(stats.events, 5);
+      assert.equal(stats.unknown, 1);
     });
   });
 
