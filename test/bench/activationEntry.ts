@@ -1,0 +1,112 @@
+// Extension-test entry for the activation benchmark (`--extensionTestsPath`), loaded by the
+// real extension host in code-server. Not a mocha suite: it activates the extension once,
+// times it, waits for the tree's first task rows and writes the figures as JSON to
+// BLACKBOX_BENCH_OUT. test/bench/activation.mjs launches it, once without a saved task
+// list (first rows come from the emulator) and once with one (first rows from the cache).
+import { writeFileSync } from 'node:fs';
+import * as vscode from 'vscode';
+import type { BlackboxTasksTestApi } from '../../src/extension';
+
+const EXTENSION_ID = 'blackbox-agent-tasks.blackbox-agent-tasks';
+
+export interface ActivationFigures {
+  readonly phase: string;
+  /** VS Code activated the extension (onStartupFinished) before this entry could time it. */
+  readonly alreadyActive: boolean;
+  /** activate()'s own time, as the extension measured it. */
+  readonly activationMs: number;
+  /** From asking VS Code to activate (module load included) until activate() returned. */
+  readonly activateCallMs?: number;
+  /** From asking VS Code to activate until the tree had a task row. */
+  readonly firstItemsMs?: number;
+  /** From the moment activate() itself started (its end minus its own time) until the first task row. */
+  readonly firstItemsFromActivateMs?: number;
+  /** Whether those first rows were the saved list (true) or live data. */
+  readonly firstItemsStale?: boolean;
+  /** Until rows from the emulator were shown. */
+  readonly liveItemsMs?: number;
+  readonly rows?: number;
+  readonly error?: string;
+}
+
+interface ViewSnapshotLike {
+  readonly stale: boolean;
+  readonly groups: readonly { readonly rows: readonly unknown[] }[];
+}
+
+function taskRows(snapshot: ViewSnapshotLike): number {
+  return snapshot.groups.reduce((sum, group) => sum + group.rows.length, 0);
+}
+
+/** Resolves with the time `probe` first held, checking on every view change and every 5 ms. */
+function firstTime(api: BlackboxTasksTestApi, probe: () => boolean, timeoutMs: number): Promise<number | undefined> {
+  return new Promise((resolve) => {
+    let done = false;
+    const finish = (value: number | undefined) => {
+      if (done) return;
+      done = true;
+      subscription.dispose();
+      clearInterval(poll);
+      clearTimeout(limit);
+      resolve(value);
+    };
+    const check = () => {
+      if (probe()) finish(performance.now());
+    };
+    const subscription = api.view.onDidChange(check);
+    const poll = setInterval(check, 5);
+    const limit = setTimeout(() => finish(undefined), timeoutMs);
+    check();
+  });
+}
+
+export async function run(): Promise<void> {
+  const out = process.env.BLACKBOX_BENCH_OUT;
+  const phase = process.env.BLACKBOX_BENCH_PHASE ?? 'unknown';
+  if (!out) throw new Error('BLACKBOX_BENCH_OUT is not set');
+  const extension = vscode.extensions.getExtension<BlackboxTasksTestApi>(EXTENSION_ID);
+  if (!extension) throw new Error(`${EXTENSION_ID} is not loaded`);
+  let figures: ActivationFigures;
+  try {
+    const alreadyActive = extension.isActive;
+    const asked = performance.now();
+    const api = alreadyActive ? extension.exports : await extension.activate();
+    const returned = performance.now();
+    // The view opened and the window focused, as when the user looks at it after start.
+    api.view.setActivityOverride({ visible: true, focused: true });
+    const snapshot = () => api.view.snapshot() as ViewSnapshotLike;
+    let firstStale: boolean | undefined;
+    const first = await firstTime(
+      api,
+      () => {
+        const now = snapshot();
+        if (taskRows(now) === 0) return false;
+        firstStale = now.stale;
+        return true;
+      },
+      60_000,
+    );
+    const live = await firstTime(api, () => taskRows(snapshot()) > 0 && !snapshot().stale, 60_000);
+    // Write the saved list now, so the next launch of this profile starts from it.
+    const store = api.store as { flush?: () => Promise<void> };
+    await store.flush?.();
+    figures = {
+      phase,
+      alreadyActive,
+      activationMs: api.activationMs,
+      ...(alreadyActive
+        ? {}
+        : {
+            activateCallMs: returned - asked,
+            ...(first !== undefined
+              ? { firstItemsMs: first - asked, firstItemsFromActivateMs: first - (returned - api.activationMs), firstItemsStale: firstStale }
+              : {}),
+            ...(live !== undefined ? { liveItemsMs: live - asked } : {}),
+          }),
+      rows: taskRows(snapshot()),
+    };
+  } catch (error) {
+    figures = { phase, alreadyActive: false, activationMs: Number.NaN, error: error instanceof Error ? error.message : String(error) };
+  }
+  writeFileSync(out, JSON.stringify(figures));
+}

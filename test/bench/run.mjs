@@ -1,0 +1,295 @@
+// `npm run bench`: builds, measures, prints one table and writes bench-results.json (ignored
+// by git). Every figure is measured next to its baseline in the same run; timings are
+// medians of several repetitions. Each part runs in a Node process of its own (see the
+// .ts files beside this one, compiled to out/test/bench/), so one part's heap and JIT
+// state never colour another's.
+//
+//   node test/bench/run.mjs [--quick] [--skip-activation] [--skip-package]
+//                           [--activation-pairs N] [--update-readme]
+//
+// --quick: fewer repetitions (for trying the bench out; the README figures use the full run).
+// --update-readme: replaces the table between the bench markers in README.md.
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, platform, release, totalmem } from 'node:os';
+import { join, relative } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { repoRoot } from '../runtime/provision.mjs';
+
+const RESULT_MARKER = '@@bench-result ';
+const PART_LIMIT_MS = 240_000;
+const README_START = '<!-- bench:start -->';
+const README_END = '<!-- bench:end -->';
+
+const TARGETS = {
+  activateMs: 20,
+  firstItemsFromCacheMs: 100,
+  bundleKb: 150,
+  vsixKb: 300,
+  pipelineShareOfBareParse: 0.5,
+  tree10kMs: 50,
+  requestsPerIntervalVisible: 1,
+  requestsPerIntervalHiddenUnfocused: 0,
+};
+
+function parseArgs(argv) {
+  const options = { quick: false, activation: true, packaging: true, activationPairs: undefined, updateReadme: false };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (arg === '--quick') options.quick = true;
+    else if (arg === '--skip-activation') options.activation = false;
+    else if (arg === '--skip-package') options.packaging = false;
+    else if (arg === '--activation-pairs') options.activationPairs = Number(argv[++i]);
+    else if (arg === '--update-readme') options.updateReadme = true;
+    else throw new Error(`unknown option ${arg}`);
+  }
+  return options;
+}
+
+function say(message) {
+  process.stderr.write(`[bench] ${message}\n`);
+}
+
+function machine() {
+  const cpu = cpus();
+  return {
+    date: new Date().toISOString(),
+    cpu: cpu[0]?.model.trim() ?? 'unknown',
+    cores: cpu.length,
+    memoryGb: Math.round(totalmem() / 2 ** 30),
+    node: process.version,
+    os: `${platform()} ${release()}`,
+    loadAverageAtStart: loadavg().map((x) => Number(x.toFixed(2))),
+  };
+}
+
+function build(options) {
+  say('building out/ (node esbuild.mjs --tests)');
+  let result = spawnSync(process.execPath, ['esbuild.mjs', '--tests'], { cwd: repoRoot, stdio: 'inherit' });
+  if (result.status !== 0) throw new Error('the test build failed');
+  if (options.packaging) {
+    // After the test build: `npm run package` ends with the production bundle in dist/.
+    say('packaging (npm run package: production build + vsce)');
+    result = spawnSync('npm', ['run', 'package'], { cwd: repoRoot, encoding: 'utf8' });
+    if (result.status !== 0) throw new Error(`npm run package failed:\n${result.stdout}\n${result.stderr}`);
+  } else {
+    say('production build (node esbuild.mjs --production)');
+    result = spawnSync(process.execPath, ['esbuild.mjs', '--production'], { cwd: repoRoot, stdio: 'inherit' });
+    if (result.status !== 0) throw new Error('the production build failed');
+  }
+}
+
+function sizes(options) {
+  const bundle = join(repoRoot, 'dist', 'extension.js');
+  const vsix = join(repoRoot, 'blackbox-agent-tasks.vsix');
+  const bytes = readFileSync(bundle);
+  return {
+    part: 'sizes',
+    bundleBytes: bytes.length,
+    bundleGzipBytes: gzipSync(bytes).length,
+    vsixBytes: options.packaging && existsSync(vsix) ? statSync(vsix).size : undefined,
+  };
+}
+
+/** Runs one compiled part and resolves with the JSON it reported. */
+function runPart(file, args = [], nodeOptions = []) {
+  const path = join(repoRoot, 'out', 'test', 'bench', file);
+  say(`running ${relative(repoRoot, path)} ${args.join(' ')}`);
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [...nodeOptions, path, ...args], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk) => (stdout += chunk));
+    child.stderr.on('data', (chunk) => (stderr = (stderr + chunk).slice(-8_000)));
+    const timer = setTimeout(() => child.kill('SIGKILL'), PART_LIMIT_MS);
+    child.on('error', reject);
+    child.on('exit', (code, signal) => {
+      clearTimeout(timer);
+      const line = stdout.split('\n').find((l) => l.startsWith(RESULT_MARKER));
+      if (code !== 0 || !line) {
+        reject(new Error(`${file} failed (${code ?? signal}):\n${stderr}`));
+        return;
+      }
+      resolve(JSON.parse(line.slice(RESULT_MARKER.length)));
+    });
+  });
+}
+
+function median(values) {
+  const sorted = values.filter((v) => typeof v === 'number' && Number.isFinite(v)).sort((a, b) => a - b);
+  if (sorted.length === 0) return undefined;
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+}
+
+// ---- Formatting ------------------------------------------------------------------------
+
+const kb = (bytes) => `${(bytes / 1024).toFixed(1)} KB`;
+const ms = (value) => (value === undefined ? 'n/a' : value < 10 ? `${value.toFixed(2)} ms` : `${value.toFixed(0)} ms`);
+const mb = (bytes) => `${(bytes / 2 ** 20).toFixed(1)} MB`;
+const rate = (r) => `${Math.round(r.eventsPerSecond).toLocaleString('en-US')} ev/s, ${r.megabytesPerSecond.toFixed(1)} MB/s`;
+const perInterval = (value) => (Number.isInteger(value) ? String(value) : value.toFixed(2));
+
+/** "met", or how far off: for an upper bound the excess, for a lower bound the shortfall. */
+function verdict(value, target, { lowerIsBetter = true, format = String } = {}) {
+  if (value === undefined || Number.isNaN(value)) return 'not measured';
+  const met = lowerIsBetter ? value <= target : value >= target;
+  if (met) return 'met';
+  if (lowerIsBetter) {
+    const factor = target > 0 ? ` (${(value / target).toFixed(1)}× the target)` : '';
+    return `**missed** by ${format(value - target)}${factor}`;
+  }
+  return `**missed** by ${format(target - value)} (${((value / target) * 100).toFixed(0)} % of the target)`;
+}
+
+function tableRows(results) {
+  const rows = [];
+  const add = (measure, result, baseline, target, outcome) => rows.push({ measure, result, baseline, target, verdict: outcome });
+  const { sizes: size, logThroughput: log, logHeap: heap, treeBuild: tree, requestsPerInterval: requests, activation } = results;
+
+  if (activation?.launches?.length) {
+    const cold = activation.launches.filter((l) => l.phase === 'cold' && !l.alreadyActive);
+    const warm = activation.launches.filter((l) => l.phase === 'warm' && !l.alreadyActive);
+    const activate = median(activation.launches.map((l) => l.activationMs));
+    const activateCall = median(activation.launches.map((l) => l.activateCallMs));
+    add('activate() own time (real VS Code)', ms(activate), `whole activation incl. module load: ${ms(activateCall)}`, `≤ ${TARGETS.activateMs} ms`, verdict(activate, TARGETS.activateMs, { format: ms }));
+    const fromCache = median(warm.map((l) => l.firstItemsFromActivateMs));
+    const fromEmulator = median(cold.map((l) => l.firstItemsFromActivateMs));
+    const cacheStale = warm.every((l) => l.firstItemsStale === true);
+    add(
+      'first tree rows from the cache, after activate() starts',
+      `${ms(fromCache)}${cacheStale ? '' : ' (some rows were not from the cache!)'}`,
+      `from the emulator: ${ms(fromEmulator)}`,
+      `≤ ${TARGETS.firstItemsFromCacheMs} ms`,
+      verdict(fromCache, TARGETS.firstItemsFromCacheMs, { format: ms }),
+    );
+    add(
+      'first tree rows incl. VS Code loading the module',
+      `cache ${ms(median(warm.map((l) => l.firstItemsMs)))}, emulator ${ms(median(cold.map((l) => l.firstItemsMs)))}`,
+      '—',
+      '—',
+      `${warm.length + cold.length} launches`,
+    );
+  } else {
+    add('activation (real VS Code)', 'skipped', '—', `≤ ${TARGETS.activateMs} ms`, 'not measured');
+  }
+
+  if (size) {
+    add('bundle dist/extension.js (production)', `${kb(size.bundleBytes)} (gzip ${kb(size.bundleGzipBytes)})`, '—', `≤ ${TARGETS.bundleKb} KB`, verdict(size.bundleBytes / 1024, TARGETS.bundleKb, { format: (v) => `${v.toFixed(1)} KB` }));
+    add('VSIX', size.vsixBytes === undefined ? 'skipped' : kb(size.vsixBytes), '—', `≤ ${TARGETS.vsixKb} KB`, size.vsixBytes === undefined ? 'not measured' : verdict(size.vsixBytes / 1024, TARGETS.vsixKb, { format: (v) => `${v.toFixed(1)} KB` }));
+  }
+
+  if (log) {
+    const share = log.pipelineReplay.megabytesPerSecond / log.bareParse.megabytesPerSecond;
+    add(
+      `log pipeline: HTTP → streamLogs → renderer (${log.sizeMb.toFixed(1)} MB, ${log.pipelineReplay.events.toLocaleString('en-US')} events)`,
+      rate(log.pipelineReplay),
+      `bare JSON.parse of the same lines: ${rate(log.bareParse)}`,
+      `≥ ${TARGETS.pipelineShareOfBareParse * 100} % of bare parse`,
+      `${(share * 100).toFixed(0)} %: ${verdict(share * 100, TARGETS.pipelineShareOfBareParse * 100, { lowerIsBetter: false, format: (v) => `${v.toFixed(0)} points` })}`,
+    );
+    add('  same pipeline, served by the emulator', rate(log.pipelineEmulator), 'the emulator writes one event per socket write', '—', `${((log.pipelineEmulator.megabytesPerSecond / log.bareParse.megabytesPerSecond) * 100).toFixed(0)} % of bare parse`);
+    add('  SSE reader + decoder alone (bytes in memory)', rate(log.readerAndDecoder), `bare parse: ${rate(log.bareParse)}`, '—', `${((log.readerAndDecoder.megabytesPerSecond / log.bareParse.megabytesPerSecond) * 100).toFixed(0)} % of bare parse`);
+    add('  renderer alone (events already decoded)', rate(log.rendererAlone), '—', '—', '—');
+  }
+  if (heap) {
+    add(
+      `heap growth streaming a ${heap.sizeMb.toFixed(0)} MB log (${heap.events.toLocaleString('en-US')} events)`,
+      `peak ${mb(heap.streamed.peakHeapGrowthBytes)}, after ${mb(heap.streamed.retainedHeapGrowthBytes)}`,
+      `whole body read then parsed: peak ${mb(heap.naive.peakHeapGrowthBytes)}`,
+      'flat (independent of log size)',
+      heap.streamed.peakHeapGrowthBytes < heap.naive.peakHeapGrowthBytes / 4 ? 'met' : '**missed**',
+    );
+  }
+  if (tree) {
+    for (const size of tree.sizes) {
+      const target = size.tasks === 10_000 ? TARGETS.tree10kMs : undefined;
+      add(
+        `tree build, ${size.tasks.toLocaleString('en-US')} tasks (model + every row)`,
+        ms(size.buildMs),
+        `sort by time only: ${ms(size.sortOnlyMs)}`,
+        target ? `≤ ${target} ms` : '—',
+        target ? verdict(size.buildMs, target, { format: ms }) : '—',
+      );
+    }
+    add('  10,000 tasks, first build in a fresh process (no JIT warm-up)', ms(tree.coldBuild10kMs), '—', '—', '—');
+  }
+  if (requests) {
+    for (const row of requests.rows) {
+      const visible = row.store.visible.perInterval;
+      const hiddenFocused = row.store.hiddenFocused.perInterval;
+      const hiddenUnfocused = row.store.hiddenUnfocused.perInterval;
+      const ok = visible <= TARGETS.requestsPerIntervalVisible && hiddenFocused <= 1 && hiddenUnfocused === TARGETS.requestsPerIntervalHiddenUnfocused;
+      add(
+        `requests per ${requests.intervalMs / 1000} s interval, ${row.active} active of ${requests.tasks}`,
+        `visible ${perInterval(visible)} · hidden ${perInterval(hiddenFocused)} · hidden+unfocused ${perInterval(hiddenUnfocused)}`,
+        `naive list + status per active task: ${perInterval(row.naive.perInterval)}`,
+        '≤ 1; 0 hidden+unfocused',
+        ok ? 'met' : '**missed**',
+      );
+    }
+  }
+  return rows;
+}
+
+function markdownTable(rows) {
+  const header = ['Measure', 'Result', 'Baseline (same run)', 'Target', 'Verdict'];
+  const lines = [`| ${header.join(' | ')} |`, `|${header.map(() => '---').join('|')}|`];
+  for (const row of rows) lines.push(`| ${[row.measure, row.result, row.baseline, row.target, row.verdict].map((cell) => String(cell).replace(/\|/g, '\\|')).join(' | ')} |`);
+  return lines.join('\n');
+}
+
+function machineLine(info) {
+  return `${info.date.slice(0, 10)} · ${info.cpu} (${info.cores} cores, ${info.memoryGb} GB) · Node ${info.node} · ${info.os} · load average at start ${info.loadAverageAtStart.join(' / ')}`;
+}
+
+function updateReadme(text) {
+  const readme = join(repoRoot, 'README.md');
+  const current = readFileSync(readme, 'utf8');
+  const start = current.indexOf(README_START);
+  const end = current.indexOf(README_END);
+  if (start < 0 || end < start) {
+    say(`README.md has no ${README_START} … ${README_END} markers; not updated`);
+    return;
+  }
+  writeFileSync(readme, `${current.slice(0, start + README_START.length)}\n${text}\n${current.slice(end)}`);
+  say('README.md table updated');
+}
+
+async function main() {
+  const options = parseArgs(process.argv.slice(2));
+  const started = Date.now();
+  const info = machine();
+  console.log(`BLACKBOX Agent Tasks benchmark — ${machineLine(info)}`);
+  build(options);
+
+  const results = { sizes: sizes(options) };
+  const reps = options.quick ? 3 : 5;
+  results.logThroughput = await runPart('logPipeline.js', ['throughput', '4', String(reps)], ['--expose-gc']);
+  results.logHeap = await runPart('logPipeline.js', ['heap', '50'], ['--expose-gc']);
+  results.treeBuild = await runPart('treeBuild.js', [String(options.quick ? 5 : 9)]);
+  results.requestsPerInterval = await runPart('requestsPerInterval.js', ['12']);
+  if (options.activation) {
+    const { measureActivation } = await import('./activation.mjs');
+    const pairs = options.activationPairs ?? (options.quick ? 1 : 3);
+    say(`activation in code-server: ${pairs} pair(s) of launches (cold profile, then the same profile warm)`);
+    results.activation = await measureActivation({ pairs, log: say });
+  }
+
+  const rows = tableRows(results);
+  const table = markdownTable(rows);
+  const elapsedS = Math.round((Date.now() - started) / 1000);
+  info.loadAverageAtEnd = loadavg().map((x) => Number(x.toFixed(2)));
+  console.log('');
+  console.log(table);
+  console.log('');
+  console.log(`Measured ${machineLine(info)}; bench took ${elapsedS} s${options.quick ? ' (--quick)' : ''}.`);
+  writeFileSync(join(repoRoot, 'bench-results.json'), `${JSON.stringify({ machine: info, elapsedSeconds: elapsedS, quick: options.quick, targets: TARGETS, table: rows, results }, null, 2)}\n`);
+  say('wrote bench-results.json');
+  if (options.updateReadme) updateReadme(`_Measured ${machineLine(info)} with \`npm run bench\`._\n\n${table}`);
+}
+
+main().catch((error) => {
+  console.error(`[bench] ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+});
