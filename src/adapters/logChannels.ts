@@ -217,7 +217,10 @@ class TaskLogChannels implements LogChannels {
 
   recordTranscripts(maxChars = DEFAULT_TRANSCRIPT_CHARS): void {
     this.transcriptChars = Math.max(0, maxChars);
-    for (const log of this.logs.values()) if (this.transcriptChars === 0) delete log.transcript;
+    for (const log of this.logs.values()) {
+      if (this.transcriptChars === 0) delete log.transcript;
+      else log.transcript ??= '';
+    }
   }
 
   textOf(taskId: string): string | undefined {
@@ -296,7 +299,7 @@ class TaskLogChannels implements LogChannels {
 
   private uniqueName(name: string, taskId: string): string {
     const taken = new Set([...this.logs.values()].map((log) => log.name));
-    return taken.has(name) ? `${name} (${oneLine(taskId, 8)})` : name;
+    return taken.has(name) ? `${name} (${oneLine(taskId.slice(0, 8), 8)})` : name;
   }
 
   private touch(log: TaskLog): void {
