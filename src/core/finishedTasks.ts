@@ -1,6 +1,6 @@
 import type { Clock } from './clock';
 import { Emitter, type Event } from './emitter';
-import { isActive, isTerminal, type Task, type TaskStatus } from './model';
+import { ALL_STATUSES, isActive, isTerminal, type Task, type TaskStatus } from './model';
 import { safePullRequestUrl, statusWord, taskLabel, truncate, firstLine } from './taskPresentation';
 
 /**
@@ -148,7 +148,9 @@ function singleMessage(task: Task): string {
 function batchMessage(tasks: readonly Task[]): string {
   const counts = new Map<TaskStatus, number>();
   for (const task of tasks) counts.set(task.status, (counts.get(task.status) ?? 0) + 1);
-  const summary = [...counts.entries()].map(([status, count]) => `${count} ${statusWord(status).toLowerCase()}`).join(', ');
+  const summary = ALL_STATUSES.filter((status) => counts.has(status))
+    .map((status) => `${counts.get(status)} ${statusWord(status).toLowerCase()}`)
+    .join(', ');
   const named = tasks.slice(0, 3).map(quoted).join(', ');
   const more = tasks.length > 3 ? ` and ${tasks.length - 3} more` : '';
   return `${tasks.length} BLACKBOX tasks finished (${summary}): ${named}${more}.`;

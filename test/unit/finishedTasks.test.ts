@@ -65,12 +65,12 @@ describe('finishedTasks', () => {
       assert.deepEqual(notice?.actions.map((a) => a.command), ['blackboxTasks.showLogs']);
     });
 
-    it('summarises several tasks in one notification', () => {
+    it('summarises several tasks in one notification, statuses in lifecycle order', () => {
       const notice = planFinishedNotice(
-        [task('a', 'completed'), task('b', 'failed'), task('c', 'completed', { repoUrl: 'https://github.com/o/r', createdBranch: 'x' }), task('d', 'cancelled')],
+        [task('a', 'completed'), task('b', 'failed'), task('d', 'cancelled'), task('c', 'completed', { repoUrl: 'https://github.com/o/r', createdBranch: 'x' })],
         'all',
       );
-      assert.equal(notice?.message, '4 BLACKBOX tasks finished (2 completed, 1 failed, 1 cancelled): “Prompt a”, “Prompt b”, “Prompt c” and 1 more.');
+      assert.equal(notice?.message, '4 BLACKBOX tasks finished (2 completed, 1 failed, 1 cancelled): “Prompt a”, “Prompt b”, “Prompt d” and 1 more.');
       assert.equal(notice?.severity, 'warning');
       assert.deepEqual(notice?.actions.map((a) => [a.title, a.taskIds.length]), [
         ['Show Logs…', 4],
