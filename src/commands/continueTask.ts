@@ -8,6 +8,7 @@ import { continueBlocker, continuableTasks, latestRunOf, linkContinuedTask } fro
 import { API_NAMES } from '../core/keyCheck';
 import type { ContinuedTask } from '../core/tasksApi';
 import type { CommandContext } from './commandContext';
+import { followTaskLogs } from './followTaskLogs';
 import { booleanArgument, requireConnection, stringArgument } from './requireConnection';
 import { resolveTask } from './resolveTask';
 
@@ -95,7 +96,7 @@ export function continueTaskCommand(context: CommandContext) {
     logger.info(`Follow-up sent to ${task.id}; now following ${linked.id}.`);
     // The row may not be drawn yet; revealing is a courtesy, never a failure of the command.
     context.view.reveal(linked.id).catch((error: unknown) => logger.debug(`Could not reveal ${linked.id}: ${error instanceof Error ? error.message : String(error)}`));
-    context.logs.follow(linked);
+    followTaskLogs(context.logs, linked);
     vscode.window.setStatusBarMessage(`$(comment-discussion) Follow-up sent to ${label}.`, 5_000);
     return { outcome: 'sent', taskId: linked.id, previousId: continued.previousId };
   };
