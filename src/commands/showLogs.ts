@@ -1,11 +1,6 @@
 import type { CommandContext } from './commandContext';
 import { resolveTask } from './resolveTask';
 
-/** The tree's "seen" marker, when the tasks view offers one (it clears a finished task's badge count). */
-interface MarksSeen {
-  markSeen?(taskId: string): void;
-}
-
 /**
  * Show Task Logs: the task's live log in its own Output channel (also what clicking a task
  * row does). Focus stays where it was, so the tree keeps working with the keyboard.
@@ -17,7 +12,7 @@ export function showLogsCommand(context: CommandContext) {
       noneMessage: 'There are no tasks yet. Create one first.',
     });
     if (!task) return;
-    (context.view as MarksSeen).markSeen?.(task.id);
+    context.view.markSeen(task.id);
     await context.logs.show(task.id, { preserveFocus: true, task });
   };
 }
