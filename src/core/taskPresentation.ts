@@ -73,8 +73,20 @@ export function groupLabel(status: TaskStatus): string {
   return STATUS_WORDS[status];
 }
 
+/** Labels by task object: a task is replaced, never changed, when it changes, so this never goes stale. */
+const labels = new WeakMap<Task, string>();
+
 /** First non-empty line of the prompt, whitespace collapsed, at most 80 characters. */
 export function taskLabel(task: Task): string {
+  let label = labels.get(task);
+  if (label === undefined) {
+    label = computeLabel(task);
+    labels.set(task, label);
+  }
+  return label;
+}
+
+function computeLabel(task: Task): string {
   const source = task.prompt ?? task.title;
   if (source !== undefined) {
     const line = firstLine(source);
@@ -83,10 +95,18 @@ export function taskLabel(task: Task): string {
   return `Task ${shortId(task.id)}`;
 }
 
+/** Longest stretch of a line looked at: a label never shows more, and prompts can be huge. */
+const LINE_SCAN_MAX = 400;
+
 export function firstLine(text: string): string {
-  for (const line of cleanText(text).split('\n')) {
-    const trimmed = line.replace(/\s+/g, ' ').trim();
-    if (trimmed) return trimmed;
+  let start = 0;
+  while (start < text.length) {
+    const end = text.indexOf('\n', start);
+    const raw = text.slice(start, end < 0 ? text.length : Math.min(end, start + LINE_SCAN_MAX));
+    const line = cleanText(raw).replace(/\s+/g, ' ').trim();
+    if (line) return line;
+    if (end < 0) break;
+    start = end + 1;
   }
   return '';
 }
