@@ -46,3 +46,20 @@ export function isValidBranchName(raw: unknown): raw is string {
 function refuse(reason: string): BranchNameCheck {
   return { ok: false, reason };
 }
+
+/**
+ * A branch name as it may appear in a message: quoted, invisible and control characters
+ * spelled out as `\u{…}`, and cut short, so a hostile name cannot disguise itself.
+ */
+export function quoteBranchName(raw: string, maxLength = 80): string {
+  let shown = '';
+  for (const character of raw) {
+    if (shown.length >= maxLength) {
+      shown += '…';
+      break;
+    }
+    const code = character.codePointAt(0) ?? 0;
+    shown += CONTROL.test(character) || INVISIBLE.test(character) || character === '"' || character === '\\' ? `\\u{${code.toString(16)}}` : character;
+  }
+  return `"${shown}"`;
+}

@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { checkBranchName, isValidBranchName } from '../../src/core/branchName';
+import { checkBranchName, isValidBranchName, quoteBranchName } from '../../src/core/branchName';
 
 const GOOD = [
   'main',
@@ -76,5 +76,21 @@ describe('branchName', () => {
       const gitSays = spawnSync('git', ['check-ref-format', '--branch', name], { encoding: 'utf8' }).status === 0;
       if (isValidBranchName(name)) assert.ok(gitSays, `we accept ${JSON.stringify(name)} but git refuses it`);
     }
+  });
+
+  describe('quoteBranchName', () => {
+    it('quotes an ordinary name as it is', () => {
+      assert.equal(quoteBranchName('blackbox/fix-login'), '"blackbox/fix-login"');
+    });
+
+    it('spells out what would hide or reorder text, and quotes', () => {
+      assert.equal(quoteBranchName('a\u202eb\nc"d'), '"a\\u{202e}b\\u{a}c\\u{22}d"');
+    });
+
+    it('cuts long names short', () => {
+      const shown = quoteBranchName('x'.repeat(500));
+      assert.ok(shown.length < 90, shown);
+      assert.ok(shown.endsWith('…"'));
+    });
   });
 });
