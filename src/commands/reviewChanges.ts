@@ -1,8 +1,151 @@
+import * as vscode from 'vscode';
+import type { LocalRepository } from '../adapters/git';
+import { GIT_STATUS } from '../adapters/gitConstants';
+import type { GitChange } from '../adapters/gitExtensionApi';
+import { pickRemoteBranch } from '../adapters/gitPickers';
+import { GitOperationError } from '../core/gitFailure';
 import type { CommandContext } from './commandContext';
+import { stringArgument } from './requireConnection';
+import { resolveTask } from './resolveTask';
+import { checkTaskBranch, refuseIfUntrusted, taskRepository, type BranchCommandStop } from './taskRepository';
 
-// STUB: replaced by the engineer who owns this command.
-export function reviewChangesCommand(_context: CommandContext) {
-  return async (): Promise<void> => {
-    throw new Error('This command is not available yet.');
+export type ChangeKind = 'added' | 'modified' | 'deleted' | 'renamed';
+
+export interface ReviewedFile {
+  /** Relative to the repository root, with `/`. */
+  readonly path: string;
+  readonly kind: ChangeKind;
+  /** git: URIs of the two sides (absent for an added or deleted file's missing side). */
+  readonly left?: string;
+  readonly right?: string;
+}
+
+export interface ReviewChangesResult {
+  readonly outcome: 'shown' | 'noChanges' | 'failed' | BranchCommandStop;
+  readonly base?: string;
+  readonly head?: string;
+  /** The commits the two sides show: where the branch left the base, and its tip. */
+  readonly leftCommit?: string;
+  readonly rightCommit?: string;
+  readonly files?: readonly ReviewedFile[];
+  readonly message?: string;
+}
+
+/**
+ * Review Changes: the agent's branch against its base, in VS Code's multi-file diff editor,
+ * without checking anything out. Both branches are fetched first; the left side is where
+ * the agent's branch left the base (so later work on the base does not show up as the
+ * agent's), the right side the branch's tip. Non-interactive use (tests):
+ * `{ taskId, repository?, baseBranch? }`.
+ */
+export function reviewChangesCommand(context: CommandContext) {
+  return async (argument?: unknown): Promise<ReviewChangesResult> => {
+    const untrusted = refuseIfUntrusted('Reviewing a task branch');
+    if (untrusted && !untrusted.ok) return { outcome: untrusted.stop, ...(untrusted.message ? { message: untrusted.message } : {}) };
+
+    const task = await resolveTask(argument, context, {
+      placeHolder: 'Review the changes of which task?',
+      qualifies: (candidate) => Boolean(candidate.createdBranch),
+      noneMessage: 'No task has a branch yet. The agent pushes one as it works.',
+    });
+    if (!task) return { outcome: 'cancelled' };
+
+    const preferredRoot = stringArgument(argument, 'repository');
+    const found = await taskRepository(context, task, preferredRoot ? { preferredRoot } : {});
+    if (!found.ok) return { outcome: found.stop, ...(found.message ? { message: found.message } : {}) };
+    const { repository, remote, branch } = found;
+
+    let base = stringArgument(argument, 'baseBranch') ?? task.baseBranch;
+    if (base === undefined) {
+      base = await pickRemoteBranch(repository, remote.remote, { placeHolder: `The task does not say its base branch. Compare "${branch}" with which branch?`, preferred: ['main', 'master'] });
+      if (!base) return { outcome: 'cancelled' };
+    }
+    const checkedBase = checkTaskBranch(base, "task's base branch");
+    if (!checkedBase.ok) return { outcome: 'refused', message: checkedBase.message };
+    const baseBranch = checkedBase.branch;
+
+    try {
+      const compared = await vscode.window.withProgress(
+        { location: vscode.ProgressLocation.Notification, title: `Comparing "${branch}" with "${baseBranch}"`, cancellable: true },
+        async (progress, token) => {
+          for (const name of new Set([branch, baseBranch])) {
+            progress.report({ message: `fetching ${name} from ${remote.remote}…` });
+            try {
+              await repository.fetch(remote.remote, name, token);
+            } catch (error) {
+              if (token.isCancellationRequested) return undefined;
+              throw error;
+            }
+          }
+          if (token.isCancellationRequested) return undefined;
+          return compare(repository, remote.remote, baseBranch, branch);
+        },
+      );
+      if (!compared) return { outcome: 'cancelled' };
+      const { files, changes, leftCommit, rightCommit } = compared;
+      const summary = { base: baseBranch, head: branch, leftCommit, rightCommit, files };
+      if (changes.length === 0) {
+        const message = `"${branch}" has no changes compared with "${baseBranch}".`;
+        void vscode.window.showInformationMessage(message);
+        return { outcome: 'noChanges', ...summary, message };
+      }
+      const title = `${branch} ↔ ${baseBranch} (BLACKBOX task)`;
+      const resources = changes.map((change) => [change.uri, sideUri(repository, change, 'left', leftCommit), sideUri(repository, change, 'right', rightCommit)] as const);
+      await vscode.commands.executeCommand('vscode.changes', title, resources);
+      return { outcome: 'shown', ...summary };
+    } catch (error) {
+      if (!GitOperationError.is(error)) throw error;
+      void vscode.window.showErrorMessage(error.message, 'Show Output').then((choice) => {
+        if (choice) context.logger.show();
+      });
+      return { outcome: 'failed', base: baseBranch, head: branch, message: error.message };
+    }
   };
+}
+
+async function compare(repository: LocalRepository, remote: string, base: string, head: string) {
+  const [baseRef, headRef] = [await repository.remoteBranch(remote, base), await repository.remoteBranch(remote, head)];
+  if (!headRef?.commit) throw new GitOperationError(`"${head}" is not on ${remote}. The agent may not have pushed it yet.`);
+  if (!baseRef?.commit) throw new GitOperationError(`The base branch "${base}" is not on ${remote}.`);
+  const rightCommit = headRef.commit;
+  // The commit where the agent's branch left the base: the left side of every diff.
+  const leftCommit = (await repository.mergeBase(baseRef.commit, rightCommit)) || baseRef.commit;
+  const changes = await repository.changesBetween(baseRef.commit, rightCommit);
+  const files: ReviewedFile[] = changes.map((change) => {
+    const left = sideUri(repository, change, 'left', leftCommit);
+    const right = sideUri(repository, change, 'right', rightCommit);
+    return {
+      path: relativePath(repository, change.uri),
+      kind: kindOf(change),
+      ...(left ? { left: left.toString() } : {}),
+      ...(right ? { right: right.toString() } : {}),
+    };
+  });
+  return { files, changes, leftCommit, rightCommit };
+}
+
+function kindOf(change: GitChange): ChangeKind {
+  switch (change.status) {
+    case GIT_STATUS.indexAdded:
+    case GIT_STATUS.untracked:
+      return 'added';
+    case GIT_STATUS.deleted:
+    case GIT_STATUS.indexDeleted:
+      return 'deleted';
+    case GIT_STATUS.indexRenamed:
+      return 'renamed';
+    default:
+      return 'modified';
+  }
+}
+
+function sideUri(repository: LocalRepository, change: GitChange, side: 'left' | 'right', commit: string): vscode.Uri | undefined {
+  const kind = kindOf(change);
+  if (side === 'left') return kind === 'added' ? undefined : repository.gitUri(change.originalUri, commit);
+  return kind === 'deleted' ? undefined : repository.gitUri(change.uri, commit);
+}
+
+function relativePath(repository: LocalRepository, file: vscode.Uri): string {
+  const root = repository.root.path.replace(/\/+$/, '');
+  return file.path.startsWith(`${root}/`) ? file.path.slice(root.length + 1) : file.path;
 }

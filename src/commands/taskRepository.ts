@@ -1,0 +1,72 @@
+import * as vscode from 'vscode';
+import type { GitHubRemote, LocalRepository } from '../adapters/git';
+import { pickMatchingRepository } from '../adapters/gitPickers';
+import { checkBranchName, quoteBranchName } from '../core/branchName';
+import { parseGitHubRemote, gitHubDisplayName } from '../core/githubRemote';
+import type { Task } from '../core/model';
+import type { CommandContext } from './commandContext';
+
+/** Why a branch command stopped before running git; each is also shown to the user. */
+export type BranchCommandStop = 'untrusted' | 'noBranch' | 'refused' | 'unavailable' | 'noRepository' | 'cancelled';
+
+export type TaskRepository =
+  | { readonly ok: true; readonly repository: LocalRepository; readonly remote: GitHubRemote; readonly branch: string }
+  | { readonly ok: false; readonly stop: BranchCommandStop; readonly message?: string };
+
+/** Refuses in an untrusted workspace, where this extension never runs git. */
+export function refuseIfUntrusted(action: string): TaskRepository | undefined {
+  if (vscode.workspace.isTrusted) return undefined;
+  const message = `${action} runs git in this workspace, which is not trusted. Trust the workspace (Manage Workspace Trust) and try again.`;
+  void vscode.window.showWarningMessage(message);
+  return { ok: false, stop: 'untrusted', message };
+}
+
+/**
+ * Checks a branch name from the API before it gets anywhere near git: anything git would
+ * refuse, or that could pass for an option or a full ref, is refused with the reason.
+ */
+export function checkTaskBranch(name: string, what: string): { readonly ok: true; readonly branch: string } | { readonly ok: false; readonly message: string } {
+  const check = checkBranchName(name);
+  if (check.ok) return { ok: true, branch: check.name };
+  const message = `The ${what} ${quoteBranchName(name)} is not a safe branch name (${check.reason}), so it was not used. Nothing was run.`;
+  void vscode.window.showErrorMessage(message);
+  return { ok: false, message };
+}
+
+/**
+ * The open repository with a remote for the task's GitHub repository (asking when there are
+ * several clones), after checking the task's created branch name. Says plainly why when
+ * there is none.
+ */
+export async function taskRepository(context: CommandContext, task: Task, options: { readonly preferredRoot?: string }): Promise<TaskRepository> {
+  if (!task.createdBranch) {
+    const message = 'The agent has not pushed a branch for this task yet.';
+    void vscode.window.showInformationMessage(message);
+    return { ok: false, stop: 'noBranch', message };
+  }
+  const checked = checkTaskBranch(task.createdBranch, "task's branch");
+  if (!checked.ok) return { ok: false, stop: 'refused', message: checked.message };
+
+  const wanted = task.repoUrl ? parseGitHubRemote(task.repoUrl) : undefined;
+  if (!wanted) {
+    const message = task.repoUrl ? `The task's repository (${task.repoUrl}) is not a GitHub repository this extension can match.` : 'This task has no repository.';
+    void vscode.window.showWarningMessage(message);
+    return { ok: false, stop: 'noRepository', message };
+  }
+
+  const loaded = await context.git.load();
+  if (!loaded.ok) {
+    void vscode.window.showWarningMessage(loaded.message);
+    return { ok: false, stop: 'unavailable', message: loaded.message };
+  }
+  const matches = await context.git.repositoriesFor(task.repoUrl ?? '');
+  if (matches.length === 0) {
+    const message = `No open repository has a remote for ${gitHubDisplayName(wanted)}. Open a clone of it in this window and try again.`;
+    void vscode.window.showWarningMessage(message);
+    return { ok: false, stop: 'noRepository', message };
+  }
+  const preferred = options.preferredRoot ? matches.find((match) => match.repository.root.fsPath === vscode.Uri.file(options.preferredRoot ?? '').fsPath) : undefined;
+  const match = preferred ?? (await pickMatchingRepository(matches, `Which clone of ${gitHubDisplayName(wanted)}?`));
+  if (!match) return { ok: false, stop: 'cancelled' };
+  return { ok: true, repository: match.repository, remote: match.remote, branch: checked.branch };
+}
