@@ -67,11 +67,11 @@ export function installExtension({ vsix, userDataDir, extensionsDir }) {
 /**
  * Starts code-server in its own process group and resolves once it listens.
  * @param {{ userDataDir: string, extensionsDir: string, folder?: string, smokeTestDriver?: boolean,
- *   env?: NodeJS.ProcessEnv, onOutput?: (line: string) => void, startTimeoutMs?: number }} options
+ *   env?: NodeJS.ProcessEnv, onOutput?: (line: string) => void, startTimeoutMs?: number, port?: number }} options
  */
 export async function startCodeServer(options) {
   const { userDataDir, extensionsDir, folder, smokeTestDriver = false, env = process.env, onOutput = () => {} } = options;
-  const port = await freePort();
+  const port = options.port || (await freePort());
   const args = [
     codeServerEntry,
     '--config', '/dev/null',

@@ -1,0 +1,100 @@
+// Sets up what a user has: code-server with the packaged VSIX installed, user settings pointing
+// the extension at the loopback emulator (demo scenario), a shop-api git workspace, and a
+// headless Chromium page on the workbench. Used by the UI tests.
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { installExtension, launchChromium, startCodeServer, writeUserSettings } from '../runtime/codeServer.mjs';
+import { branchesInScenario, createShopApiWorkspace } from '../runtime/demoWorkspace.mjs';
+import { repoRoot } from '../runtime/provision.mjs';
+
+const require = createRequire(import.meta.url);
+export const screenshotsDir = join(repoRoot, '.artifacts', 'screenshots');
+
+/** The emulator as compiled by `node esbuild.mjs --tests`. */
+export function loadEmulator() {
+  const emulator = require(join(repoRoot, 'out', 'test', 'emulator', 'emulator.js'));
+  const scenarios = require(join(repoRoot, 'out', 'test', 'emulator', 'scenarios.js'));
+  return { startEmulator: emulator.startEmulator, demoScenario: scenarios.demoScenario };
+}
+
+/**
+ * @param {{ vsix: string, settings?: Record<string, unknown>, env?: NodeJS.ProcessEnv }} options
+ */
+export async function startUiWorkbench(options) {
+  const scratch = mkdtempSync(join(tmpdir(), 'blackbox-ui-'));
+  const cleanups = [() => rmSync(scratch, { recursive: true, force: true })];
+  const stop = async () => {
+    for (const cleanup of cleanups.reverse()) await Promise.resolve(cleanup()).catch(() => {});
+  };
+  try {
+    const { startEmulator, demoScenario } = loadEmulator();
+    const scenario = demoScenario();
+    const emulator = await startEmulator({ scenario });
+    cleanups.push(() => emulator.close());
+
+    const { workspace } = createShopApiWorkspace(scratch, { branches: branchesInScenario(scenario) });
+    const userDataDir = join(scratch, 'user-data');
+    const extensionsDir = join(scratch, 'extensions');
+    mkdirSync(extensionsDir, { recursive: true });
+    writeUserSettings(userDataDir, {
+      'blackboxTasks.agentApiUrl': emulator.url,
+      'blackboxTasks.cloudApiUrl': emulator.url,
+      ...options.settings,
+    });
+    installExtension({ vsix: options.vsix, userDataDir, extensionsDir });
+
+    const server = await startCodeServer({
+      userDataDir,
+      extensionsDir,
+      folder: workspace,
+      // No key from the environment: the tests set one the way a user does. No gallery is reachable here.
+      env: { ...process.env, BLACKBOX_API_KEY: undefined, EXTENSIONS_GALLERY: JSON.stringify({ serviceUrl: '' }), ...options.env },
+    });
+    cleanups.push(() => server.stop());
+
+    const browser = await launchChromium();
+    cleanups.push(() => browser.close());
+    const page = await browser.newPage({ viewport: { width: 1400, height: 860 } });
+    const pageErrors = [];
+    page.on('pageerror', (error) => pageErrors.push(error.message));
+    await page.goto(`${server.url}?folder=${encodeURIComponent(workspace)}`, { waitUntil: 'domcontentloaded' });
+    await page.locator('.monaco-workbench .activitybar').waitFor({ timeout: 60_000 });
+    return { emulator, server, browser, page, workspace, userDataDir, pageErrors, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
+/** Saves a PNG of the whole window under .artifacts/screenshots/. */
+export async function screenshot(page, name) {
+  mkdirSync(screenshotsDir, { recursive: true });
+  const path = join(screenshotsDir, `${name}.png`);
+  await page.screenshot({ path });
+  return path;
+}
+
+/** Runs a command from the command palette (F1), picking it by its full title. */
+export async function runFromPalette(page, title) {
+  await page.keyboard.press('F1');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor({ state: 'visible' });
+  await input.fill(`>${title}`);
+  const row = page.locator('.quick-input-widget .monaco-list-row', { hasText: title }).first();
+  await row.waitFor({ state: 'visible' });
+  await page.keyboard.press('Enter');
+}
+
+/** Rows of the Tasks tree, as the screen reader announces them (label, description). */
+export async function treeRows(page) {
+  return page.locator('[id="workbench.view.extension.blackboxTasks"] .monaco-list-row').evaluateAll((rows) =>
+    rows.map((row) => ({
+      ariaLabel: row.getAttribute('aria-label') ?? '',
+      text: (row.textContent ?? '').trim(),
+      level: Number(row.getAttribute('aria-level') ?? '0'),
+      expanded: row.getAttribute('aria-expanded'),
+    })),
+  );
+}
