@@ -249,7 +249,8 @@ describe('live task logs (Agent API v1)', () => {
     const steps: RunStep[] = Array.from({ length: 60 }, (_, i) => ({ text: `Step ${i} of a long run.` }));
     const emulated = emulator.addTask({ api: 'agent', prompt: 'A long run', status: 'running', log: scriptedRunLog({ steps, paceMs: 200, seed: 'l' }) });
     await api.logs.show(emulated.id, { preserveFocus: true });
-    await waitUntil(() => emulator.openStreams === 1 && (api.logs.state(emulated.id)?.events ?? 0) > 0, { what: 'the stream delivering' });
+    // A few paced events in, so the channel is fully set up in the workbench before it closes.
+    await waitUntil(() => emulator.openStreams === 1 && (api.logs.state(emulated.id)?.events ?? 0) >= 4, { what: 'the stream delivering' });
 
     api.logs.close(emulated.id);
 
