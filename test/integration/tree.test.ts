@@ -98,13 +98,23 @@ describe('Tasks tree', () => {
         add(emulator, apiName, { prompt: 'Broken build', status: 'failed', error: 'Tests failed', createdAgoMs: 600_000 });
         add(emulator, apiName, { prompt: 'Never mind', status: 'cancelled', createdAgoMs: 900_000 });
         if (v1) add(emulator, apiName, { prompt: 'Cut short', status: 'interrupted', createdAgoMs: 1_000_000 });
+        // A follow-up: v1 runs a new run in the same chat, the Cloud API appends to the task.
+        const first = add(emulator, apiName, {
+          prompt: 'Start the refactor',
+          status: 'completed',
+          createdAgoMs: 5_000_000,
+          ...(v1 ? { chatId: 'chat-refactor' } : { followUps: [{ prompt: 'Then finish the refactor', status: 'completed' }] }),
+        });
+        const followUp = v1
+          ? add(emulator, apiName, { prompt: 'Then finish the refactor', status: 'completed', chatId: 'chat-refactor', previousRunId: first, createdAgoMs: 4_000_000 })
+          : undefined;
 
         await connect(api, emulator, apiName);
         const tree = await waitForTree(api, 'every label', (s) => s.groups.length > 0 && allRows(s).every((row) => !row.label.startsWith('Task ')));
         assert.deepEqual(groupCounts(tree), {
           Running: 1,
           Queued: 1,
-          Completed: 2,
+          Completed: 3,
           Failed: 1,
           Cancelled: 1,
           ...(v1 ? { Interrupted: 1 } : {}),
@@ -124,6 +134,18 @@ describe('Tasks tree', () => {
         assert.match(done.contextValue, /\bcontinuable\b/);
         assert.match(done.contextValue, /\bhasBranch\b/);
         assert.match(tree.statusBar ?? '', /^\$\(sync~spin\) 1 running, 1 queued$/);
+        if (followUp) {
+          const chat = rowsOf(tree, 'Completed').find((row) => row.taskId === followUp);
+          assert.ok(chat, 'a chat is one row: its latest run');
+          assert.equal(chat.label, 'Then finish the refactor');
+          assert.match(chat.description, /follow-up · 2 runs/);
+          assert.deepEqual(chat.children.map((child) => [child.taskId, child.label, child.description.split(' · ')[0]]), [[first, 'Start the refactor', 'run 1 of 2']]);
+          assert.doesNotMatch(chat.children[0]?.contextValue ?? '', /\bcontinuable\b/, 'a chat is continued from its latest run');
+        } else {
+          const task = rowsOf(tree, 'Completed').find((row) => row.taskId === first);
+          assert.match(task?.description ?? '', /1 follow-up/);
+          assert.deepEqual(task?.children.map((child) => [child.label, child.contextValue]), [['Then finish the refactor', 'followUp']]);
+        }
         await waitForContextKey('blackboxTasks.state', 'ready');
       });
 
