@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { describeGitFailure, GitOperationError, withoutCredentials, type GitFailureContext } from '../core/gitFailure';
 import { cloneUrlOf, parseGitHubRemote, repositoryKey, type GitHubRepository } from '../core/githubRemote';
 import { GIT_EXTENSION_ID, GIT_REF_TYPE, GIT_STATUS } from './gitConstants';
-import type { GitApi, GitBranch, GitChange, GitErrorFields, GitExtensionExports, GitRepository } from './gitExtensionApi';
+import type { GitApi, GitChange, GitErrorFields, GitExtensionExports, GitRef, GitRepository } from './gitExtensionApi';
 import type { Logger } from './logger';
 
 export type GitUnavailableReason = 'untrusted' | 'missing' | 'disabled' | 'failed';
@@ -247,16 +247,17 @@ export class LocalRepository {
     );
   }
 
-  async localBranch(name: string): Promise<GitBranch | undefined> {
-    const found = await this.branchOrUndefined(name);
-    return found && found.type === GIT_REF_TYPE.head && found.name === name ? found : undefined;
+  /** The local branch of that exact name, if there is one. */
+  async localBranch(name: string): Promise<GitRef | undefined> {
+    const refs = await this.refsMatching(`heads/${name}`);
+    return refs.find((ref) => ref.type === GIT_REF_TYPE.head && ref.name === name);
   }
 
   /** `<remote>/<branch>` as the remote-tracking refs know it (fetch first for a fresh answer). */
-  async remoteBranch(remote: string, branch: string): Promise<GitBranch | undefined> {
+  async remoteBranch(remote: string, branch: string): Promise<GitRef | undefined> {
     const name = `${remote}/${branch}`;
-    const found = await this.branchOrUndefined(name);
-    return found && found.type === GIT_REF_TYPE.remoteHead && found.name === name ? found : undefined;
+    const refs = await this.refsMatching(`remotes/${name}`);
+    return refs.find((ref) => ref.type === GIT_REF_TYPE.remoteHead && ref.name === name);
   }
 
   /** Branch names on a remote (from the remote-tracking refs), without `HEAD`. */
@@ -318,13 +319,9 @@ export class LocalRepository {
     return this.api.toGitUri(file, ref);
   }
 
-  private async branchOrUndefined(name: string): Promise<GitBranch | undefined> {
-    try {
-      return await this.raw.getBranch(name);
-    } catch {
-      // The git API rejects for a branch that does not exist; nothing else is expected here.
-      return undefined;
-    }
+  /** Refs under `refs/<pattern>` (git also lists deeper ones, so callers match the name exactly). */
+  private async refsMatching(pattern: string): Promise<GitRef[]> {
+    return this.run({ doing: 'Reading branches' }, () => this.raw.getBranches({ remote: true, pattern }));
   }
 
   private async run<T>(context: GitFailureContext, operation: () => Promise<T>): Promise<T> {

@@ -121,8 +121,10 @@ export interface GitRepository {
   /** `git checkout -b <name> --no-track <ref>` when checkout, else `git branch <name> <ref>`. */
   createBranch(name: string, checkout: boolean, ref?: string): Promise<void>;
   setBranchUpstream(name: string, upstream: string): Promise<void>;
-  /** Rejects when there is no such branch. Accepts `<remote>/<branch>` for remote heads. */
-  getBranch(name: string): Promise<GitBranch>;
+  /**
+   * Local branches, and remote ones with `remote: true` (named `<remote>/<branch>`). A pattern
+   * is matched by `git for-each-ref` under `refs/` (a prefix match by path component).
+   */
   getBranches(query: GitBranchQuery, cancellationToken?: CancellationToken): Promise<GitRef[]>;
   getMergeBase(ref1: string, ref2: string): Promise<string | undefined>;
   /** The files changed between the merge base of ref1 and ref2, and ref2 (`ref1...ref2`). */

@@ -87,7 +87,10 @@ export function createTaskCommand(context: CommandContext) {
     const where = target.kind === 'repository' ? `${gitHubDisplayName(target.remote.repository)} · ${baseBranch}` : 'no repository';
     const draftKey = DRAFT_KEY;
     let prompt = args.prompt?.trim();
-    if (!prompt && args.acceptDraft) prompt = drafts.get(draftKey)?.trim();
+    if (!prompt && args.acceptDraft) {
+      prompt = drafts.get(draftKey)?.trim();
+      if (!prompt) return { outcome: 'cancelled', preflight: answered, message: 'There is no draft to send.' };
+    }
     if (!prompt) {
       const draft = drafts.get(draftKey);
       prompt = (
