@@ -51,6 +51,8 @@ export interface TasksView extends vscode.Disposable {
   snapshot(): TasksViewSnapshot;
   /** Fires whenever what `snapshot()` returns may have changed. */
   readonly onDidChange: vscode.Event<void>;
+  /** What the tree asked VS Code to redraw: node ids (`task:…`, `group:…`), or undefined for the whole tree. */
+  readonly onDidRedraw: vscode.Event<readonly string[] | undefined>;
   /** Tests only: pretend the view is (in)visible or the window (un)focused; undefined uses the real state. */
   setActivityOverride(override: { readonly visible?: boolean; readonly focused?: boolean } | undefined): void;
   /** Notifications shown for finished tasks in this session, newest last. */
@@ -253,6 +255,8 @@ export function createTasksView(deps: TasksViewDeps): { readonly view: TasksView
       };
     },
     onDidChange: changed.event,
+    onDidRedraw: (listener, thisArgs, disposables) =>
+      provider.onDidChangeTreeData((nodes) => listener.call(thisArgs, nodes === undefined ? undefined : (Array.isArray(nodes) ? nodes : [nodes]).map((node) => node.id)), undefined, disposables),
     setActivityOverride: (next) => {
       override = next;
       updateActivity();

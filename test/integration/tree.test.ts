@@ -161,6 +161,36 @@ describe('Tasks tree', () => {
         assert.ok(took <= INTERVAL_SECONDS * 1000 + 1_000, `took ${took} ms for a ${INTERVAL_SECONDS} s interval`);
       });
 
+      it('redraws only the rows and groups a change touches, not the whole tree', async () => {
+        const { emulator, api } = suite;
+        const moving = add(emulator, apiName, { prompt: 'About to finish', status: 'running', createdAgoMs: 20_000 });
+        const staying = add(emulator, apiName, { prompt: 'Still going', status: 'running', createdAgoMs: 30_000 });
+        add(emulator, apiName, { prompt: 'Long done', status: 'completed', createdAgoMs: 90_000 });
+        await connect(api, emulator, apiName);
+        await waitForTree(api, 'labels', (s) => allRows(s).every((row) => !row.label.startsWith('Task ')));
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        const redraws: (readonly string[] | undefined)[] = [];
+        const subscription = api.view.onDidRedraw((ids) => redraws.push(ids));
+        try {
+          // What a log stream does when it sees the run finish.
+          api.store.applyStatus(moving, 'completed', 'completed');
+          await waitUntil(() => redraws.length > 0, { what: 'a redraw' });
+          assert.deepEqual([...(redraws[0] ?? ['(whole tree)'])].sort(), ['group:completed', 'group:running']);
+          assert.equal(groupOf(api.view.snapshot(), moving), 'Completed');
+
+          redraws.length = 0;
+          api.store.setPendingCancel(staying, true);
+          await waitUntil(() => redraws.length > 0, { what: 'a redraw' });
+          assert.deepEqual(redraws[0], [`task:${staying}`]);
+          const row = rowsOf(api.view.snapshot(), 'Running').find((r) => r.taskId === staying);
+          assert.match(row?.description ?? '', /^Cancelling…/);
+          assert.doesNotMatch(row?.contextValue ?? '', /\bcancellable\b/);
+        } finally {
+          subscription.dispose();
+          api.store.setPendingCancel(staying, false);
+        }
+      });
+
       it('notifies once for tasks that finish together, with the actions they support, and counts them in the badge', async () => {
         const { emulator, api } = suite;
         const withBranch = add(emulator, apiName, {
