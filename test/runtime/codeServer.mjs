@@ -19,6 +19,8 @@ export const quietSettings = {
   'extensions.autoCheckUpdates': false,
   'extensions.ignoreRecommendations': true,
   'git.openRepositoryInParentFolders': 'never',
+  // Set explicitly, so the workbench does not ask whether to fetch periodically.
+  'git.autofetch': false,
   'security.workspace.trust.enabled': false,
 };
 
