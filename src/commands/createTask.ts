@@ -41,6 +41,8 @@ interface CreateArguments {
   readonly agent?: string;
   readonly model?: string;
   readonly agents?: readonly AgentChoice[];
+  /** Take agent and model from the settings without asking. */
+  readonly useDefaults?: boolean;
   /** Answers to pre-flight issues; an issue without an answer cancels. Absent: ask. */
   readonly preflight?: Partial<Record<PreflightIssueKind, PreflightChoice>>;
   /** The branch to use when a pre-flight answer is pickBranch, or (with skipPreflight) the base branch. */
@@ -150,7 +152,8 @@ export function createTaskCommand(context: CommandContext) {
     await drafts.clear(draftKey);
     context.store.upsert(created.task);
     context.logger.info(`Created task ${created.id} (${where}${created.agentCount ? `, ${created.agentCount} agents` : ''}).`);
-    void context.view.reveal(created.id);
+    // The row may already have moved on (a refresh, a key change); revealing is a courtesy.
+    context.view.reveal(created.id).catch((error: unknown) => context.logger.debug(`Could not reveal task ${created.id}: ${error instanceof Error ? error.message : String(error)}`));
     followTaskLogs(context.logs, created.id);
     vscode.window.setStatusBarMessage(`$(check) Task created (${where}).`, 5_000);
     return { outcome: 'created', taskId: created.id, request, preflight: answered };
@@ -172,6 +175,7 @@ function readArguments(argument: unknown): CreateArguments {
     ...(text('agent') !== undefined ? { agent: text('agent') } : {}),
     ...(text('model') !== undefined ? { model: text('model') } : {}),
     ...(Array.isArray(agents) ? { agents: agents.filter(isAgentChoice) } : {}),
+    ...(flag('useDefaults') !== undefined ? { useDefaults: flag('useDefaults') } : {}),
     ...(preflight && typeof preflight === 'object' ? { preflight: preflight as Partial<Record<PreflightIssueKind, PreflightChoice>> } : {}),
     ...(text('baseBranch') !== undefined ? { baseBranch: text('baseBranch') } : {}),
     ...(flag('skipPreflight') !== undefined ? { skipPreflight: flag('skipPreflight') } : {}),
@@ -183,7 +187,7 @@ function isAgentChoice(value: unknown): value is AgentChoice {
 }
 
 function hasAgentArguments(args: CreateArguments): boolean {
-  return args.agent !== undefined || args.model !== undefined || args.agents !== undefined;
+  return args.agent !== undefined || args.model !== undefined || args.agents !== undefined || args.useDefaults === true;
 }
 
 function selectionFromArguments(args: CreateArguments): AgentSelection {
