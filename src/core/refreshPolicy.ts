@@ -4,9 +4,11 @@
  *
  * - Something queued or running: every `activeIntervalMs` (the user's setting, default 5 s).
  * - Nothing active: about once a minute, only to notice tasks started elsewhere.
- * - Window unfocused: paused. View hidden: paused unless tasks are active, because the
- *   status bar and the "task finished" notifications are exactly for when the view is
- *   not in sight (turn `watchActiveWhileHidden` off to pause whenever hidden).
+ * - Window unfocused: paused. View hidden: paused unless tasks are active; then the list is
+ *   checked only about once a minute (`hiddenActiveIntervalMs`), because the status bar and
+ *   the "task finished" notifications are exactly for when the view is not in sight, but a
+ *   hidden view should cost next to nothing (turn `watchActiveWhileHidden` off to pause
+ *   whenever hidden).
  * - Returning after a pause catches up at once when a refresh is overdue.
  * - Retry-After is a floor; consecutive failures back off exponentially up to a cap.
  */
@@ -16,6 +18,8 @@ export interface RefreshPolicyOptions {
   readonly idleIntervalMs: number;
   readonly maxBackoffMs: number;
   readonly watchActiveWhileHidden: boolean;
+  /** How often active tasks are checked while the view is hidden (window focused). */
+  readonly hiddenActiveIntervalMs: number;
 }
 
 export const DEFAULT_REFRESH_POLICY: RefreshPolicyOptions = {
@@ -23,6 +27,7 @@ export const DEFAULT_REFRESH_POLICY: RefreshPolicyOptions = {
   idleIntervalMs: 60_000,
   maxBackoffMs: 5 * 60_000,
   watchActiveWhileHidden: true,
+  hiddenActiveIntervalMs: 60_000,
 };
 
 export interface RefreshInputs {
@@ -57,8 +62,16 @@ export function pauseReason(inputs: RefreshInputs, options: RefreshPolicyOptions
 }
 
 /** Time between refreshes in the current situation, failures included. */
-export function refreshPeriod(inputs: Pick<RefreshInputs, 'activeCount' | 'consecutiveFailures' | 'neverLoaded'>, options: RefreshPolicyOptions): number {
-  const base = inputs.activeCount > 0 || inputs.neverLoaded ? options.activeIntervalMs : options.idleIntervalMs;
+export function refreshPeriod(
+  inputs: Pick<RefreshInputs, 'activeCount' | 'consecutiveFailures' | 'neverLoaded'> & { readonly viewVisible?: boolean },
+  options: RefreshPolicyOptions,
+): number {
+  const watchingHidden = inputs.viewVisible === false && inputs.activeCount > 0;
+  const base = watchingHidden
+    ? Math.max(options.activeIntervalMs, options.hiddenActiveIntervalMs)
+    : inputs.activeCount > 0 || inputs.neverLoaded
+      ? options.activeIntervalMs
+      : options.idleIntervalMs;
   if (inputs.consecutiveFailures <= 0) return base;
   const backoff = options.activeIntervalMs * 2 ** Math.min(inputs.consecutiveFailures, 20);
   return Math.min(options.maxBackoffMs, Math.max(base, backoff));

@@ -37,7 +37,7 @@ describe('refreshPolicy', () => {
 
   it('pauses a hidden view with nothing active, keeps watching active tasks for the status bar and notifications', () => {
     assert.deepEqual(planNextRefresh(inputs({ viewVisible: false }), DEFAULT_REFRESH_POLICY), { kind: 'paused', reason: 'hidden' });
-    assert.equal(planNextRefresh(inputs({ viewVisible: false, activeCount: 1 }), DEFAULT_REFRESH_POLICY).kind, 'wait');
+    assert.deepEqual(planNextRefresh(inputs({ viewVisible: false, activeCount: 1 }), DEFAULT_REFRESH_POLICY), { kind: 'wait', delayMs: 59_000, periodMs: 60_000 }, 'hidden: once a minute, not every interval');
     assert.deepEqual(planNextRefresh(inputs({ viewVisible: false, activeCount: 1 }), { ...DEFAULT_REFRESH_POLICY, watchActiveWhileHidden: false }), { kind: 'paused', reason: 'hidden' });
   });
 
