@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import * as vscode from 'vscode';
 import type { ApiKind } from '../core/model';
 import type { TasksApi } from '../core/tasksApi';
@@ -16,6 +17,8 @@ export interface ApiConnection {
   readonly api: TasksApi;
   readonly kind: ApiKind;
   readonly keySource: Exclude<KeySource, 'none'>;
+  /** A short one-way hash of the key: tells accounts apart (e.g. for caches) without holding the key. */
+  readonly keyFingerprint: string;
 }
 
 /** Why no connection can be made right now, in words fit for the view. */
@@ -63,6 +66,11 @@ export class ApiSession implements vscode.Disposable {
 
   get isLoaded(): boolean {
     return this.loaded;
+  }
+
+  /** Whether BLACKBOX_API_KEY is set, whether or not a stored key takes precedence over it. */
+  get hasEnvironmentKey(): boolean {
+    return this.environmentKey() !== undefined;
   }
 
   get keySource(): KeySource {
@@ -146,7 +154,7 @@ export class ApiSession implements vscode.Disposable {
         if (!baseUrl.ok) {
           this.problem = { reason: 'badUrl', message: baseUrl.reason };
         } else {
-          this.connection = { api: this.build(kind, baseUrl.url, key), kind, keySource: source };
+          this.connection = { api: this.build(kind, baseUrl.url, key), kind, keySource: source, keyFingerprint: fingerprintOf(key) };
         }
       }
     }
@@ -186,4 +194,8 @@ export class ApiSession implements vscode.Disposable {
       onDiagnostic: (message) => this.logger.debug(message),
     });
   }
+}
+
+function fingerprintOf(key: string): string {
+  return createHash('sha256').update(key).digest('hex').slice(0, 12);
 }

@@ -74,7 +74,7 @@ function connectionFrom(session: ApiSession, disposables: vscode.Disposable[]): 
     state(): ConnectionState {
       const current = session.current();
       if (!session.isLoaded) return { kind: 'pending' };
-      if (current) return { kind: 'connected', connection: { api: current.api, accountKey: accountKeyFor(current.kind, current.api.baseUrl) } };
+      if (current) return { kind: 'connected', connection: { api: current.api, accountKey: accountKeyFor(current.kind, current.api.baseUrl, current.keyFingerprint) } };
       const problem = session.currentProblem();
       return problem && problem.reason !== 'noKey' ? { kind: 'none', problem: problem.message } : { kind: 'none' };
     },

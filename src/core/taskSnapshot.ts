@@ -26,8 +26,13 @@ export interface SnapshotStorage {
 }
 
 /** Where one account's snapshot lives: API kind and base URL, never the key. */
-export function accountKeyFor(kind: string, baseUrl: string): string {
-  return `${kind} ${baseUrl.replace(/\/+$/, '')}`;
+/**
+ * Which account a cached tree belongs to. `keyFingerprint` (a short one-way hash of the key,
+ * never the key) keeps two accounts on the same API from seeing each other's cached tasks.
+ */
+export function accountKeyFor(kind: string, baseUrl: string, keyFingerprint?: string): string {
+  const account = `${kind} ${baseUrl.replace(/\/+$/, '')}`;
+  return keyFingerprint ? `${account} ${keyFingerprint}` : account;
 }
 
 const STATUSES = new Set<string>(ALL_STATUSES);

@@ -31,5 +31,6 @@ describe('taskSnapshot', () => {
   it('keys a snapshot by API kind and base URL only', () => {
     assert.equal(accountKeyFor('agent', 'https://agent.blackbox.ai/'), 'agent https://agent.blackbox.ai');
     assert.notEqual(accountKeyFor('agent', 'https://x'), accountKeyFor('cloud', 'https://x'));
+    assert.notEqual(accountKeyFor('agent', 'https://x', 'aaaa1111'), accountKeyFor('agent', 'https://x', 'bbbb2222'), 'two keys on one API never share a cache');
   });
 });
