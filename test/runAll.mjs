@@ -35,7 +35,7 @@ const stages = [
   },
   {
     name: 'ui',
-    command: [node, 'test/ui/runUi.mjs'],
+    command: [node, 'test/ui/runUi.mjs', '--no-build'],
     counts: 'ui.json',
     needsBuild: true,
     present: () => existsSync(join(repoRoot, 'test', 'ui', 'runUi.mjs')),

@@ -1,11 +1,12 @@
 // Runs the UI tests (test/ui/*.test.mjs, mocha in Node) against code-server with the packaged
 // VSIX installed. Builds the test sources (for the emulator) and packages the extension first.
 //
-//   node test/ui/runUi.mjs [--no-build]
+//   node test/ui/runUi.mjs [--no-build] [--update-media]
 //
+// --update-media copies the screenshots of a passing run to media/screenshots/ (for the README).
 // Screenshots: .artifacts/screenshots/. Counts: BLACKBOX_TEST_COUNTS or .artifacts/counts/ui.json.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import Mocha from 'mocha';
 import { provision, repoRoot } from '../runtime/provision.mjs';
@@ -41,6 +42,12 @@ async function main() {
   await mocha.loadFilesAsync();
   const failures = await new Promise((resolve) => mocha.run(resolve));
   console.log(`screenshots: ${screenshotsDir}`);
+  if (failures === 0 && process.argv.includes('--update-media')) {
+    const media = join(repoRoot, 'media', 'screenshots');
+    mkdirSync(media, { recursive: true });
+    for (const name of readdirSync(screenshotsDir)) if (/^\d\d-.*\.png$/.test(name)) copyFileSync(join(screenshotsDir, name), join(media, name));
+    console.log(`copied to ${media}`);
+  }
   return failures > 0 ? 1 : 0;
 }
 
