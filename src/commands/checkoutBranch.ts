@@ -29,7 +29,7 @@ const STASH = 'Stash and Check Out';
 export function checkoutBranchCommand(context: CommandContext) {
   return async (argument?: unknown): Promise<CheckoutBranchResult> => {
     const untrusted = refuseIfUntrusted('Checking out a task branch');
-    if (untrusted && !untrusted.ok) return { outcome: untrusted.stop, ...(untrusted.message ? { message: untrusted.message } : {}) };
+    if (untrusted) return { outcome: 'untrusted', message: untrusted };
 
     const task = await resolveTask(argument, context, {
       placeHolder: 'Check out the branch of which task?',

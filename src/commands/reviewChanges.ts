@@ -41,7 +41,7 @@ export interface ReviewChangesResult {
 export function reviewChangesCommand(context: CommandContext) {
   return async (argument?: unknown): Promise<ReviewChangesResult> => {
     const untrusted = refuseIfUntrusted('Reviewing a task branch');
-    if (untrusted && !untrusted.ok) return { outcome: untrusted.stop, ...(untrusted.message ? { message: untrusted.message } : {}) };
+    if (untrusted) return { outcome: 'untrusted', message: untrusted };
 
     const task = await resolveTask(argument, context, {
       placeHolder: 'Review the changes of which task?',

@@ -13,12 +13,12 @@ export type TaskRepository =
   | { readonly ok: true; readonly repository: LocalRepository; readonly remote: GitHubRemote; readonly branch: string }
   | { readonly ok: false; readonly stop: BranchCommandStop; readonly message?: string };
 
-/** Refuses in an untrusted workspace, where this extension never runs git. */
-export function refuseIfUntrusted(action: string): TaskRepository | undefined {
+/** In an untrusted workspace this extension never runs git: says so, and returns the message. */
+export function refuseIfUntrusted(action: string): string | undefined {
   if (vscode.workspace.isTrusted) return undefined;
   const message = `${action} runs git in this workspace, which is not trusted. Trust the workspace (Manage Workspace Trust) and try again.`;
   void vscode.window.showWarningMessage(message);
-  return { ok: false, stop: 'untrusted', message };
+  return message;
 }
 
 /**

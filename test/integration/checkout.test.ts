@@ -159,6 +159,7 @@ describe('Check Out Task Branch and Review Changes (git extension, local bare "G
     const result = await run<ReviewChangesResult>('blackboxTasks.reviewChanges', { taskId: id });
 
     assert.equal(result.outcome, 'shown', result.message);
+    assert.match(vscode.window.tabGroups.activeTabGroup.activeTab?.label ?? '', /^blackbox\/review-me ↔ main \(BLACKBOX task\) \(3 files\)/, 'the multi-file diff editor is open');
     assert.equal(result.rightCommit, tip);
     assert.equal(result.leftCommit, mergeBase);
     const files = [...(result.files ?? [])].sort((a, b) => a.path.localeCompare(b.path));
