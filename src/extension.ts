@@ -39,6 +39,7 @@ export function activate(extension: vscode.ExtensionContext): BlackboxTasksTestA
     const logs = createLogChannels({ extension, session, store, logger });
     extension.subscriptions.push(logs);
     const git = createGitAccess({ logger });
+    extension.subscriptions.push(git);
 
     registerCommands({ extension, session, store, view, logs, git, logger });
     void session.initialize();
