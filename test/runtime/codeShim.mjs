@@ -5,7 +5,7 @@
 // the smoke-test driver. `@vscode/test-electron`'s runTests({ vscodeExecutablePath }) spawns this
 // unchanged. Exits with the extension-test run's exit code.
 //
-// Environment: BLACKBOX_TEST_TIMEOUT_MS (overall limit, default 5 min),
+// Environment: BLACKBOX_TEST_TIMEOUT_MS (overall limit, default 10 min),
 // BLACKBOX_TEST_ARTIFACTS (folder for the workbench logs when a run fails).
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -14,7 +14,7 @@ import { format } from 'node:util';
 import { launchChromium, remoteAuthorityOf, startCodeServer, writeUserSettings } from './codeServer.mjs';
 
 const startedAt = Date.now();
-const timeoutMs = Number(process.env.BLACKBOX_TEST_TIMEOUT_MS) || 5 * 60_000;
+const timeoutMs = Number(process.env.BLACKBOX_TEST_TIMEOUT_MS) || 10 * 60_000;
 
 function parseCli(argv) {
   /** @type {Record<string, string>} */
@@ -109,7 +109,8 @@ async function main() {
   };
   const timer = setTimeout(() => fail(`timed out after ${timeoutMs} ms`), timeoutMs);
 
-  try {
+  // Everything up to the page load; the timeout, a crash or an exit code can end the run at any point of it.
+  const launch = async () => {
     server = await startCodeServer({
       userDataDir,
       extensionsDir,
@@ -122,6 +123,7 @@ async function main() {
       },
     });
     say(`code-server listening on ${server.url}`);
+    if (done) return;
     server.exited.then(({ code, signal }) => fail(`code-server exited during the run (${code ?? signal})`));
 
     const remoteAuthority = await remoteAuthorityOf(server.url);
@@ -132,7 +134,9 @@ async function main() {
     const query = new URLSearchParams({ payload: JSON.stringify(payload) });
     if (folder) query.set('folder', folder);
 
+    if (done) return;
     browser = await launchChromium();
+    if (done) return;
     browser.on('disconnected', () => fail('Chromium disconnected'));
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     page.on('crash', () => fail('the workbench page crashed'));
@@ -156,8 +160,11 @@ async function main() {
     });
     const response = await page.goto(`${server.url}?${query}`, { waitUntil: 'domcontentloaded', timeout: 30_000 });
     if (!response?.ok()) fail(`workbench page answered HTTP ${response?.status() ?? 'nothing'}`);
-    say('workbench loading; extension tests start in the extension host');
+    else if (!done) say('workbench loaded; the extension tests start in the extension host');
+  };
 
+  try {
+    launch().catch((error) => fail(error instanceof Error ? error.message : String(error)));
     const code = await finished;
     say(`extension tests exited with ${code}`);
     return code;

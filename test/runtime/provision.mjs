@@ -75,11 +75,12 @@ function ensureAptPackages() {
   }
   const startedAt = Date.now();
   const asRoot = typeof process.getuid === 'function' && process.getuid() === 0;
-  const prefix = asRoot ? [] : ['sudo'];
-  log(`apt: installing ${missing.join(', ')}`);
+  // sudo drops the environment, so the non-interactive frontend goes through `env`.
+  const aptGet = asRoot ? ['apt-get'] : ['sudo', 'env', 'DEBIAN_FRONTEND=noninteractive', 'apt-get'];
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-  run(prefix[0] ?? 'apt-get', [...prefix.slice(1), ...(asRoot ? [] : ['apt-get']), 'update', '-qq'], { env });
-  run(prefix[0] ?? 'apt-get', [...prefix.slice(1), ...(asRoot ? [] : ['apt-get']), 'install', '-y', '-qq', '--no-install-recommends', ...missing], { env });
+  log(`apt: installing ${missing.join(', ')}`);
+  run(aptGet[0], [...aptGet.slice(1), 'update', '-qq'], { env });
+  run(aptGet[0], [...aptGet.slice(1), 'install', '-y', '-qq', '--no-install-recommends', ...missing], { env });
   log(`apt: done in ${seconds(startedAt)}`);
 }
 
@@ -146,7 +147,7 @@ function ensureCodeServer() {
     throw new Error(`code-server did not start after install: ${probe.stderr || probe.stdout}`);
   }
   writeFileSync(markerFile, JSON.stringify({ codeServer: CODE_SERVER_VERSION, node: NODE_VERSION, at: new Date().toISOString() }, null, 2));
-  log(`code-server ${CODE_SERVER_VERSION} installed in ${seconds(startedAt)} (${probe.stdout.split('\n')[0]})`);
+  log(`code-server ${CODE_SERVER_VERSION} installed in ${seconds(startedAt)}`);
 }
 
 /** Several engineers may run tests at once in one work tree: only one of them installs. */

@@ -67,6 +67,8 @@ export async function runIntegration({ files = [], grep, build = true, countsFil
       launchArgs: [workspace, `--user-data-dir=${userDataDir}`, `--extensions-dir=${join(scratch, 'extensions')}`],
       extensionTestsEnv: {
         BLACKBOX_TEST_COUNTS: counts,
+        // The whole run, startup included; a hung test fails the run instead of CI's clock.
+        BLACKBOX_TEST_TIMEOUT_MS: process.env.BLACKBOX_TEST_TIMEOUT_MS ?? String(15 * 60_000),
         BLACKBOX_TEST_WORKSPACE: workspace,
         BLACKBOX_TEST_USER_DATA_DIR: userDataDir,
         BLACKBOX_TEST_ARTIFACTS: join(repoRoot, '.artifacts', 'integration-logs'),
