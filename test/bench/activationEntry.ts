@@ -23,6 +23,8 @@ export interface ActivationFigures {
   readonly firstItemsFromActivateMs?: number;
   /** Whether those first rows were the saved list (true) or live data. */
   readonly firstItemsStale?: boolean;
+  /** From activate() starting until the stored key had been read (SecretStorage, a round trip to the workbench). */
+  readonly keyReadFromActivateMs?: number;
   /** Until rows from the emulator were shown. */
   readonly liveItemsMs?: number;
   readonly rows?: number;
@@ -75,6 +77,8 @@ export async function run(): Promise<void> {
     // The view opened and the window focused, as when the user looks at it after start.
     api.view.setActivityOverride({ visible: true, focused: true });
     const snapshot = () => api.view.snapshot() as ViewSnapshotLike;
+    const activateStarted = returned - api.activationMs;
+    const keyRead = firstTime(api, () => api.session.isLoaded, 60_000);
     let firstStale: boolean | undefined;
     const first = await firstTime(
       api,
@@ -99,8 +103,9 @@ export async function run(): Promise<void> {
         : {
             activateCallMs: returned - asked,
             ...(first !== undefined
-              ? { firstItemsMs: first - asked, firstItemsFromActivateMs: first - (returned - api.activationMs), firstItemsStale: firstStale }
+              ? { firstItemsMs: first - asked, firstItemsFromActivateMs: first - activateStarted, firstItemsStale: firstStale }
               : {}),
+            ...(await keyRead.then((at) => (at === undefined ? {} : { keyReadFromActivateMs: Math.max(0, at - activateStarted) }))),
             ...(live !== undefined ? { liveItemsMs: live - asked } : {}),
           }),
       rows: taskRows(snapshot()),

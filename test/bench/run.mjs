@@ -79,7 +79,38 @@ function build(options) {
   }
 }
 
-function sizes(options) {
+/** Where the production bundle's bytes come from, by folder (or npm package), largest first. */
+async function bundleComposition() {
+  const esbuild = await import('esbuild');
+  const result = await esbuild.build({
+    absWorkingDir: repoRoot,
+    entryPoints: ['src/extension.ts'],
+    bundle: true,
+    format: 'cjs',
+    platform: 'node',
+    target: 'node20',
+    external: ['vscode'],
+    minify: true,
+    legalComments: 'none',
+    write: false,
+    metafile: true,
+    logLevel: 'silent',
+  });
+  const groups = {};
+  for (const output of Object.values(result.metafile.outputs)) {
+    for (const [input, { bytesInOutput }] of Object.entries(output.inputs)) {
+      const parts = input.split('/');
+      const nodeModules = parts.lastIndexOf('node_modules');
+      const group = nodeModules >= 0 ? parts.slice(nodeModules + 1, nodeModules + (parts[nodeModules + 1]?.startsWith('@') ? 3 : 2)).join('/') : parts.slice(0, parts.length > 2 ? 2 : 1).join('/');
+      groups[group] = (groups[group] ?? 0) + bytesInOutput;
+    }
+  }
+  return Object.entries(groups)
+    .sort((a, b) => b[1] - a[1])
+    .map(([group, bytes]) => ({ group, bytes }));
+}
+
+async function sizes(options) {
   const bundle = join(repoRoot, 'dist', 'extension.js');
   const vsix = join(repoRoot, 'blackbox-agent-tasks.vsix');
   const bytes = readFileSync(bundle);
@@ -87,6 +118,7 @@ function sizes(options) {
     part: 'sizes',
     bundleBytes: bytes.length,
     bundleGzipBytes: gzipSync(bytes).length,
+    bundleComposition: await bundleComposition(),
     vsixBytes: options.packaging && existsSync(vsix) ? statSync(vsix).size : undefined,
   };
 }
@@ -164,6 +196,13 @@ function tableRows(results) {
       verdict(fromCache, TARGETS.firstItemsFromCacheMs, { format: ms }),
     );
     add(
+      '  of which: reading the stored key (SecretStorage)',
+      `${ms(median(activation.launches.map((l) => l.keyReadFromActivateMs)))} after activate() starts`,
+      '—',
+      '—',
+      'the tree waits for it: without the key it cannot pick the saved list',
+    );
+    add(
       'first tree rows incl. VS Code loading the module',
       `cache ${ms(median(warm.map((l) => l.firstItemsMs)))}, emulator ${ms(median(cold.map((l) => l.firstItemsMs)))}`,
       '—',
@@ -176,6 +215,7 @@ function tableRows(results) {
 
   if (size) {
     add('bundle dist/extension.js (production)', `${kb(size.bundleBytes)} (gzip ${kb(size.bundleGzipBytes)})`, '—', `≤ ${TARGETS.bundleKb} KB`, verdict(size.bundleBytes / 1024, TARGETS.bundleKb, { format: (v) => `${v.toFixed(1)} KB` }));
+    add('  bundle bytes by origin', size.bundleComposition.slice(0, 5).map((g) => `${g.group} ${kb(g.bytes)}`).join(', '), '—', '—', '—');
     add('VSIX', size.vsixBytes === undefined ? 'skipped' : kb(size.vsixBytes), '—', `≤ ${TARGETS.vsixKb} KB`, size.vsixBytes === undefined ? 'not measured' : verdict(size.vsixBytes / 1024, TARGETS.vsixKb, { format: (v) => `${v.toFixed(1)} KB` }));
   }
 
@@ -263,7 +303,7 @@ async function main() {
   console.log(`BLACKBOX Agent Tasks benchmark — ${machineLine(info)}`);
   build(options);
 
-  const results = { sizes: sizes(options) };
+  const results = { sizes: await sizes(options) };
   const reps = options.quick ? 3 : 5;
   results.logThroughput = await runPart('logPipeline.js', ['throughput', '4', String(reps)], ['--expose-gc']);
   results.logHeap = await runPart('logPipeline.js', ['heap', '50'], ['--expose-gc']);

@@ -1,0 +1,103 @@
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import type { TasksViewSnapshot } from '../../src/adapters/tasksView';
+import type { BlackboxTasksTestApi } from '../../src/extension';
+import { faults } from '../emulator/faults';
+import type { Emulator } from '../emulator/emulator';
+import { contextKey, resetExtensionState, setKey, startEmulatorForTests, testApi, waitForContextKey, waitUntil } from './harness';
+
+/**
+ * The fault-matrix rows whose outcome is drawn by VS Code: what the Tasks view shows (its
+ * message, its welcome state, its rows) when the API refuses the key, rate-limits, or
+ * cannot be reached. The rest of the matrix is test/unit/faultMatrix.test.ts.
+ */
+
+function taskRows(snapshot: TasksViewSnapshot): number {
+  return snapshot.groups.reduce((sum, group) => sum + group.rows.length, 0);
+}
+
+async function viewWhen(api: BlackboxTasksTestApi, what: string, probe: (snapshot: TasksViewSnapshot) => boolean): Promise<TasksViewSnapshot> {
+  let last: TasksViewSnapshot | undefined;
+  try {
+    return await waitUntil(
+      () => {
+        last = api.view.snapshot();
+        return probe(last) ? last : undefined;
+      },
+      { timeoutMs: 15_000, what },
+    );
+  } catch (error) {
+    throw new Error(`${error instanceof Error ? error.message : String(error)}; view: ${JSON.stringify({ state: last?.state, message: last?.message, rows: last ? taskRows(last) : 0 })}`);
+  }
+}
+
+async function refresh(): Promise<void> {
+  await vscode.commands.executeCommand('blackboxTasks.refresh');
+}
+
+describe('fault matrix (extension host)', function () {
+  this.timeout(40_000);
+  // A fresh emulator (so a fresh port, account and saved list) for every test: what one
+  // test leaves in the cache must not draw rows in the next.
+  let emulator: Emulator;
+  let api: BlackboxTasksTestApi;
+
+  beforeEach(async () => {
+    api = await testApi();
+    emulator = await startEmulatorForTests({ keepAliveMs: 0 });
+  });
+
+  afterEach(async () => {
+    api.view.setActivityOverride(undefined);
+    await resetExtensionState();
+    await emulator.close();
+  });
+
+  async function connectWithTasks(): Promise<TasksViewSnapshot> {
+    emulator.addTask({ api: 'agent', prompt: 'Add rate limiting', status: 'running', createdAgoMs: 60_000 });
+    emulator.addTask({ api: 'agent', prompt: 'Fix the flaky test', status: 'completed', createdAgoMs: 120_000 });
+    await setKey(emulator.keys.agent);
+    api.view.setActivityOverride({ visible: true, focused: true });
+    await refresh();
+    return viewWhen(api, 'the first list', (s) => s.state === 'ready' && !s.stale && taskRows(s) === 2);
+  }
+
+  it('401 in the view: the rows stay, the view says to set the key, and the Set API Key button is there', async () => {
+    await connectWithTasks();
+    emulator.fault(faults.status(401, { path: '/api/v1/tasks' }));
+    await refresh();
+    const shown = await viewWhen(api, 'the key problem in the view', (s) => /Set API Key/.test(s.message ?? ''));
+    assert.equal(taskRows(shown), 2, 'nothing shown is lost');
+    assert.equal(shown.state, 'ready');
+    assert.equal(await contextKey('blackboxTasks.hasKey'), true);
+  });
+
+  it('429 in the view: the rows stay and the view says when it refreshes again', async () => {
+    await connectWithTasks();
+    emulator.fault(faults.rateLimited(90, { path: '/api/v1/tasks' }));
+    await refresh();
+    const shown = await viewWhen(api, 'the rate-limit note', (s) => /rate limiting/.test(s.message ?? ''));
+    assert.equal(taskRows(shown), 2);
+    emulator.clearRequests();
+    await refresh();
+    assert.equal(emulator.requests.filter((r) => r.path === '/api/v1/tasks').length, 0, 'Refresh waits for Retry-After too');
+    assert.match(api.view.snapshot().message ?? '', /refresh again in \d+ s/);
+  });
+
+  it('unreachable with nothing cached: the "Cannot reach" welcome (state unreachable), then Retry brings the tasks', async () => {
+    emulator.addTask({ api: 'agent', prompt: 'Waiting for the network', status: 'completed' });
+    emulator.fault(faults.status(503, { path: '/api/v1/tasks' }));
+    await setKey(emulator.keys.agent);
+    api.view.setActivityOverride({ visible: true, focused: true });
+    await refresh();
+    const down = await viewWhen(api, 'the unreachable state', (s) => s.state === 'unreachable');
+    assert.equal(taskRows(down), 0);
+    assert.match(down.message ?? '', /HTTP 503/);
+    await waitForContextKey('blackboxTasks.state', 'unreachable');
+
+    emulator.clearFaults();
+    await refresh();
+    await viewWhen(api, 'the task after Retry', (s) => s.state === 'ready' && taskRows(s) === 1 && s.message === undefined);
+    await waitForContextKey('blackboxTasks.state', 'ready');
+  });
+});
