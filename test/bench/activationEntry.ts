@@ -3,7 +3,7 @@
 // times it, waits for the tree's first task rows and writes the figures as JSON to
 // BLACKBOX_BENCH_OUT. test/bench/activation.mjs launches it, once without a saved task
 // list (first rows come from the emulator) and once with one (first rows from the cache).
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import * as vscode from 'vscode';
 import type { BlackboxTasksTestApi } from '../../src/extension';
 
@@ -28,7 +28,23 @@ export interface ActivationFigures {
   /** Until rows from the emulator were shown. */
   readonly liveItemsMs?: number;
   readonly rows?: number;
+  /** One small file read through vscode.workspace.fs (what the saved list costs to load), and through node:fs. */
+  readonly workspaceFsReadMs?: number;
+  readonly nodeFsReadMs?: number;
   readonly error?: string;
+}
+
+/** Times reading the workspace's README both ways, after the measured part is over. */
+async function fileReadCosts(): Promise<{ workspaceFsReadMs?: number; nodeFsReadMs?: number }> {
+  const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
+  if (!folder) return {};
+  const file = vscode.Uri.joinPath(folder, 'README.md');
+  let started = performance.now();
+  await vscode.workspace.fs.readFile(file);
+  const workspaceFsReadMs = performance.now() - started;
+  started = performance.now();
+  readFileSync(file.fsPath);
+  return { workspaceFsReadMs, nodeFsReadMs: performance.now() - started };
 }
 
 interface ViewSnapshotLike {
@@ -109,6 +125,7 @@ export async function run(): Promise<void> {
             ...(live !== undefined ? { liveItemsMs: live - asked } : {}),
           }),
       rows: taskRows(snapshot()),
+      ...(await fileReadCosts().catch(() => ({}))),
     };
   } catch (error) {
     figures = { phase, alreadyActive: false, activationMs: Number.NaN, error: error instanceof Error ? error.message : String(error) };
