@@ -34,12 +34,12 @@ export function activate(extension: vscode.ExtensionContext): BlackboxTasksTestA
     redact = (text) => session.redact(text);
     extension.subscriptions.push(session);
 
-    const { view, store } = createTasksView({ extension, session, logger });
+    const git = createGitAccess({ logger });
+    extension.subscriptions.push(git);
+    const { view, store } = createTasksView({ extension, session, git, logger });
     extension.subscriptions.push(view);
     const logs = createLogChannels({ extension, session, store, logger });
     extension.subscriptions.push(logs);
-    const git = createGitAccess({ logger });
-    extension.subscriptions.push(git);
 
     registerCommands({ extension, session, store, view, logs, git, logger });
     void session.initialize();

@@ -44,7 +44,10 @@ export interface GitAccess extends vscode.Disposable {
   openRepository(root: vscode.Uri): Promise<LocalRepository | undefined>;
   /** GitHub clone URLs of every open repository's remotes (for "this repository's tasks"). */
   gitHubRepositoryUrls(): Promise<readonly string[]>;
-  /** Fires when a repository is opened or closed (once git has been loaded). */
+  /**
+   * Fires when what `repositories()` gives may have changed: once git has been loaded, a
+   * repository opened or closed or its remotes changed; and when the workspace becomes trusted.
+   */
   readonly onDidChangeRepositories: vscode.Event<void>;
 }
 
@@ -53,16 +56,54 @@ const INITIALIZE_TIMEOUT_MS = 15_000;
 export function createGitAccess(deps: { readonly logger: Logger }): GitAccess {
   const { logger } = deps;
   const changed = new vscode.EventEmitter<void>();
-  const disposables: vscode.Disposable[] = [changed];
+  // Trust only ever grows during a session; an untrusted load is retried by whoever listens.
+  const disposables: vscode.Disposable[] = [changed, vscode.workspace.onDidGrantWorkspaceTrust(() => changed.fire())];
+  /** Per repository root: its remotes as last seen, and the subscription to its state. */
+  const watchedRemotes = new Map<string, { remotes: string; readonly subscription: vscode.Disposable }>();
   let loading: Promise<GitLoadResult> | undefined;
   let watching = false;
+
+  // A repository's remotes arrive with its first status, after it was opened; its state fires on every status, so only a change of remotes is passed on.
+  const watchRemotes = (repository: GitRepository): void => {
+    const root = repository.rootUri.toString();
+    if (watchedRemotes.has(root)) return;
+    const entry = {
+      remotes: remotesSignature(repository),
+      subscription: repository.state.onDidChange(() => {
+        const remotes = remotesSignature(repository);
+        if (remotes === entry.remotes) return;
+        entry.remotes = remotes;
+        changed.fire();
+      }),
+    };
+    watchedRemotes.set(root, entry);
+  };
+
+  const unwatchRemotes = (repository: GitRepository): void => {
+    const root = repository.rootUri.toString();
+    watchedRemotes.get(root)?.subscription.dispose();
+    watchedRemotes.delete(root);
+  };
 
   const watch = (api: GitApi): void => {
     if (watching) return;
     watching = true;
+    for (const repository of api.repositories) watchRemotes(repository);
     disposables.push(
-      api.onDidOpenRepository(() => changed.fire()),
-      api.onDidCloseRepository(() => changed.fire()),
+      api.onDidOpenRepository((repository) => {
+        watchRemotes(repository);
+        changed.fire();
+      }),
+      api.onDidCloseRepository((repository) => {
+        unwatchRemotes(repository);
+        changed.fire();
+      }),
+      {
+        dispose: () => {
+          for (const entry of watchedRemotes.values()) entry.subscription.dispose();
+          watchedRemotes.clear();
+        },
+      },
     );
   };
 
@@ -118,6 +159,10 @@ export function createGitAccess(deps: { readonly logger: Logger }): GitAccess {
       for (const disposable of disposables) disposable.dispose();
     },
   };
+}
+
+function remotesSignature(repository: GitRepository): string {
+  return JSON.stringify(repository.state.remotes.map((remote) => [remote.name, remote.fetchUrl, remote.pushUrl]));
 }
 
 async function loadApi(logger: Logger): Promise<GitLoadResult> {

@@ -8,6 +8,7 @@ import type { TaskStore } from '../core/taskStore';
 import { accountKeyFor } from '../core/taskSnapshot';
 import type { ApiSession } from './apiSession';
 import { createFinishedNotifications } from './finishedNotifications';
+import type { GitAccess } from './git';
 import type { Logger } from './logger';
 import { createTaskStatusBar } from './statusBar';
 import { createTaskSnapshotStorage } from './taskSnapshotStorage';
@@ -62,6 +63,7 @@ export interface TasksView extends vscode.Disposable {
 export interface TasksViewDeps {
   readonly extension: vscode.ExtensionContext;
   readonly session: ApiSession;
+  readonly git: GitAccess;
   readonly logger: Logger;
 }
 
@@ -98,7 +100,7 @@ export function createTasksView(deps: TasksViewDeps): { readonly view: TasksView
     policy: { activeIntervalMs: refreshIntervalMs() },
     onDiagnostic: (message) => logger.debug(message),
   });
-  const remotes = createWorkspaceRemotes((message) => logger.debug(message));
+  const remotes = createWorkspaceRemotes(deps.git);
   disposables.push(remotes);
 
   let filter = parseFilter(extension.workspaceState.get(FILTER_STATE));

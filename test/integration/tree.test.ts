@@ -6,6 +6,7 @@ import type { PollingTaskStore } from '../../src/core/pollingTaskStore';
 import type { BlackboxTasksTestApi } from '../../src/extension';
 import type { Emulator, TaskSpec } from '../emulator/emulator';
 import { manyTasksScenario } from '../emulator/scenarios';
+import { closeFixture, createGitFixture, git, openInGit, type GitFixture } from './gitFixtures';
 import { clearKey, setKey, setSetting, useEmulator, waitForContextKey, waitUntil } from './harness';
 
 type ApiName = 'agent' | 'cloud';
@@ -13,6 +14,7 @@ type ApiName = 'agent' | 'cloud';
 /** The integration workspace's origin (see test/runtime/runIntegration.mjs). */
 const WORKSPACE_REPO = 'https://github.com/blackbox-demo/shop-api.git';
 const OTHER_REPO = 'https://github.com/blackbox-demo/storefront.git';
+const LATER_REPO = 'https://github.com/blackbox-demo/tree-later.git';
 const INTERVAL_SECONDS = 2;
 
 function key(emulator: Emulator, api: ApiName): string {
@@ -287,6 +289,36 @@ describe('Tasks tree', () => {
       await waitForContextKey('blackboxTasks.filterActive', false);
       tree = await waitForTree(api, 'everything again', (s) => allRows(s).length === 3);
       assert.equal(tree.description, undefined);
+    });
+  });
+
+  describe('"this repository" follows the git extension', () => {
+    const suite = useEmulator();
+
+    it('follows the repositories: one opened later and a remote added later widen "this repository"', async function () {
+      this.timeout(60_000);
+      const { emulator, api } = suite;
+      const ours = add(emulator, 'agent', { prompt: 'Ours', status: 'completed', repoUrl: WORKSPACE_REPO, createdAgoMs: 60_000 });
+      const opened = add(emulator, 'agent', { prompt: 'In the clone opened later', status: 'completed', repoUrl: LATER_REPO, createdAgoMs: 120_000 });
+      const upstream = add(emulator, 'agent', { prompt: 'On the remote added later', status: 'completed', repoUrl: OTHER_REPO, createdAgoMs: 180_000 });
+      await connect(api, emulator, 'agent');
+      await vscode.commands.executeCommand('blackboxTasks.showRepositoryTasks');
+      const shown = (s: TasksViewSnapshot): string[] => allRows(s).map((row) => row.taskId ?? '').sort();
+      await waitForTree(api, 'only the workspace repository', (s) => shown(s).join() === ours);
+
+      let fixture: GitFixture | undefined;
+      try {
+        fixture = createGitFixture('tree-later', LATER_REPO);
+        const repository = await openInGit(api, fixture);
+        await waitForTree(api, 'the opened clone counted', (s) => shown(s).join() === [ours, opened].sort().join());
+
+        git(fixture.clone, 'remote', 'add', 'upstream', OTHER_REPO);
+        await repository.refresh();
+        await waitForTree(api, 'the added remote counted', (s) => shown(s).join() === [ours, opened, upstream].sort().join());
+      } finally {
+        await closeFixture(fixture);
+        await vscode.commands.executeCommand('blackboxTasks.clearFilter');
+      }
     });
   });
 
