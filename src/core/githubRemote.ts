@@ -44,6 +44,19 @@ export function gitHubDisplayName(repository: GitHubRepository): string {
   return `${repository.owner}/${repository.name}`;
 }
 
+/**
+ * `owner/repo` for a GitHub remote; another host's as `host/path` (no credentials, no `.git`)
+ * so it stays recognisable; anything unreadable as given.
+ */
+export function repositoryDisplayName(remote: string): string {
+  const located = locate(remote.trim());
+  if (!located) return remote;
+  const repository = GITHUB_HOSTS.has(located.host.toLowerCase()) ? repositoryFromPath(located.path) : undefined;
+  if (repository) return gitHubDisplayName(repository);
+  const path = located.path.replace(/^\/+|\/+$/g, '').replace(/\.git$/i, '');
+  return path.includes('/') ? `${located.host.replace(/^www\./i, '')}/${path}` : remote;
+}
+
 /** True when both remotes name the same GitHub repository, whatever their form and case. */
 export function sameGitHubRepository(a: string, b: string): boolean {
   const left = parseGitHubRemote(a);

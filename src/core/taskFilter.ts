@@ -1,3 +1,4 @@
+import { parseGitHubRemote, repositoryKey } from './githubRemote';
 import { ALL_STATUSES, type Task, type TaskStatus } from './model';
 
 /** Which tasks the tree shows. Empty text and no statuses mean "no such filter". */
@@ -11,57 +12,15 @@ export interface TaskFilter {
 
 export const NO_FILTER: TaskFilter = { scope: 'all', text: '', statuses: [] };
 
-export interface RepositoryRef {
-  readonly host: string;
-  readonly owner: string;
-  readonly name: string;
-}
-
-/** Host, owner and name of a repository URL in any of git's forms (https, ssh, scp-like), in the original case. */
-export function parseRepoUrl(url: string): RepositoryRef | undefined {
-  let rest = url.trim();
-  if (!rest) return undefined;
-  // scp-like: git@github.com:owner/repo.git
-  const scp = /^[\w.-]+@([\w.-]+):(?!\/)(.+)$/.exec(rest);
-  if (scp) {
-    rest = `${scp[1]}/${scp[2]}`;
-  } else {
-    const withScheme = /^[a-z][a-z0-9+.-]*:\/\/(?:[^@/]*@)?([^/]+)(\/.*)?$/i.exec(rest);
-    if (withScheme) {
-      const host = (withScheme[1] ?? '').replace(/:\d+$/, '');
-      rest = `${host}${withScheme[2] ?? ''}`;
-    } else if (!/^[\w.-]+\.[a-z]{2,}\//i.test(rest)) {
-      return undefined;
-    }
-  }
-  const segments = rest
-    .replace(/[?#].*$/, '')
-    .split('/')
-    .filter((segment) => segment.length > 0);
-  if (segments.length < 3) return undefined;
-  const host = segments[0] ?? '';
-  // Nested groups (GitLab) keep every middle segment as the owner.
-  const owner = segments.slice(1, -1).join('/');
-  const name = (segments[segments.length - 1] ?? '').replace(/\.git$/i, '');
-  if (!name) return undefined;
-  return { host: host.replace(/^www\./i, ''), owner, name };
-}
-
 /**
- * A repository URL reduced to `host/owner/repo` in lower case, so the https, ssh and
- * scp-like forms of one repository compare equal. Undefined for something that is not
- * a repository URL.
+ * A repository URL reduced to a case-insensitive key (`owner/repo`, see repositoryKey), so
+ * every form of one GitHub repository (https, ssh, scp-like, with credentials or `.git`)
+ * compares equal. Undefined for anything that is not a GitHub repository URL: tasks only
+ * ever name GitHub repositories.
  */
 export function normalizeRepoUrl(url: string): string | undefined {
-  const ref = parseRepoUrl(url);
-  return ref ? `${ref.host}/${ref.owner}/${ref.name}`.toLowerCase() : undefined;
-}
-
-/** `https://github.com/owner/repo.git` → `owner/repo`; other hosts keep their host in front. */
-export function repositoryDisplayName(url: string): string {
-  const ref = parseRepoUrl(url);
-  if (!ref) return url;
-  return ref.host.toLowerCase() === 'github.com' ? `${ref.owner}/${ref.name}` : `${ref.host}/${ref.owner}/${ref.name}`;
+  const repository = parseGitHubRemote(url);
+  return repository ? repositoryKey(repository) : undefined;
 }
 
 export function isFilterActive(filter: TaskFilter): boolean {
@@ -69,7 +28,7 @@ export function isFilterActive(filter: TaskFilter): boolean {
 }
 
 /**
- * A predicate for the filter. `repositories` holds normalised remote URLs of the
+ * A predicate for the filter. `repositories` holds the normalizeRepoUrl keys of the
  * workspace; a task whose repository is not known yet (v1 details not loaded) does not
  * match the repository scope until it is.
  */

@@ -1,5 +1,5 @@
 import { isActive, isTerminal, type AgentRun, type Task, type TaskStatus } from './model';
-import { repositoryDisplayName } from './taskFilter';
+import { repositoryDisplayName } from './githubRemote';
 import { cleanText, clip } from './untrustedText';
 
 /**

@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
-import { describeFilter, isFilterActive, NO_FILTER, normalizeRepoUrl, parseFilter, repositoryDisplayName, taskMatcher } from '../../src/core/taskFilter';
+import { repositoryDisplayName } from '../../src/core/githubRemote';
+import { describeFilter, isFilterActive, NO_FILTER, normalizeRepoUrl, parseFilter, taskMatcher } from '../../src/core/taskFilter';
 import type { Task } from '../../src/core/model';
 
 function task(overrides: Partial<Task>): Task {
@@ -19,7 +20,7 @@ describe('taskFilter', () => {
         'git://github.com/acme/shop-api.git',
         'https://www.github.com/acme/shop-api',
       ];
-      for (const form of forms) assert.equal(normalizeRepoUrl(form), 'github.com/acme/shop-api', form);
+      for (const form of forms) assert.equal(normalizeRepoUrl(form), 'acme/shop-api', form);
     });
 
     it('keeps different repositories and hosts apart', () => {
@@ -37,11 +38,12 @@ describe('taskFilter', () => {
     it('shows owner/repo for GitHub and keeps other hosts visible', () => {
       assert.equal(repositoryDisplayName('git@github.com:Acme/Shop.git'), 'Acme/Shop');
       assert.equal(repositoryDisplayName('https://gitlab.com/group/sub/repo.git'), 'gitlab.com/group/sub/repo');
+      assert.equal(repositoryDisplayName('https://ci:t0ken@gitlab.com/group/repo.git'), 'gitlab.com/group/repo');
     });
   });
 
   describe('matcher', () => {
-    const repos = new Set(['github.com/acme/shop-api']);
+    const repos = new Set(['acme/shop-api']);
 
     it('lets everything through without a filter', () => {
       assert.equal(taskMatcher(NO_FILTER, repos)(task({})), true);
