@@ -312,7 +312,7 @@ function missNotes(results) {
       notes.push(`activate(): ${ms(activate)} median; it only builds objects and registers commands (no network, nothing awaited), so the figure moves with the machine's load.`);
     }
     if (fromCache !== undefined && fromCache > TARGETS.firstItemsFromCacheMs) {
-      const keyRead = median(warm.map((l) => l.keyReadFromActivateMs));
+      const keyRead = median(activation.launches.map((l) => l.keyReadFromActivateMs));
       const fsRead = median(activation.launches.map((l) => l.workspaceFsReadMs));
       notes.push(
         `First rows from the cache: the store waits for the stored key (${ms(keyRead)} after activate() starts: SecretStorage answers from the workbench) to know which saved list is the account's, then reads that list from the extension's global storage through vscode.workspace.fs. In code-server the extension host runs on the server and every workspace.fs call crosses to the browser and back (${ms(fsRead)} for one small file even after startup, against well under 1 ms with node:fs), and during startup it queues behind the workbench's own work. Reading the saved list with node:fs when globalStorageUri is a file: URI, started in parallel with the key, would remove most of this; the rows from the emulator arrive sooner today only because the list call does not wait on the workbench.`,
