@@ -4,7 +4,7 @@ import type { TasksViewSnapshot } from '../../src/adapters/tasksView';
 import type { BlackboxTasksTestApi } from '../../src/extension';
 import { faults } from '../emulator/faults';
 import type { Emulator } from '../emulator/emulator';
-import { contextKey, resetExtensionState, setKey, startEmulatorForTests, testApi, waitForContextKey, waitUntil } from './harness';
+import { resetExtensionState, setKey, startEmulatorForTests, testApi, waitForContextKey, waitUntil } from './harness';
 
 /**
  * The fault-matrix rows whose outcome is drawn by VS Code: what the Tasks view shows (its
@@ -62,14 +62,26 @@ describe('fault matrix (extension host)', function () {
     return viewWhen(api, 'the first list', (s) => s.state === 'ready' && !s.stale && taskRows(s) === 2);
   }
 
-  it('401 in the view: the rows stay, the view says to set the key, and the Set API Key button is there', async () => {
+  it('401 in the view: the rows stay and the view says to set the key', async () => {
     await connectWithTasks();
     emulator.fault(faults.status(401, { path: '/api/v1/tasks' }));
     await refresh();
     const shown = await viewWhen(api, 'the key problem in the view', (s) => /Set API Key/.test(s.message ?? ''));
     assert.equal(taskRows(shown), 2, 'nothing shown is lost');
     assert.equal(shown.state, 'ready');
-    assert.equal(await contextKey('blackboxTasks.hasKey'), true);
+  });
+
+  it('401 with nothing cached: the "did not accept the API key" welcome with its Set API Key… button', async () => {
+    emulator.fault(faults.status(401, { path: '/api/v1/tasks' }));
+    await setKey(emulator.keys.agent);
+    api.view.setActivityOverride({ visible: true, focused: true });
+    await refresh();
+    const shown = await viewWhen(api, 'the noKey state', (s) => s.state === 'noKey');
+    assert.equal(taskRows(shown), 0);
+    // The welcome content whose `when` is `blackboxTasks.hasKey && blackboxTasks.state == noKey`.
+    await waitForContextKey('blackboxTasks.hasKey', true);
+    await waitForContextKey('blackboxTasks.state', 'noKey');
+    assert.equal(api.session.keySource, 'secret', 'the stored key is not deleted');
   });
 
   it('429 in the view: the rows stay and the view says when it refreshes again', async () => {
