@@ -1,10 +1,8 @@
-import type { Clock } from './clock';
-import { systemClock } from './clock';
 import { InvalidInputError } from './errors';
-import type { HttpClient } from './http';
+import { HttpTasksApiBase } from './httpTasksApiBase';
 import type { LogEvent, LogStreamEvent } from './logEvents';
 import { replayingLogStream } from './logStream';
-import type { DecodedMessage, LogStreamSettings } from './logStream';
+import type { DecodedMessage } from './logStream';
 import type { ChatMessage, MessagePart, Task, TaskDetails, TaskStatusInfo } from './model';
 import { agentStatusFilter, normaliseAgentStatus } from './status';
 import type {
@@ -28,27 +26,9 @@ const DEFAULT_PAGE_SIZE = 20;
 const MAX_REMEMBERED_PROMPTS = 1000;
 const MAX_SUMMARY_CHARS = 160;
 
-export interface AgentApiOptions {
-  readonly http: HttpClient;
-  readonly clock?: Clock;
-  /** Defaults for log streams (tests shorten delays and inject jitter). */
-  readonly streamSettings?: Omit<LogStreamSettings, 'signal' | 'currentStatus' | 'maxReconnects'>;
-}
-
-export class AgentTasksApi implements TasksApi {
+export class AgentTasksApi extends HttpTasksApiBase implements TasksApi {
   readonly kind = 'agent' as const;
-  readonly baseUrl: string;
-  private readonly http: HttpClient;
-  private readonly clock: Clock;
-  private readonly streamSettings: AgentApiOptions['streamSettings'];
   private readonly prompts = new Map<string, string>();
-
-  constructor(options: AgentApiOptions) {
-    this.http = options.http;
-    this.baseUrl = options.http.baseUrl;
-    this.clock = options.clock ?? systemClock;
-    this.streamSettings = options.streamSettings;
-  }
 
   async list(options: ListOptions = {}): Promise<TaskPage> {
     const page = options.cursor && 'page' in options.cursor ? Math.max(1, Math.floor(options.cursor.page)) : 1;
@@ -192,18 +172,7 @@ export class AgentTasksApi implements TasksApi {
   streamLogs(id: string, options: LogStreamOptions = {}): AsyncIterable<LogStreamEvent> {
     const path = `${taskPath(id)}/logs/stream`;
     const query = options.includeDeltas === false ? { includeDeltas: 'false' } : {};
-    return replayingLogStream((signal) => this.http.openStream({ path, query, signal }), mapAgentLogMessage, {
-      ...this.streamSettings,
-      clock: this.streamSettings?.clock ?? this.clock,
-      redact: (text) => this.http.redact(text),
-      onDiagnostic: (message) => this.http.diagnostic(message),
-      currentStatus: async (signal) => {
-        const info = await this.status(id, signal ? { signal } : {});
-        return { status: info.status, rawStatus: info.rawStatus };
-      },
-      ...(options.signal ? { signal: options.signal } : {}),
-      ...(options.maxReconnects !== undefined ? { maxReconnects: options.maxReconnects } : {}),
-    });
+    return replayingLogStream((signal) => this.http.openStream({ path, query, signal }), mapAgentLogMessage, this.logStreamSettings(id, options));
   }
 
   private withKnownPrompt(task: Task): Task {

@@ -1,10 +1,8 @@
-import type { Clock } from './clock';
-import { systemClock } from './clock';
 import { ApiError, BadRequestError, isAbortError } from './errors';
-import type { HttpClient } from './http';
+import { HttpTasksApiBase } from './httpTasksApiBase';
 import type { LogEvent, LogStreamEvent } from './logEvents';
 import { indexedLogStream } from './logStream';
-import type { DecodedMessage, LogStreamSettings } from './logStream';
+import type { DecodedMessage } from './logStream';
 import type { AgentRun, ChatMessage, DiffStats, FollowUp, Task, TaskDetails, TaskStatusInfo } from './model';
 import { isTerminal } from './model';
 import { cloudStatusFilter, normaliseCloudStatus } from './status';
@@ -26,26 +24,8 @@ import { ObjectReader, checkContinueInput, checkCreateInput, clampLimit, isJsonO
 
 const DEFAULT_PAGE_SIZE = 20;
 
-export interface CloudApiOptions {
-  readonly http: HttpClient;
-  readonly clock?: Clock;
-  /** Defaults for log streams (tests shorten delays and inject jitter). */
-  readonly streamSettings?: Omit<LogStreamSettings, 'signal' | 'currentStatus' | 'maxReconnects'>;
-}
-
-export class CloudTasksApi implements TasksApi {
+export class CloudTasksApi extends HttpTasksApiBase implements TasksApi {
   readonly kind = 'cloud' as const;
-  readonly baseUrl: string;
-  private readonly http: HttpClient;
-  private readonly clock: Clock;
-  private readonly streamSettings: CloudApiOptions['streamSettings'];
-
-  constructor(options: CloudApiOptions) {
-    this.http = options.http;
-    this.baseUrl = options.http.baseUrl;
-    this.clock = options.clock ?? systemClock;
-    this.streamSettings = options.streamSettings;
-  }
 
   async list(options: ListOptions = {}): Promise<TaskPage> {
     const offset = options.cursor && 'offset' in options.cursor ? Math.max(0, Math.floor(options.cursor.offset)) : 0;
@@ -179,18 +159,7 @@ export class CloudTasksApi implements TasksApi {
     return indexedLogStream(
       (fromIndex, signal) => this.http.openStream({ path, query: { fromIndex, includeStatus: 'true' }, signal }),
       mapCloudLogMessage,
-      {
-        ...this.streamSettings,
-        clock: this.streamSettings?.clock ?? this.clock,
-        redact: (text) => this.http.redact(text),
-        onDiagnostic: (message) => this.http.diagnostic(message),
-        currentStatus: async (signal) => {
-          const info = await this.status(id, signal ? { signal } : {});
-          return { status: info.status, rawStatus: info.rawStatus };
-        },
-        ...(options.signal ? { signal: options.signal } : {}),
-        ...(options.maxReconnects !== undefined ? { maxReconnects: options.maxReconnects } : {}),
-      },
+      this.logStreamSettings(id, options),
     );
   }
 

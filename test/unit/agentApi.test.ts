@@ -1,15 +1,10 @@
 import * as assert from 'node:assert/strict';
 import type { ServerResponse } from 'node:http';
-import { createTasksApi } from '../../src/core/createTasksApi';
 import { ApiError, InvalidInputError, ProtocolError, ServerError, isAbortError } from '../../src/core/errors';
 import type { LogStreamEvent } from '../../src/core/logEvents';
-import type { TasksApi } from '../../src/core/tasksApi';
-import { FakeClock } from './support/fakeClock';
-import { FAKE_AGENT_KEY, sendJson, startLoopbackServer } from './support/loopbackServer';
-import type { LoopbackServer, RecordedRequest } from './support/loopbackServer';
+import { FAKE_AGENT_KEY, sendJson } from './support/loopbackServer';
+import { replyJson, useLoopbackTasksApi } from './support/loopbackTasksApi';
 import { RECORDED_AGENT_STREAM } from './support/recordedStreams';
-
-type Handler = (request: RecordedRequest, response: ServerResponse) => void | Promise<void>;
 
 const RUN_ID = '7d3c2a4e-1f00-4a6b-9c1d-0123456789ab';
 const CHAT_ID = 'chat-1';
@@ -61,43 +56,14 @@ function detailsOf(overrides: Record<string, unknown> = {}) {
 }
 
 describe('Agent API v1 client', () => {
-  let server: LoopbackServer | undefined;
-  let clock: FakeClock;
-  let diagnostics: string[];
-
-  beforeEach(() => {
-    clock = new FakeClock(Date.parse('2025-01-01T12:00:00Z'), 10_000);
-    diagnostics = [];
-  });
-
-  afterEach(async () => {
-    await server?.close();
-    server = undefined;
-    for (const line of diagnostics) assert.equal(line.includes(FAKE_AGENT_KEY), false, `diagnostic leaked the key: ${line}`);
-  });
-
-  /** A client for a fresh server (closing the previous one). */
-  async function api(handler: Handler): Promise<TasksApi> {
-    await server?.close();
-    server = await startLoopbackServer(handler);
-    return createTasksApi({
-      kind: 'agent',
-      baseUrl: `${server.url}/`,
-      apiKey: FAKE_AGENT_KEY,
-      clock,
-      random: () => 0.5,
-      onDiagnostic: (line) => diagnostics.push(line),
-      stream: { baseDelayMs: 100, idleTimeoutMs: 60_000 },
-    });
-  }
-
-  const json = (body: unknown, status = 200): Handler => (_request, response) => sendJson(response, status, body);
+  const loopback = useLoopbackTasksApi('agent', { baseUrl: (url) => `${url}/` });
+  const api = loopback.api;
 
   describe('list', () => {
     it('asks for page, limit and status and maps the page', async () => {
-      const client = await api(json({ tasks: [listedRun(), listedRun({ runId: 'r2', taskId: 'r2', status: 'paused', model: null })], page: 1, limit: 20, hasMore: true }));
+      const client = await api(replyJson({ tasks: [listedRun(), listedRun({ runId: 'r2', taskId: 'r2', status: 'paused', model: null })], page: 1, limit: 20, hasMore: true }));
       const page = await client.list();
-      const request = server!.requests[0]!;
+      const request = loopback.requests[0]!;
       assert.equal(request.method, 'GET');
       assert.equal(request.path, '/api/v1/tasks');
       assert.equal(request.query.get('page'), '1');
@@ -123,18 +89,18 @@ describe('Agent API v1 client', () => {
     });
 
     it('follows the cursor with a status filter and ends when hasMore is false', async () => {
-      const client = await api(json({ tasks: [], page: 3, limit: 5, hasMore: false }));
+      const client = await api(replyJson({ tasks: [], page: 3, limit: 5, hasMore: false }));
       const page = await client.list({ cursor: { page: 3 }, limit: 5, status: 'interrupted' });
-      const query = server!.requests[0]!.query;
+      const query = loopback.requests[0]!.query;
       assert.deepEqual([query.get('page'), query.get('limit'), query.get('status')], ['3', '5', 'interrupted']);
       assert.deepEqual(page, { tasks: [], hasMore: false });
     });
 
     it('clamps the page size into 1–100', async () => {
-      const client = await api(json({ tasks: [], hasMore: false }));
+      const client = await api(replyJson({ tasks: [], hasMore: false }));
       await client.list({ limit: 1000 });
       await client.list({ limit: 0 });
-      assert.deepEqual(server!.requests.map((r) => r.query.get('limit')), ['100', '1']);
+      assert.deepEqual(loopback.requests.map((r) => r.query.get('limit')), ['100', '1']);
     });
 
     it('shows prompts it has learnt from create and details in later lists', async () => {
@@ -161,7 +127,7 @@ describe('Agent API v1 client', () => {
         [[1, 2], '(body)'],
       ];
       for (const [body, field] of cases) {
-        const client = await api(json(body));
+        const client = await api(replyJson(body));
         await assert.rejects(client.list(), (e: unknown) => {
           assert.ok(ProtocolError.is(e), `expected ProtocolError for ${field}, got ${String(e)}`);
           assert.equal(e.field, field);
@@ -173,9 +139,9 @@ describe('Agent API v1 client', () => {
 
   describe('get', () => {
     it('maps details: prompt, repository, branches, messages with tool parts summarised', async () => {
-      const client = await api(json(detailsOf()));
+      const client = await api(replyJson(detailsOf()));
       const details = await client.get(RUN_ID);
-      assert.equal(server!.requests[0]!.path, `/api/v1/tasks/${RUN_ID}`);
+      assert.equal(loopback.requests[0]!.path, `/api/v1/tasks/${RUN_ID}`);
       assert.equal(details.prompt, 'Fix the failing tests');
       assert.equal(details.repoUrl, 'https://github.com/acme/shop.git');
       assert.equal(details.baseBranch, 'main');
@@ -199,21 +165,21 @@ describe('Agent API v1 client', () => {
         { id: 'm3', role: 'user', parts: [{ type: 'text', text: 'Now add tests' }] },
         { id: 'm4', role: 'assistant', parts: [] },
       ];
-      const client = await api(json(detailsOf({ messages, assistantMessageId: 'm4' })));
+      const client = await api(replyJson(detailsOf({ messages, assistantMessageId: 'm4' })));
       assert.equal((await client.get(RUN_ID)).prompt, 'Now add tests');
       // A queued follow-up has not answered yet: its prompt is the newest user message.
-      const queued = await api(json(detailsOf({ messages: messages.slice(0, 3), assistantMessageId: 'm9' })));
+      const queued = await api(replyJson(detailsOf({ messages: messages.slice(0, 3), assistantMessageId: 'm9' })));
       assert.equal((await queued.get(RUN_ID)).prompt, 'Now add tests');
       // The first run of the chat.
-      const first = await api(json(detailsOf({ messages, assistantMessageId: 'm2' })));
+      const first = await api(replyJson(detailsOf({ messages, assistantMessageId: 'm2' })));
       assert.equal((await first.get(RUN_ID)).prompt, 'First ask');
       // No assistant message named: the first user message.
-      const unnamed = await api(json(detailsOf({ messages, assistantMessageId: null })));
+      const unnamed = await api(replyJson(detailsOf({ messages, assistantMessageId: null })));
       assert.equal((await unnamed.get(RUN_ID)).prompt, 'First ask');
     });
 
     it('tolerates a standalone task: github null, no messages, error text', async () => {
-      const client = await api(json(detailsOf({ github: null, messages: undefined, status: 'failed', error: 'Sandbox died' })));
+      const client = await api(replyJson(detailsOf({ github: null, messages: undefined, status: 'failed', error: 'Sandbox died' })));
       const details = await client.get(RUN_ID);
       assert.equal(details.repoUrl, undefined);
       assert.equal(details.createdBranch, undefined);
@@ -224,22 +190,22 @@ describe('Agent API v1 client', () => {
     });
 
     it('puts ids into the path encoded', async () => {
-      const client = await api(json(detailsOf()));
+      const client = await api(replyJson(detailsOf()));
       await client.get('../a b?c#d');
-      assert.equal(server!.requests[0]!.path, '/api/v1/tasks/..%2Fa%20b%3Fc%23d');
+      assert.equal(loopback.requests[0]!.path, '/api/v1/tasks/..%2Fa%20b%3Fc%23d');
     });
   });
 
   it('status: reads the pending/in_progress vocabulary and progress', async () => {
-    const client = await api(json({ runId: RUN_ID, status: 'in_progress', progress: 40, error: null, startedAt: '2025-01-01T10:00:05Z', completedAt: null }));
+    const client = await api(replyJson({ runId: RUN_ID, status: 'in_progress', progress: 40, error: null, startedAt: '2025-01-01T10:00:05Z', completedAt: null }));
     const info = await client.status(RUN_ID);
-    assert.equal(server!.requests[0]!.path, `/api/v1/tasks/${RUN_ID}/status`);
+    assert.equal(loopback.requests[0]!.path, `/api/v1/tasks/${RUN_ID}/status`);
     assert.deepEqual(info, { id: RUN_ID, status: 'running', rawStatus: 'in_progress', progress: 40, startedAt: Date.parse('2025-01-01T10:00:05Z') });
   });
 
   describe('create', () => {
     it('sends the documented body and returns a queued task that knows its prompt', async () => {
-      const client = await api(json({ taskId: RUN_ID, runId: RUN_ID, chatId: CHAT_ID, assistantMessageId: 'a1', agentCount: 1 }));
+      const client = await api(replyJson({ taskId: RUN_ID, runId: RUN_ID, chatId: CHAT_ID, assistantMessageId: 'a1', agentCount: 1 }));
       const created = await client.create({
         prompt: 'Fix the failing tests',
         repoUrl: 'https://github.com/acme/shop.git',
@@ -247,7 +213,7 @@ describe('Agent API v1 client', () => {
         model: 'blackboxai/anthropic/claude-sonnet-4.6',
         agent: 'claude',
       });
-      const request = server!.requests[0]!;
+      const request = loopback.requests[0]!;
       assert.equal(request.method, 'POST');
       assert.equal(request.path, '/api/v1/tasks');
       assert.deepEqual(request.json, {
@@ -271,41 +237,41 @@ describe('Agent API v1 client', () => {
         agent: 'claude',
         repoUrl: 'https://github.com/acme/shop.git',
         baseBranch: 'main',
-        createdAt: clock.now(),
+        createdAt: loopback.clock.now(),
       });
     });
 
     it('sends selectedAgents for a multi-agent task and a bare prompt for a standalone one', async () => {
-      const client = await api(json({ taskId: 'x', runId: 'x', chatId: 'c', agentCount: 2 }));
+      const client = await api(replyJson({ taskId: 'x', runId: 'x', chatId: 'c', agentCount: 2 }));
       await client.create({ prompt: 'Compare', agents: [{ agent: 'claude', model: 'm1' }, { agent: 'codex' }] });
       await client.create({ prompt: 'Just answer' });
-      assert.deepEqual(server!.requests[0]!.json, { prompt: 'Compare', selectedAgents: [{ agent: 'claude', model: 'm1' }, { agent: 'codex' }] });
-      assert.deepEqual(server!.requests[1]!.json, { prompt: 'Just answer' });
+      assert.deepEqual(loopback.requests[0]!.json, { prompt: 'Compare', selectedAgents: [{ agent: 'claude', model: 'm1' }, { agent: 'codex' }] });
+      assert.deepEqual(loopback.requests[1]!.json, { prompt: 'Just answer' });
     });
 
     it('is never retried, even on a transient failure', async () => {
-      const client = await api(json({ error: 'Service Unavailable' }, 503));
+      const client = await api(replyJson({ error: 'Service Unavailable' }, 503));
       await assert.rejects(client.create({ prompt: 'Once only' }), (e: unknown) => ServerError.is(e));
-      assert.equal(server!.requests.length, 1);
+      assert.equal(loopback.requests.length, 1);
     });
 
     it('refuses bad input locally without sending anything', async () => {
-      const client = await api(json({}));
+      const client = await api(replyJson({}));
       const bad = [
         { prompt: '   ' },
         { prompt: 'x', agents: [{ agent: 'claude' }] },
         { prompt: 'x', agents: Array.from({ length: 6 }, () => ({ agent: 'claude' })) },
       ];
       for (const input of bad) await assert.rejects(client.create(input), (e: unknown) => InvalidInputError.is(e));
-      assert.equal(server!.requests.length, 0);
+      assert.equal(loopback.requests.length, 0);
     });
   });
 
   describe('continue', () => {
     it('posts the follow-up and returns the new run linked to the previous one', async () => {
-      const client = await api(json({ runId: 'run-2', chatId: CHAT_ID, assistantMessageId: 'a2', previousRunId: RUN_ID }));
+      const client = await api(replyJson({ runId: 'run-2', chatId: CHAT_ID, assistantMessageId: 'a2', previousRunId: RUN_ID }));
       const continued = await client.continue(RUN_ID, { prompt: 'Also update docs', agent: 'codex', model: 'gpt' });
-      const request = server!.requests[0]!;
+      const request = loopback.requests[0]!;
       assert.equal(request.path, `/api/v1/tasks/${RUN_ID}/continue`);
       assert.deepEqual(request.json, { prompt: 'Also update docs', model: 'gpt', agent: 'codex' });
       assert.equal(continued.id, 'run-2');
@@ -317,27 +283,27 @@ describe('Agent API v1 client', () => {
     });
 
     it('refuses a model without an agent before sending', async () => {
-      const client = await api(json({}));
+      const client = await api(replyJson({}));
       await assert.rejects(client.continue(RUN_ID, { prompt: 'x', model: 'gpt' }), (e: unknown) => {
         assert.ok(InvalidInputError.is(e));
         assert.match(e.userMessage, /agent/);
         return true;
       });
-      assert.equal(server!.requests.length, 0);
+      assert.equal(loopback.requests.length, 0);
     });
 
     it('is never retried', async () => {
       const client = await api((_request, response) => void response.socket?.destroy());
       await assert.rejects(client.continue(RUN_ID, { prompt: 'x' }));
-      assert.equal(server!.requests.length, 1);
+      assert.equal(loopback.requests.length, 1);
     });
   });
 
   describe('cancel', () => {
     it('sends PATCH {action: "cancel"} and reads the result', async () => {
-      const client = await api(json({ success: true, status: 'cancelled', message: 'Task cancelled' }));
+      const client = await api(replyJson({ success: true, status: 'cancelled', message: 'Task cancelled' }));
       const result = await client.cancel(RUN_ID);
-      const request = server!.requests[0]!;
+      const request = loopback.requests[0]!;
       assert.equal(request.method, 'PATCH');
       assert.equal(request.path, `/api/v1/tasks/${RUN_ID}`);
       assert.deepEqual(request.json, { action: 'cancel' });
@@ -345,11 +311,11 @@ describe('Agent API v1 client', () => {
     });
 
     it('reports success false for a run that was already terminal, and is never retried', async () => {
-      const client = await api(json({ success: false, status: 'completed', message: 'Task already finished' }));
+      const client = await api(replyJson({ success: false, status: 'completed', message: 'Task already finished' }));
       assert.deepEqual(await client.cancel(RUN_ID), { success: false, status: 'completed', message: 'Task already finished' });
-      const failing = await api(json({ error: 'Bad Gateway' }, 502));
+      const failing = await api(replyJson({ error: 'Bad Gateway' }, 502));
       await assert.rejects(failing.cancel(RUN_ID));
-      assert.equal(server!.requests.length, 1);
+      assert.equal(loopback.requests.length, 1);
     });
   });
 
@@ -380,9 +346,9 @@ describe('Agent API v1 client', () => {
       step = 7;
       const split = await collect(client.streamLogs(RUN_ID, { includeDeltas: false }));
       assert.deepEqual(split, whole);
-      assert.equal(server!.requests[0]!.path, `/api/v1/tasks/${RUN_ID}/logs/stream`);
-      assert.equal(server!.requests[0]!.headers['accept'], 'text/event-stream');
-      assert.equal(server!.requests[1]!.query.get('includeDeltas'), 'false');
+      assert.equal(loopback.requests[0]!.path, `/api/v1/tasks/${RUN_ID}/logs/stream`);
+      assert.equal(loopback.requests[0]!.headers['accept'], 'text/event-stream');
+      assert.equal(loopback.requests[1]!.query.get('includeDeltas'), 'false');
       assert.deepEqual(
         whole.map((e) => e.kind),
         ['connected', 'start', 'text-start', 'text', 'tool-start', 'tool-input', 'malformed', 'unknown', 'finish'],
@@ -419,7 +385,7 @@ describe('Agent API v1 client', () => {
     });
 
     it('throws when the run does not exist, and ends silently on abort', async () => {
-      const missing = await api(json({ error: 'Task not found' }, 404));
+      const missing = await api(replyJson({ error: 'Task not found' }, 404));
       await assert.rejects(collect(missing.streamLogs('nope')), (e: unknown) => ApiError.is(e) && e.status === 404);
       const hanging = await api((_request, response) => {
         response.writeHead(200, { 'Content-Type': 'text/event-stream' });

@@ -1,15 +1,9 @@
 import * as assert from 'node:assert/strict';
-import type { ServerResponse } from 'node:http';
-import { createTasksApi } from '../../src/core/createTasksApi';
 import { ApiError, AuthError, BadRequestError, NotFoundError, ProtocolError, ServerError } from '../../src/core/errors';
 import type { LogStreamEvent } from '../../src/core/logEvents';
-import type { TasksApi } from '../../src/core/tasksApi';
-import { FakeClock } from './support/fakeClock';
-import { FAKE_CLOUD_KEY, sendJson, startLoopbackServer } from './support/loopbackServer';
-import type { LoopbackServer, RecordedRequest } from './support/loopbackServer';
+import { FAKE_CLOUD_KEY, sendJson } from './support/loopbackServer';
+import { replyJson, useLoopbackTasksApi } from './support/loopbackTasksApi';
 import { RECORDED_CLOUD_STREAM } from './support/recordedStreams';
-
-type Handler = (request: RecordedRequest, response: ServerResponse) => void | Promise<void>;
 
 function cloudTask(overrides: Record<string, unknown> = {}) {
   return {
@@ -44,43 +38,14 @@ function cloudTask(overrides: Record<string, unknown> = {}) {
 }
 
 describe('Cloud API client', () => {
-  let server: LoopbackServer | undefined;
-  let clock: FakeClock;
-  let diagnostics: string[];
-
-  beforeEach(() => {
-    clock = new FakeClock(Date.parse('2025-01-01T12:00:00Z'), 10_000);
-    diagnostics = [];
-  });
-
-  afterEach(async () => {
-    await server?.close();
-    server = undefined;
-    for (const line of diagnostics) assert.equal(line.includes(FAKE_CLOUD_KEY), false, `diagnostic leaked the key: ${line}`);
-  });
-
-  /** A client for a fresh server (closing the previous one). */
-  async function api(handler: Handler): Promise<TasksApi> {
-    await server?.close();
-    server = await startLoopbackServer(handler);
-    return createTasksApi({
-      kind: 'cloud',
-      baseUrl: server.url,
-      apiKey: FAKE_CLOUD_KEY,
-      clock,
-      random: () => 0.5,
-      onDiagnostic: (line) => diagnostics.push(line),
-      stream: { baseDelayMs: 100, idleTimeoutMs: 60_000 },
-    });
-  }
-
-  const json = (body: unknown, status = 200): Handler => (_request, response) => sendJson(response, status, body);
+  const loopback = useLoopbackTasksApi('cloud');
+  const api = loopback.api;
 
   describe('list', () => {
     it('pages by offset with the bearer key and Accept: application/json, mapping every field', async () => {
-      const client = await api(json({ tasks: [cloudTask(), cloudTask({ id: 'tsk_2', status: 'hibernating' })], hasMore: true, offset: 0, limit: 20 }));
+      const client = await api(replyJson({ tasks: [cloudTask(), cloudTask({ id: 'tsk_2', status: 'hibernating' })], hasMore: true, offset: 0, limit: 20 }));
       const page = await client.list();
-      const request = server!.requests[0]!;
+      const request = loopback.requests[0]!;
       assert.equal(request.path, '/api/tasks');
       assert.deepEqual([request.query.get('limit'), request.query.get('offset'), request.query.has('status')], ['20', '0', false]);
       assert.equal(request.headers['authorization'], `Bearer ${FAKE_CLOUD_KEY}`);
@@ -117,7 +82,7 @@ describe('Cloud API client', () => {
 
     it('maps the status filter onto the coarse Cloud one and narrows the result', async () => {
       const client = await api(
-        json({ tasks: [cloudTask({ id: 'a', status: 'pending' }), cloudTask({ id: 'b', status: 'processing' }), cloudTask({ id: 'c', status: 'saving' })], hasMore: true }),
+        replyJson({ tasks: [cloudTask({ id: 'a', status: 'pending' }), cloudTask({ id: 'b', status: 'processing' }), cloudTask({ id: 'c', status: 'saving' })], hasMore: true }),
       );
       const queued = await client.list({ status: 'queued', cursor: { offset: 40 }, limit: 3 });
       assert.deepEqual(queued.tasks.map((t) => t.id), ['a']);
@@ -127,16 +92,16 @@ describe('Cloud API client', () => {
       assert.deepEqual(running.tasks.map((t) => t.id), ['b', 'c']);
       for (const [status, expected] of [['completed', 'completed'], ['failed', 'failed'], ['cancelled', 'stopped']] as const) {
         await client.list({ status });
-        assert.equal(server!.requests[server!.requests.length - 1]!.query.get('status'), expected);
+        assert.equal(loopback.requests[loopback.requests.length - 1]!.query.get('status'), expected);
       }
-      assert.deepEqual(server!.requests.slice(0, 2).map((r) => r.query.get('status')), ['active', 'active']);
-      assert.equal(server!.requests[0]!.query.get('offset'), '40');
+      assert.deepEqual(loopback.requests.slice(0, 2).map((r) => r.query.get('status')), ['active', 'active']);
+      assert.equal(loopback.requests[0]!.query.get('offset'), '40');
     });
 
     it('answers an "interrupted" filter without asking (no Cloud task can be interrupted)', async () => {
-      const client = await api(json({ tasks: [] }));
+      const client = await api(replyJson({ tasks: [] }));
       assert.deepEqual(await client.list({ status: 'interrupted' }), { tasks: [], hasMore: false });
-      assert.equal(server!.requests.length, 0);
+      assert.equal(loopback.requests.length, 0);
     });
 
     it('names the field of a wrong-typed answer', async () => {
@@ -148,16 +113,16 @@ describe('Cloud API client', () => {
         [{ tasks: [cloudTask({ agentExecutions: [{ agent: 'x', status: 3 }] })] }, 'tasks[0].agentExecutions[0].status'],
       ];
       for (const [body, field] of cases) {
-        const client = await api(json(body));
+        const client = await api(replyJson(body));
         await assert.rejects(client.list(), (e: unknown) => ProtocolError.is(e) && e.field === field);
       }
     });
   });
 
   it('get: reads {task} and builds the conversation from the prompt and follow-ups', async () => {
-    const client = await api(json({ task: cloudTask() }));
+    const client = await api(replyJson({ task: cloudTask() }));
     const details = await client.get('tsk_a1b2c3');
-    assert.equal(server!.requests[0]!.path, '/api/tasks/tsk_a1b2c3');
+    assert.equal(loopback.requests[0]!.path, '/api/tasks/tsk_a1b2c3');
     assert.equal(details.createdBranch, 'blackbox/fix-tests');
     assert.deepEqual(
       details.messages.map((m) => [m.role, m.parts]),
@@ -170,9 +135,9 @@ describe('Cloud API client', () => {
   });
 
   it('status: comes from the task itself (there is no status endpoint)', async () => {
-    const client = await api(json({ task: cloudTask({ status: 'timeout', error: 'Took too long', completedAt: '2025-01-01T11:00:00Z' }) }));
+    const client = await api(replyJson({ task: cloudTask({ status: 'timeout', error: 'Took too long', completedAt: '2025-01-01T11:00:00Z' }) }));
     const info = await client.status('tsk_a1b2c3');
-    assert.equal(server!.requests[0]!.path, '/api/tasks/tsk_a1b2c3');
+    assert.equal(loopback.requests[0]!.path, '/api/tasks/tsk_a1b2c3');
     assert.deepEqual(info, {
       id: 'tsk_a1b2c3',
       status: 'failed',
@@ -185,9 +150,9 @@ describe('Cloud API client', () => {
 
   describe('create', () => {
     it('sends selectedAgent/selectedModel and returns the task', async () => {
-      const client = await api(json({ task: cloudTask({ id: 'tsk_new', status: 'pending', branchName: null, prUrl: null, diffStats: null, followupMessages: [], agentExecutions: null }) }, 201));
+      const client = await api(replyJson({ task: cloudTask({ id: 'tsk_new', status: 'pending', branchName: null, prUrl: null, diffStats: null, followupMessages: [], agentExecutions: null }) }, 201));
       const created = await client.create({ prompt: 'Fix the failing tests', repoUrl: 'https://github.com/acme/shop.git', baseBranch: 'main', agent: 'claude', model: 'm' });
-      assert.deepEqual(server!.requests[0]!.json, {
+      assert.deepEqual(loopback.requests[0]!.json, {
         prompt: 'Fix the failing tests',
         repoUrl: 'https://github.com/acme/shop.git',
         selectedBranch: 'main',
@@ -202,21 +167,21 @@ describe('Cloud API client', () => {
     });
 
     it('sends selectedAgents [{agent, model}] for a multi-agent task', async () => {
-      const client = await api(json({ task: cloudTask({ id: 'tsk_multi', status: 'pending' }) }));
+      const client = await api(replyJson({ task: cloudTask({ id: 'tsk_multi', status: 'pending' }) }));
       await client.create({ prompt: 'Compare', agents: [{ agent: 'claude', model: 'a' }, { agent: 'gemini', model: 'b' }, { agent: 'codex' }] });
-      assert.deepEqual(server!.requests[0]!.json, {
+      assert.deepEqual(loopback.requests[0]!.json, {
         prompt: 'Compare',
         selectedAgents: [{ agent: 'claude', model: 'a' }, { agent: 'gemini', model: 'b' }, { agent: 'codex' }],
       });
     });
 
     it('is never retried, and 402/404 explain themselves', async () => {
-      let client = await api(json({ error: 'Bad Gateway' }, 502));
+      let client = await api(replyJson({ error: 'Bad Gateway' }, 502));
       await assert.rejects(client.create({ prompt: 'once' }), (e: unknown) => ServerError.is(e));
-      assert.equal(server!.requests.length, 1);
-      client = await api(json({ error: 'Insufficient credits' }, 402));
+      assert.equal(loopback.requests.length, 1);
+      client = await api(replyJson({ error: 'Insufficient credits' }, 402));
       await assert.rejects(client.create({ prompt: 'x' }), (e: unknown) => BadRequestError.is(e) && /credits/i.test(e.userMessage));
-      client = await api(json({ error: 'GitHub token not found' }, 404));
+      client = await api(replyJson({ error: 'GitHub token not found' }, 404));
       await assert.rejects(client.create({ prompt: 'x' }), (e: unknown) => NotFoundError.is(e) && /GitHub token/.test(e.userMessage));
     });
   });
@@ -228,45 +193,45 @@ describe('Cloud API client', () => {
         else sendJson(response, 200, { task: cloudTask({ status: 'completed', followupMessages: [] }) });
       });
       const continued = await client.continue('tsk_a1b2c3', { prompt: 'Now add tests', agent: 'codex', model: 'gpt' });
-      assert.equal(server!.requests[0]!.path, '/api/tasks/tsk_a1b2c3/continue');
-      assert.deepEqual(server!.requests[0]!.json, { currentPrompt: 'Now add tests', selectedAgent: 'codex', selectedModel: 'gpt' });
+      assert.equal(loopback.requests[0]!.path, '/api/tasks/tsk_a1b2c3/continue');
+      assert.deepEqual(loopback.requests[0]!.json, { currentPrompt: 'Now add tests', selectedAgent: 'codex', selectedModel: 'gpt' });
       assert.equal(continued.id, 'tsk_a1b2c3');
       assert.equal(continued.previousId, 'tsk_a1b2c3');
       assert.equal(continued.task.status, 'queued');
       assert.equal(continued.task.prompt, 'Fix the failing tests');
       assert.deepEqual(continued.task.followUps?.map((f) => f.prompt), ['Now add tests']);
-      assert.equal(server!.requests.filter((r) => r.method === 'POST').length, 1);
+      assert.equal(loopback.requests.filter((r) => r.method === 'POST').length, 1);
     });
 
     it('reports a refused follow-up ({success: false}) as an error with the server\'s reason', async () => {
-      const client = await api(json({ success: false, message: 'Task is still running' }));
+      const client = await api(replyJson({ success: false, message: 'Task is still running' }));
       await assert.rejects(client.continue('tsk_a1b2c3', { prompt: 'x' }), (e: unknown) => ApiError.is(e) && /still running/.test(e.userMessage));
     });
 
     it('is never retried', async () => {
-      const client = await api(json({ error: 'Service Unavailable' }, 503));
+      const client = await api(replyJson({ error: 'Service Unavailable' }, 503));
       await assert.rejects(client.continue('tsk_a1b2c3', { prompt: 'x' }));
-      assert.equal(server!.requests.length, 1);
+      assert.equal(loopback.requests.length, 1);
     });
   });
 
   describe('cancel', () => {
     it('sends PATCH {action: "stop"} and reads the stopped task', async () => {
-      const client = await api(json({ message: 'Task stopped', task: cloudTask({ status: 'stopped' }) }));
+      const client = await api(replyJson({ message: 'Task stopped', task: cloudTask({ status: 'stopped' }) }));
       const result = await client.cancel('tsk_a1b2c3');
-      assert.equal(server!.requests[0]!.method, 'PATCH');
-      assert.deepEqual(server!.requests[0]!.json, { action: 'stop' });
+      assert.equal(loopback.requests[0]!.method, 'PATCH');
+      assert.deepEqual(loopback.requests[0]!.json, { action: 'stop' });
       assert.deepEqual(result, { success: true, status: 'cancelled', message: 'Task stopped' });
     });
 
     it('turns "cannot stop a finished task" into success false, other failures into errors', async () => {
-      let client = await api(json({ error: 'Only processing or saving tasks can be stopped' }, 400));
+      let client = await api(replyJson({ error: 'Only processing or saving tasks can be stopped' }, 400));
       const refused = await client.cancel('tsk_a1b2c3');
       assert.equal(refused.success, false);
       assert.match(refused.message ?? '', /can be stopped/);
-      client = await api(json({ error: 'Unauthorized' }, 401));
+      client = await api(replyJson({ error: 'Unauthorized' }, 401));
       await assert.rejects(client.cancel('tsk_a1b2c3'), (e: unknown) => AuthError.is(e));
-      assert.equal(server!.requests.length, 1);
+      assert.equal(loopback.requests.length, 1);
     });
   });
 
@@ -292,7 +257,7 @@ describe('Cloud API client', () => {
       step = 5;
       const split = await collect(client.streamLogs('tsk_a1b2c3'));
       assert.deepEqual(split, whole);
-      const request = server!.requests[0]!;
+      const request = loopback.requests[0]!;
       assert.equal(request.path, '/api/tasks/tsk_a1b2c3/stream');
       assert.deepEqual([request.query.get('fromIndex'), request.query.get('includeStatus')], ['0', 'true']);
       assert.deepEqual(whole, [
@@ -320,7 +285,7 @@ describe('Cloud API client', () => {
         response.end([2, 3].map(line).join('') + 'event: complete\ndata: {"status":"completed","totalLogs":4}\n\n');
       });
       const events = await collect(client.streamLogs('tsk_a1b2c3'));
-      assert.deepEqual(server!.requests.map((r) => r.query.get('fromIndex')), ['0', '2']);
+      assert.deepEqual(loopback.requests.map((r) => r.query.get('fromIndex')), ['0', '2']);
       assert.deepEqual(
         events.flatMap((e) => (e.kind === 'log' ? [e.message] : e.kind === 'status' ? [e.rawStatus] : [])),
         ['processing', 'line 0', 'line 1', 'line 2', 'line 3'],
