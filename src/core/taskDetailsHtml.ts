@@ -26,7 +26,7 @@ export interface DetailsPageState {
 const MAX_PART_CHARS = 20_000;
 
 export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"'`]/g, (char) => ESCAPES[char] ?? char);
+  return cleanText(text).replace(/[&<>"'`]/g, (char) => ESCAPES[char] ?? char);
 }
 
 const ESCAPES: Readonly<Record<string, string>> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;', '`': '&#96;' };

@@ -349,9 +349,10 @@ describe('security', function () {
         assert.doesNotMatch(attributes ?? '', /\son[a-z]+\s*=/i, `an event handler on <${name}>`);
       }
       assert.doesNotMatch(html, /href="(?!https:\/\/github\.com\/)/, 'links only to https://github.com');
-      // Message text is cleaned of terminal escapes and direction overrides before escaping.
-      const conversation = html.slice(html.indexOf('Conversation'));
-      assert.ok(conversation.includes('Trojan exe.txt and a hyperlink and red'), conversation.slice(0, 400));
+      // Every field, not only message text, is cleaned of terminal escapes, controls and direction overrides.
+      // eslint-disable-next-line no-control-regex
+      assert.doesNotMatch(html, /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/);
+      assert.ok(html.includes('Trojan exe.txt and a hyperlink and red'));
       assert.equal((html.match(/<style nonce="n0nce">/g) ?? []).length, 1, 'only the page’s own style sheet');
     });
 
