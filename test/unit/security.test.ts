@@ -386,18 +386,13 @@ describe('security', function () {
       assert.match(manifest.capabilities.untrustedWorkspaces.description ?? '', /checked out|git/);
     });
 
-    it('hides Check Out and Review from the palette in an untrusted workspace, and the commands refuse there', () => {
+    it('hides Check Out and Review from the Command Palette in an untrusted workspace', () => {
+      // That the commands themselves refuse (and git is never loaded) is asserted at run time
+      // in the extension host: test/integration/security.test.ts.
       for (const command of ['blackboxTasks.checkoutBranch', 'blackboxTasks.reviewChanges']) {
         const entry = manifest.contributes.menus.commandPalette.find((item) => item.command === command);
         assert.match(entry?.when ?? '', /\bisWorkspaceTrusted\b/, command);
       }
-      // Both commands go through refuseIfUntrusted before anything else; git itself is never
-      // loaded in an untrusted workspace (the extension-host test stubs trust to check it).
-      for (const file of ['checkoutBranch.ts', 'reviewChanges.ts']) {
-        const source = readFileSync(join(repoRoot, 'src', 'commands', file), 'utf8');
-        assert.match(source, /refuseIfUntrusted\(/, file);
-      }
-      assert.match(readFileSync(join(repoRoot, 'src', 'adapters', 'git.ts'), 'utf8'), /if \(!vscode\.workspace\.isTrusted\)/);
     });
   });
 });
