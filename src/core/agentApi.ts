@@ -97,20 +97,10 @@ export class AgentTasksApi extends HttpTasksApiBase implements TasksApi {
     const id = reader.optionalString('runId') ?? reader.string('taskId');
     const threadId = reader.optionalString('chatId');
     const agentCount = reader.optionalNumber('agentCount');
-    this.rememberPrompt(id, input.prompt);
-    const task: Task = {
-      id,
-      api: 'agent',
-      ...(threadId !== undefined ? { threadId } : {}),
-      status: 'queued',
-      rawStatus: 'queued',
-      prompt: input.prompt,
-      ...(input.model ? { model: input.model } : {}),
-      ...(input.agent ? { agent: input.agent } : {}),
+    const task = this.startedRun(id, threadId, input, {
       ...(input.repoUrl ? { repoUrl: input.repoUrl } : {}),
       ...(input.baseBranch ? { baseBranch: input.baseBranch } : {}),
-      createdAt: this.clock.now(),
-    };
+    });
     return { id, ...(threadId !== undefined ? { threadId } : {}), task, ...(agentCount !== undefined ? { agentCount } : {}) };
   }
 
@@ -134,19 +124,7 @@ export class AgentTasksApi extends HttpTasksApiBase implements TasksApi {
     const runId = reader.string('runId');
     const threadId = reader.optionalString('chatId');
     const previousId = reader.optionalString('previousRunId') ?? id;
-    this.rememberPrompt(runId, input.prompt);
-    const task: Task = {
-      id: runId,
-      api: 'agent',
-      ...(threadId !== undefined ? { threadId } : {}),
-      status: 'queued',
-      rawStatus: 'queued',
-      prompt: input.prompt,
-      ...(input.model ? { model: input.model } : {}),
-      ...(input.agent ? { agent: input.agent } : {}),
-      previousRunId: previousId,
-      createdAt: this.clock.now(),
-    };
+    const task = this.startedRun(runId, threadId, input, { previousRunId: previousId });
     return { id: runId, previousId, ...(threadId !== undefined ? { threadId } : {}), task };
   }
 
@@ -173,6 +151,23 @@ export class AgentTasksApi extends HttpTasksApiBase implements TasksApi {
     const path = `${taskPath(id)}/logs/stream`;
     const query = options.includeDeltas === false ? { includeDeltas: 'false' } : {};
     return replayingLogStream((signal) => this.http.openStream({ path, query, signal }), mapAgentLogMessage, this.logStreamSettings(id, options));
+  }
+
+  /** A run the API has just started, as sent: queued until a poll says more (list rows carry no prompt, so it is remembered). */
+  private startedRun(id: string, threadId: string | undefined, input: Pick<CreateTaskInput, 'prompt' | 'model' | 'agent'>, more: Pick<Task, 'repoUrl' | 'baseBranch' | 'previousRunId'>): Task {
+    this.rememberPrompt(id, input.prompt);
+    return {
+      id,
+      api: 'agent',
+      ...(threadId !== undefined ? { threadId } : {}),
+      status: 'queued',
+      rawStatus: 'queued',
+      prompt: input.prompt,
+      ...(input.model ? { model: input.model } : {}),
+      ...(input.agent ? { agent: input.agent } : {}),
+      ...more,
+      createdAt: this.clock.now(),
+    };
   }
 
   private withKnownPrompt(task: Task): Task {
