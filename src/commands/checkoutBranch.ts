@@ -1,9 +1,8 @@
 import * as vscode from 'vscode';
 import { GitOperationError } from '../core/gitFailure';
 import type { CommandContext } from './commandContext';
-import { actionArguments, stringArgument } from './requireConnection';
-import { resolveTask } from './resolveTask';
-import { refuseIfUntrusted, taskRepository, type BranchCommandStop } from './taskRepository';
+import { actionArguments } from './requireConnection';
+import { taskRepository, type BranchCommandStop } from './taskRepository';
 
 export interface CheckoutBranchResult {
   readonly outcome: 'checkedOut' | 'alreadyOn' | 'failed' | BranchCommandStop;
@@ -28,18 +27,7 @@ const STASH = 'Stash and Check Out';
  */
 export function checkoutBranchCommand(context: CommandContext) {
   return async (argument?: unknown): Promise<CheckoutBranchResult> => {
-    const untrusted = refuseIfUntrusted('Checking out a task branch');
-    if (untrusted) return { outcome: 'untrusted', message: untrusted };
-
-    const task = await resolveTask(argument, context, {
-      placeHolder: 'Check out the branch of which task?',
-      qualifies: (candidate) => Boolean(candidate.createdBranch),
-      noneMessage: 'No task has a branch yet. The agent pushes one as it works.',
-    });
-    if (!task) return { outcome: 'cancelled' };
-
-    const preferredRoot = stringArgument(argument, 'repository');
-    const found = await taskRepository(context, task, preferredRoot ? { preferredRoot } : {});
+    const found = await taskRepository(context, argument, { action: 'Checking out a task branch', placeHolder: 'Check out the branch of which task?' });
     if (!found.ok) return { outcome: found.stop, ...(found.message ? { message: found.message } : {}) };
     const { repository, remote, branch } = found;
     const where = { branch, repository: repository.root.fsPath };

@@ -6,8 +6,7 @@ import { pickRemoteBranch } from '../adapters/gitPickers';
 import { GitOperationError } from '../core/gitFailure';
 import type { CommandContext } from './commandContext';
 import { stringArgument } from './requireConnection';
-import { resolveTask } from './resolveTask';
-import { checkTaskBranch, refuseIfUntrusted, taskRepository, type BranchCommandStop } from './taskRepository';
+import { checkTaskBranch, taskRepository, type BranchCommandStop } from './taskRepository';
 
 export type ChangeKind = 'added' | 'modified' | 'deleted' | 'renamed';
 
@@ -40,20 +39,9 @@ export interface ReviewChangesResult {
  */
 export function reviewChangesCommand(context: CommandContext) {
   return async (argument?: unknown): Promise<ReviewChangesResult> => {
-    const untrusted = refuseIfUntrusted('Reviewing a task branch');
-    if (untrusted) return { outcome: 'untrusted', message: untrusted };
-
-    const task = await resolveTask(argument, context, {
-      placeHolder: 'Review the changes of which task?',
-      qualifies: (candidate) => Boolean(candidate.createdBranch),
-      noneMessage: 'No task has a branch yet. The agent pushes one as it works.',
-    });
-    if (!task) return { outcome: 'cancelled' };
-
-    const preferredRoot = stringArgument(argument, 'repository');
-    const found = await taskRepository(context, task, preferredRoot ? { preferredRoot } : {});
+    const found = await taskRepository(context, argument, { action: 'Reviewing a task branch', placeHolder: 'Review the changes of which task?' });
     if (!found.ok) return { outcome: found.stop, ...(found.message ? { message: found.message } : {}) };
-    const { repository, remote, branch } = found;
+    const { task, repository, remote, branch } = found;
 
     let base = stringArgument(argument, 'baseBranch') ?? task.baseBranch;
     if (base === undefined) {

@@ -5,16 +5,18 @@ import { checkBranchName, quoteBranchName } from '../core/branchName';
 import { parseGitHubRemote, gitHubDisplayName } from '../core/githubRemote';
 import type { Task } from '../core/model';
 import type { CommandContext } from './commandContext';
+import { stringArgument } from './requireConnection';
+import { resolveTask } from './resolveTask';
 
 /** Why a branch command stopped before running git; each is also shown to the user. */
 export type BranchCommandStop = 'untrusted' | 'noBranch' | 'refused' | 'unavailable' | 'noRepository' | 'cancelled';
 
 export type TaskRepository =
-  | { readonly ok: true; readonly repository: LocalRepository; readonly remote: GitHubRemote; readonly branch: string }
+  | { readonly ok: true; readonly task: Task; readonly repository: LocalRepository; readonly remote: GitHubRemote; readonly branch: string }
   | { readonly ok: false; readonly stop: BranchCommandStop; readonly message?: string };
 
 /** In an untrusted workspace this extension never runs git: says so, and returns the message. */
-export function refuseIfUntrusted(action: string): string | undefined {
+function refuseIfUntrusted(action: string): string | undefined {
   if (vscode.workspace.isTrusted) return undefined;
   const message = `${action} runs git in this workspace, which is not trusted. Trust the workspace (Manage Workspace Trust) and try again.`;
   void vscode.window.showWarningMessage(message);
@@ -34,11 +36,26 @@ export function checkTaskBranch(name: string, what: string): { readonly ok: true
 }
 
 /**
- * The open repository with a remote for the task's GitHub repository (asking when there are
- * several clones), after checking the task's created branch name. Says plainly why when
- * there is none.
+ * What a branch command settles before it runs git: the workspace is trusted, the task (from
+ * the argument `{ taskId, repository? }`, else picked among tasks with a branch), its created
+ * branch name is safe, and the open repository with a remote for the task's GitHub
+ * repository (asking when there are several clones). Says plainly why when it stops.
  */
-export async function taskRepository(context: CommandContext, task: Task, options: { readonly preferredRoot?: string }): Promise<TaskRepository> {
+export async function taskRepository(
+  context: CommandContext,
+  argument: unknown,
+  command: { readonly action: string; readonly placeHolder: string },
+): Promise<TaskRepository> {
+  const untrusted = refuseIfUntrusted(command.action);
+  if (untrusted) return { ok: false, stop: 'untrusted', message: untrusted };
+
+  const task = await resolveTask(argument, context, {
+    placeHolder: command.placeHolder,
+    qualifies: (candidate) => Boolean(candidate.createdBranch),
+    noneMessage: 'No task has a branch yet. The agent pushes one as it works.',
+  });
+  if (!task) return { ok: false, stop: 'cancelled' };
+
   if (!task.createdBranch) {
     const message = 'The agent has not pushed a branch for this task yet.';
     void vscode.window.showInformationMessage(message);
@@ -65,8 +82,9 @@ export async function taskRepository(context: CommandContext, task: Task, option
     void vscode.window.showWarningMessage(message);
     return { ok: false, stop: 'noRepository', message };
   }
-  const preferred = options.preferredRoot ? matches.find((match) => match.repository.root.fsPath === vscode.Uri.file(options.preferredRoot ?? '').fsPath) : undefined;
+  const preferredRoot = stringArgument(argument, 'repository');
+  const preferred = preferredRoot ? matches.find((match) => match.repository.root.fsPath === vscode.Uri.file(preferredRoot).fsPath) : undefined;
   const match = preferred ?? (await pickMatchingRepository(matches, `Which clone of ${gitHubDisplayName(wanted)}?`));
   if (!match) return { ok: false, stop: 'cancelled' };
-  return { ok: true, repository: match.repository, remote: match.remote, branch: checked.branch };
+  return { ok: true, task, repository: match.repository, remote: match.remote, branch: checked.branch };
 }

@@ -7,7 +7,7 @@ import type { CheckoutBranchResult } from '../../src/commands/checkoutBranch';
 import type { ReviewChangesResult } from '../../src/commands/reviewChanges';
 import type { BlackboxTasksTestApi } from '../../src/extension';
 import type { Emulator } from '../emulator/emulator';
-import { closeFixture, createGitFixture, git, openInGit, type GitFixture } from './gitFixtures';
+import { git, useGitFixture } from './gitFixtures';
 import { setKey, useEmulator } from './harness';
 
 const REMOTE = 'https://github.com/blackbox-demo/checkout-fixture.git';
@@ -30,23 +30,10 @@ async function run<T>(command: string, argument: Record<string, unknown>): Promi
 describe('Check Out Task Branch and Review Changes (git extension, local bare "GitHub")', function () {
   this.timeout(60_000);
   const suite = useEmulator();
-  let fixture: GitFixture | undefined;
-
   beforeEach(async () => {
     await setKey(suite.emulator.keys.agent);
-    fixture = createGitFixture('checkout-fixture', REMOTE);
-    await openInGit(suite.api, fixture);
   });
-
-  afterEach(async () => {
-    await closeFixture(fixture);
-    fixture = undefined;
-  });
-
-  function repo(): GitFixture {
-    assert.ok(fixture);
-    return fixture;
-  }
+  const repo = useGitFixture(suite, 'checkout-fixture', REMOTE);
 
   it('checks out a branch that exists only on the remote as a new local branch tracking it', async () => {
     const tip = repo().agentPushes('blackbox/add-tests', { 'test/app.test.ts': 'test("works", () => {});\n' });

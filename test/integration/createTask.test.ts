@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { CreateTaskResult } from '../../src/commands/createTask';
 import type { Emulator, RecordedRequest } from '../emulator/emulator';
-import { closeFixture, createGitFixture, git, openInGit, type GitFixture } from './gitFixtures';
+import { closeFixture, createGitFixture, git, openInGit, useGitFixture } from './gitFixtures';
 import { clearKey, setKey, setSetting, useEmulator, waitUntil } from './harness';
 
 const HTTPS_REMOTE = 'https://github.com/blackbox-demo/create-fixture.git';
@@ -20,23 +20,10 @@ function creates(emulator: Emulator): RecordedRequest[] {
 describe('Create Task… (git extension, local bare "GitHub", emulator)', function () {
   this.timeout(60_000);
   const suite = useEmulator();
-  let fixture: GitFixture | undefined;
-
   beforeEach(async () => {
     await setKey(suite.emulator.keys.agent);
-    fixture = createGitFixture('create-fixture', HTTPS_REMOTE);
-    await openInGit(suite.api, fixture);
   });
-
-  afterEach(async () => {
-    await closeFixture(fixture);
-    fixture = undefined;
-  });
-
-  function repo(): GitFixture {
-    assert.ok(fixture);
-    return fixture;
-  }
+  const repo = useGitFixture(suite, 'create-fixture', HTTPS_REMOTE);
 
   describe('the request', () => {
     it('sends repoUrl, selectedBranch, prompt, model and agent for an HTTPS remote (Agent API v1), and the task is queued at once', async () => {

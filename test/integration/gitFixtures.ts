@@ -135,3 +135,23 @@ export async function closeFixture(fixture: GitFixture | undefined): Promise<voi
   }
   fixture.dispose();
 }
+
+/**
+ * A fresh fixture for each test of the calling suite, open in the git extension before the
+ * test and closed and deleted after it. Returns the current test's fixture.
+ */
+export function useGitFixture(suite: { readonly api: BlackboxTasksTestApi }, name: string, remoteUrl: string): () => GitFixture {
+  let fixture: GitFixture | undefined;
+  beforeEach(async () => {
+    fixture = createGitFixture(name, remoteUrl);
+    await openInGit(suite.api, fixture);
+  });
+  afterEach(async () => {
+    await closeFixture(fixture);
+    fixture = undefined;
+  });
+  return () => {
+    assert.ok(fixture, 'the git fixture is made in beforeEach: use it inside tests');
+    return fixture;
+  };
+}
