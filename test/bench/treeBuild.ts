@@ -127,6 +127,7 @@ function measure(count: number, repetitions: number): unknown {
     sortOnly(tasks);
   }
   const build: number[] = [];
+  const modelOnly: number[] = [];
   const baseline: number[] = [];
   let rows = 0;
   for (let i = 0; i < repetitions; i++) {
@@ -134,11 +135,14 @@ function measure(count: number, repetitions: number): unknown {
     rows = buildTree(tasks, ranks);
     build.push(nowMs() - started);
     started = nowMs();
+    buildTreeModel(tasks, { rank: ranks });
+    modelOnly.push(nowMs() - started);
+    started = nowMs();
     sortOnly(tasks);
     baseline.push(nowMs() - started);
   }
   // The first build in a fresh process, before any JIT warm-up, is what a cold start pays.
-  return { tasks: count, rows, buildMs: median(build), sortOnlyMs: median(baseline), buildRunsMs: build };
+  return { tasks: count, rows, buildMs: median(build), modelOnlyMs: median(modelOnly), sortOnlyMs: median(baseline), buildRunsMs: build };
 }
 
 function coldBuild(count: number): number {
