@@ -217,7 +217,7 @@ function tableRows(results) {
       `${warm.length + cold.length} launches`,
     );
   } else {
-    add('activation (real VS Code)', 'skipped', '—', `≤ ${TARGETS.activateMs} ms`, 'not measured');
+    add('activation (real VS Code)', activation?.error ? `failed: ${activation.error}` : 'skipped', '—', `≤ ${TARGETS.activateMs} ms`, 'not measured');
   }
 
   if (size) {
@@ -366,7 +366,13 @@ async function main() {
     const { measureActivation } = await import('./activation.mjs');
     const pairs = options.activationPairs ?? (options.quick ? 1 : 3);
     say(`activation in code-server: ${pairs} pair(s) of launches (cold profile, then the same profile warm)`);
-    results.activation = await measureActivation({ pairs, log: say });
+    try {
+      results.activation = await measureActivation({ pairs, log: say });
+    } catch (error) {
+      // The rest of the table still stands; the activation rows say why they are missing.
+      say(`activation could not be measured: ${error instanceof Error ? error.message : String(error)}`);
+      results.activation = { error: error instanceof Error ? error.message.split('\n')[0] : String(error) };
+    }
   }
 
   const rows = tableRows(results);
