@@ -19,6 +19,8 @@ import { createWorkspaceRemotes } from './workspaceRemotes';
 export const TASKS_VIEW_ID = 'blackboxTasks.tasks';
 const FILTER_STATE = 'blackboxTasks.filter';
 const EXPANSION_STATE = 'blackboxTasks.groupExpansion';
+/** How VS Code's TreeView.reveal says it could not place a row (the message is all it gives). */
+const UNRESOLVED_TREE_ITEM = 'Cannot resolve tree item';
 /** Relative times ("4 min ago") are redrawn this often while the view is visible. */
 const CLOCK_REDRAW_MS = 60_000;
 
@@ -35,7 +37,7 @@ export interface TasksViewSnapshot extends TreeSnapshot {
 
 /** The Tasks tree view as other parts of the extension (and tests) drive it. */
 export interface TasksView extends vscode.Disposable {
-  /** Selects and shows a task's row (expanding its group). */
+  /** Selects and shows a task's row (expanding its group); a row VS Code cannot place yet is skipped, not an error. */
   reveal(taskId: string): Promise<void>;
   /** The user has looked at this task: it no longer counts in the view's badge. */
   markSeen(taskId: string): void;
@@ -233,7 +235,15 @@ export function createTasksView(deps: TasksViewDeps): { readonly view: TasksView
       provider.flush();
       const node = provider.nodeOf(taskId);
       if (!node) return;
-      await treeView.reveal(node, { select: true, focus: false, expand: true });
+      try {
+        await treeView.reveal(node, { select: true, focus: false, expand: true });
+      } catch (error) {
+        // VS Code places a row through its parents as it has drawn them; one it has not drawn yet
+        // cannot be placed. The row shows when the tree is next drawn, so there is nothing to report.
+        const message = error instanceof Error ? error.message : String(error);
+        if (!message.includes(UNRESOLVED_TREE_ITEM)) throw error;
+        logger.debug(`Task ${taskId} was not revealed: its row is not drawn yet (${message}).`);
+      }
     },
     markSeen,
     refresh: () => Promise.resolve(vscode.window.withProgress({ location: { viewId: TASKS_VIEW_ID } }, () => store.refresh())),

@@ -94,7 +94,7 @@ export function continueTaskCommand(context: CommandContext) {
     const linked = linkContinuedTask(task, continued, Date.now());
     store.upsert(linked);
     logger.info(`Follow-up sent to ${task.id}; now following ${linked.id}.`);
-    // The row may not be drawn yet; revealing is a courtesy, never a failure of the command.
+    // Revealing is a courtesy (a row not drawn yet is skipped by reveal); any other failure is logged, never the command's.
     context.view.reveal(linked.id).catch((error: unknown) => logger.debug(`Could not reveal ${linked.id}: ${error instanceof Error ? error.message : String(error)}`));
     followTaskLogs(context.logs, linked);
     vscode.window.setStatusBarMessage(`$(comment-discussion) Follow-up sent to ${label}.`, 5_000);

@@ -152,7 +152,7 @@ export function createTaskCommand(context: CommandContext) {
     await drafts.clear(draftKey);
     context.store.upsert(created.task);
     context.logger.info(`Created task ${created.id} (${where}${created.agentCount ? `, ${created.agentCount} agents` : ''}).`);
-    // The row may already have moved on (a refresh, a key change); revealing is a courtesy.
+    // Revealing is a courtesy (a row not drawn yet is skipped by reveal); any other failure is logged, never the command's.
     context.view.reveal(created.id).catch((error: unknown) => context.logger.debug(`Could not reveal task ${created.id}: ${error instanceof Error ? error.message : String(error)}`));
     followTaskLogs(context.logs, created.id);
     vscode.window.setStatusBarMessage(`$(check) Task created (${where}).`, 5_000);

@@ -322,6 +322,28 @@ describe('Tasks tree', () => {
     });
   });
 
+  describe('reveal', () => {
+    const suite = useEmulator();
+
+    it('resolves for rows VS Code has not drawn yet: a new group, an earlier run in a collapsed group, a hidden view', async () => {
+      const { emulator, api } = suite;
+      const first = add(emulator, 'agent', { prompt: 'First run', status: 'completed', chatId: 'chat-reveal', createdAgoMs: 600_000 });
+      add(emulator, 'agent', { prompt: 'Second run', status: 'completed', chatId: 'chat-reveal', previousRunId: first, createdAgoMs: 300_000 });
+      await connect(api, emulator, 'agent');
+
+      // A queued task lands in a group the tree has never drawn, and is revealed at once, as Create Task does.
+      api.store.upsert({ id: 'reveal-new', api: 'agent', status: 'queued', rawStatus: 'queued', prompt: 'Just created', createdAt: Date.now() });
+      await api.view.reveal('reveal-new');
+      await api.view.reveal(first);
+
+      await vscode.commands.executeCommand('workbench.action.closeSidebar');
+      api.store.upsert({ id: 'reveal-hidden', api: 'agent', status: 'running', rawStatus: 'running', prompt: 'While hidden', createdAt: Date.now() });
+      await api.view.reveal('reveal-hidden');
+      const tree = await waitForTree(api, 'both new rows drawn', (s) => allRows(s).some((row) => row.taskId === 'reveal-hidden') && allRows(s).some((row) => row.taskId === 'reveal-new'));
+      assert.equal(groupOf(tree, 'reveal-new'), 'Queued');
+    });
+  });
+
   describe('instant start and quiet polling (Agent API v1)', () => {
     const suite = useEmulator();
 
