@@ -1,4 +1,4 @@
-import * as vscode from 'vscode';
+import type * as vscode from 'vscode';
 
 /** The extension's own diagnostics. Every line passes through the redactor so no secret is ever written. */
 export interface Logger {
