@@ -125,9 +125,16 @@ export async function waitForContextKey(name: string, expected: unknown, timeout
   );
 }
 
-/** Writes a `blackboxTasks.*` user setting (undefined removes it, back to the default). */
+/**
+ * Writes a `blackboxTasks.*` user setting (undefined removes it, back to the default). A write
+ * that would change nothing is skipped: each one rewrites settings.json and waits for the
+ * workbench, which adds up when every test resets every setting.
+ */
 export async function setSetting(name: string, value: unknown): Promise<void> {
-  await vscode.workspace.getConfiguration('blackboxTasks').update(name, value, vscode.ConfigurationTarget.Global);
+  const configuration = vscode.workspace.getConfiguration('blackboxTasks');
+  const current = configuration.inspect(name)?.globalValue;
+  if (current === value || (current !== undefined && value !== undefined && JSON.stringify(current) === JSON.stringify(value))) return;
+  await configuration.update(name, value, vscode.ConfigurationTarget.Global);
 }
 
 /** Points both API URL settings at `url`, or back at the defaults with undefined. */
@@ -144,6 +151,8 @@ export async function setKey(key: string, kind?: 'agent' | 'cloud'): Promise<voi
 
 export async function clearKey(): Promise<void> {
   const api = await testApi();
+  // Nothing stored, nothing to clear (an environment key is not the session's to remove).
+  if (api.session.keySource !== 'secret') return;
   await api.session.clearKey();
 }
 
@@ -156,10 +165,17 @@ export async function startEmulatorForTests(options?: EmulatorOptions): Promise<
   return emulator;
 }
 
-/** Clears the key, restores every setting tests touch and closes editors. */
-export async function resetExtensionState(): Promise<void> {
+/**
+ * Clears the key, restores every setting tests touch and closes editors. With `apiUrl`, both
+ * API URLs are left pointing there instead of going back to their defaults (a settings write
+ * costs a few hundred milliseconds, so an emulator suite does not undo and redo them each test).
+ */
+export async function resetExtensionState(options: { readonly apiUrl?: string } = {}): Promise<void> {
   await clearKey();
-  for (const name of SETTINGS_TOUCHED_BY_TESTS) await setSetting(name, undefined);
+  for (const name of SETTINGS_TOUCHED_BY_TESTS) {
+    const isApiUrl = name === 'agentApiUrl' || name === 'cloudApiUrl';
+    await setSetting(name, isApiUrl ? options.apiUrl : undefined);
+  }
   await vscode.commands.executeCommand('workbench.action.closeAllEditors');
 }
 
@@ -176,11 +192,8 @@ export function useEmulator(options?: EmulatorOptions): { readonly emulator: Emu
     emulator = await startEmulatorForTests(options);
   });
   afterEach(async () => {
-    await resetExtensionState();
-    if (emulator) {
-      await pointApisAt(emulator.url);
-      emulator.clearRequests();
-    }
+    await resetExtensionState(emulator ? { apiUrl: emulator.url } : {});
+    emulator?.clearRequests();
   });
   after(async () => {
     await resetExtensionState();
