@@ -21,7 +21,7 @@ export type StoreState = 'noKey' | 'loading' | 'ready' | 'unreachable';
 
 export interface StoreConnection {
   readonly api: TasksApi;
-  /** Which snapshot belongs to this connection (API kind and base URL). */
+  /** Which snapshot belongs to this connection (API kind, base URL and key fingerprint). */
   readonly accountKey: string;
 }
 
@@ -72,6 +72,14 @@ export interface PollingTaskStoreOptions {
 
 type MutableTask = { -readonly [K in keyof Task]: Task[K] };
 
+/** The latest snapshot (whichever account's), read at start in parallel with the stored key. */
+interface LatestRead {
+  settled: boolean;
+  snapshot: TaskSnapshot | undefined;
+  belongsTo: (accountKey: string) => boolean;
+  readonly done: Promise<void>;
+}
+
 const NO_KEY_PROBLEM = 'The BLACKBOX API did not accept the API key. Run “BLACKBOX: Set API Key…” to set a valid one.';
 
 export class PollingTaskStore implements TaskStore, Disposable {
@@ -100,6 +108,8 @@ export class PollingTaskStore implements TaskStore, Disposable {
   private readonly defaultRetryAfterMs: number;
 
   private connection: StoreConnection | undefined;
+  /** Set while the stored key is being read; cleared once the account is known. */
+  private latest: LatestRead | undefined;
   private epoch = 0;
   private epochController = new AbortController();
   private state: StoreState = 'loading';
@@ -148,6 +158,7 @@ export class PollingTaskStore implements TaskStore, Disposable {
     if (this.started || this.disposed) return;
     this.started = true;
     this.subscriptions.push(this.options.connection.onDidChange(() => this.connect()));
+    if (this.options.connection.state().kind === 'pending') this.latest = this.readLatest();
     this.connect();
     void this.scheduleLoop();
   }
@@ -341,6 +352,8 @@ export class PollingTaskStore implements TaskStore, Disposable {
   private connect(): void {
     if (this.disposed) return;
     const next = this.options.connection.state();
+    const latest = this.latest;
+    if (next.kind !== 'pending') this.latest = undefined;
     this.epoch++;
     this.epochController.abort();
     this.epochController = new AbortController();
@@ -369,31 +382,69 @@ export class PollingTaskStore implements TaskStore, Disposable {
     this.connection = next.kind === 'connected' ? next.connection : undefined;
     if (next.kind === 'connected') {
       this.state = 'loading';
-      void this.restoreSnapshot(next.connection, this.epoch);
+      // The latest snapshot drawn while the key was read stays drawn, without a flash of an empty tree, if it is this account's.
+      if (latest?.settled && latest.snapshot && latest.belongsTo(next.connection.accountKey)) this.showSnapshot(latest.snapshot);
+      else void this.restoreSnapshot(next.connection, this.epoch, latest);
     } else if (next.kind === 'pending') {
       this.state = 'loading';
     } else {
       this.state = 'noKey';
       this.problem = next.problem;
+      this.options.storage?.forgetLatest?.().catch((error: unknown) => this.diagnostic(`Could not forget the saved task list: ${messageOf(error)}`));
     }
     this.changed.fire({ all: true });
     this.statusChanged.fire();
     this.wake();
   }
 
-  private async restoreSnapshot(connection: StoreConnection, epoch: number): Promise<void> {
+  /** Starts reading the latest snapshot; it is drawn if it arrives while the key is still being read. */
+  private readLatest(): LatestRead | undefined {
+    const storage = this.options.storage;
+    if (!storage?.loadLatest) return undefined;
+    const read: LatestRead = {
+      settled: false,
+      snapshot: undefined,
+      belongsTo: () => false,
+      done: storage.loadLatest().then(
+        (latest) => {
+          if (!latest) return;
+          read.snapshot = parseSnapshot(latest.raw);
+          read.belongsTo = (accountKey) => latest.belongsTo(accountKey);
+        },
+        (error: unknown) => this.diagnostic(`Could not read the latest saved task list: ${messageOf(error)}`),
+      ).then(() => {
+        read.settled = true;
+        if (this.latest !== read || this.disposed || !read.snapshot) return;
+        if (this.showSnapshot(read.snapshot)) this.fireSnapshotShown();
+      }),
+    };
+    return read;
+  }
+
+  private async restoreSnapshot(connection: StoreConnection, epoch: number, latest?: LatestRead): Promise<void> {
     const storage = this.options.storage;
     if (!storage) return;
-    let raw: unknown;
-    try {
-      raw = await storage.load(connection.accountKey);
-    } catch (error) {
-      this.diagnostic(`Could not read the saved task list: ${messageOf(error)}`);
-      return;
+    let snapshot: TaskSnapshot | undefined;
+    if (latest) await latest.done;
+    if (latest?.snapshot && latest.belongsTo(connection.accountKey)) {
+      snapshot = latest.snapshot;
+    } else {
+      let raw: unknown;
+      try {
+        raw = await storage.load(connection.accountKey);
+      } catch (error) {
+        this.diagnostic(`Could not read the saved task list: ${messageOf(error)}`);
+        return;
+      }
+      snapshot = parseSnapshot(raw);
     }
-    if (epoch !== this.epoch || this.receivedLive || this.disposed) return;
-    const snapshot = parseSnapshot(raw);
-    if (!snapshot || snapshot.tasks.length === 0) return;
+    if (epoch !== this.epoch || this.receivedLive || this.disposed || !snapshot) return;
+    if (this.showSnapshot(snapshot)) this.fireSnapshotShown();
+  }
+
+  /** Puts a snapshot's tasks in the store, marked stale; the caller fires the change. */
+  private showSnapshot(snapshot: TaskSnapshot): boolean {
+    if (snapshot.tasks.length === 0) return false;
     for (const entry of snapshot.details) this.details.remember(entry.id, entry.fields, entry.final);
     snapshot.tasks.forEach((task, index) => {
       if (this.map.has(task.id)) return;
@@ -403,6 +454,10 @@ export class PollingTaskStore implements TaskStore, Disposable {
     this.loadedCount = snapshot.loadedCount;
     this.hasMore = snapshot.hasMore;
     this.stale = true;
+    return true;
+  }
+
+  private fireSnapshotShown(): void {
     this.changed.fire({ all: true });
     this.statusChanged.fire();
     this.wake();

@@ -3,7 +3,7 @@ import { detailsFieldsOf, type DetailsEntry } from './detailsCache';
 
 /**
  * The store's state as written to disk, so the last known tree draws at once on the
- * next start. One snapshot per API kind and base URL: two APIs never mix. Reading is
+ * next start. One snapshot per account (API kind, base URL, key fingerprint): two never mix. Reading is
  * defensive: a damaged or older file gives what can be read, never an exception.
  */
 
@@ -20,12 +20,23 @@ export interface TaskSnapshot {
   readonly hasMore: boolean;
 }
 
-export interface SnapshotStorage {
-  load(accountKey: string): Promise<unknown>;
-  save(accountKey: string, snapshot: TaskSnapshot): Promise<void>;
+/** The snapshot saved last, whichever account it belongs to, as read before the key is known. */
+export interface LatestSnapshot {
+  readonly raw: unknown;
+  /** Whether it is this account's snapshot; the storage compares the way it names its files. */
+  belongsTo(accountKey: string): boolean;
 }
 
-/** Where one account's snapshot lives: API kind and base URL, never the key. */
+export interface SnapshotStorage {
+  load(accountKey: string): Promise<unknown>;
+  /** Writes the account's snapshot, which becomes the latest. */
+  save(accountKey: string, snapshot: TaskSnapshot): Promise<void>;
+  /** The latest snapshot, so the last known tree can draw while the stored key is still being read. */
+  loadLatest?(): Promise<LatestSnapshot | undefined>;
+  /** No account is signed in: the next start draws nothing before its key is read. */
+  forgetLatest?(): Promise<void>;
+}
+
 /**
  * Which account a cached tree belongs to. `keyFingerprint` (a short one-way hash of the key,
  * never the key) keeps two accounts on the same API from seeing each other's cached tasks.

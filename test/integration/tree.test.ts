@@ -387,6 +387,12 @@ describe('Tasks tree', () => {
       assert.ok(Date.now() - returnedAt < 1_500, 'the catch-up does not wait for the next interval');
     });
 
+  });
+
+  describe('an API that fails from the first request (Agent API v1, nothing saved for it)', () => {
+    // A key no other test uses is an account of its own, so no list saved by another test is drawn.
+    const suite = useEmulator({ keys: { agent: 'sk-tree-fails-from-the-first-request' } });
+
     it('shows a background failure in the view instead of a notification, and recovers', async () => {
       const { emulator, api } = suite;
       const broken = emulator.fault({ api: 'agent', path: '/api/v1/tasks', kind: 'status', status: 500 });

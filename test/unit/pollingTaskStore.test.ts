@@ -451,6 +451,98 @@ describe('PollingTaskStore', () => {
       cloud.release('list');
     });
 
+    /** A first run that saves `api`'s tasks for `accountKey`, so a later start has them as the latest snapshot. */
+    async function saveFor(storage: MemoryStorage, api: FakeTasksApi, accountKey: string): Promise<void> {
+      const first = start(FakeConnection.to(api, accountKey), { storage });
+      await first.run(2_000);
+      first.store.dispose();
+      assert.equal(storage.latest, accountKey);
+    }
+
+    it('draws the latest snapshot while the key is still being read, and keeps it without a flash when the account is the same', async () => {
+      const storage = new MemoryStorage();
+      const api = new FakeTasksApi();
+      const tasks = seed(api, 3);
+      await saveFor(storage, api, 'agent https://agent.example aaaa1111');
+      api.clearCalls();
+      api.hold('list');
+      storage.loads = 0;
+      const connection = new FakeConnection({ kind: 'pending' });
+      const h = start(connection, { storage });
+      await h.run(0);
+      assert.equal(h.store.tasks().length, 3, 'drawn before the key is known');
+      assert.equal(h.store.status().stale, true);
+      assert.equal(api.count(), 0, 'nothing is asked of the API without a key');
+      const counts: number[] = [];
+      h.store.onDidChange(() => counts.push(h.store.tasks().length));
+      connection.set({ kind: 'connected', connection: { api, accountKey: 'agent https://agent.example aaaa1111' } });
+      assert.deepEqual(counts, [3], 'the tree is never emptied in between');
+      assert.equal(h.store.status().stale, true);
+      await h.run(0);
+      assert.equal(storage.loads, 0, 'the snapshot already read is not read again');
+      api.release('list');
+      await h.run(0);
+      assert.equal(h.store.status().stale, false);
+      assert.deepEqual(h.store.tasks().map((task) => task.id).sort(), tasks.map((task) => task.id).sort());
+    });
+
+    it('drops the latest snapshot as soon as the key turns out to be another account’s, and draws that account’s own', async () => {
+      const storage = new MemoryStorage();
+      const mine = new FakeTasksApi('agent', 'https://agent.example');
+      mine.add(aTask({ id: 'mine-1', prompt: 'My task' }));
+      const other = new FakeTasksApi('agent', 'https://agent.example');
+      other.add(aTask({ id: 'other-1', prompt: 'Someone else’s task' }));
+      await saveFor(storage, mine, 'agent https://agent.example mine0000');
+      await saveFor(storage, other, 'agent https://agent.example other000');
+      mine.hold('list');
+      storage.loads = 0;
+      const connection = new FakeConnection({ kind: 'pending' });
+      const h = start(connection, { storage });
+      await h.run(0);
+      assert.deepEqual(h.store.tasks().map((task) => task.id), ['other-1'], 'the latest snapshot, before the key is known');
+      const seen: string[][] = [];
+      h.store.onDidChange(() => seen.push(h.store.tasks().map((task) => task.id)));
+      connection.set({ kind: 'connected', connection: { api: mine, accountKey: 'agent https://agent.example mine0000' } });
+      assert.equal(h.store.get('other-1'), undefined, 'gone the moment the account is known');
+      await h.run(0);
+      assert.ok(seen.length > 0 && seen.every((ids) => !ids.includes('other-1')), 'never shown again');
+      assert.equal(storage.loads, 1, 'this account’s snapshot is read instead…');
+      assert.deepEqual(h.store.tasks().map((task) => task.id), ['mine-1'], '…and drawn');
+      assert.equal(h.store.status().stale, true);
+      mine.release('list');
+    });
+
+    it('never draws the latest snapshot once the key, read first, turned out to be another account’s', async () => {
+      const storage = new MemoryStorage();
+      const api = new FakeTasksApi();
+      seed(api, 2);
+      await saveFor(storage, api, 'agent https://agent.example aaaa1111');
+      storage.hold();
+      const connection = new FakeConnection({ kind: 'pending' });
+      const h = start(connection, { storage });
+      await h.run(0);
+      connection.set({ kind: 'connected', connection: { api: new FakeTasksApi(), accountKey: 'agent https://agent.example bbbb2222' } });
+      storage.release();
+      await h.run(0);
+      assert.equal(h.store.tasks().length, 0);
+    });
+
+    it('after signing out, the next start draws nothing before its key is read', async () => {
+      const storage = new MemoryStorage();
+      const api = new FakeTasksApi();
+      seed(api, 2);
+      await saveFor(storage, api, 'agent https://agent.example aaaa1111');
+      const connection = new FakeConnection({ kind: 'pending' });
+      const h = start(connection, { storage });
+      await h.run(0);
+      assert.equal(h.store.tasks().length, 2);
+      connection.set({ kind: 'none' });
+      assert.equal(h.store.tasks().length, 0);
+      assert.equal(h.store.status().state, 'noKey');
+      await h.run(0);
+      assert.equal(storage.latest, undefined);
+    });
+
     it('never reports tasks that were only active in the snapshot as finished', async () => {
       const storage = new MemoryStorage();
       const api = new FakeTasksApi();

@@ -1,7 +1,7 @@
 import { Emitter } from '../../../src/core/emitter';
 import type { Task } from '../../../src/core/model';
 import { PollingTaskStore, type ConnectionSource, type ConnectionState, type PollingTaskStoreOptions } from '../../../src/core/pollingTaskStore';
-import type { SnapshotStorage, TaskSnapshot } from '../../../src/core/taskSnapshot';
+import type { LatestSnapshot, SnapshotStorage, TaskSnapshot } from '../../../src/core/taskSnapshot';
 import type { TasksApi } from '../../../src/core/tasksApi';
 import { FakeClock } from './fakeClock';
 import { settle } from './fakeTasksApi';
@@ -30,6 +30,10 @@ export class FakeConnection implements ConnectionSource {
 export class MemoryStorage implements SnapshotStorage {
   readonly saved = new Map<string, string>();
   saves = 0;
+  /** Reads of one account's snapshot (not of the latest). */
+  loads = 0;
+  /** The account whose snapshot was saved last, until forgotten. */
+  latest: string | undefined;
   private gate: Promise<void> | undefined;
   private open: (() => void) | undefined;
 
@@ -43,6 +47,7 @@ export class MemoryStorage implements SnapshotStorage {
   }
 
   async load(accountKey: string): Promise<unknown> {
+    this.loads++;
     if (this.gate) await this.gate;
     const text = this.saved.get(accountKey);
     return text === undefined ? undefined : JSON.parse(text);
@@ -51,6 +56,18 @@ export class MemoryStorage implements SnapshotStorage {
   async save(accountKey: string, snapshot: TaskSnapshot): Promise<void> {
     this.saves++;
     this.saved.set(accountKey, JSON.stringify(snapshot));
+    this.latest = accountKey;
+  }
+
+  async loadLatest(): Promise<LatestSnapshot | undefined> {
+    if (this.gate) await this.gate;
+    const account = this.latest;
+    const text = account === undefined ? undefined : this.saved.get(account);
+    return account === undefined || text === undefined ? undefined : { raw: JSON.parse(text), belongsTo: (key) => key === account };
+  }
+
+  async forgetLatest(): Promise<void> {
+    this.latest = undefined;
   }
 }
 
