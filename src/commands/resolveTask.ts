@@ -20,7 +20,13 @@ export function taskIdOf(argument: unknown): string | undefined {
 export async function resolveTask(
   argument: unknown,
   context: CommandContext,
-  options: { readonly placeHolder: string; readonly qualifies?: (task: Task) => boolean; readonly noneMessage?: string },
+  options: {
+    readonly placeHolder: string;
+    readonly qualifies?: (task: Task) => boolean;
+    readonly noneMessage?: string;
+    /** `qualifies` reads fields only the task's details carry (created branch, pull request). */
+    readonly qualifiesFromDetails?: boolean;
+  },
 ): Promise<Task | undefined> {
   const id = taskIdOf(argument);
   if (id) {
@@ -30,6 +36,7 @@ export async function resolveTask(
     void vscode.window.showWarningMessage('That task is no longer in the list. Refresh the view and try again.');
     return undefined;
   }
+  if (options.qualifiesFromDetails) await loadRecentDetails(context);
   const candidates = context.store
     .tasks()
     .filter((task) => options.qualifies?.(task) ?? true)
@@ -48,6 +55,23 @@ export async function resolveTask(
     { placeHolder: options.placeHolder, matchOnDescription: true, matchOnDetail: true },
   );
   return picked?.task;
+}
+
+/** How many of the newest tasks the palette's quick pick looks into, and how long it waits. */
+const DETAILS_FOR_PICK = { count: 30, timeoutMs: 5_000 };
+
+/**
+ * The Agent API's list has no branch or pull request: rows in collapsed groups may not have had
+ * their details fetched yet, so a pick filtered on those fields would silently miss them.
+ */
+async function loadRecentDetails(context: CommandContext): Promise<void> {
+  const recent = [...context.store.tasks()]
+    .sort((a, b) => (b.createdAt ?? 0) - (a.createdAt ?? 0))
+    .slice(0, DETAILS_FOR_PICK.count)
+    .map((task) => task.id);
+  await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'Loading task details…' }, () =>
+    context.store.ensureDetails(recent, DETAILS_FOR_PICK.timeoutMs),
+  );
 }
 
 function firstLine(text: string): string {

@@ -52,6 +52,7 @@ export async function taskRepository(
   const task = await resolveTask(argument, context, {
     placeHolder: command.placeHolder,
     qualifies: (candidate) => Boolean(candidate.createdBranch),
+    qualifiesFromDetails: true,
     noneMessage: 'No task has a branch yet. The agent pushes one as it works.',
   });
   if (!task) return { ok: false, stop: 'cancelled' };

@@ -23,6 +23,11 @@ export interface TaskStore {
   isPendingCancel(id: string): boolean;
   /** Forgets a task (e.g. the server answered 404 for it). */
   remove(id: string): void;
+  /**
+   * Fetches the details of these tasks where they are not known yet (branch, pull request and
+   * prompt are only in the details for the Agent API), waiting at most `timeoutMs`.
+   */
+  ensureDetails(ids: readonly string[], timeoutMs: number): Promise<void>;
   /** Refreshes now, whatever the schedule; resolves when the refresh has landed or failed. */
   refresh(options?: { readonly signal?: AbortSignal }): Promise<void>;
 }

@@ -8,7 +8,7 @@ import type { ReviewChangesResult } from '../../src/commands/reviewChanges';
 import type { BlackboxTasksTestApi } from '../../src/extension';
 import type { Emulator } from '../emulator/emulator';
 import { git, useGitFixture } from './gitFixtures';
-import { setKey, useEmulator } from './harness';
+import { setKey, useEmulator, waitUntil } from './harness';
 
 const REMOTE = 'https://github.com/blackbox-demo/checkout-fixture.git';
 
@@ -47,6 +47,27 @@ describe('Check Out Task Branch and Review Changes (git extension, local bare "G
     assert.equal(git(repo().clone, 'rev-parse', 'HEAD'), tip);
     assert.equal(git(repo().clone, 'rev-parse', '--abbrev-ref', 'blackbox/add-tests@{upstream}'), 'origin/blackbox/add-tests');
     assert.match(result.message ?? '', /tracking origin\/blackbox\/add-tests/);
+  });
+
+  it('from the palette, offers a task whose branch is known only from its details, not yet fetched', async () => {
+    repo().agentPushes('blackbox/from-palette', { 'PALETTE.md': 'picked from the palette\n' });
+    const task = suite.emulator.addTask({ api: 'agent', prompt: 'Picked from the palette', status: 'completed', repoUrl: REMOTE, baseBranch: 'main', createdBranch: 'blackbox/from-palette' });
+    await suite.api.store.refresh();
+    assert.equal(suite.api.store.get(task.id)?.createdBranch, undefined, 'the Agent API list carries no branch: only the details do');
+
+    let settled: CheckoutBranchResult | undefined;
+    void (vscode.commands.executeCommand('blackboxTasks.checkoutBranch') as Thenable<CheckoutBranchResult>).then((result) => (settled = result));
+    // Enter on the task quick pick once it opens: the newest task with a branch comes first.
+    await waitUntil(
+      async () => {
+        await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
+        return settled;
+      },
+      { what: 'the task quick pick to be answered', intervalMs: 200, timeoutMs: 20_000 },
+    );
+
+    assert.equal(settled?.outcome, 'checkedOut', settled?.message);
+    assert.equal(repo().currentBranch(), 'blackbox/from-palette');
   });
 
   it('switches to an existing local branch and says when the remote has moved on', async () => {
