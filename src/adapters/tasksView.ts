@@ -58,6 +58,8 @@ export interface TasksView extends vscode.Disposable {
   readonly onDidRedraw: vscode.Event<readonly string[] | undefined>;
   /** Tests only: pretend the view is (in)visible or the window (un)focused; undefined uses the real state. */
   setActivityOverride(override: { readonly visible?: boolean; readonly focused?: boolean } | undefined): void;
+  /** Forgets the remembered expand/collapse choices, so groups open by default again (tests start from it). */
+  forgetExpansion(): void;
   /** Notifications shown for finished tasks in this session, newest last. */
   recentNotices(): readonly FinishedNotice[];
 }
@@ -274,6 +276,11 @@ export function createTasksView(deps: TasksViewDeps): { readonly view: TasksView
       updateActivity();
     },
     recentNotices: () => notifications.shown,
+    forgetExpansion: () => {
+      expansion.clear();
+      void extension.workspaceState.update(EXPANSION_STATE, undefined);
+      provider.refreshAll();
+    },
     dispose: () => {
       store.dispose();
       for (const disposable of disposables.reverse()) disposable.dispose();

@@ -172,6 +172,8 @@ export async function startEmulatorForTests(options?: EmulatorOptions): Promise<
  */
 export async function resetExtensionState(options: { readonly apiUrl?: string } = {}): Promise<void> {
   await clearKey();
+  // A test that revealed a row expanded its group; the view remembers that as the user's choice.
+  (await testApi()).view.forgetExpansion();
   for (const name of SETTINGS_TOUCHED_BY_TESTS) {
     const isApiUrl = name === 'agentApiUrl' || name === 'cloudApiUrl';
     await setSetting(name, isApiUrl ? options.apiUrl : undefined);
