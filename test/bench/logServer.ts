@@ -3,8 +3,8 @@
  * the pipeline benchmark measures the client's work, not the server's, in its process.
  * Beside it, a replay origin: a bare node:http server that answers the same log stream
  * with the very bytes the emulator sends, written in large chunks. The emulator writes
- * one event at a time and waits for each write, which caps it at a few MB/s; the replay
- * origin shows what the client itself can take.
+ * one event per write (waiting only when the socket buffer is full) and serialises each
+ * event as it goes; the replay origin shows what the client itself can take.
  * Started with child_process.fork; argv[2] is the log size in bytes. Sends
  * `{ url, replayUrl, key, runId, events, bytes }` once listening and closes on 'close'.
  */

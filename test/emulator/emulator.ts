@@ -161,10 +161,11 @@ class LoopbackEmulator implements Emulator {
   }
 
   restart(): void {
-    this.registry.restart();
+    // Connections die first, as in a crash: what the restart does to the runs is never sent on them.
     for (const channel of [...this.channels]) channel.destroy();
     for (const res of [...this.held]) res.destroy();
     this.held.clear();
+    this.registry.restart();
   }
 
   advance(ms: number): void {

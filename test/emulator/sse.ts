@@ -8,6 +8,10 @@ import type { Fault, FaultEffect } from './types';
 
 type SseFault = Extract<FaultEffect, { kind: 'sse' }>;
 
+/** One thing to do on the response, in order; a promise makes the next wait for it. */
+type Step = () => Promise<void> | undefined;
+const DONE: Step = () => undefined;
+
 export interface SseChannelOptions {
   readonly faults: readonly Fault[];
   readonly keepAliveMs: number;
@@ -15,8 +19,20 @@ export interface SseChannelOptions {
   readonly flavour: 'data-only' | 'named';
 }
 
+/**
+ * Writes go out in order through a queue of steps. A plain write does not wait for its
+ * callback: only a full socket buffer (write() returning false) makes the queue wait for
+ * 'drain', so a long log is sent as fast as the client takes it. A drop waits until every
+ * byte written before it has been handed to the socket, so the events before it arrive.
+ */
 export class SseChannel {
-  private chain: Promise<void> = Promise.resolve();
+  private readonly steps: Step[] = [];
+  private nextStep = 0;
+  /** Running the queue, or waiting on a step. */
+  private busy = false;
+  /** Writes whose callback has not come yet. */
+  private unflushed = 0;
+  private readonly flushWaiters: Array<() => void> = [];
   private eventsSent = 0;
   private bytesSent = 0;
   private closed = false;
@@ -108,8 +124,9 @@ export class SseChannel {
   end(): void {
     if (this.closed || this.stalled || this.finishing) return;
     this.finishing = true;
-    this.chain = this.chain.then(() => {
+    this.enqueue(() => {
       if (!this.closed) this.res.end();
+      return undefined;
     });
   }
 
@@ -117,11 +134,13 @@ export class SseChannel {
   drop(): void {
     if (this.finishing) return;
     this.finishing = true;
-    this.chain = this.chain.then(() => {
-      if (this.closed) return;
-      this.closed = true;
-      this.res.destroy();
-    });
+    this.enqueue(() =>
+      this.flushed().then(() => {
+        if (this.closed) return;
+        this.closed = true;
+        this.res.destroy();
+      }),
+    );
   }
 
   /** Closes now, whatever is queued (emulator shutdown). */
@@ -144,32 +163,71 @@ export class SseChannel {
     else if (framing?.lineEnding === 'cr') text = text.replace(/\n/g, '\r');
     const chunks = splitBytes(Buffer.from(text, 'utf8'), framing?.split);
     const gap = framing?.gapMs ?? 1;
-    for (const [i, chunk] of chunks.entries()) {
-      this.chain = this.chain.then(async () => {
-        if (this.closed) return;
-        if (i > 0) await this.pause(gap);
-        if (this.closed) return;
-        await this.writeChunk(chunk);
-      });
-    }
+    chunks.forEach((chunk, i) => {
+      if (i > 0) this.enqueue(() => (this.closed ? undefined : this.pause(gap)));
+      this.enqueue(() => (this.closed ? undefined : this.writeChunk(chunk)));
+    });
   }
 
-  /** Resolves once the chunk is handed to the socket, so a drop after it cannot discard it. */
-  private writeChunk(chunk: Buffer): Promise<void> {
-    return new Promise((resolve) => {
-      if (this.dropAfterBytes !== undefined && this.bytesSent + chunk.length >= this.dropAfterBytes) {
-        const part = chunk.subarray(0, Math.max(0, this.dropAfterBytes - this.bytesSent));
-        this.bytesSent += part.length;
-        this.closed = true;
+  private enqueue(step: Step): void {
+    this.steps.push(step);
+    if (!this.busy) this.runSteps();
+  }
+
+  /** Runs queued steps synchronously until one returns a promise, then resumes when it settles. */
+  private runSteps(): void {
+    this.busy = true;
+    while (this.nextStep < this.steps.length) {
+      const step = this.steps[this.nextStep] as Step;
+      // Let a step that has run (and the bytes it holds) go while the rest wait for a drain.
+      this.steps[this.nextStep++] = DONE;
+      const pending = step();
+      if (pending) {
+        void pending.then(() => this.runSteps());
+        return;
+      }
+    }
+    this.steps.length = 0;
+    this.nextStep = 0;
+    this.busy = false;
+  }
+
+  /** Writes without waiting for the callback; waits for 'drain' only when the socket buffer is full. */
+  private writeChunk(chunk: Buffer): Promise<void> | undefined {
+    if (this.dropAfterBytes !== undefined && this.bytesSent + chunk.length >= this.dropAfterBytes) {
+      const part = chunk.subarray(0, Math.max(0, this.dropAfterBytes - this.bytesSent));
+      this.bytesSent += part.length;
+      this.closed = true;
+      return new Promise((resolve) => {
         this.res.write(part, () => {
           this.res.destroy();
           resolve();
         });
-        return;
-      }
-      this.bytesSent += chunk.length;
-      this.res.write(chunk, () => resolve());
+      });
+    }
+    this.bytesSent += chunk.length;
+    this.unflushed++;
+    if (this.res.write(chunk, this.onFlushed)) return undefined;
+    return new Promise((resolve) => {
+      const done = (): void => {
+        this.res.off('drain', done);
+        this.res.off('close', done);
+        resolve();
+      };
+      this.res.on('drain', done);
+      this.res.on('close', done);
     });
+  }
+
+  private readonly onFlushed = (): void => {
+    this.unflushed--;
+    if (this.unflushed === 0) for (const resolve of this.flushWaiters.splice(0)) resolve();
+  };
+
+  /** Resolves once every write so far has been handed to the socket (or the connection is gone). */
+  private flushed(): Promise<void> {
+    if (this.unflushed === 0 || this.closed) return Promise.resolve();
+    return new Promise((resolve) => this.flushWaiters.push(resolve));
   }
 
   private pause(ms: number): Promise<void> {
@@ -190,6 +248,7 @@ export class SseChannel {
     if (this.cleanedUp) return;
     this.cleanedUp = true;
     this.closed = true;
+    for (const resolve of this.flushWaiters.splice(0)) resolve();
     const listeners = this.closeListeners.splice(0);
     for (const listener of listeners) listener();
   }
