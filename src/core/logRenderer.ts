@@ -473,7 +473,7 @@ export class LogRenderer {
     let skipped = 1;
     for (let i = text.indexOf('\n', cursor); i >= 0 && i < tailStart; i = text.indexOf('\n', i + 1)) skipped++;
     if (skipped === 1) return [...head, this.cleanLine(text, cursor, tailStart), ...tail];
-    return [...head, `… ${skipped.toLocaleString('en-US')} more lines …`, ...tail];
+    return [...head, `… ${formatCount(skipped)} more lines …`, ...tail];
   }
 
   private cleanLine(text: string, start: number, end: number): string {
@@ -483,6 +483,14 @@ export class LogRenderer {
     const cut = end - start > this.maxLineChars * 2 + 64;
     return cut && clean.length <= this.maxLineChars ? `${clean}…` : clip(clean, this.maxLineChars);
   }
+}
+
+let countFormat: Intl.NumberFormat | undefined;
+
+/** 12,345: one formatter for every count, as toLocaleString builds one per call (a measurable cost per tool output). */
+function formatCount(n: number): string {
+  countFormat ??= new Intl.NumberFormat('en-US');
+  return countFormat.format(n);
 }
 
 /** Renders a whole event sequence to text: the pure pipeline entry for tests and benchmarks. */

@@ -167,7 +167,16 @@ function isTransient(e: unknown): boolean {
   return NetworkError.is(e) || TimeoutError.is(e) || ServerError.is(e) || RateLimitError.is(e);
 }
 
-async function* runLogStream(strategy: ResumeStrategy, settings: LogStreamSettings): AsyncGenerator<LogStreamEvent> {
+/**
+ * The stream runs as a generator of batches (one per chunk read), handed out one event at a
+ * time: a burst of events costs one generator step, not one per event, which measurably
+ * slowed a long log.
+ */
+function runLogStream(strategy: ResumeStrategy, settings: LogStreamSettings): AsyncIterableIterator<LogStreamEvent> {
+  return oneByOne(runLogStreamBatches(strategy, settings));
+}
+
+async function* runLogStreamBatches(strategy: ResumeStrategy, settings: LogStreamSettings): AsyncGenerator<readonly LogStreamEvent[]> {
   const { signal } = settings;
   const clock = settings.clock ?? systemClock;
   const random = settings.random ?? Math.random;
@@ -192,7 +201,7 @@ async function* runLogStream(strategy: ResumeStrategy, settings: LogStreamSettin
     try {
       opened = await strategy.open(connection.signal);
       strategy.connectionOpened();
-      yield { kind: 'connected', attempt };
+      yield [{ kind: 'connected', attempt }];
       const batches = readSseBatches(opened.body, {
         signal: connection.signal,
         idleTimeoutMs,
@@ -200,19 +209,25 @@ async function* runLogStream(strategy: ResumeStrategy, settings: LogStreamSettin
         ...(settings.maxEventChars !== undefined ? { maxEventChars: settings.maxEventChars } : {}),
       });
       for await (const batch of batches) {
+        const events: LogStreamEvent[] = [];
+        let ended = false;
         for (const item of batch) {
           const delivery = strategy.accept(item);
           if (delivery.fresh) progressed = true;
           for (const event of delivery.events) {
-            yield event;
-            if (isEnd(event)) return;
+            events.push(event);
+            ended = isEnd(event);
+            if (ended) break;
           }
+          if (ended) break;
         }
+        if (events.length > 0) yield events;
+        if (ended) return;
       }
       reason = 'the server closed the stream';
       const status = await statusAfterClose(settings, signal);
       if (status && isTerminal(status.status)) {
-        yield { kind: 'finish', status: status.status, rawStatus: status.rawStatus };
+        yield [{ kind: 'finish', status: status.status, rawStatus: status.rawStatus }];
         return;
       }
     } catch (e) {
@@ -228,19 +243,68 @@ async function* runLogStream(strategy: ResumeStrategy, settings: LogStreamSettin
     failures = progressed ? 1 : failures + 1;
     if (failures > maxReconnects) {
       diagnostic(`log stream gave up after ${maxReconnects} reconnects: ${reason}`);
-      yield { kind: 'gave-up', reason };
+      yield [{ kind: 'gave-up', reason }];
       return;
     }
     attempt++;
     const delayMs = Math.min(retryAfterMs ?? backoffDelay(failures - 1, baseDelayMs, maxDelayMs, random), maxDelayMs);
     diagnostic(`log stream reconnecting in ${delayMs} ms (attempt ${attempt}): ${reason}`);
-    yield { kind: 'reconnecting', attempt, delayMs, reason };
+    yield [{ kind: 'reconnecting', attempt, delayMs, reason }];
     try {
       await clock.sleep(delayMs, signal);
     } catch {
       return;
     }
   }
+}
+
+/**
+ * One item at a time from a generator of batches. An item already in hand is answered at
+ * once; a next() made while a batch is being fetched waits its turn, so items keep their
+ * order whoever asks. return() (a consumer's break) ends the generator, running its finally.
+ */
+function oneByOne<T>(batches: AsyncGenerator<readonly T[]>): AsyncIterableIterator<T> {
+  let batch: readonly T[] = [];
+  let at = 0;
+  let finished = false;
+  let fetching: Promise<IteratorResult<T>> | undefined;
+  const done = (): IteratorResult<T> => ({ value: undefined, done: true });
+  const next = (): Promise<IteratorResult<T>> => {
+    if (fetching) return fetching.then(next, next);
+    if (at < batch.length) return Promise.resolve({ value: batch[at++] as T, done: false });
+    if (finished) return Promise.resolve(done());
+    fetching = batches.next().then(
+      (result) => {
+        fetching = undefined;
+        if (finished) return done();
+        if (result.done) {
+          finished = true;
+          return done();
+        }
+        batch = result.value;
+        at = 0;
+        return next();
+      },
+      (error: unknown) => {
+        fetching = undefined;
+        finished = true;
+        throw error;
+      },
+    );
+    return fetching;
+  };
+  return {
+    next,
+    async return(): Promise<IteratorResult<T>> {
+      finished = true;
+      batch = [];
+      await batches.return(undefined);
+      return done();
+    },
+    [Symbol.asyncIterator]() {
+      return this;
+    },
+  };
 }
 
 async function statusAfterClose(

@@ -38,12 +38,11 @@ export class SseDecoder {
     this.parser = createParser({
       maxBufferSize: this.maxEventChars,
       onEvent: (message) => {
-        this.pending.push({
-          type: 'message',
-          data: message.data,
-          ...(message.event !== undefined ? { event: message.event } : {}),
-          ...(message.id !== undefined ? { id: message.id } : {}),
-        });
+        // Built field by field: two object spreads per event were a measurable share of decoding.
+        const item: { type: 'message'; data: string; event?: string; id?: string } = { type: 'message', data: message.data };
+        if (message.event !== undefined) item.event = message.event;
+        if (message.id !== undefined) item.id = message.id;
+        this.pending.push(item);
       },
       onError: (error) => {
         if (error.type === 'max-buffer-size-exceeded') this.overflowed = true;
@@ -109,7 +108,7 @@ export async function* readSseBatches(
   options: ReadSseOptions = {},
 ): AsyncGenerator<readonly SseItem[]> {
   const { signal, idleTimeoutMs } = options;
-  const clock = options.clock ?? systemClock;
+  const idle = idleTimeoutMs === undefined ? undefined : new IdleWatch(idleTimeoutMs, options.clock ?? systemClock);
   const decoder = new SseDecoder(options);
   const reader = body.getReader();
   const onAbort = () => {
@@ -121,7 +120,7 @@ export async function* readSseBatches(
     for (;;) {
       let result: ReadableStreamReadResult<Uint8Array> | typeof IDLE;
       try {
-        result = idleTimeoutMs === undefined ? await reader.read() : await readWithin(reader, idleTimeoutMs, clock);
+        result = idle === undefined ? await reader.read() : await idle.race(reader.read());
       } catch (e) {
         if (signal?.aborted || isAbortError(e)) throw abortError();
         throw new NetworkError('The log stream connection broke.', { detail: describe(e) });
@@ -137,27 +136,61 @@ export async function* readSseBatches(
     const last = decoder.end();
     if (last.length > 0) yield last;
   } finally {
+    idle?.stop();
     signal?.removeEventListener('abort', onAbort);
     reader.cancel().catch(() => undefined);
   }
 }
 
-async function readWithin(
-  reader: ReadableStreamDefaultReader<Uint8Array>,
-  ms: number,
-  clock: Clock,
-): Promise<ReadableStreamReadResult<Uint8Array> | typeof IDLE> {
-  const timer = new AbortController();
-  try {
-    return await Promise.race([
-      reader.read(),
-      clock.sleep(ms, timer.signal).then(
-        (): typeof IDLE => IDLE,
-        () => new Promise<never>(() => undefined),
-      ),
-    ]);
-  } finally {
-    timer.abort();
+/** The reason a stopped watch's sleep is aborted with: a constant, as a DOMException per abort is costly. */
+const STOPPED = Symbol('stopped');
+
+/**
+ * Ends a read that has waited `ms` without an answer. One sleep covers many reads: when
+ * it ends while a read is pending, the read fails if it has waited long enough, else the
+ * sleep goes on for the rest; a timer and an abort per chunk cost more than the chunk.
+ */
+class IdleWatch {
+  private readonly stopper = new AbortController();
+  private sleeping = false;
+  private readStartedAt = 0;
+  /** Ends the pending read's race with IDLE; undefined while no read is pending. */
+  private expire: ((idle: typeof IDLE) => void) | undefined;
+
+  constructor(
+    private readonly ms: number,
+    private readonly clock: Clock,
+  ) {}
+
+  async race<T>(read: Promise<T>): Promise<T | typeof IDLE> {
+    this.readStartedAt = this.clock.now();
+    const expired = new Promise<typeof IDLE>((resolve) => (this.expire = resolve));
+    this.sleepFor(this.ms);
+    try {
+      return await Promise.race([read, expired]);
+    } finally {
+      this.expire = undefined;
+    }
+  }
+
+  stop(): void {
+    this.expire = undefined;
+    this.stopper.abort(STOPPED);
+  }
+
+  private sleepFor(ms: number): void {
+    if (this.sleeping || this.stopper.signal.aborted) return;
+    this.sleeping = true;
+    this.clock.sleep(ms, this.stopper.signal).then(
+      () => {
+        this.sleeping = false;
+        if (!this.expire) return;
+        const waited = this.clock.now() - this.readStartedAt;
+        if (waited >= this.ms) this.expire(IDLE);
+        else this.sleepFor(this.ms - waited);
+      },
+      () => undefined,
+    );
   }
 }
 

@@ -294,7 +294,7 @@ function missNotes(results) {
     if (share < TARGETS.pipelineShareOfBareParse) {
       const decoder = log.readerAndDecoder.megabytesPerSecond / log.bareParse.megabytesPerSecond;
       notes.push(
-        `Log pipeline: the SSE reader and decoder alone reach ${(decoder * 100).toFixed(0)} % of a bare JSON.parse (streaming TextDecoder + eventsource-parser + mapping each event); the rest is HTTP through undici's fetch body stream, the per-event hops through two async iterators, and rendering (the renderer alone runs at ${log.rendererAlone.megabytesPerSecond.toFixed(0)} MB/s). In absolute terms ${log.pipelineReplay.megabytesPerSecond.toFixed(0)} MB/s is more than the emulator can send (${log.pipelineEmulator.megabytesPerSecond.toFixed(0)} MB/s) and far beyond any agent's output rate; a 50 MB log streams with a flat heap (row above).`,
+        `Log pipeline: the SSE reader and decoder alone reach ${(decoder * 100).toFixed(0)} % of a bare JSON.parse (streaming TextDecoder + eventsource-parser + mapping each event); the rest is HTTP through undici's fetch body stream, handing each event to the consumer (one await per event; the stream itself steps once per chunk) and rendering (the renderer alone runs at ${log.rendererAlone.megabytesPerSecond.toFixed(0)} MB/s). In absolute terms ${log.pipelineReplay.megabytesPerSecond.toFixed(0)} MB/s is far beyond any agent's output rate${log.pipelineEmulator.megabytesPerSecond < log.pipelineReplay.megabytesPerSecond ? ` and more than the emulator sends (${log.pipelineEmulator.megabytesPerSecond.toFixed(0)} MB/s)` : ''}; a 50 MB log streams with a flat heap (row above).`,
       );
     }
   }

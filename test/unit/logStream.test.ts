@@ -368,6 +368,17 @@ describe('log stream', () => {
       assert.deepEqual((await done).map(label), ['reconnecting#1']);
     });
 
+    it('hands a burst out one event at a time, in order, also to next() calls made before the last one settled', async () => {
+      const conn = connection(delta(1) + delta(2) + delta(3) + v1({ type: 'finish', status: 'completed' }), 'hang');
+      const iterator = replayingLogStream(async () => conn, mapAgentLogMessage, settings)[Symbol.asyncIterator]();
+      const results = await Promise.all(Array.from({ length: 7 }, () => iterator.next()));
+      assert.deepEqual(
+        results.map((result) => (result.done ? 'done' : label(result.value))),
+        ['connected#0', 'd1', 'd2', 'd3', 'finish:completed', 'done', 'done'],
+      );
+      assert.ok(conn.closed());
+    });
+
     it('closes the connection when the consumer stops early', async () => {
       const conn = connection(delta(1) + delta(2), 'hang');
       for await (const event of replayingLogStream(async () => conn, mapAgentLogMessage, settings)) {

@@ -182,6 +182,38 @@ describe('SSE reader', () => {
       await assert.rejects(reading, (e: unknown) => TimeoutError.is(e));
     });
 
+    it('counts idleness from the start of each read, on one sleep at a time: a stream that keeps sending never times out', async () => {
+      const clock = new FakeClock();
+      let push: (text: string) => void = () => undefined;
+      const body = new ReadableStream<Uint8Array>({
+        start(controller) {
+          push = (text) => controller.enqueue(encoder.encode(text));
+        },
+      });
+      const seen: SseItem[] = [];
+      let failure: unknown;
+      const reading = (async () => {
+        for await (const item of readSse(body, { idleTimeoutMs: 60_000, clock })) seen.push(item);
+      })().catch((e: unknown) => (failure = e));
+      for (let n = 1; n <= 50; n++) {
+        push(`data: ${n}\n\n`);
+        await waitFor(() => seen.length === n);
+      }
+      assert.deepEqual(clock.sleeps, [60_000], 'fifty reads, one sleep');
+      for (let n = 51; n <= 55; n++) {
+        clock.advance(40_000);
+        push(`data: ${n}\n\n`);
+        await waitFor(() => seen.length === n);
+      }
+      assert.equal(failure, undefined, 'a byte every 40 s is never 60 s of silence');
+      clock.advance(40_000);
+      await waitFor(() => clock.pending().length === 1);
+      assert.deepEqual(clock.pending(), [20_000], 'the sleep goes on for the rest of the last read’s 60 s');
+      clock.advance(20_000);
+      await reading;
+      assert.ok(TimeoutError.is(failure));
+    });
+
     it('ends with an AbortError when the signal aborts, and cancels the body', async () => {
       let cancelled = false;
       const body = new ReadableStream<Uint8Array>({
