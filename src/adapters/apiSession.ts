@@ -56,7 +56,10 @@ export class ApiSession implements vscode.Disposable {
         }
       }),
     );
-    this.rebuild('startup');
+    // Until the stored key is read there is no connection to build: one built from the
+    // environment key alone would be thrown away when it arrives, and building it (settings,
+    // client, key fingerprint, a log line) was most of this constructor's time in activate().
+    this.publishKeySource();
   }
 
   /** Reads the stored key. Local IPC only: never touches the network. */
@@ -137,6 +140,7 @@ export class ApiSession implements vscode.Disposable {
   }
 
   private rebuild(why: string): void {
+    if (!this.loaded) return;
     const key = this.storedKey ?? this.environmentKey();
     const source = this.keySource;
     this.connection = undefined;
@@ -158,11 +162,17 @@ export class ApiSession implements vscode.Disposable {
         }
       }
     }
-    void vscode.commands.executeCommand('setContext', 'blackboxTasks.hasKey', source !== 'none');
-    void vscode.commands.executeCommand('setContext', 'blackboxTasks.keySource', source);
+    this.publishKeySource();
     const target = this.connection ? `${this.connection.kind} API at ${this.connection.api.baseUrl}` : this.problem.reason;
     this.logger.info(`Connection: ${target} (key from ${source}; ${why}).`);
     this.changed.fire();
+  }
+
+  /** The context keys for menus and welcome views: whether a key is known, and where it comes from. */
+  private publishKeySource(): void {
+    const source = this.keySource;
+    void vscode.commands.executeCommand('setContext', 'blackboxTasks.hasKey', source !== 'none');
+    void vscode.commands.executeCommand('setContext', 'blackboxTasks.keySource', source);
   }
 
   private kindFor(key: string, source: KeySource): ApiKind | undefined {

@@ -101,9 +101,18 @@ export function createTasksView(deps: TasksViewDeps): { readonly view: TasksView
   const store = new PollingTaskStore({
     connection: connectionFrom(deps.session, disposables),
     storage: createTaskSnapshotStorage(extension.globalStorageUri),
-    policy: { activeIntervalMs: refreshIntervalMs() },
     onDiagnostic: (message) => logger.debug(message),
   });
+  // The interval matters once there is a connection to refresh, so the setting is read then,
+  // not during activate() (the default until then is the setting's default).
+  let intervalRead = false;
+  disposables.push(
+    deps.session.onDidChange(() => {
+      if (intervalRead || !deps.session.isLoaded) return;
+      intervalRead = true;
+      store.setRefreshInterval(refreshIntervalMs());
+    }),
+  );
   const remotes = createWorkspaceRemotes(deps.git);
   disposables.push(remotes);
 
