@@ -11,7 +11,7 @@
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
-import { mapAgentLogMessage } from '../../src/core/agentApi';
+import { mapAgentLogMessage } from '../../src/core/agentParsing';
 import { createTasksApi } from '../../src/core/createTasksApi';
 import { LogRenderer } from '../../src/core/logRenderer';
 import { readSseBatches } from '../../src/core/sse';

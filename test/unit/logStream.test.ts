@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
-import { mapAgentLogMessage } from '../../src/core/agentApi';
-import { mapCloudLogMessage } from '../../src/core/cloudApi';
+import { mapAgentLogMessage } from '../../src/core/agentParsing';
+import { mapCloudLogMessage } from '../../src/core/cloudParsing';
 import { NetworkError, NotFoundError, RateLimitError } from '../../src/core/errors';
 import type { OpenedStream } from '../../src/core/http';
 import type { LogStreamEvent } from '../../src/core/logEvents';
