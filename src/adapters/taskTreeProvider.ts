@@ -1,10 +1,12 @@
 import * as vscode from 'vscode';
-import type { AgentRun, FollowUp, Task, TaskStatus } from '../core/model';
+import type { Task, TaskStatus } from '../core/model';
 import type { PollingTaskStore } from '../core/pollingTaskStore';
 import { buildTreeModel, groupExpandedByDefault, taskNodeId, type TreeModel } from '../core/taskGrouping';
 import { isFilterActive, type TaskFilter } from '../core/taskFilter';
-import { presentAgentRun, presentFollowUp, presentTask, taskTooltipMarkdown, type PresentationContext, type ThemeIconSpec } from '../core/taskPresentation';
+import { presentAgentRun, presentFollowUp, taskTooltipMarkdown, type PresentationContext } from '../core/taskPresentation';
 import type { TaskStoreChange } from '../core/taskStore';
+import { agentRunTreeItem, followUpTreeItem, groupTreeItem, loadMoreTreeItem, noticeTreeItem, taskTreeItem, treeSnapshot } from './taskTreeNodes';
+import type { AgentRunNode, FollowUpNode, GroupNode, LoadMoreNode, NoticeNode, TaskNode, TaskTreeNode, TreeSnapshot } from './taskTreeNodes';
 
 /**
  * The Tasks tree over the store: status groups, task rows (a v1 chat as its latest run
@@ -12,57 +14,6 @@ import type { TaskStoreChange } from '../core/taskStore';
  * "Load more…". Node objects are kept per id, so a change fires only the rows (or the
  * groups) it touched and VS Code keeps selection, expansion and scroll.
  */
-
-export interface GroupNode {
-  readonly kind: 'group';
-  readonly id: string;
-  readonly status: TaskStatus;
-  label: string;
-  count: number;
-}
-
-export interface TaskNode {
-  readonly kind: 'task';
-  readonly id: string;
-  /** Commands resolve their argument through this (see commands/resolveTask.ts). */
-  readonly taskId: string;
-  task: Task;
-  /** Earlier runs of the same v1 chat, oldest first. */
-  earlierRuns: readonly Task[];
-  parent: GroupNode | TaskNode;
-  /** Place in its chat when this is an earlier run shown under the latest one. */
-  runOfThread: { readonly index: number; readonly total: number } | undefined;
-}
-
-export interface FollowUpNode {
-  readonly kind: 'followUp';
-  readonly id: string;
-  parent: TaskNode;
-  followUp: FollowUp;
-}
-
-export interface AgentRunNode {
-  readonly kind: 'agentRun';
-  readonly id: string;
-  parent: TaskNode;
-  run: AgentRun;
-}
-
-export interface LoadMoreNode {
-  readonly kind: 'loadMore';
-  readonly id: 'loadMore';
-}
-
-export interface NoticeNode {
-  readonly kind: 'notice';
-  readonly id: string;
-  label: string;
-  description: string;
-  commandId: string | undefined;
-  icon: string;
-}
-
-export type TaskTreeNode = GroupNode | TaskNode | FollowUpNode | AgentRunNode | LoadMoreNode | NoticeNode;
 
 export interface TaskTreeSource {
   readonly store: PollingTaskStore;
@@ -73,32 +24,6 @@ export interface TaskTreeSource {
   /** The user's expand/collapse choice for a group, undefined when never made. */
   groupExpanded(status: TaskStatus): boolean | undefined;
   now(): number;
-}
-
-/** The tree as plain data, what a test (or a screen reader) would see. */
-export interface TreeRowSnapshot {
-  readonly id: string;
-  readonly taskId?: string;
-  readonly label: string;
-  readonly description: string;
-  readonly contextValue: string;
-  readonly icon?: string;
-  readonly command?: string;
-  readonly children: readonly TreeRowSnapshot[];
-}
-
-export interface TreeGroupSnapshot {
-  readonly id: string;
-  readonly label: string;
-  readonly count: number;
-  readonly expanded: boolean;
-  readonly rows: readonly TreeRowSnapshot[];
-}
-
-export interface TreeSnapshot {
-  readonly groups: readonly TreeGroupSnapshot[];
-  /** Rows at the root that are not groups: notices and "Load more…". */
-  readonly extraRows: readonly TreeRowSnapshot[];
 }
 
 const LOAD_MORE: LoadMoreNode = { kind: 'loadMore', id: 'loadMore' };
@@ -151,64 +76,18 @@ export class TaskTreeProvider implements vscode.TreeDataProvider<TaskTreeNode>, 
 
   getTreeItem(element: TaskTreeNode): vscode.TreeItem {
     switch (element.kind) {
-      case 'group': {
-        const expanded = this.source.groupExpanded(element.status) ?? groupExpandedByDefault(element.status);
-        const item = new vscode.TreeItem(element.label, expanded ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed);
-        item.id = element.id;
-        item.description = String(element.count);
-        item.contextValue = `group ${element.status}`;
-        item.accessibilityInformation = { label: `${element.label}: ${element.count} ${element.count === 1 ? 'task' : 'tasks'}` };
-        return item;
-      }
-      case 'task': {
-        const shown = presentTask(element.task, this.presentationContext(element));
-        const hasChildren = element.earlierRuns.length > 0 || (element.task.followUps?.length ?? 0) > 0 || (element.task.agentRuns?.length ?? 0) > 1;
-        const item = new vscode.TreeItem(shown.label, hasChildren ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
-        item.id = element.id;
-        item.description = shown.description;
-        item.iconPath = themeIcon(shown.icon);
-        item.contextValue = shown.contextValue;
-        item.command = { command: 'blackboxTasks.showLogs', title: 'Show Task Logs', arguments: [element] };
-        item.accessibilityInformation = { label: [shown.label, shown.statusWord, shown.description].filter(Boolean).join(', ') };
-        return item;
-      }
-      case 'followUp': {
-        const shown = presentFollowUp(element.followUp.prompt, element.followUp.status, element.followUp.createdAt, this.source.now());
-        const item = new vscode.TreeItem(shown.label, vscode.TreeItemCollapsibleState.None);
-        item.id = element.id;
-        item.description = shown.description;
-        item.iconPath = themeIcon(shown.icon);
-        item.contextValue = 'followUp';
-        item.command = { command: 'blackboxTasks.showLogs', title: 'Show Task Logs', arguments: [element.parent.taskId] };
-        return item;
-      }
-      case 'agentRun': {
-        const shown = presentAgentRun(element.run);
-        const item = new vscode.TreeItem(shown.label, vscode.TreeItemCollapsibleState.None);
-        item.id = element.id;
-        item.description = shown.description;
-        item.iconPath = themeIcon(shown.icon);
-        item.contextValue = 'agentRun';
-        return item;
-      }
-      case 'loadMore': {
-        const loading = this.source.store.status().loadingMore;
-        const item = new vscode.TreeItem(loading ? 'Loading more…' : 'Load more…', vscode.TreeItemCollapsibleState.None);
-        item.id = element.id;
-        item.iconPath = new vscode.ThemeIcon(loading ? 'loading~spin' : 'ellipsis');
-        item.contextValue = 'loadMore';
-        item.command = { command: 'blackboxTasks.loadMore', title: 'Load More Tasks' };
-        return item;
-      }
-      case 'notice': {
-        const item = new vscode.TreeItem(element.label, vscode.TreeItemCollapsibleState.None);
-        item.id = element.id;
-        item.description = element.description;
-        item.iconPath = new vscode.ThemeIcon(element.icon);
-        item.contextValue = 'notice';
-        if (element.commandId) item.command = { command: element.commandId, title: element.description };
-        return item;
-      }
+      case 'group':
+        return groupTreeItem(element, this.source.groupExpanded(element.status) ?? groupExpandedByDefault(element.status));
+      case 'task':
+        return taskTreeItem(element, this.presentationContext(element));
+      case 'followUp':
+        return followUpTreeItem(element, this.source.now());
+      case 'agentRun':
+        return agentRunTreeItem(element);
+      case 'loadMore':
+        return loadMoreTreeItem(element, this.source.store.status().loadingMore);
+      case 'notice':
+        return noticeTreeItem(element);
     }
   }
 
@@ -251,23 +130,7 @@ export class TaskTreeProvider implements vscode.TreeDataProvider<TaskTreeNode>, 
 
   snapshot(): TreeSnapshot {
     this.flush();
-    const groups: TreeGroupSnapshot[] = [];
-    const extraRows: TreeRowSnapshot[] = [];
-    for (const root of this.getChildren()) {
-      if (root.kind === 'group') {
-        const item = this.getTreeItem(root);
-        groups.push({
-          id: root.id,
-          label: root.label,
-          count: root.count,
-          expanded: item.collapsibleState === vscode.TreeItemCollapsibleState.Expanded,
-          rows: this.getChildren(root).map((node) => this.rowSnapshot(node)),
-        });
-      } else {
-        extraRows.push(this.rowSnapshot(root));
-      }
-    }
-    return { groups, extraRows };
+    return treeSnapshot(this);
   }
 
   dispose(): void {
@@ -474,23 +337,4 @@ export class TaskTreeProvider implements vscode.TreeDataProvider<TaskTreeNode>, 
     for (const task of tasks) if (store.needsDetails(task.id)) ids.push(task.id);
     if (ids.length) store.requestDetails(ids);
   }
-
-  private rowSnapshot(node: TaskTreeNode): TreeRowSnapshot {
-    const item = this.getTreeItem(node);
-    const label = typeof item.label === 'string' ? item.label : (item.label?.label ?? '');
-    return {
-      id: node.id,
-      ...(node.kind === 'task' ? { taskId: node.taskId } : {}),
-      label,
-      description: typeof item.description === 'string' ? item.description : '',
-      contextValue: item.contextValue ?? '',
-      ...(item.iconPath instanceof vscode.ThemeIcon ? { icon: item.iconPath.id } : {}),
-      ...(item.command ? { command: item.command.command } : {}),
-      children: node.kind === 'task' ? this.getChildren(node).map((child) => this.rowSnapshot(child)) : [],
-    };
-  }
-}
-
-function themeIcon(spec: ThemeIconSpec): vscode.ThemeIcon {
-  return new vscode.ThemeIcon(spec.id, spec.color ? new vscode.ThemeColor(spec.color) : undefined);
 }

@@ -12,7 +12,8 @@ import type { GitAccess } from './git';
 import type { Logger } from './logger';
 import { createTaskStatusBar } from './statusBar';
 import { createTaskSnapshotStorage } from './taskSnapshotStorage';
-import { TaskTreeProvider, type TaskTreeNode, type TreeSnapshot } from './taskTreeProvider';
+import type { TaskTreeNode, TreeSnapshot } from './taskTreeNodes';
+import { TaskTreeProvider } from './taskTreeProvider';
 import { createTreeContextKeys } from './treeContextKeys';
 import { createWorkspaceRemotes } from './workspaceRemotes';
 

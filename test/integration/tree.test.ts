@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { TasksViewSnapshot } from '../../src/adapters/tasksView';
-import type { TreeRowSnapshot } from '../../src/adapters/taskTreeProvider';
+import type { TreeRowSnapshot } from '../../src/adapters/taskTreeNodes';
 import type { PollingTaskStore } from '../../src/core/pollingTaskStore';
 import type { BlackboxTasksTestApi } from '../../src/extension';
 import type { Emulator, TaskSpec } from '../emulator/emulator';
