@@ -2,7 +2,7 @@ import type { LogEvent } from './logEvents';
 import type { DecodedMessage } from './logStream';
 import type { ChatMessage, MessagePart, Task, TaskDetails } from './model';
 import { normaliseAgentStatus } from './status';
-import { ObjectReader, isJsonObject } from './validate';
+import { ObjectReader, definedFields, isJsonObject } from './validate';
 
 /** Agent API v1 answers and log stream messages, read into the model. */
 
@@ -22,22 +22,22 @@ export function parseAgentTask(reader: ObjectReader): Task {
   const completedAt = reader.optionalTimestamp('completedAt');
   const updatedAt = reader.optionalTimestamp('updatedAt');
   const previousRunId = reader.optionalString('previousRunId');
-  return {
+  return definedFields({
     id,
-    api: 'agent',
-    ...(threadId !== undefined ? { threadId } : {}),
+    api: 'agent' as const,
+    threadId,
     ...normaliseAgentStatus(reader.optionalString('status')),
-    ...(title !== undefined ? { title } : {}),
-    ...(model !== undefined ? { model } : {}),
-    ...(agent !== undefined ? { agent } : {}),
-    ...(error !== undefined ? { error } : {}),
-    ...(progress !== undefined ? { progress } : {}),
-    ...(createdAt !== undefined ? { createdAt } : {}),
-    ...(startedAt !== undefined ? { startedAt } : {}),
-    ...(completedAt !== undefined ? { completedAt } : {}),
-    ...(updatedAt !== undefined ? { updatedAt } : {}),
-    ...(previousRunId !== undefined ? { previousRunId } : {}),
-  };
+    title,
+    model,
+    agent,
+    error,
+    progress,
+    createdAt,
+    startedAt,
+    completedAt,
+    updatedAt,
+    previousRunId,
+  });
 }
 
 /** GET /api/v1/tasks/{runId}. */
@@ -53,11 +53,7 @@ export function parseAgentDetails(reader: ObjectReader): TaskDetails {
   const prompt = runPrompt(messages, reader.optionalString('assistantMessageId'));
   return {
     ...task,
-    ...(prompt !== undefined ? { prompt } : {}),
-    ...(repoUrl !== undefined ? { repoUrl } : {}),
-    ...(baseBranch !== undefined ? { baseBranch } : {}),
-    ...(createdBranch !== undefined ? { createdBranch } : {}),
-    ...(pullRequestUrl !== undefined ? { pullRequestUrl } : {}),
+    ...definedFields({ prompt, repoUrl, baseBranch, createdBranch, pullRequestUrl }),
     messages,
   };
 }

@@ -2,7 +2,7 @@ import type { LogEvent } from './logEvents';
 import type { DecodedMessage } from './logStream';
 import type { AgentRun, ChatMessage, DiffStats, FollowUp, Task, TaskDetails } from './model';
 import { normaliseCloudStatus } from './status';
-import { ObjectReader, isJsonObject } from './validate';
+import { ObjectReader, definedFields, isJsonObject } from './validate';
 
 /** Cloud API answers and log stream events, read into the model. */
 
@@ -25,29 +25,29 @@ export function parseCloudTask(reader: ObjectReader): Task {
   const diffStats = parseDiffStats(reader.optionalObject('diffStats'));
   const followUps = parseFollowUps(reader);
   const agentRuns = reader.objects('agentExecutions').map(parseAgentRun);
-  return {
+  return definedFields({
     id,
-    api: 'cloud',
+    api: 'cloud' as const,
     threadId: id,
     ...normaliseCloudStatus(reader.optionalString('status')),
-    ...(prompt !== undefined ? { prompt } : {}),
-    ...(title !== undefined ? { title } : {}),
-    ...(model !== undefined ? { model } : {}),
-    ...(agent !== undefined ? { agent } : {}),
-    ...(repoUrl !== undefined ? { repoUrl } : {}),
-    ...(baseBranch !== undefined ? { baseBranch } : {}),
-    ...(createdBranch !== undefined ? { createdBranch } : {}),
-    ...(pullRequestUrl !== undefined ? { pullRequestUrl } : {}),
-    ...(diffStats !== undefined ? { diffStats } : {}),
-    ...(error !== undefined ? { error } : {}),
-    ...(progress !== undefined ? { progress } : {}),
-    ...(createdAt !== undefined ? { createdAt } : {}),
-    ...(startedAt !== undefined ? { startedAt } : {}),
-    ...(completedAt !== undefined ? { completedAt } : {}),
-    ...(updatedAt !== undefined ? { updatedAt } : {}),
+    prompt,
+    title,
+    model,
+    agent,
+    repoUrl,
+    baseBranch,
+    createdBranch,
+    pullRequestUrl,
+    diffStats,
+    error,
+    progress,
+    createdAt,
+    startedAt,
+    completedAt,
+    updatedAt,
     ...(followUps.length > 0 ? { followUps } : {}),
     ...(agentRuns.length > 0 ? { agentRuns } : {}),
-  };
+  });
 }
 
 /** The conversation of a Cloud task: its prompt, then each follow-up. */

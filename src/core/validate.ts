@@ -167,3 +167,18 @@ export function checkContinueInput(input: ContinueInput): void {
 export function clampLimit(limit: number): number {
   return Math.min(100, Math.max(1, Math.floor(Number.isFinite(limit) ? limit : 1)));
 }
+
+/** The keys of T whose values may be undefined become optional ones without undefined. */
+export type DefinedFields<T> = { [K in keyof T as undefined extends T[K] ? never : K]: T[K] } & {
+  [K in keyof T as undefined extends T[K] ? K : never]?: Exclude<T[K], undefined>;
+};
+
+/**
+ * Leaves out the fields a response did not have, so a parsed task carries no `key: undefined`
+ * entries (the persisted snapshot and test comparisons see only what the server sent).
+ */
+export function definedFields<T extends object>(fields: T): DefinedFields<T> {
+  const result: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(fields)) if (value !== undefined) result[key] = value;
+  return result as DefinedFields<T>;
+}
