@@ -1,20 +1,16 @@
 import type { Clock } from './clock';
 import { systemClock } from './clock';
+import { ApiError, NetworkError, ProtocolError, TimeoutError, abortError, redactSecrets } from './errors';
+import { discardBody, parseJsonBody, readBodyText } from './httpBody';
+import { cleanServerText, describeNetworkCause, errorForStatus, errorText, serverMessage } from './httpErrorMapping';
 import {
-  ApiError,
-  AuthError,
-  BadRequestError,
-  ForbiddenError,
-  NetworkError,
-  NotFoundError,
-  ProtocolError,
-  RateLimitError,
-  ServerError,
-  TimeoutError,
-  abortError,
-  redactSecrets,
-} from './errors';
-import { isJsonObject } from './validate';
+  DEFAULT_MAX_RETRIES,
+  DEFAULT_MAX_RETRY_DELAY_MS,
+  DEFAULT_RETRY_BASE_DELAY_MS,
+  TRANSIENT_STATUSES,
+  backoffDelay,
+  parseRetryAfter,
+} from './retryTiming';
 
 /**
  * The one way the core talks HTTP: bearer auth, a deadline on every request, the
@@ -23,15 +19,10 @@ import { isJsonObject } from './validate';
  */
 
 export const DEFAULT_TIMEOUT_MS = 30_000;
-export const DEFAULT_MAX_RETRIES = 3;
-export const DEFAULT_RETRY_BASE_DELAY_MS = 500;
-export const DEFAULT_MAX_RETRY_DELAY_MS = 30_000;
 /** Largest JSON answer read; beyond it the answer is refused rather than buffered. */
 export const DEFAULT_MAX_BODY_BYTES = 8 * 1024 * 1024;
 /** Enough of an error body to find its message; the rest (a gateway's HTML page) is dropped. */
 const MAX_ERROR_BODY_BYTES = 16 * 1024;
-/** Longest piece of server text put into an error message. */
-const MAX_SERVER_TEXT = 200;
 
 export type HttpMethod = 'GET' | 'POST' | 'PATCH';
 export type QueryValue = string | number | boolean | undefined;
@@ -89,7 +80,6 @@ interface HttpFailure {
   readonly retryAfterMs?: number;
 }
 
-const TRANSIENT_STATUSES: ReadonlySet<number> = new Set([429, 502, 503, 504]);
 
 export class HttpClient {
   readonly baseUrl: string;
@@ -319,133 +309,8 @@ export class HttpClient {
   }
 }
 
-/** Maps an HTTP error status (and the server's cleaned message, if any) to a typed error. */
-export function errorForStatus(status: number, said: string | undefined, retryAfterMs?: number): ApiError {
-  const detail = said === undefined ? `HTTP ${status}` : `HTTP ${status}: ${said}`;
-  const options = { detail };
-  const addSaid = (sentence: string) => (said === undefined || isBoilerplate(said) ? sentence : `${sentence} The server said: “${said}”`);
-  if (status === 401) return new AuthError(undefined, options);
-  if (status === 403) {
-    return new ForbiddenError(
-      addSaid('The BLACKBOX API refused this request: your plan may not include it, or the task belongs to someone else.'),
-      options,
-    );
-  }
-  if (status === 404) return new NotFoundError(addSaid('The BLACKBOX API could not find this task.'), options);
-  if (status === 429) return new RateLimitError(retryAfterMs, options);
-  if (status >= 500) return new ServerError(status, addSaid(`The BLACKBOX API had a problem (HTTP ${status}). Try again later.`), options);
-  if (status === 402) return new BadRequestError(status, addSaid('Your BLACKBOX account does not have enough credits for this.'), options);
-  if (status >= 400) return new BadRequestError(status, addSaid(`The BLACKBOX API rejected the request (HTTP ${status}).`), options);
-  // 1xx/3xx reach here only through redirect: 'manual'; following a redirect could carry the key elsewhere.
-  return new ProtocolError(undefined, { status, detail: `unexpected HTTP ${status}; check the API URL setting` });
-}
-
-/** Status texts that add nothing to our own sentence. */
-function isBoilerplate(said: string): boolean {
-  return /^(unauthori[sz]ed|forbidden|not found|internal server error|bad gateway|service unavailable|gateway timeout)\.?$/i.test(
-    said,
-  );
-}
-
-/**
- * Finds the human message in an error body: `{error: "…"}`, `{error: {code, message}}`,
- * `{message: "…"}`, or short plain text. Markup (a gateway's HTML page) gives nothing.
- */
-export function serverMessage(text: string, contentType: string): string | undefined {
-  const trimmed = text.trim();
-  if (trimmed === '') return undefined;
-  try {
-    const parsed: unknown = JSON.parse(trimmed);
-    if (typeof parsed === 'string') return parsed;
-    if (!isJsonObject(parsed)) return undefined;
-    const error = parsed['error'];
-    if (typeof error === 'string') return error;
-    if (isJsonObject(error)) {
-      const message = error['message'];
-      const code = error['code'];
-      if (typeof message === 'string') return message;
-      if (typeof code === 'string') return code;
-    }
-    const message = parsed['message'];
-    return typeof message === 'string' ? message : undefined;
-  } catch {
-    if (/html|xml/i.test(contentType) || /^</.test(trimmed)) return undefined;
-    return trimmed;
-  }
-}
-
-/** Untrusted server text made fit for a message: no control characters or escapes, one line, short, no key. */
-export function cleanServerText(text: string, secrets: readonly string[], maxLength = MAX_SERVER_TEXT): string {
-  const flat = redactSecrets(text, secrets)
-    .replace(/\u001b\[[0-9;?]*[ -/]*[@-~]/g, '')
-    .replace(/[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2066-\u2069]+/g, ' ')
-    .replace(/\s+/g, ' ')
-    .trim();
-  return flat.length > maxLength ? `${flat.slice(0, maxLength - 1).trimEnd()}…` : flat;
-}
-
-/** Retry-After as milliseconds from `now`: delta seconds or an HTTP date; undefined when absent or unreadable. */
-export function parseRetryAfter(value: string | null | undefined, now: number): number | undefined {
-  if (value === null || value === undefined) return undefined;
-  const text = value.trim();
-  if (/^\d+$/.test(text)) return Number(text) * 1000;
-  if (!/[a-z]/i.test(text)) return undefined;
-  const at = Date.parse(text);
-  if (Number.isNaN(at)) return undefined;
-  return Math.max(0, at - now);
-}
-
-/** Exponential backoff with "equal jitter": between half and all of min(cap, base·2^attempt). */
-export function backoffDelay(attempt: number, baseMs: number, capMs: number, random: () => number): number {
-  const ceiling = Math.min(capMs, baseMs * 2 ** Math.min(attempt, 30));
-  return Math.round(ceiling / 2 + (random() * ceiling) / 2);
-}
-
 function throwIfAborted(signal: AbortSignal | undefined): void {
   if (signal?.aborted) throw abortError();
-}
-
-/** A JSON answer; an empty body is undefined, anything unparseable a ProtocolError. */
-function parseJsonBody(text: string): unknown {
-  if (text.trim() === '') return undefined;
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    throw new ProtocolError(undefined, { detail: 'the answer is not JSON' });
-  }
-}
-
-/**
- * Reads a body as UTF-8 text up to `maxBytes`. Beyond it: the text so far when
- * `truncate`, otherwise undefined; either way the rest is not downloaded.
- */
-async function readBodyText(response: Response, maxBytes: number, truncate = false): Promise<string | undefined> {
-  if (response.body === null) return '';
-  const reader = response.body.getReader();
-  const decoder = new TextDecoder();
-  let text = '';
-  let bytes = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    bytes += value.byteLength;
-    if (bytes > maxBytes) {
-      reader.cancel().catch(() => undefined);
-      if (!truncate) return undefined;
-      text += decoder.decode(value.subarray(0, Math.max(0, value.byteLength - (bytes - maxBytes))), { stream: true });
-      break;
-    }
-    text += decoder.decode(value, { stream: true });
-  }
-  return text + decoder.decode();
-}
-
-async function discardBody(response: Response): Promise<void> {
-  try {
-    await response.body?.cancel();
-  } catch {
-    // Nothing to release.
-  }
 }
 
 function formatSeconds(ms: number): string {
@@ -458,38 +323,4 @@ function hostOf(baseUrl: string): string {
   } catch {
     return 'the configured URL';
   }
-}
-
-const NETWORK_CAUSES: Readonly<Record<string, string>> = {
-  ECONNREFUSED: 'connection refused',
-  ECONNRESET: 'connection reset',
-  ENOTFOUND: 'host not found',
-  EAI_AGAIN: 'name lookup failed',
-  ETIMEDOUT: 'connection timed out',
-  EHOSTUNREACH: 'host unreachable',
-  ENETUNREACH: 'network unreachable',
-  UND_ERR_SOCKET: 'connection closed',
-  UND_ERR_CONNECT_TIMEOUT: 'connection timed out',
-};
-
-function describeNetworkCause(e: unknown): string | undefined {
-  for (let current: unknown = e, depth = 0; current && depth < 4; depth++) {
-    const code = (current as { code?: unknown }).code;
-    if (typeof code === 'string') {
-      if (NETWORK_CAUSES[code]) return NETWORK_CAUSES[code];
-      if (/CERT|SSL|TLS/.test(code)) return 'certificate problem';
-    }
-    current = (current as { cause?: unknown }).cause;
-  }
-  return undefined;
-}
-
-function errorText(e: unknown): string {
-  const parts: string[] = [];
-  for (let current: unknown = e, depth = 0; current && depth < 4; depth++) {
-    if (current instanceof Error) parts.push(current.message);
-    else if (typeof current === 'string') parts.push(current);
-    current = typeof current === 'object' ? (current as { cause?: unknown }).cause : undefined;
-  }
-  return parts.join(': ').slice(0, 300);
 }

@@ -1,10 +1,10 @@
 import type { Clock } from './clock';
 import { systemClock } from './clock';
 import { ApiError, NetworkError, RateLimitError, ServerError, TimeoutError, isAbortError } from './errors';
-import { backoffDelay } from './http';
 import type { OpenedStream } from './http';
 import type { ConnectionEvent, LogEvent, LogStreamEvent } from './logEvents';
 import { isTerminal } from './model';
+import { backoffDelay } from './retryTiming';
 import type { NormalisedStatus } from './status';
 import { readSseBatches } from './sse';
 import type { SseItem } from './sse';

@@ -13,8 +13,10 @@ import {
   TimeoutError,
   isAbortError,
 } from '../../src/core/errors';
-import { HttpClient, backoffDelay, cleanServerText, parseRetryAfter, serverMessage } from '../../src/core/http';
+import { HttpClient } from '../../src/core/http';
 import type { HttpClientOptions } from '../../src/core/http';
+import { cleanServerText, serverMessage } from '../../src/core/httpErrorMapping';
+import { backoffDelay, parseRetryAfter } from '../../src/core/retryTiming';
 import { FakeClock, waitFor } from './support/fakeClock';
 import { FAKE_AGENT_KEY, closedPort, sendJson, startLoopbackServer } from './support/loopbackServer';
 import type { LoopbackServer } from './support/loopbackServer';
