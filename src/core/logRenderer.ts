@@ -1,7 +1,14 @@
 import type { LogStreamEvent } from './logEvents';
+import type { LogRenderStats, LogRendererOptions } from './logRendererOptions';
 import { isTerminal, type TaskStatus } from './model';
-import { StreamingTextCleaner, cleanTerminalLine, clip, oneLine } from './untrustedText';
-import { formatDuration, formatSeconds, formatTimeOfDay } from './timeFormat';
+import { StreamingTextCleaner, oneLine } from './untrustedText';
+import { formatDuration, formatTimeOfDay } from './timeFormat';
+import { labelled } from './logExcerpt';
+import { keyInput, toolOutputLines } from './toolCallText';
+import { CloudLogLines } from './cloudLogLines';
+import { finishLine, statusWord } from './runStatusLines';
+import { ConnectionNotes } from './connectionNotes';
+import { OpenToolCalls } from './openToolCalls';
 
 /**
  * Turns a task's log events into text for a person, one event at a time: agent prose
@@ -10,45 +17,13 @@ import { formatDuration, formatSeconds, formatTimeOfDay } from './timeFormat';
  * is a short note. Pure and incremental: `render` returns only the text to append, and
  * the renderer keeps no log text, only the state of open tool calls and a short tail of
  * an unfinished escape sequence, so memory stays flat however long the log.
+ *
+ * This file keeps the renderer's state and its layout (which event goes where, and the
+ * blank lines between); the text of tool calls (toolCallText.ts), Cloud log lines
+ * (cloudLogLines.ts), connection notes (connectionNotes.ts), excerpts of long text
+ * (logExcerpt.ts), status wording (runStatusLines.ts) and the bounded set of open tool
+ * calls (openToolCalls.ts) live beside it.
  */
-
-export interface LogRendererOptions {
-  /** Lines kept from the start and from the end of a tool's output (or a long log message). */
-  readonly headLines?: number;
-  readonly tailLines?: number;
-  /** Longer lines are cut with an ellipsis. */
-  readonly maxLineChars?: number;
-  /** The run's start, when known before its `start` event (a task's startedAt). */
-  readonly startedAt?: number;
-  /** The run's end, when already known (replaying a finished task). */
-  readonly completedAt?: number;
-  /** "Now" for the duration of a run that ends while it is watched; without it and without completedAt no duration is shown. */
-  readonly now?: () => number;
-  /** IANA zone for times of day (default: the machine's). */
-  readonly timeZone?: string;
-  /** The status already shown above the log (the header's): only a change is printed. */
-  readonly status?: TaskStatus;
-  /** Always name the agent in Cloud step headings (multi-agent tasks). */
-  readonly showAgents?: boolean;
-  /** Tool calls tracked at once; the oldest open one is forgotten beyond this. */
-  readonly maxOpenToolCalls?: number;
-}
-
-/** What the renderer saw, for the extension's own diagnostics. */
-export interface LogRenderStats {
-  readonly events: number;
-  readonly unknown: number;
-  readonly malformed: number;
-  /** Unknown event types and how often each came (at most a few dozen types are named). */
-  readonly unknownTypes: Readonly<Record<string, number>>;
-}
-
-interface ToolCallState {
-  readonly name: string;
-  /** `bash: npm test`, once the input is known. */
-  summary?: string;
-  shown: boolean;
-}
 
 const DEFAULTS = {
   headLines: 6,
@@ -56,36 +31,13 @@ const DEFAULTS = {
   maxLineChars: 240,
   maxOpenToolCalls: 64,
 };
-const LOG_MESSAGE_HEAD_LINES = 40;
-const LOG_MESSAGE_TAIL_LINES = 10;
 const MAX_NAMED_UNKNOWN_TYPES = 32;
 const MAX_FILES_LISTED = 12;
-const MAX_SUMMARY_CHARS = 160;
-const OUTPUT_PREFIX = '  │ ';
-const STDERR_PREFIX = '  ! ';
-const RESULT_PREFIX = '  └ ';
-
-/** Input fields that say what a tool call is about, most telling first. */
-const KEY_INPUT_FIELDS = [
-  'command',
-  'cmd',
-  'pattern',
-  'query',
-  'file_path',
-  'filePath',
-  'path',
-  'file',
-  'filename',
-  'url',
-  'description',
-  'prompt',
-];
 
 export class LogRenderer {
   private readonly headLines: number;
   private readonly tailLines: number;
   private readonly maxLineChars: number;
-  private readonly maxOpenToolCalls: number;
 
   /** Newlines at the end of everything rendered so far (0–2); -1 before anything is rendered. */
   private trailingNewlines = -1;
@@ -95,15 +47,13 @@ export class LogRenderer {
   /** Prose resumes on a fresh line after a connection note: its leading blanks would indent it. */
   private resumingAfterNote = false;
   private readonly cleaner = new StreamingTextCleaner();
-  private readonly toolCalls = new Map<string, ToolCallState>();
+  private readonly toolCalls: OpenToolCalls;
   /** The tool call whose line was printed last, so output under another call's line gets its own. */
   private lastToolLine: string | undefined;
-  private cloudSection: string | undefined;
-  private firstAgent: string | undefined;
+  private readonly cloudLog: CloudLogLines;
+  private readonly connection = new ConnectionNotes();
   private lastStatus: TaskStatus | undefined;
   private finished = false;
-  private reconnecting = false;
-  private reconnectsInARow = 0;
   private startedAt: number | undefined;
 
   private eventCount = 0;
@@ -115,9 +65,10 @@ export class LogRenderer {
     this.headLines = Math.max(0, options.headLines ?? DEFAULTS.headLines);
     this.tailLines = Math.max(0, options.tailLines ?? DEFAULTS.tailLines);
     this.maxLineChars = Math.max(8, options.maxLineChars ?? DEFAULTS.maxLineChars);
-    this.maxOpenToolCalls = Math.max(1, options.maxOpenToolCalls ?? DEFAULTS.maxOpenToolCalls);
+    this.toolCalls = new OpenToolCalls(Math.max(1, options.maxOpenToolCalls ?? DEFAULTS.maxOpenToolCalls));
     this.startedAt = options.startedAt;
     this.lastStatus = options.status;
+    this.cloudLog = new CloudLogLines(options.showAgents === true, this.maxLineChars);
   }
 
   /** The text this event adds to the log (often empty). */
@@ -129,7 +80,7 @@ export class LogRenderer {
       case 'text':
         return this.renderText(event.text, event.blockId);
       case 'tool-start':
-        this.rememberToolCall(event.toolCallId, event.toolName);
+        this.toolCalls.remember(event.toolCallId, event.toolName);
         return '';
       case 'tool-input':
         return this.renderToolInput(event.toolCallId, event.toolName, event.input);
@@ -147,7 +98,7 @@ export class LogRenderer {
       case 'finish':
         return this.renderFinish(event.status, event.rawStatus);
       case 'error':
-        return this.lines(this.labelled('✘ Error: ', event.message));
+        return this.lines(labelled('✘ Error: ', event.message, this.maxLineChars));
       case 'unknown':
         this.countUnknown(event.type);
         return '';
@@ -157,14 +108,9 @@ export class LogRenderer {
       case 'connected':
         return this.renderConnected();
       case 'reconnecting':
-        this.reconnecting = true;
-        this.reconnectsInARow++;
-        return this.note(`— connection lost, reconnecting in ${formatSeconds(event.delayMs)} —`);
-      case 'gave-up': {
-        const attempts = this.reconnectsInARow;
-        const after = attempts > 0 ? ` after ${attempts} ${attempts === 1 ? 'attempt' : 'attempts'}` : '';
-        return this.note(`— gave up${after}: ${oneLine(event.reason, 200)} —`);
-      }
+        return this.note(this.connection.lost(event.delayMs));
+      case 'gave-up':
+        return this.note(this.connection.gaveUp(event.reason));
       default:
         // A kind added to the event union later: skipped like an unknown type.
         this.countUnknown((event as { kind?: unknown }).kind === undefined ? '(none)' : String((event as { kind?: unknown }).kind));
@@ -241,21 +187,8 @@ export class LogRenderer {
 
   // --- tool calls ----------------------------------------------------------
 
-  private rememberToolCall(id: string, name: string): ToolCallState {
-    let state = this.toolCalls.get(id);
-    if (!state) {
-      if (this.toolCalls.size >= this.maxOpenToolCalls) {
-        const oldest = this.toolCalls.keys().next().value;
-        if (oldest !== undefined) this.toolCalls.delete(oldest);
-      }
-      state = { name: oneLine(name, 80) || 'tool', shown: false };
-      this.toolCalls.set(id, state);
-    }
-    return state;
-  }
-
   private renderToolInput(id: string, name: string, input: unknown): string {
-    const state = this.rememberToolCall(id, name);
+    const state = this.toolCalls.remember(id, name);
     const key = keyInput(input, this.maxLineChars);
     state.summary = key ? `${state.name}: ${key}` : state.name;
     state.shown = true;
@@ -265,12 +198,11 @@ export class LogRenderer {
   }
 
   private renderToolOutput(id: string, name: string, output: unknown): string {
-    const state = this.toolCalls.get(id) ?? { name: oneLine(name, 80) || 'tool', shown: false };
-    this.toolCalls.delete(id);
+    const state = this.toolCalls.finish(id, name);
     const lines: string[] = [];
     if (!state.shown || this.lastToolLine !== id) lines.push(`▸ ${state.summary ?? state.name}`);
     this.lastToolLine = id;
-    lines.push(...this.outputLines(output));
+    lines.push(...toolOutputLines(output, this.headLines, this.tailLines, this.maxLineChars));
     this.progressed();
     return this.block(lines);
   }
@@ -278,26 +210,10 @@ export class LogRenderer {
   /** Calls that started but whose input never came are named before anything else is printed. */
   private pendingToolLines(): string {
     if (this.toolCalls.size === 0) return '';
-    const lines: string[] = [];
-    for (const [id, state] of this.toolCalls) {
-      if (state.shown) continue;
-      state.shown = true;
-      this.lastToolLine = id;
-      lines.push(`▸ ${state.name}`);
-    }
-    return lines.length > 0 ? this.block(lines) : '';
-  }
-
-  private outputLines(output: unknown): string[] {
-    const fields = outputFields(output);
-    const lines: string[] = [];
-    if (fields.stdout !== undefined) lines.push(...this.excerpt(fields.stdout, this.headLines, this.tailLines).map((l) => OUTPUT_PREFIX + l));
-    if (fields.stderr !== undefined) lines.push(...this.excerpt(fields.stderr, this.headLines, this.tailLines).map((l) => STDERR_PREFIX + l));
-    if (fields.other !== undefined) lines.push(OUTPUT_PREFIX + fields.other);
-    if (fields.error !== undefined) lines.push(`${RESULT_PREFIX}error: ${oneLine(fields.error, this.maxLineChars)}`);
-    else if (fields.exitCode !== undefined) lines.push(`${RESULT_PREFIX}exit ${fields.exitCode}`);
-    else lines.push(`${RESULT_PREFIX}done`);
-    return lines;
+    const unshown = this.toolCalls.takeUnshown();
+    if (unshown.length === 0) return '';
+    this.lastToolLine = unshown[unshown.length - 1]?.id;
+    return this.block(unshown.map((call) => `▸ ${call.name}`));
   }
 
   // --- other events --------------------------------------------------------
@@ -310,23 +226,8 @@ export class LogRenderer {
   }
 
   private renderCloudLog(event: Extract<LogStreamEvent, { kind: 'log' }>): string {
-    const message = this.excerpt(event.message, LOG_MESSAGE_HEAD_LINES, LOG_MESSAGE_TAIL_LINES);
-    while (message.length > 0 && message[message.length - 1]?.trim() === '') message.pop();
-    if (message.length === 0) return '';
-    const lines: string[] = [];
-    const agent = event.agent ? oneLine(event.agent, 40) : undefined;
-    if (agent && this.firstAgent === undefined) this.firstAgent = agent;
-    const step = event.step ? oneLine(event.step, 60).replace(/_/g, ' ') : undefined;
-    const namesAgent = agent !== undefined && (this.options.showAgents === true || agent !== this.firstAgent);
-    const section = [step, namesAgent ? agent : undefined].filter(Boolean).join(' · ');
-    if (section && section !== this.cloudSection) {
-      this.cloudSection = section;
-      lines.push(`── ${section} ──`);
-    }
-    const marker = levelMarker(event.level);
-    const indent = ' '.repeat(Array.from(marker).length);
-    message.forEach((line, i) => lines.push((i === 0 ? marker : indent) + line));
-    return this.lines(lines);
+    const lines = this.cloudLog.linesFor(event);
+    return lines.length > 0 ? this.lines(lines) : '';
   }
 
   private renderStatus(status: TaskStatus, rawStatus: string, error: string | undefined): string {
@@ -334,16 +235,16 @@ export class LogRenderer {
     if (status === this.lastStatus && error === undefined) return '';
     this.lastStatus = status;
     const lines = [`● Status: ${statusWord(status, rawStatus)}`];
-    if (error) lines.push(...this.labelled('✘ Error: ', error));
+    if (error) lines.push(...labelled('✘ Error: ', error, this.maxLineChars));
     return this.lines(lines);
   }
 
   private renderFinish(status: TaskStatus, rawStatus: string | undefined, error?: string): string {
-    if (this.finished) return error ? this.lines(this.labelled('✘ Error: ', error)) : '';
+    if (this.finished) return error ? this.lines(labelled('✘ Error: ', error, this.maxLineChars)) : '';
     this.finished = true;
     this.lastStatus = status;
     let out = this.pendingToolLines();
-    if (error) out += this.lines(this.labelled('✘ Error: ', error));
+    if (error) out += this.lines(labelled('✘ Error: ', error, this.maxLineChars));
     out += this.closeTextBlock() + this.blankLine();
     return out + this.writeLines([this.finishLine(status, rawStatus)]);
   }
@@ -351,23 +252,12 @@ export class LogRenderer {
   private finishLine(status: TaskStatus, rawStatus: string | undefined): string {
     const end = this.options.completedAt ?? this.options.now?.();
     const took = this.startedAt !== undefined && end !== undefined ? formatDuration(end - this.startedAt) : undefined;
-    if (status === 'unknown' && rawStatus === undefined) return `■ Task ended${took ? ` after ${took}` : ''}`;
-    switch (status) {
-      case 'completed':
-        return `■ Task completed${took ? ` in ${took}` : ''}`;
-      case 'failed':
-      case 'cancelled':
-      case 'interrupted':
-        return `■ Task ${status}${took ? ` after ${took}` : ''}`;
-      default:
-        return `■ Task ended with status ${statusWord(status, rawStatus ?? status)}${took ? ` after ${took}` : ''}`;
-    }
+    return finishLine(status, rawStatus, took);
   }
 
   private renderConnected(): string {
-    if (!this.reconnecting) return '';
-    this.reconnecting = false;
-    return this.note('— reconnected —');
+    const note = this.connection.regained();
+    return note === undefined ? '' : this.note(note);
   }
 
   private countUnknown(type: string): void {
@@ -380,7 +270,7 @@ export class LogRenderer {
 
   /** A real event arrived: the reconnect streak is over. */
   private progressed(): void {
-    this.reconnectsInARow = 0;
+    this.connection.progressed();
   }
 
   // --- layout --------------------------------------------------------------
@@ -427,70 +317,10 @@ export class LogRenderer {
     return text;
   }
 
-  /** `Label: first line` then the rest indented under it. */
-  private labelled(label: string, text: string): string[] {
-    const body = this.excerpt(text, LOG_MESSAGE_HEAD_LINES, LOG_MESSAGE_TAIL_LINES);
-    while (body.length > 0 && body[body.length - 1]?.trim() === '') body.pop();
-    const indent = ' '.repeat(Array.from(label).length);
-    if (body.length === 0) return [label.trimEnd()];
-    return body.map((line, i) => (i === 0 ? label : indent) + line);
-  }
-
   private at(epochMs: number | undefined): string {
     const time = formatTimeOfDay(epochMs, this.options.timeZone);
     return time ? ` at ${time}` : '';
   }
-
-  /**
-   * The first and last lines of a text that may be megabytes long, each clipped, with a
-   * count of what was left out. Works on the ends of the text only, so its cost is the
-   * excerpt's, not the text's (except one scan counting the skipped lines).
-   */
-  private excerpt(raw: string, headCount: number, tailCount: number): string[] {
-    const text = raw.endsWith('\n') ? raw.slice(0, raw.endsWith('\r\n') ? -2 : -1) : raw;
-    if (text.length === 0) return [];
-    const head: string[] = [];
-    let cursor = 0;
-    while (head.length < headCount && cursor <= text.length) {
-      const end = text.indexOf('\n', cursor);
-      const stop = end < 0 ? text.length : end;
-      head.push(this.cleanLine(text, cursor, stop));
-      cursor = stop + 1;
-    }
-    if (cursor > text.length) return head;
-    const tail: string[] = [];
-    let tailStart = text.length;
-    while (tail.length < tailCount && tailStart > cursor) {
-      const newline = text.lastIndexOf('\n', tailStart - 1);
-      if (newline < cursor) {
-        tail.unshift(this.cleanLine(text, cursor, tailStart));
-        return [...head, ...tail];
-      }
-      tail.unshift(this.cleanLine(text, newline + 1, tailStart));
-      tailStart = newline;
-    }
-    // The lines in [cursor, tailStart) are left out; a newline at tailStart ends the last of them.
-    let skipped = 1;
-    for (let i = text.indexOf('\n', cursor); i >= 0 && i < tailStart; i = text.indexOf('\n', i + 1)) skipped++;
-    if (skipped === 1) return [...head, this.cleanLine(text, cursor, tailStart), ...tail];
-    return [...head, `… ${formatCount(skipped)} more lines …`, ...tail];
-  }
-
-  private cleanLine(text: string, start: number, end: number): string {
-    // Cut first so a five-megabyte line costs no more than a short one.
-    const slice = text.slice(start, Math.min(end, start + this.maxLineChars * 2 + 64));
-    const clean = cleanTerminalLine(slice).replace(/\t/g, '  ');
-    const cut = end - start > this.maxLineChars * 2 + 64;
-    return cut && clean.length <= this.maxLineChars ? `${clean}…` : clip(clean, this.maxLineChars);
-  }
-}
-
-let countFormat: Intl.NumberFormat | undefined;
-
-/** 12,345: one formatter for every count, as toLocaleString builds one per call (a measurable cost per tool output). */
-function formatCount(n: number): string {
-  countFormat ??= new Intl.NumberFormat('en-US');
-  return countFormat.format(n);
 }
 
 /** Renders a whole event sequence to text: the pure pipeline entry for tests and benchmarks. */
@@ -519,130 +349,4 @@ export async function renderEventStream(
   const rest = renderer.end();
   if (rest.length > 0) write(rest);
   return renderer.stats;
-}
-
-function levelMarker(level: string): string {
-  switch (level) {
-    case 'error':
-      return '✘ ';
-    case 'warning':
-      return '⚠ ';
-    case 'success':
-      return '✔ ';
-    default:
-      return '';
-  }
-}
-
-function statusWord(status: TaskStatus, rawStatus: string): string {
-  return status === 'unknown' ? oneLine(rawStatus, 40) || 'unknown' : status;
-}
-
-/** The one input field that says what a tool call does, as a single short line. */
-function keyInput(input: unknown, maxLineChars: number): string | undefined {
-  if (typeof input === 'string') return summarise(input, maxLineChars);
-  if (!input || typeof input !== 'object' || Array.isArray(input)) return undefined;
-  const record = input as Record<string, unknown>;
-  let value: string | undefined;
-  for (const field of KEY_INPUT_FIELDS) {
-    const candidate = asText(record[field]);
-    if (candidate !== undefined && candidate.trim().length > 0) {
-      value = candidate;
-      break;
-    }
-  }
-  if (value === undefined) {
-    for (const candidate of Object.values(record)) {
-      const text = typeof candidate === 'string' ? candidate : undefined;
-      if (text !== undefined && text.trim().length > 0) {
-        value = text;
-        break;
-      }
-    }
-  }
-  if (value === undefined) return undefined;
-  let summary = summarise(value, Math.min(maxLineChars, MAX_SUMMARY_CHARS));
-  const content = typeof record.content === 'string' ? record.content : undefined;
-  if (content !== undefined && value !== content) summary += ` (${countLines(content)} ${countLines(content) === 1 ? 'line' : 'lines'})`;
-  return summary;
-}
-
-function asText(value: unknown): string | undefined {
-  if (typeof value === 'string') return value;
-  if (Array.isArray(value) && value.every((v) => typeof v === 'string')) return value.join(' ');
-  return undefined;
-}
-
-/** First line of a value (a heredoc, a multi-line command), clean and clipped. */
-function summarise(value: string, maxChars: number): string {
-  const trimmed = value.trim();
-  const newline = trimmed.indexOf('\n');
-  const first = oneLine(newline < 0 ? trimmed : trimmed.slice(0, newline), maxChars);
-  if (newline < 0) return first;
-  const more = countLines(trimmed) - 1;
-  return `${first} … (+${more} ${more === 1 ? 'line' : 'lines'})`;
-}
-
-function countLines(text: string): number {
-  if (text.length === 0) return 0;
-  let lines = 1;
-  for (let i = text.indexOf('\n'); i >= 0 && i < text.length - 1; i = text.indexOf('\n', i + 1)) lines++;
-  return lines;
-}
-
-interface OutputFields {
-  stdout?: string;
-  stderr?: string;
-  exitCode?: number | string;
-  error?: string;
-  /** An output of no known shape, as one short JSON line. */
-  other?: string;
-}
-
-/** The parts of a tool's output worth showing, whatever shape the agent's tool gave it. */
-function outputFields(output: unknown): OutputFields {
-  if (typeof output === 'string') return { stdout: output };
-  if (output === undefined || output === null) return {};
-  if (typeof output !== 'object' || Array.isArray(output)) return { other: compactJson(output) };
-  const record = output as Record<string, unknown>;
-  const fields: OutputFields = {};
-  const stdout = firstString(record, ['stdout', 'output', 'result', 'content', 'text']);
-  if (stdout !== undefined) fields.stdout = stdout;
-  const stderr = firstString(record, ['stderr']);
-  if (stderr !== undefined && stderr.length > 0) fields.stderr = stderr;
-  for (const field of ['exitCode', 'exit_code', 'returncode', 'code']) {
-    const value = record[field];
-    if (typeof value === 'number' && Number.isFinite(value)) {
-      fields.exitCode = value;
-      break;
-    }
-  }
-  const error = record.error;
-  if (typeof error === 'string' && error.trim().length > 0) fields.error = error;
-  else if (error && typeof error === 'object' && typeof (error as { message?: unknown }).message === 'string') {
-    fields.error = (error as { message: string }).message;
-  }
-  if (fields.stdout === undefined && fields.stderr === undefined && fields.exitCode === undefined && fields.error === undefined) {
-    const text = compactJson(output);
-    if (text !== '{}') fields.other = text;
-  }
-  return fields;
-}
-
-function firstString(record: Record<string, unknown>, fields: readonly string[]): string | undefined {
-  for (const field of fields) {
-    const value = record[field];
-    if (typeof value === 'string') return value;
-  }
-  return undefined;
-}
-
-function compactJson(value: unknown): string {
-  let text: string;
-  try {
-    text = JSON.stringify(value) ?? String(value);
-  } catch {
-    text = String(value);
-  }
-  return oneLine(text, 200);
 }
