@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { gitHubDisplayName } from '../core/githubRemote';
-import type { GitHubRemote, LocalRepository } from './git';
+import type { GitHubRemote, LocalRepository } from './gitRepository';
 
 /** Quick picks over local repositories and their remotes, shared by the repository commands. */
 

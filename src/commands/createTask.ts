@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { agentDefaults, pickAgents, type AgentSelection } from '../adapters/agentPicker';
 import { createDraftStore } from '../adapters/draftStore';
 import { presentError } from '../adapters/errorPresenter';
-import type { GitHubRemote, LocalRepository } from '../adapters/git';
+import type { GitHubRemote, LocalRepository } from '../adapters/gitRepository';
 import { pickGitHubRemote, pickRemoteBranch, pickRepository } from '../adapters/gitPickers';
 import { askForPrompt } from '../adapters/promptInput';
 import { describeError } from '../core/errorDescription';

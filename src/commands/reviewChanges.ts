@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import type { LocalRepository } from '../adapters/git';
+import type { LocalRepository } from '../adapters/gitRepository';
 import { GIT_STATUS } from '../adapters/gitConstants';
 import type { GitChange } from '../adapters/gitExtensionApi';
 import { pickRemoteBranch } from '../adapters/gitPickers';

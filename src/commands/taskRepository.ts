@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import type { GitHubRemote, LocalRepository } from '../adapters/git';
+import type { GitHubRemote, LocalRepository } from '../adapters/gitRepository';
 import { pickMatchingRepository } from '../adapters/gitPickers';
 import { checkBranchName, quoteBranchName } from '../core/branchName';
 import { parseGitHubRemote, gitHubDisplayName } from '../core/githubRemote';
