@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import type { StoreState } from '../core/pollingTaskStore';
+import type { StoreState } from '../core/pollingTaskStoreTypes';
 
 /** The context keys the Tasks view sets; package.json's welcome views and menus read these exact values. */
 export interface TreeContextKeyValues {

@@ -1,6 +1,7 @@
 import { Emitter } from '../../../src/core/emitter';
 import type { Task } from '../../../src/core/model';
-import { PollingTaskStore, type ConnectionSource, type ConnectionState, type PollingTaskStoreOptions } from '../../../src/core/pollingTaskStore';
+import { PollingTaskStore } from '../../../src/core/pollingTaskStore';
+import type { ConnectionSource, ConnectionState, PollingTaskStoreOptions } from '../../../src/core/pollingTaskStoreTypes';
 import type { LatestSnapshot, SnapshotStorage, TaskSnapshot } from '../../../src/core/taskSnapshot';
 import type { TasksApi } from '../../../src/core/tasksApi';
 import { FakeClock } from './fakeClock';
