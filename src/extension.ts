@@ -51,9 +51,11 @@ export function activate(extension: vscode.ExtensionContext): BlackboxTasksTestA
     // VS Code hides activation failures in its own log; say it where the user looks.
     const message = error instanceof Error ? error.message : String(error);
     logger.error(`Activation failed: ${message}`);
-    void vscode.window.showErrorMessage(`BLACKBOX Agent Tasks could not start: ${redact(message)}`, 'Show Output').then((choice) => {
-      if (choice) channel.show();
-    });
+    void vscode.window
+      .showErrorMessage(`BLACKBOX Agent Tasks could not start: ${redact(message)}`, 'Show Output')
+      .then((choice) => {
+        if (choice) channel.show();
+      });
     throw error;
   }
 }

@@ -42,11 +42,18 @@ function checkSyntax(sourceFile) {
     if (inCore) {
       const moduleName =
         ts.isImportDeclaration(node) || ts.isExportDeclaration(node)
-          ? node.moduleSpecifier && ts.isStringLiteral(node.moduleSpecifier) ? node.moduleSpecifier.text : undefined
-          : ts.isImportEqualsDeclaration(node) && ts.isExternalModuleReference(node.moduleReference) && ts.isStringLiteral(node.moduleReference.expression)
+          ? node.moduleSpecifier && ts.isStringLiteral(node.moduleSpecifier)
+            ? node.moduleSpecifier.text
+            : undefined
+          : ts.isImportEqualsDeclaration(node) &&
+              ts.isExternalModuleReference(node.moduleReference) &&
+              ts.isStringLiteral(node.moduleReference.expression)
             ? node.moduleReference.expression.text
-            : ts.isCallExpression(node) && node.arguments.length === 1 && ts.isStringLiteral(node.arguments[0]) &&
-                ((ts.isIdentifier(node.expression) && node.expression.text === 'require') || node.expression.kind === ts.SyntaxKind.ImportKeyword)
+            : ts.isCallExpression(node) &&
+                node.arguments.length === 1 &&
+                ts.isStringLiteral(node.arguments[0]) &&
+                ((ts.isIdentifier(node.expression) && node.expression.text === 'require') ||
+                  node.expression.kind === ts.SyntaxKind.ImportKeyword)
               ? node.arguments[0].text
               : undefined;
       if (moduleName === 'vscode') report(sourceFile, node, 'no-vscode-in-core', 'src/core must not depend on vscode');
@@ -78,7 +85,10 @@ function inTypePosition(identifier) {
     if (!parent) return false;
     if (ts.isExpressionWithTypeArguments(parent)) {
       const clause = parent.parent;
-      return ts.isHeritageClause(clause) && (clause.token === ts.SyntaxKind.ImplementsKeyword || ts.isInterfaceDeclaration(clause.parent));
+      return (
+        ts.isHeritageClause(clause) &&
+        (clause.token === ts.SyntaxKind.ImplementsKeyword || ts.isInterfaceDeclaration(clause.parent))
+      );
     }
     if (ts.isTypeNode(parent)) return true;
     if (ts.isQualifiedName(parent) || (ts.isPropertyAccessExpression(parent) && parent.expression === node)) {
@@ -127,7 +137,12 @@ function checkTypeOnlyImports(sourceFile) {
   for (const [name, binding] of imported) {
     const counts = uses.get(name);
     if (counts && counts.types > 0 && counts.values === 0) {
-      report(sourceFile, binding, 'consistent-type-imports', `${name} is used only as a type: import it with \`import type\``);
+      report(
+        sourceFile,
+        binding,
+        'consistent-type-imports',
+        `${name} is used only as a type: import it with \`import type\``,
+      );
     }
   }
 }
@@ -135,7 +150,13 @@ function checkTypeOnlyImports(sourceFile) {
 const startedAt = Date.now();
 const files = [...typescriptFilesUnder(join(root, 'src')), ...typescriptFilesUnder(join(root, 'test'))];
 for (const file of files) {
-  const sourceFile = ts.createSourceFile(file, readFileSync(file, 'utf8'), ts.ScriptTarget.Latest, true, ts.ScriptKind.TS);
+  const sourceFile = ts.createSourceFile(
+    file,
+    readFileSync(file, 'utf8'),
+    ts.ScriptTarget.Latest,
+    true,
+    ts.ScriptKind.TS,
+  );
   checkSyntax(sourceFile);
   checkTypeOnlyImports(sourceFile);
 }
@@ -143,5 +164,9 @@ for (const file of files) {
 problems.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.column - b.column);
 for (const p of problems) console.log(`${p.file}:${p.line}:${p.column}  ${p.rule}  ${p.message}`);
 const seconds = ((Date.now() - startedAt) / 1000).toFixed(1);
-console.log(problems.length === 0 ? `lint: ${files.length} files clean (${seconds} s)` : `lint: ${problems.length} problem(s) in ${files.length} files (${seconds} s)`);
+console.log(
+  problems.length === 0
+    ? `lint: ${files.length} files clean (${seconds} s)`
+    : `lint: ${problems.length} problem(s) in ${files.length} files (${seconds} s)`,
+);
 process.exit(problems.length === 0 ? 0 : 1);

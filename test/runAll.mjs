@@ -44,7 +44,11 @@ const stages = [
 
 function run(command, env) {
   return new Promise((resolve) => {
-    const child = spawn(command[0], command.slice(1), { cwd: repoRoot, stdio: 'inherit', env: { ...process.env, ...env } });
+    const child = spawn(command[0], command.slice(1), {
+      cwd: repoRoot,
+      stdio: 'inherit',
+      env: { ...process.env, ...env },
+    });
     const forward = (signal) => child.kill(signal);
     process.on('SIGINT', forward);
     process.on('SIGTERM', forward);
@@ -60,7 +64,11 @@ function run(command, env) {
 function readCounts(file) {
   try {
     const counts = JSON.parse(readFileSync(file, 'utf8'));
-    return { passed: Number(counts.passed) || 0, failed: Number(counts.failed) || 0, skipped: Number(counts.skipped) || 0 };
+    return {
+      passed: Number(counts.passed) || 0,
+      failed: Number(counts.failed) || 0,
+      skipped: Number(counts.skipped) || 0,
+    };
   } catch {
     return undefined;
   }
@@ -102,7 +110,9 @@ async function main() {
     // A stage that failed without a failing test (crash, type error, lint) still counts as one failure.
     const failedExtra = !ok && (!counts || counts.failed === 0) ? 1 : 0;
     results.push({ name: stage.name, outcome: ok ? 'ok' : `failed (exit ${code})`, ms, counts, failedExtra });
-    console.log(`━━ ${stage.name}: ${ok ? 'ok' : 'FAILED'} in ${seconds(ms)}${counts ? ` (${counts.passed} passed, ${counts.failed} failed)` : ''}`);
+    console.log(
+      `━━ ${stage.name}: ${ok ? 'ok' : 'FAILED'} in ${seconds(ms)}${counts ? ` (${counts.passed} passed, ${counts.failed} failed)` : ''}`,
+    );
   }
 
   let passed = 0;
@@ -113,7 +123,9 @@ async function main() {
     const countText = result.counts
       ? `${result.counts.passed} passed, ${result.counts.failed} failed${result.counts.skipped ? `, ${result.counts.skipped} skipped` : ''}`
       : '';
-    console.log(`  ${result.name.padEnd(12)} ${result.outcome.padEnd(22)} ${seconds(result.ms).padStart(8)}  ${countText}`);
+    console.log(
+      `  ${result.name.padEnd(12)} ${result.outcome.padEnd(22)} ${seconds(result.ms).padStart(8)}  ${countText}`,
+    );
     passed += result.counts?.passed ?? 0;
     failed += (result.counts?.failed ?? 0) + (result.failedExtra ?? 0);
     skipped += result.counts?.skipped ?? 0;

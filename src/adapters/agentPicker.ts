@@ -24,7 +24,13 @@ export function agentDefaults(): { readonly agent?: string; readonly model?: str
   return { ...(agent ? { agent } : {}), ...(model ? { model } : {}) };
 }
 
-type PickItem = vscode.QuickPickItem & { readonly action: { readonly kind: 'agent'; readonly agent?: string } | { readonly kind: 'multi' } | { readonly kind: 'model' } | { readonly kind: 'none' } };
+type PickItem = vscode.QuickPickItem & {
+  readonly action:
+    | { readonly kind: 'agent'; readonly agent?: string }
+    | { readonly kind: 'multi' }
+    | { readonly kind: 'model' }
+    | { readonly kind: 'none' };
+};
 
 /**
  * One quick pick: the agents (the default from settings on top and preselected), an item to
@@ -38,20 +44,41 @@ export async function pickAgents(kind: ApiKind, title: string): Promise<AgentSel
     const agents = defaults.agent && !known.includes(defaults.agent) ? [defaults.agent, ...known] : [...known];
     const ordered = defaults.agent ? [defaults.agent, ...agents.filter((agent) => agent !== defaults.agent)] : agents;
     const items: PickItem[] = [
-      ...(defaults.agent ? [] : [{ label: '$(sparkle) Service default', description: 'let BLACKBOX choose the agent', action: { kind: 'agent' as const } }]),
+      ...(defaults.agent
+        ? []
+        : [
+            {
+              label: '$(sparkle) Service default',
+              description: 'let BLACKBOX choose the agent',
+              action: { kind: 'agent' as const },
+            },
+          ]),
       ...ordered.map((agent) => ({
         label: `$(hubot) ${agent}`,
-        description: agent === defaults.agent ? 'default (setting)' : known.includes(agent) ? '' : 'from settings; not documented for this API',
+        description:
+          agent === defaults.agent
+            ? 'default (setting)'
+            : known.includes(agent)
+              ? ''
+              : 'from settings; not documented for this API',
         action: { kind: 'agent' as const, agent },
       })),
       { label: '', kind: vscode.QuickPickItemKind.Separator, action: { kind: 'none' } },
       { label: `$(settings) Model: ${model ?? 'service default'}`, description: 'change…', action: { kind: 'model' } },
-      { label: '$(organization) Several agents at once…', description: `${MIN_AGENTS}–${MAX_AGENTS} agents, each in its own run`, action: { kind: 'multi' } },
+      {
+        label: '$(organization) Several agents at once…',
+        description: `${MIN_AGENTS}–${MAX_AGENTS} agents, each in its own run`,
+        action: { kind: 'multi' },
+      },
     ];
-    const picked = await vscode.window.showQuickPick(items, { title, placeHolder: 'Which agent should do it? (Enter takes the first)' });
+    const picked = await vscode.window.showQuickPick(items, {
+      title,
+      placeHolder: 'Which agent should do it? (Enter takes the first)',
+    });
     if (!picked) return undefined;
     const action = picked.action;
-    if (action.kind === 'agent') return { kind: 'single', ...(action.agent ? { agent: action.agent } : {}), ...(model ? { model } : {}) };
+    if (action.kind === 'agent')
+      return { kind: 'single', ...(action.agent ? { agent: action.agent } : {}), ...(model ? { model } : {}) };
     if (action.kind === 'model') {
       const typed = await vscode.window.showInputBox({
         title,
@@ -73,10 +100,16 @@ async function pickSeveralAgents(kind: ApiKind, title: string): Promise<string[]
   for (;;) {
     const picked = await vscode.window.showQuickPick(
       known.map((agent) => ({ label: agent, picked: true })),
-      { title, canPickMany: true, placeHolder: `Choose ${MIN_AGENTS}–${MAX_AGENTS} agents; each works on the task in its own run` },
+      {
+        title,
+        canPickMany: true,
+        placeHolder: `Choose ${MIN_AGENTS}–${MAX_AGENTS} agents; each works on the task in its own run`,
+      },
     );
     if (!picked) return undefined;
     if (picked.length >= MIN_AGENTS && picked.length <= MAX_AGENTS) return picked.map((item) => item.label);
-    void vscode.window.showWarningMessage(`Choose between ${MIN_AGENTS} and ${MAX_AGENTS} agents (you chose ${picked.length}).`);
+    void vscode.window.showWarningMessage(
+      `Choose between ${MIN_AGENTS} and ${MAX_AGENTS} agents (you chose ${picked.length}).`,
+    );
   }
 }

@@ -51,7 +51,11 @@ export class ApiSession implements vscode.Disposable {
         if (e.key === SECRET_NAME) void this.reloadKey('the stored key changed (possibly in another window)');
       }),
       vscode.workspace.onDidChangeConfiguration((e) => {
-        if (e.affectsConfiguration('blackboxTasks.api') || e.affectsConfiguration('blackboxTasks.agentApiUrl') || e.affectsConfiguration('blackboxTasks.cloudApiUrl')) {
+        if (
+          e.affectsConfiguration('blackboxTasks.api') ||
+          e.affectsConfiguration('blackboxTasks.agentApiUrl') ||
+          e.affectsConfiguration('blackboxTasks.cloudApiUrl')
+        ) {
           this.rebuild('settings changed');
         }
       }),
@@ -151,19 +155,27 @@ export class ApiSession implements vscode.Disposable {
       if (!kind) {
         this.problem = {
           reason: 'unknownKeyKind',
-          message: 'The API key starts with neither sk- (Agent API) nor bb_ (Cloud API). Choose the API in the setting blackboxTasks.api or set the key again.',
+          message:
+            'The API key starts with neither sk- (Agent API) nor bb_ (Cloud API). Choose the API in the setting blackboxTasks.api or set the key again.',
         };
       } else {
         const baseUrl = this.baseUrlFor(kind);
         if (!baseUrl.ok) {
           this.problem = { reason: 'badUrl', message: baseUrl.reason };
         } else {
-          this.connection = { api: this.build(kind, baseUrl.url, key), kind, keySource: source, keyFingerprint: fingerprintOf(key) };
+          this.connection = {
+            api: this.build(kind, baseUrl.url, key),
+            kind,
+            keySource: source,
+            keyFingerprint: fingerprintOf(key),
+          };
         }
       }
     }
     this.publishKeySource();
-    const target = this.connection ? `${this.connection.kind} API at ${this.connection.api.baseUrl}` : this.problem.reason;
+    const target = this.connection
+      ? `${this.connection.kind} API at ${this.connection.api.baseUrl}`
+      : this.problem.reason;
     this.logger.info(`Connection: ${target} (key from ${source}; ${why}).`);
     this.changed.fire();
   }
@@ -186,7 +198,10 @@ export class ApiSession implements vscode.Disposable {
   }
 
   private baseUrlFor(kind: ApiKind): ReturnType<typeof checkBaseUrl> {
-    const raw = kind === 'agent' ? this.userSetting('agentApiUrl', 'https://agent.blackbox.ai') : this.userSetting('cloudApiUrl', 'https://cloud.blackbox.ai');
+    const raw =
+      kind === 'agent'
+        ? this.userSetting('agentApiUrl', 'https://agent.blackbox.ai')
+        : this.userSetting('cloudApiUrl', 'https://cloud.blackbox.ai');
     return checkBaseUrl(raw);
   }
 

@@ -33,7 +33,10 @@ export function createDraftStore(memento: vscode.Memento, now: () => number = Da
     if (!Array.isArray(raw)) return [];
     return raw.filter(
       (entry): entry is StoredDraft =>
-        typeof entry === 'object' && entry !== null && typeof (entry as StoredDraft).key === 'string' && typeof (entry as StoredDraft).text === 'string',
+        typeof entry === 'object' &&
+        entry !== null &&
+        typeof (entry as StoredDraft).key === 'string' &&
+        typeof (entry as StoredDraft).text === 'string',
     );
   };
   // Writes are chained so a quick save-then-clear lands in that order.

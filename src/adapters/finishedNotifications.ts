@@ -1,6 +1,12 @@
 import * as vscode from 'vscode';
 import { systemClock } from '../core/clock';
-import { FinishedBatcher, parseNotificationMode, planFinishedNotice, type FinishedNotice, type NoticeAction } from '../core/finishedTasks';
+import {
+  FinishedBatcher,
+  parseNotificationMode,
+  planFinishedNotice,
+  type FinishedNotice,
+  type NoticeAction,
+} from '../core/finishedTasks';
 import type { Task } from '../core/model';
 import type { PollingTaskStore } from '../core/pollingTaskStore';
 import { taskLabel } from '../core/taskPresentation';
@@ -52,7 +58,11 @@ export function createFinishedNotifications(deps: {
     if (shown.length > KEPT_NOTICES) shown.shift();
     const titles = notice.actions.map((action) => action.title);
     const show =
-      notice.severity === 'error' ? vscode.window.showErrorMessage : notice.severity === 'warning' ? vscode.window.showWarningMessage : vscode.window.showInformationMessage;
+      notice.severity === 'error'
+        ? vscode.window.showErrorMessage
+        : notice.severity === 'warning'
+          ? vscode.window.showWarningMessage
+          : vscode.window.showInformationMessage;
     const choice = await show(notice.message, ...titles);
     const action = notice.actions.find((candidate) => candidate.title === choice);
     if (action) await run(action, fresh);
@@ -75,7 +85,9 @@ export function createFinishedNotifications(deps: {
     try {
       await vscode.commands.executeCommand(action.command, taskId);
     } catch (error) {
-      deps.logger.error(`${action.title} from a notification failed: ${error instanceof Error ? error.message : String(error)}`);
+      deps.logger.error(
+        `${action.title} from a notification failed: ${error instanceof Error ? error.message : String(error)}`,
+      );
     }
   };
 

@@ -22,7 +22,9 @@ export interface GitAccess extends vscode.Disposable {
   /** The open repositories; empty when git cannot be used (call `load` to learn why). */
   repositories(): Promise<readonly LocalRepository[]>;
   /** Open repositories with a remote for this GitHub repository (any URL form). */
-  repositoriesFor(repoUrl: string): Promise<readonly { readonly repository: LocalRepository; readonly remote: GitHubRemote }[]>;
+  repositoriesFor(
+    repoUrl: string,
+  ): Promise<readonly { readonly repository: LocalRepository; readonly remote: GitHubRemote }[]>;
   /** Asks git to open a repository outside the workspace folders (e.g. a clone elsewhere). */
   openRepository(root: vscode.Uri): Promise<LocalRepository | undefined>;
   /** GitHub clone URLs of every open repository's remotes (for "this repository's tasks"). */
@@ -95,7 +97,8 @@ export function createGitAccess(deps: { readonly logger: Logger }): GitAccess {
       return {
         ok: false,
         reason: 'untrusted',
-        message: 'This workspace is not trusted, so its git repositories are not read. Trust the workspace to use repository features.',
+        message:
+          'This workspace is not trusted, so its git repositories are not read. Trust the workspace to use repository features.',
       };
     }
     // A failed or disabled load is retried next time: the user may have fixed it meanwhile.
@@ -134,7 +137,8 @@ export function createGitAccess(deps: { readonly logger: Logger }): GitAccess {
     },
     async gitHubRepositoryUrls() {
       const urls = new Set<string>();
-      for (const repository of await repositories()) for (const remote of repository.gitHubRemotes()) urls.add(remote.cloneUrl);
+      for (const repository of await repositories())
+        for (const remote of repository.gitHubRemotes()) urls.add(remote.cloneUrl);
       return [...urls];
     },
     onDidChangeRepositories: changed.event,
@@ -154,13 +158,18 @@ async function loadApi(logger: Logger): Promise<GitLoadResult> {
     return {
       ok: false,
       reason: 'missing',
-      message: "VS Code's built-in Git extension is not available (it may be disabled). Enable it in the Extensions view (search for @builtin git) to use repository features.",
+      message:
+        "VS Code's built-in Git extension is not available (it may be disabled). Enable it in the Extensions view (search for @builtin git) to use repository features.",
     };
   }
   try {
     const exports = extension.isActive ? extension.exports : await extension.activate();
     if (!exports || !exports.enabled) {
-      return { ok: false, reason: 'disabled', message: 'Git is turned off in VS Code (setting git.enabled). Turn it on to use repository features.' };
+      return {
+        ok: false,
+        reason: 'disabled',
+        message: 'Git is turned off in VS Code (setting git.enabled). Turn it on to use repository features.',
+      };
     }
     const api = exports.getAPI(1);
     if (api.state !== 'initialized') await initialized(api);

@@ -4,7 +4,8 @@ import type { GitHubRemote, LocalRepository } from './gitRepository';
 
 /** Quick picks over local repositories and their remotes, shared by the repository commands. */
 
-export type RepositoryChoice = { readonly kind: 'repository'; readonly repository: LocalRepository } | { readonly kind: 'standalone' } | undefined;
+export type RepositoryChoice =
+  { readonly kind: 'repository'; readonly repository: LocalRepository } | { readonly kind: 'standalone' } | undefined;
 
 /**
  * Picks one of several open repositories. With `offerStandalone`, a last item creates a task
@@ -20,7 +21,9 @@ export async function pickRepository(
     const branch = repository.head().branch;
     return {
       label: `$(repo) ${repository.label}`,
-      description: [remote ? gitHubDisplayName(remote.repository) : 'no GitHub remote', branch].filter(Boolean).join(' · '),
+      description: [remote ? gitHubDisplayName(remote.repository) : 'no GitHub remote', branch]
+        .filter(Boolean)
+        .join(' · '),
       detail: repository.root.fsPath,
       choice: { kind: 'repository', repository },
     };
@@ -29,12 +32,19 @@ export async function pickRepository(
     items.push({ label: '', kind: vscode.QuickPickItemKind.Separator, choice: undefined });
     items.push({ label: '$(cloud) No repository', description: 'a standalone task', choice: { kind: 'standalone' } });
   }
-  const picked = await vscode.window.showQuickPick(items, { placeHolder: options.placeHolder, matchOnDescription: true, matchOnDetail: true });
+  const picked = await vscode.window.showQuickPick(items, {
+    placeHolder: options.placeHolder,
+    matchOnDescription: true,
+    matchOnDetail: true,
+  });
   return picked?.choice;
 }
 
 /** Picks among several GitHub remotes of one repository. */
-export async function pickGitHubRemote(remotes: readonly GitHubRemote[], placeHolder: string): Promise<GitHubRemote | undefined> {
+export async function pickGitHubRemote(
+  remotes: readonly GitHubRemote[],
+  placeHolder: string,
+): Promise<GitHubRemote | undefined> {
   const picked = await vscode.window.showQuickPick(
     remotes.map((remote) => ({ label: remote.remote, description: gitHubDisplayName(remote.repository), remote })),
     { placeHolder },
@@ -43,17 +53,26 @@ export async function pickGitHubRemote(remotes: readonly GitHubRemote[], placeHo
 }
 
 /** Picks a branch of a remote, after a best-effort fetch so the list is current. Likely bases first. */
-export async function pickRemoteBranch(repository: LocalRepository, remote: string, options: { readonly placeHolder: string; readonly preferred?: readonly string[] }): Promise<string | undefined> {
-  const names = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: `Fetching branches from ${remote}` }, async () => {
-    try {
-      await repository.fetch(remote, undefined);
-    } catch {
-      // Offline or refused: the remote-tracking refs from the last fetch are still worth offering.
-    }
-    return repository.remoteBranchNames(remote);
-  });
+export async function pickRemoteBranch(
+  repository: LocalRepository,
+  remote: string,
+  options: { readonly placeHolder: string; readonly preferred?: readonly string[] },
+): Promise<string | undefined> {
+  const names = await vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Window, title: `Fetching branches from ${remote}` },
+    async () => {
+      try {
+        await repository.fetch(remote, undefined);
+      } catch {
+        // Offline or refused: the remote-tracking refs from the last fetch are still worth offering.
+      }
+      return repository.remoteBranchNames(remote);
+    },
+  );
   if (names.length === 0) {
-    void vscode.window.showWarningMessage(`${remote} has no branches that this repository knows of. Push a branch first.`);
+    void vscode.window.showWarningMessage(
+      `${remote} has no branches that this repository knows of. Push a branch first.`,
+    );
     return undefined;
   }
   const first = new Set([...(options.preferred ?? []), 'main', 'master', 'develop']);
@@ -66,10 +85,18 @@ export async function pickRemoteBranch(repository: LocalRepository, remote: stri
 }
 
 /** Picks which of several clones of the same repository to act in. */
-export async function pickMatchingRepository<T extends { readonly repository: LocalRepository }>(matches: readonly T[], placeHolder: string): Promise<T | undefined> {
+export async function pickMatchingRepository<T extends { readonly repository: LocalRepository }>(
+  matches: readonly T[],
+  placeHolder: string,
+): Promise<T | undefined> {
   if (matches.length <= 1) return matches[0];
   const picked = await vscode.window.showQuickPick(
-    matches.map((match) => ({ label: `$(repo) ${match.repository.label}`, description: match.repository.head().branch, detail: match.repository.root.fsPath, match })),
+    matches.map((match) => ({
+      label: `$(repo) ${match.repository.label}`,
+      description: match.repository.head().branch,
+      detail: match.repository.root.fsPath,
+      match,
+    })),
     { placeHolder },
   );
   return picked?.match;

@@ -84,20 +84,31 @@ export class LocalRepository {
     const key = repositoryKey(wanted);
     const matching = this.gitHubRemotes().filter((remote) => repositoryKey(remote.repository) === key);
     const upstream = this.head().upstream?.remote;
-    return matching.find((remote) => remote.remote === upstream) ?? matching.find((remote) => remote.remote === 'origin') ?? matching[0];
+    return (
+      matching.find((remote) => remote.remote === upstream) ??
+      matching.find((remote) => remote.remote === 'origin') ??
+      matching[0]
+    );
   }
 
   /** Staged and unstaged changes to tracked files (what a checkout could clash with). */
   trackedChangeCount(): number {
     const state = this.raw.state;
-    const untracked = (change: GitChange): boolean => change.status === GIT_STATUS.untracked || change.status === GIT_STATUS.ignored;
-    return state.indexChanges.length + state.mergeChanges.length + state.workingTreeChanges.filter((change) => !untracked(change)).length;
+    const untracked = (change: GitChange): boolean =>
+      change.status === GIT_STATUS.untracked || change.status === GIT_STATUS.ignored;
+    return (
+      state.indexChanges.length +
+      state.mergeChanges.length +
+      state.workingTreeChanges.filter((change) => !untracked(change)).length
+    );
   }
 
   /** Tracked changes plus untracked files: everything the agent will not see. */
   uncommittedCount(): number {
     const state = this.raw.state;
-    const untrackedInWorkingTree = state.workingTreeChanges.filter((change) => change.status === GIT_STATUS.untracked).length;
+    const untrackedInWorkingTree = state.workingTreeChanges.filter(
+      (change) => change.status === GIT_STATUS.untracked,
+    ).length;
     return this.trackedChangeCount() + untrackedInWorkingTree + (state.untrackedChanges?.length ?? 0);
   }
 
@@ -110,7 +121,12 @@ export class LocalRepository {
   async fetch(remote: string, branch: string | undefined, token?: vscode.CancellationToken): Promise<void> {
     const doing = branch ? `Fetching "${branch}" from ${remote}` : `Fetching from ${remote}`;
     await this.run({ doing, remote, ...(branch ? { branch } : {}) }, () =>
-      this.raw.fetch({ remote, ...(branch ? { ref: branch } : {}), silent: true, ...(token ? { cancellationToken: token } : {}) }),
+      this.raw.fetch({
+        remote,
+        ...(branch ? { ref: branch } : {}),
+        silent: true,
+        ...(token ? { cancellationToken: token } : {}),
+      }),
     );
   }
 
@@ -129,7 +145,9 @@ export class LocalRepository {
 
   /** Branch names on a remote (from the remote-tracking refs), without `HEAD`. */
   async remoteBranchNames(remote: string): Promise<string[]> {
-    const refs = await this.run({ doing: `Listing the branches of ${remote}`, remote }, () => this.raw.getBranches({ remote: true }));
+    const refs = await this.run({ doing: `Listing the branches of ${remote}`, remote }, () =>
+      this.raw.getBranches({ remote: true }),
+    );
     const prefix = `${remote}/`;
     return refs
       .filter((ref) => ref.type === GIT_REF_TYPE.remoteHead && ref.name?.startsWith(prefix))
@@ -141,13 +159,23 @@ export class LocalRepository {
   /** How many commits `branch` has that `<remote>/<branch>` lacks. */
   async commitsAhead(branch: string, remote: string): Promise<number> {
     const head = this.head();
-    if (head.branch === branch && head.upstream?.remote === remote && head.upstream.name === branch && head.ahead !== undefined) return head.ahead;
-    const commits = await this.run({ doing: `Comparing "${branch}" with ${remote}`, remote, branch }, () => this.raw.log({ range: `${remote}/${branch}..${branch}` }));
+    if (
+      head.branch === branch &&
+      head.upstream?.remote === remote &&
+      head.upstream.name === branch &&
+      head.ahead !== undefined
+    )
+      return head.ahead;
+    const commits = await this.run({ doing: `Comparing "${branch}" with ${remote}`, remote, branch }, () =>
+      this.raw.log({ range: `${remote}/${branch}..${branch}` }),
+    );
     return commits.length;
   }
 
   async push(remote: string, branch: string, setUpstream: boolean): Promise<void> {
-    await this.run({ doing: `Pushing "${branch}" to ${remote}`, remote, branch }, () => this.raw.push(remote, branch, setUpstream));
+    await this.run({ doing: `Pushing "${branch}" to ${remote}`, remote, branch }, () =>
+      this.raw.push(remote, branch, setUpstream),
+    );
   }
 
   async checkout(branch: string): Promise<void> {
@@ -157,8 +185,12 @@ export class LocalRepository {
   /** Creates a local branch from `<remote>/<branch>`, checks it out and makes it track the remote branch. */
   async checkoutTracking(remote: string, branch: string): Promise<void> {
     const upstream = `${remote}/${branch}`;
-    await this.run({ doing: `Creating "${branch}" from ${upstream}`, remote, branch }, () => this.raw.createBranch(branch, true, upstream));
-    await this.run({ doing: `Making "${branch}" track ${upstream}`, remote, branch }, () => this.raw.setBranchUpstream(branch, upstream));
+    await this.run({ doing: `Creating "${branch}" from ${upstream}`, remote, branch }, () =>
+      this.raw.createBranch(branch, true, upstream),
+    );
+    await this.run({ doing: `Making "${branch}" track ${upstream}`, remote, branch }, () =>
+      this.raw.setBranchUpstream(branch, upstream),
+    );
   }
 
   get canStash(): boolean {
@@ -168,7 +200,10 @@ export class LocalRepository {
   /** Stashes staged and unstaged changes to tracked files. */
   async stash(message: string): Promise<void> {
     const createStash = this.raw.createStash?.bind(this.raw);
-    if (!createStash) throw new GitOperationError('This version of VS Code cannot stash through its Git extension. Stash or commit your changes yourself, then try again.');
+    if (!createStash)
+      throw new GitOperationError(
+        'This version of VS Code cannot stash through its Git extension. Stash or commit your changes yourself, then try again.',
+      );
     await this.run({ doing: 'Stashing your changes' }, () => createStash({ message, includeUntracked: false }));
   }
 
@@ -198,9 +233,15 @@ export class LocalRepository {
       if (GitOperationError.is(error)) throw error;
       const fields = gitErrorFields(error);
       const message = describeGitFailure(fields, context);
-      const detail = withoutCredentials([fields.gitErrorCode, fields.stderr?.trim(), fields.message].filter(Boolean).join(' | '));
+      const detail = withoutCredentials(
+        [fields.gitErrorCode, fields.stderr?.trim(), fields.message].filter(Boolean).join(' | '),
+      );
       this.logger.warn(`${message} (git: ${detail || 'no detail'})`);
-      throw new GitOperationError(message, { ...(fields.gitErrorCode ? { code: fields.gitErrorCode } : {}), ...(detail ? { detail } : {}), cause: error });
+      throw new GitOperationError(message, {
+        ...(fields.gitErrorCode ? { code: fields.gitErrorCode } : {}),
+        ...(detail ? { detail } : {}),
+        cause: error,
+      });
     }
   }
 }
@@ -209,7 +250,9 @@ function gitErrorFields(error: unknown): { code?: string; stderr?: string; messa
   if (typeof error !== 'object' || error === null) return { message: String(error) };
   const fields = error as GitErrorFields;
   return {
-    ...(typeof fields.gitErrorCode === 'string' ? { code: fields.gitErrorCode, gitErrorCode: fields.gitErrorCode } : {}),
+    ...(typeof fields.gitErrorCode === 'string'
+      ? { code: fields.gitErrorCode, gitErrorCode: fields.gitErrorCode }
+      : {}),
     ...(typeof fields.stderr === 'string' ? { stderr: fields.stderr } : {}),
     ...(typeof fields.message === 'string' ? { message: fields.message } : {}),
   };

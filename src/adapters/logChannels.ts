@@ -127,9 +127,11 @@ class TaskLogChannels implements LogChannels {
   follow(task: string | Task): void {
     if (!vscode.workspace.getConfiguration('blackboxTasks').get<boolean>('followLogs', true)) return;
     const id = typeof task === 'string' ? task : task.id;
-    void this.show(id, { preserveFocus: true, ...(typeof task === 'string' ? {} : { task }) }).catch((error: unknown) => {
-      this.deps.logger.warn(`Could not follow the log of task ${id}: ${messageOf(error)}`);
-    });
+    void this.show(id, { preserveFocus: true, ...(typeof task === 'string' ? {} : { task }) }).catch(
+      (error: unknown) => {
+        this.deps.logger.warn(`Could not follow the log of task ${id}: ${messageOf(error)}`);
+      },
+    );
   }
 
   async retry(taskId: string): Promise<void> {
@@ -264,7 +266,9 @@ class TaskLogChannels implements LogChannels {
 
   /** Closes the least recently shown channels beyond the setting (never the one being opened). */
   private enforceCap(keep: string | undefined): void {
-    const configured = vscode.workspace.getConfiguration('blackboxTasks').get<number>('maxLogChannels', DEFAULT_MAX_CHANNELS);
+    const configured = vscode.workspace
+      .getConfiguration('blackboxTasks')
+      .get<number>('maxLogChannels', DEFAULT_MAX_CHANNELS);
     const max = Number.isFinite(configured) ? Math.max(1, Math.floor(configured)) : DEFAULT_MAX_CHANNELS;
     for (const log of [...this.logs.values()]) {
       if (this.logs.size <= max) break;

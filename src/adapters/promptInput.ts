@@ -89,7 +89,11 @@ async function promptInEditor(options: PromptInputOptions, initial: string): Pro
     });
     for (;;) {
       const choice = await Promise.race([
-        vscode.window.showInformationMessage(`${options.title}: write the prompt in the editor, then choose Send.`, 'Send', 'Cancel'),
+        vscode.window.showInformationMessage(
+          `${options.title}: write the prompt in the editor, then choose Send.`,
+          'Send',
+          'Cancel',
+        ),
         closed,
       ]);
       if (choice !== 'Send') return undefined;

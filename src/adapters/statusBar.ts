@@ -3,7 +3,10 @@ import { countActive } from '../core/taskGrouping';
 import type { TaskStore } from '../core/taskStore';
 
 /** What the status bar item says for these counts; undefined hides it. */
-export function statusBarText(counts: { readonly running: number; readonly queued: number }): { readonly text: string; readonly tooltip: string } | undefined {
+export function statusBarText(counts: {
+  readonly running: number;
+  readonly queued: number;
+}): { readonly text: string; readonly tooltip: string } | undefined {
   const { running, queued } = counts;
   if (running === 0 && queued === 0) return undefined;
   const parts: string[] = [];

@@ -95,7 +95,14 @@ class DetailsPanel {
       VIEW_TYPE,
       panelTitle(task),
       { viewColumn: vscode.ViewColumn.Active, preserveFocus: false },
-      { enableScripts: false, enableCommandUris: false, enableForms: false, localResourceRoots: [], enableFindWidget: true, retainContextWhenHidden: false },
+      {
+        enableScripts: false,
+        enableCommandUris: false,
+        enableForms: false,
+        localResourceRoots: [],
+        enableFindWidget: true,
+        retainContextWhenHidden: false,
+      },
     );
     this.subscriptions.push(
       this.panel.onDidDispose(() => this.dispose()),

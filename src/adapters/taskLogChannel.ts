@@ -53,7 +53,10 @@ export class TaskLogChannel {
     public task: Task,
     private readonly deps: TaskLogChannelDeps,
   ) {
-    this.batcher = new AppendBatcher((text) => this.write(text), deps.batchIntervalMs !== undefined ? { intervalMs: deps.batchIntervalMs } : {});
+    this.batcher = new AppendBatcher(
+      (text) => this.write(text),
+      deps.batchIntervalMs !== undefined ? { intervalMs: deps.batchIntervalMs } : {},
+    );
   }
 
   state(): LogChannelState {
@@ -214,7 +217,9 @@ export class TaskLogChannel {
         break;
       }
       case 'reconnecting':
-        this.deps.logger.info(`Log stream of task ${taskId} dropped (${event.reason}); reconnecting in ${event.delayMs} ms (attempt ${event.attempt}).`);
+        this.deps.logger.info(
+          `Log stream of task ${taskId} dropped (${event.reason}); reconnecting in ${event.delayMs} ms (attempt ${event.attempt}).`,
+        );
         break;
       case 'gave-up':
         this.deps.logger.warn(`Log stream of task ${taskId} gave up: ${event.reason}`);
@@ -240,7 +245,11 @@ export class TaskLogChannel {
   private offerRetryAfterGivingUp(reason: string): void {
     const title = taskTitle(this.task, 60);
     void vscode.window
-      .showWarningMessage(`The live log of “${title}” stopped: ${oneLine(this.deps.session.redact(reason), 200)}`, 'Retry', 'Show Log')
+      .showWarningMessage(
+        `The live log of “${title}” stopped: ${oneLine(this.deps.session.redact(reason), 200)}`,
+        'Retry',
+        'Show Log',
+      )
       .then((choice) => {
         if (this.disposed) return;
         if (choice === 'Retry') void this.deps.retry(this.taskId);

@@ -1,6 +1,12 @@
 import * as vscode from 'vscode';
 import type { AgentRun, FollowUp, Task, TaskStatus } from '../core/model';
-import { presentAgentRun, presentFollowUp, presentTask, type PresentationContext, type ThemeIconSpec } from '../core/taskPresentation';
+import {
+  presentAgentRun,
+  presentFollowUp,
+  presentTask,
+  type PresentationContext,
+  type ThemeIconSpec,
+} from '../core/taskPresentation';
 
 /** The Tasks tree's nodes, the TreeItem each is shown as, and the tree as plain data. */
 
@@ -88,24 +94,37 @@ export interface TreeItemSource {
 }
 
 export function groupTreeItem(element: GroupNode, expanded: boolean): vscode.TreeItem {
-  const item = new vscode.TreeItem(element.label, expanded ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed);
+  const item = new vscode.TreeItem(
+    element.label,
+    expanded ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed,
+  );
   item.id = element.id;
   item.description = String(element.count);
   item.contextValue = `group ${element.status}`;
-  item.accessibilityInformation = { label: `${element.label}: ${element.count} ${element.count === 1 ? 'task' : 'tasks'}` };
+  item.accessibilityInformation = {
+    label: `${element.label}: ${element.count} ${element.count === 1 ? 'task' : 'tasks'}`,
+  };
   return item;
 }
 
 export function taskTreeItem(element: TaskNode, context: PresentationContext): vscode.TreeItem {
   const shown = presentTask(element.task, context);
-  const hasChildren = element.earlierRuns.length > 0 || (element.task.followUps?.length ?? 0) > 0 || (element.task.agentRuns?.length ?? 0) > 1;
-  const item = new vscode.TreeItem(shown.label, hasChildren ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
+  const hasChildren =
+    element.earlierRuns.length > 0 ||
+    (element.task.followUps?.length ?? 0) > 0 ||
+    (element.task.agentRuns?.length ?? 0) > 1;
+  const item = new vscode.TreeItem(
+    shown.label,
+    hasChildren ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None,
+  );
   item.id = element.id;
   item.description = shown.description;
   item.iconPath = themeIcon(shown.icon);
   item.contextValue = shown.contextValue;
   item.command = { command: 'blackboxTasks.showLogs', title: 'Show Task Logs', arguments: [element] };
-  item.accessibilityInformation = { label: [shown.label, shown.statusWord, shown.description].filter(Boolean).join(', ') };
+  item.accessibilityInformation = {
+    label: [shown.label, shown.statusWord, shown.description].filter(Boolean).join(', '),
+  };
   return item;
 }
 

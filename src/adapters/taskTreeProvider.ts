@@ -3,10 +3,32 @@ import type { Task, TaskStatus } from '../core/model';
 import type { PollingTaskStore } from '../core/pollingTaskStore';
 import { buildTreeModel, groupExpandedByDefault, taskNodeId, type TreeModel } from '../core/taskGrouping';
 import { isFilterActive, type TaskFilter } from '../core/taskFilter';
-import { presentAgentRun, presentFollowUp, taskTooltipMarkdown, type PresentationContext } from '../core/taskPresentation';
+import {
+  presentAgentRun,
+  presentFollowUp,
+  taskTooltipMarkdown,
+  type PresentationContext,
+} from '../core/taskPresentation';
 import type { TaskStoreChange } from '../core/taskStore';
-import { agentRunTreeItem, followUpTreeItem, groupTreeItem, loadMoreTreeItem, noticeTreeItem, taskTreeItem, treeSnapshot } from './taskTreeNodes';
-import type { AgentRunNode, FollowUpNode, GroupNode, LoadMoreNode, NoticeNode, TaskNode, TaskTreeNode, TreeSnapshot } from './taskTreeNodes';
+import {
+  agentRunTreeItem,
+  followUpTreeItem,
+  groupTreeItem,
+  loadMoreTreeItem,
+  noticeTreeItem,
+  taskTreeItem,
+  treeSnapshot,
+} from './taskTreeNodes';
+import type {
+  AgentRunNode,
+  FollowUpNode,
+  GroupNode,
+  LoadMoreNode,
+  NoticeNode,
+  TaskNode,
+  TaskTreeNode,
+  TreeSnapshot,
+} from './taskTreeNodes';
 
 /**
  * The Tasks tree over the store: status groups, task rows (a v1 chat as its latest run
@@ -57,7 +79,9 @@ export class TaskTreeProvider implements vscode.TreeDataProvider<TaskTreeNode>, 
     if (!element) return this.roots;
     if (element.kind === 'group') {
       const rows = this.model?.groups.find((group) => group.status === element.status)?.rows ?? [];
-      const children = rows.map((row) => this.nodes.get(row.id)).filter((node): node is TaskNode => node?.kind === 'task');
+      const children = rows
+        .map((row) => this.nodes.get(row.id))
+        .filter((node): node is TaskNode => node?.kind === 'task');
       this.requestDetailsFor(children.map((node) => node.task));
       return children;
     }
@@ -77,7 +101,10 @@ export class TaskTreeProvider implements vscode.TreeDataProvider<TaskTreeNode>, 
   getTreeItem(element: TaskTreeNode): vscode.TreeItem {
     switch (element.kind) {
       case 'group':
-        return groupTreeItem(element, this.source.groupExpanded(element.status) ?? groupExpandedByDefault(element.status));
+        return groupTreeItem(
+          element,
+          this.source.groupExpanded(element.status) ?? groupExpandedByDefault(element.status),
+        );
       case 'task':
         return taskTreeItem(element, this.presentationContext(element));
       case 'followUp':
@@ -95,7 +122,13 @@ export class TaskTreeProvider implements vscode.TreeDataProvider<TaskTreeNode>, 
   resolveTreeItem(item: vscode.TreeItem, element: TaskTreeNode): vscode.TreeItem {
     let markdown: string | undefined;
     if (element.kind === 'task') markdown = taskTooltipMarkdown(element.task, this.presentationContext(element));
-    else if (element.kind === 'followUp') markdown = presentFollowUp(element.followUp.prompt, element.followUp.status, element.followUp.createdAt, this.source.now()).tooltip;
+    else if (element.kind === 'followUp')
+      markdown = presentFollowUp(
+        element.followUp.prompt,
+        element.followUp.status,
+        element.followUp.createdAt,
+        this.source.now(),
+      ).tooltip;
     else if (element.kind === 'agentRun') markdown = presentAgentRun(element.run).tooltip;
     if (markdown !== undefined) {
       const tooltip = new vscode.MarkdownString(markdown);
@@ -220,7 +253,13 @@ export class TaskTreeProvider implements vscode.TreeDataProvider<TaskTreeNode>, 
     const layout = new Map<string, string>();
     const roots: TaskTreeNode[] = [];
     for (const group of model.groups) {
-      const groupNode = this.node<GroupNode>(group.id, () => ({ kind: 'group', id: group.id, status: group.status, label: group.label, count: group.count }));
+      const groupNode = this.node<GroupNode>(group.id, () => ({
+        kind: 'group',
+        id: group.id,
+        status: group.status,
+        label: group.label,
+        count: group.count,
+      }));
       groupNode.label = group.label;
       groupNode.count = group.count;
       roots.push(groupNode);
@@ -249,13 +288,27 @@ export class TaskTreeProvider implements vscode.TreeDataProvider<TaskTreeNode>, 
     const filter = this.source.filter();
     if (model.groups.length > 0 || model.total === 0 || !isFilterActive(filter)) return [];
     if (filter.scope === 'repository' && this.source.repositories().size === 0) {
-      const notice = this.node<NoticeNode>('notice:noRepository', () => ({ kind: 'notice', id: 'notice:noRepository', label: '', description: '', commandId: undefined, icon: 'repo' }));
+      const notice = this.node<NoticeNode>('notice:noRepository', () => ({
+        kind: 'notice',
+        id: 'notice:noRepository',
+        label: '',
+        description: '',
+        commandId: undefined,
+        icon: 'repo',
+      }));
       notice.label = this.source.repositoriesProblem() ?? 'No GitHub remote found in this workspace';
       notice.description = 'Show all tasks';
       notice.commandId = 'blackboxTasks.showAllTasks';
       return [notice];
     }
-    const notice = this.node<NoticeNode>('notice:noMatch', () => ({ kind: 'notice', id: 'notice:noMatch', label: '', description: '', commandId: undefined, icon: 'filter' }));
+    const notice = this.node<NoticeNode>('notice:noMatch', () => ({
+      kind: 'notice',
+      id: 'notice:noMatch',
+      label: '',
+      description: '',
+      commandId: undefined,
+      icon: 'filter',
+    }));
     notice.label = `No tasks match the filter (${model.total} hidden)`;
     notice.description = 'Clear filter';
     notice.commandId = 'blackboxTasks.clearFilter';
@@ -267,10 +320,11 @@ export class TaskTreeProvider implements vscode.TreeDataProvider<TaskTreeNode>, 
     const alive = new Set<string>();
     const visit = (node: TaskTreeNode): void => {
       alive.add(node.id);
-      if (node.kind === 'group') for (const row of this.model?.groups.find((group) => group.id === node.id)?.rows ?? []) {
-        const head = this.nodes.get(row.id);
-        if (head) visit(head);
-      }
+      if (node.kind === 'group')
+        for (const row of this.model?.groups.find((group) => group.id === node.id)?.rows ?? []) {
+          const head = this.nodes.get(row.id);
+          if (head) visit(head);
+        }
       if (node.kind === 'task') for (const child of this.taskChildren(node)) visit(child);
     };
     for (const root of roots) visit(root);
@@ -306,7 +360,15 @@ export class TaskTreeProvider implements vscode.TreeDataProvider<TaskTreeNode>, 
 
   private taskNode(task: Task, parent: GroupNode | TaskNode, runOfThread: TaskNode['runOfThread']): TaskNode {
     const id = taskNodeId(task.id);
-    const node = this.node<TaskNode>(id, () => ({ kind: 'task', id, taskId: task.id, task, earlierRuns: [], parent, runOfThread }));
+    const node = this.node<TaskNode>(id, () => ({
+      kind: 'task',
+      id,
+      taskId: task.id,
+      task,
+      earlierRuns: [],
+      parent,
+      runOfThread,
+    }));
     node.task = task;
     node.parent = parent;
     node.runOfThread = runOfThread;

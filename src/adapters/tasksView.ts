@@ -76,13 +76,23 @@ export interface TasksViewDeps {
 /** The session's key and settings as the store sees them; "not read yet" is not "no key". */
 function connectionFrom(session: ApiSession, disposables: vscode.Disposable[]): ConnectionSource {
   const changed = new Emitter<void>();
-  disposables.push(session.onDidChange(() => changed.fire()), changed);
+  disposables.push(
+    session.onDidChange(() => changed.fire()),
+    changed,
+  );
   return {
     onDidChange: changed.event,
     state(): ConnectionState {
       const current = session.current();
       if (!session.isLoaded) return { kind: 'pending' };
-      if (current) return { kind: 'connected', connection: { api: current.api, accountKey: accountKeyFor(current.kind, current.api.baseUrl, current.keyFingerprint) } };
+      if (current)
+        return {
+          kind: 'connected',
+          connection: {
+            api: current.api,
+            accountKey: accountKeyFor(current.kind, current.api.baseUrl, current.keyFingerprint),
+          },
+        };
       const problem = session.currentProblem();
       return problem && problem.reason !== 'noKey' ? { kind: 'none', problem: problem.message } : { kind: 'none' };
     },
@@ -119,7 +129,9 @@ export function createTasksView(deps: TasksViewDeps): { readonly view: TasksView
   disposables.push(remotes);
 
   let filter = parseFilter(extension.workspaceState.get(FILTER_STATE));
-  const expansion = new Map<string, boolean>(Object.entries(extension.workspaceState.get<Record<string, boolean>>(EXPANSION_STATE) ?? {}));
+  const expansion = new Map<string, boolean>(
+    Object.entries(extension.workspaceState.get<Record<string, boolean>>(EXPANSION_STATE) ?? {}),
+  );
   const unseen = new Set<string>();
   let override: { readonly visible?: boolean; readonly focused?: boolean } | undefined;
 
@@ -132,7 +144,10 @@ export function createTasksView(deps: TasksViewDeps): { readonly view: TasksView
     now: () => Date.now(),
   });
   disposables.push(provider);
-  const treeView = vscode.window.createTreeView<TaskTreeNode>(TASKS_VIEW_ID, { treeDataProvider: provider, showCollapseAll: true });
+  const treeView = vscode.window.createTreeView<TaskTreeNode>(TASKS_VIEW_ID, {
+    treeDataProvider: provider,
+    showCollapseAll: true,
+  });
   disposables.push(treeView);
   const statusBar = createTaskStatusBar(store);
   disposables.push(statusBar);
@@ -161,15 +176,17 @@ export function createTasksView(deps: TasksViewDeps): { readonly view: TasksView
     const status = store.status();
     if (progressShown || !status.refreshing || status.state !== 'loading') return;
     progressShown = true;
-    void vscode.window.withProgress({ location: { viewId: TASKS_VIEW_ID } }, () =>
-      new Promise<void>((resolve) => {
-        const subscription = store.onDidChangeStatus(() => {
-          if (store.status().refreshing) return;
-          subscription.dispose();
-          progressShown = false;
-          resolve();
-        });
-      }),
+    void vscode.window.withProgress(
+      { location: { viewId: TASKS_VIEW_ID } },
+      () =>
+        new Promise<void>((resolve) => {
+          const subscription = store.onDidChangeStatus(() => {
+            if (store.status().refreshing) return;
+            subscription.dispose();
+            progressShown = false;
+            resolve();
+          });
+        }),
     );
   };
 
@@ -182,7 +199,11 @@ export function createTasksView(deps: TasksViewDeps): { readonly view: TasksView
     const repositoryProblem = filter.scope === 'repository' ? remotes.unavailableReason() : undefined;
     treeView.message = status.problem ?? repositoryProblem;
     treeView.badge = unseen.size
-      ? { value: unseen.size, tooltip: unseen.size === 1 ? '1 finished task not looked at yet' : `${unseen.size} finished tasks not looked at yet` }
+      ? {
+          value: unseen.size,
+          tooltip:
+            unseen.size === 1 ? '1 finished task not looked at yet' : `${unseen.size} finished tasks not looked at yet`,
+        }
       : undefined;
     setContext('blackboxTasks.state', status.state);
     setContext('blackboxTasks.filterActive', isFilterActive(filter));
@@ -230,7 +251,8 @@ export function createTasksView(deps: TasksViewDeps): { readonly view: TasksView
     treeView.onDidExpandElement((event) => rememberExpansion(event.element, true)),
     treeView.onDidCollapseElement((event) => rememberExpansion(event.element, false)),
     vscode.workspace.onDidChangeConfiguration((event) => {
-      if (event.affectsConfiguration('blackboxTasks.refreshIntervalSeconds')) store.setRefreshInterval(refreshIntervalMs());
+      if (event.affectsConfiguration('blackboxTasks.refreshIntervalSeconds'))
+        store.setRefreshInterval(refreshIntervalMs());
     }),
   );
   const clockRedraw = setInterval(() => {
@@ -259,7 +281,8 @@ export function createTasksView(deps: TasksViewDeps): { readonly view: TasksView
       }
     },
     markSeen,
-    refresh: () => Promise.resolve(vscode.window.withProgress({ location: { viewId: TASKS_VIEW_ID } }, () => store.refresh())),
+    refresh: () =>
+      Promise.resolve(vscode.window.withProgress({ location: { viewId: TASKS_VIEW_ID } }, () => store.refresh())),
     loadMore: () => store.loadMore(),
     filter: () => filter,
     setFilter: (change) => applyFilter(parseFilter({ ...filter, ...change })),
@@ -281,7 +304,15 @@ export function createTasksView(deps: TasksViewDeps): { readonly view: TasksView
     },
     onDidChange: changed.event,
     onDidRedraw: (listener, thisArgs, disposables) =>
-      provider.onDidChangeTreeData((nodes) => listener.call(thisArgs, nodes === undefined ? undefined : (Array.isArray(nodes) ? nodes : [nodes]).map((node) => node.id)), undefined, disposables),
+      provider.onDidChangeTreeData(
+        (nodes) =>
+          listener.call(
+            thisArgs,
+            nodes === undefined ? undefined : (Array.isArray(nodes) ? nodes : [nodes]).map((node) => node.id),
+          ),
+        undefined,
+        disposables,
+      ),
     setActivityOverride: (next) => {
       override = next;
       updateActivity();

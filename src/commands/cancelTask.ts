@@ -97,7 +97,11 @@ export function cancelTaskCommand(context: CommandContext) {
       logger.info(`Cancel ${task.id}: ${outcome.kind}${outcome.finalStatus ? ` (${outcome.finalStatus})` : ''}.`);
       if (outcome.severity === 'info') void vscode.window.showInformationMessage(outcome.message);
       else void vscode.window.showWarningMessage(outcome.message);
-      return { outcome: outcome.kind, message: outcome.message, ...(outcome.finalStatus ? { finalStatus: outcome.finalStatus } : {}) };
+      return {
+        outcome: outcome.kind,
+        message: outcome.message,
+        ...(outcome.finalStatus ? { finalStatus: outcome.finalStatus } : {}),
+      };
     } catch (error) {
       if (isAbortError(error)) {
         logger.info(`Cancel ${task.id}: stopped waiting for the final status.`);
@@ -116,7 +120,13 @@ export function cancelTaskCommand(context: CommandContext) {
  * yet, stoppable) is an answer too, not a failure: the status check that follows says
  * what the task really is.
  */
-async function requestCancel(send: () => Promise<{ readonly success: boolean; readonly status?: CancelRequestOutcome['status']; readonly message?: string }>): Promise<CancelRequestOutcome> {
+async function requestCancel(
+  send: () => Promise<{
+    readonly success: boolean;
+    readonly status?: CancelRequestOutcome['status'];
+    readonly message?: string;
+  }>,
+): Promise<CancelRequestOutcome> {
   try {
     const result = await send();
     if (result.success) return result.status ? { accepted: true, status: result.status } : { accepted: true };
@@ -126,7 +136,8 @@ async function requestCancel(send: () => Promise<{ readonly success: boolean; re
       ...(result.message ? { serverMessage: result.message } : {}),
     };
   } catch (error) {
-    if (BadRequestError.is(error) && (error.status === 400 || error.status === 409)) return { accepted: false, serverMessage: error.userMessage };
+    if (BadRequestError.is(error) && (error.status === 400 || error.status === 409))
+      return { accepted: false, serverMessage: error.userMessage };
     throw error;
   }
 }

@@ -27,7 +27,10 @@ const STASH = 'Stash and Check Out';
  */
 export function checkoutBranchCommand(context: CommandContext) {
   return async (argument?: unknown): Promise<CheckoutBranchResult> => {
-    const found = await taskRepository(context, argument, { action: 'Checking out a task branch', placeHolder: 'Check out the branch of which task?' });
+    const found = await taskRepository(context, argument, {
+      action: 'Checking out a task branch',
+      placeHolder: 'Check out the branch of which task?',
+    });
     if (!found.ok) return { outcome: found.stop, ...(found.message ? { message: found.message } : {}) };
     const { repository, remote, branch } = found;
     const where = { branch, repository: repository.root.fsPath };
@@ -39,7 +42,8 @@ export function checkoutBranchCommand(context: CommandContext) {
       let stash = false;
       if (changes > 0) {
         const answer = dirtyAnswer(argument) ?? (await askAboutChanges(repository.label, branch, changes));
-        if (answer !== 'stash') return { outcome: 'cancelled', ...where, message: 'Your changes were left as they are.' };
+        if (answer !== 'stash')
+          return { outcome: 'cancelled', ...where, message: 'Your changes were left as they are.' };
         stash = true;
       }
 
@@ -58,7 +62,9 @@ export function checkoutBranchCommand(context: CommandContext) {
 
           const local = await repository.localBranch(branch);
           if (!local && !(await repository.remoteBranch(remote.remote, branch))) {
-            throw new GitOperationError(`"${branch}" is not on ${remote.remote}. The agent may not have pushed it yet.`);
+            throw new GitOperationError(
+              `"${branch}" is not on ${remote.remote}. The agent may not have pushed it yet.`,
+            );
           }
           // Past this point the work is quick and must not stop half-way.
           if (stash) {
@@ -110,8 +116,15 @@ function successMessage(result: CheckoutBranchResult, remote: string, label: str
   const parts =
     result.outcome === 'alreadyOn'
       ? [`${label} is already on ${branch}.`]
-      : [result.created ? `Checked out ${branch} in ${label}, tracking ${remote}/${result.branch ?? ''}.` : `Checked out ${branch} in ${label}.`];
-  if (behind > 0) parts.push(`It is ${behind} commit${behind === 1 ? '' : 's'} behind ${remote}: pull to get the agent's latest work.`);
+      : [
+          result.created
+            ? `Checked out ${branch} in ${label}, tracking ${remote}/${result.branch ?? ''}.`
+            : `Checked out ${branch} in ${label}.`,
+        ];
+  if (behind > 0)
+    parts.push(
+      `It is ${behind} commit${behind === 1 ? '' : 's'} behind ${remote}: pull to get the agent's latest work.`,
+    );
   if (result.stashed) parts.push('Your changes are in the stash; bring them back with "Git: Pop Stash".');
   return parts.join(' ');
 }

@@ -84,9 +84,11 @@ export function continueTaskCommand(context: CommandContext) {
       );
     } catch (error) {
       // Shown without waiting, so the command (and a test driving it) is not held by the notification.
-      void presentError(error, DOING, { logger, redact: (text) => session.redact(text), canRetry: true }).then((retry) => {
-        if (retry) void vscode.commands.executeCommand('blackboxTasks.continueTask', { taskId: task.id });
-      });
+      void presentError(error, DOING, { logger, redact: (text) => session.redact(text), canRetry: true }).then(
+        (retry) => {
+          if (retry) void vscode.commands.executeCommand('blackboxTasks.continueTask', { taskId: task.id });
+        },
+      );
       return { outcome: 'failed', message: session.redact(describeError(error, DOING).message) };
     }
 
@@ -95,7 +97,11 @@ export function continueTaskCommand(context: CommandContext) {
     store.upsert(linked);
     logger.info(`Follow-up sent to ${task.id}; now following ${linked.id}.`);
     // Revealing is a courtesy (a row not drawn yet is skipped by reveal); any other failure is logged, never the command's.
-    context.view.reveal(linked.id).catch((error: unknown) => logger.debug(`Could not reveal ${linked.id}: ${error instanceof Error ? error.message : String(error)}`));
+    context.view
+      .reveal(linked.id)
+      .catch((error: unknown) =>
+        logger.debug(`Could not reveal ${linked.id}: ${error instanceof Error ? error.message : String(error)}`),
+      );
     followTaskLogs(context.logs, linked);
     vscode.window.setStatusBarMessage(`$(comment-discussion) Follow-up sent to ${label}.`, 5_000);
     return { outcome: 'sent', taskId: linked.id, previousId: continued.previousId };

@@ -5,7 +5,10 @@ import { resolveTask } from './resolveTask';
 /** Copy Task ID: the id the API knows the task by (v1 runId, Cloud id), with a brief status bar note. */
 export function copyTaskIdCommand(context: CommandContext) {
   return async (argument?: unknown): Promise<string | undefined> => {
-    const task = await resolveTask(argument, context, { placeHolder: 'Choose a task whose ID to copy', noneMessage: 'There is no task yet.' });
+    const task = await resolveTask(argument, context, {
+      placeHolder: 'Choose a task whose ID to copy',
+      noneMessage: 'There is no task yet.',
+    });
     if (!task) return undefined;
     await vscode.env.clipboard.writeText(task.id);
     vscode.window.setStatusBarMessage(`$(copy) Copied task ID ${task.id}`, 3_000);

@@ -9,7 +9,13 @@ import { describeError } from '../core/errorDescription';
 import { NetworkError, TimeoutError } from '../core/errors';
 import { GitOperationError } from '../core/gitFailure';
 import { gitHubDisplayName } from '../core/githubRemote';
-import { preflightIssues, type PreflightChoice, type PreflightIssue, type PreflightIssueKind, type PreflightState } from '../core/preflight';
+import {
+  preflightIssues,
+  type PreflightChoice,
+  type PreflightIssue,
+  type PreflightIssueKind,
+  type PreflightState,
+} from '../core/preflight';
 import type { AgentChoice, CreatedTask, CreateTaskInput } from '../core/tasksApi';
 import type { CommandContext } from './commandContext';
 import { followTaskLogs } from './followTaskLogs';
@@ -82,11 +88,13 @@ export function createTaskCommand(context: CommandContext) {
     const answered: { kind: PreflightIssueKind; choice: PreflightChoice }[] = [];
     if (target.kind === 'repository') {
       const checked = await runPreflight(target.repository, target.remote, args, answered);
-      if (!checked.ok) return { outcome: 'cancelled', preflight: answered, ...(checked.message ? { message: checked.message } : {}) };
+      if (!checked.ok)
+        return { outcome: 'cancelled', preflight: answered, ...(checked.message ? { message: checked.message } : {}) };
       baseBranch = checked.branch;
     }
 
-    const where = target.kind === 'repository' ? `${gitHubDisplayName(target.remote.repository)} · ${baseBranch}` : 'no repository';
+    const where =
+      target.kind === 'repository' ? `${gitHubDisplayName(target.remote.repository)} · ${baseBranch}` : 'no repository';
     const draftKey = DRAFT_KEY;
     let prompt = args.prompt?.trim();
     if (!prompt && args.acceptDraft) {
@@ -107,14 +115,21 @@ export function createTaskCommand(context: CommandContext) {
     }
     await drafts.save(draftKey, prompt);
 
-    const selection = hasAgentArguments(args) ? selectionFromArguments(args) : await pickAgents(connection.kind, `New BLACKBOX task (${where})`);
+    const selection = hasAgentArguments(args)
+      ? selectionFromArguments(args)
+      : await pickAgents(connection.kind, `New BLACKBOX task (${where})`);
     if (!selection) return { outcome: 'cancelled', preflight: answered, message: 'Your prompt is kept as a draft.' };
 
     const request: CreateTaskInput = {
       prompt,
-      ...(target.kind === 'repository' ? { repoUrl: target.remote.cloneUrl, ...(baseBranch ? { baseBranch } : {}) } : {}),
+      ...(target.kind === 'repository'
+        ? { repoUrl: target.remote.cloneUrl, ...(baseBranch ? { baseBranch } : {}) }
+        : {}),
       ...(selection.kind === 'single'
-        ? { ...(selection.agent ? { agent: selection.agent } : {}), ...(selection.model ? { model: selection.model } : {}) }
+        ? {
+            ...(selection.agent ? { agent: selection.agent } : {}),
+            ...(selection.model ? { model: selection.model } : {}),
+          }
         : { agents: selection.agents }),
     };
 
@@ -140,20 +155,43 @@ export function createTaskCommand(context: CommandContext) {
     } catch (error) {
       const uncertain = NetworkError.is(error) || TimeoutError.is(error);
       if (uncertain) void context.store.refresh();
-      const doing = uncertain ? `${DOING}. The server may have received it: check the list before you retry, so it is not created twice` : DOING;
-      void presentError(error, doing, { logger: context.logger, redact: (text) => context.session.redact(text), canRetry: true }).then((retry) => {
-        if (retry) void vscode.commands.executeCommand('blackboxTasks.createTask', retryArguments(target, baseBranch, selection));
+      const doing = uncertain
+        ? `${DOING}. The server may have received it: check the list before you retry, so it is not created twice`
+        : DOING;
+      void presentError(error, doing, {
+        logger: context.logger,
+        redact: (text) => context.session.redact(text),
+        canRetry: true,
+      }).then((retry) => {
+        if (retry)
+          void vscode.commands.executeCommand(
+            'blackboxTasks.createTask',
+            retryArguments(target, baseBranch, selection),
+          );
       });
-      return { outcome: 'failed', request, preflight: answered, message: context.session.redact(describeError(error, doing).message) };
+      return {
+        outcome: 'failed',
+        request,
+        preflight: answered,
+        message: context.session.redact(describeError(error, doing).message),
+      };
     } finally {
       sending = false;
     }
 
     await drafts.clear(draftKey);
     context.store.upsert(created.task);
-    context.logger.info(`Created task ${created.id} (${where}${created.agentCount ? `, ${created.agentCount} agents` : ''}).`);
+    context.logger.info(
+      `Created task ${created.id} (${where}${created.agentCount ? `, ${created.agentCount} agents` : ''}).`,
+    );
     // Revealing is a courtesy (a row not drawn yet is skipped by reveal); any other failure is logged, never the command's.
-    context.view.reveal(created.id).catch((error: unknown) => context.logger.debug(`Could not reveal task ${created.id}: ${error instanceof Error ? error.message : String(error)}`));
+    context.view
+      .reveal(created.id)
+      .catch((error: unknown) =>
+        context.logger.debug(
+          `Could not reveal task ${created.id}: ${error instanceof Error ? error.message : String(error)}`,
+        ),
+      );
     followTaskLogs(context.logs, created.id);
     vscode.window.setStatusBarMessage(`$(check) Task created (${where}).`, 5_000);
     return { outcome: 'created', taskId: created.id, request, preflight: answered };
@@ -176,7 +214,9 @@ function readArguments(argument: unknown): CreateArguments {
     ...(text('model') !== undefined ? { model: text('model') } : {}),
     ...(Array.isArray(agents) ? { agents: agents.filter(isAgentChoice) } : {}),
     ...(flag('useDefaults') !== undefined ? { useDefaults: flag('useDefaults') } : {}),
-    ...(preflight && typeof preflight === 'object' ? { preflight: preflight as Partial<Record<PreflightIssueKind, PreflightChoice>> } : {}),
+    ...(preflight && typeof preflight === 'object'
+      ? { preflight: preflight as Partial<Record<PreflightIssueKind, PreflightChoice>> }
+      : {}),
     ...(text('baseBranch') !== undefined ? { baseBranch: text('baseBranch') } : {}),
     ...(flag('skipPreflight') !== undefined ? { skipPreflight: flag('skipPreflight') } : {}),
   };
@@ -227,14 +267,19 @@ async function chooseTarget(context: CommandContext, args: CreateArguments): Pro
   const repositories = await context.git.repositories();
   if (args.repository !== undefined) {
     const wanted = vscode.Uri.file(args.repository).fsPath;
-    repository = repositories.find((candidate) => candidate.root.fsPath === wanted) ?? (await context.git.openRepository(vscode.Uri.file(args.repository)));
+    repository =
+      repositories.find((candidate) => candidate.root.fsPath === wanted) ??
+      (await context.git.openRepository(vscode.Uri.file(args.repository)));
     if (!repository) return offerStandalone(`${args.repository} is not an open git repository.`, false);
   } else if (repositories.length === 0) {
     return offerStandalone('No git repository is open in this window.', true);
   } else if (repositories.length === 1) {
     repository = repositories[0];
   } else {
-    const choice = await pickRepository(repositories, { placeHolder: 'Which repository should the agent work on?', offerStandalone: true });
+    const choice = await pickRepository(repositories, {
+      placeHolder: 'Which repository should the agent work on?',
+      offerStandalone: true,
+    });
     if (!choice) return undefined;
     if (choice.kind === 'standalone') return { kind: 'standalone' };
     repository = choice.repository;
@@ -245,7 +290,8 @@ async function chooseTarget(context: CommandContext, args: CreateArguments): Pro
   let remote: GitHubRemote | undefined;
   if (args.remote !== undefined) {
     remote = remotes.find((candidate) => candidate.remote === args.remote);
-    if (!remote) return offerStandalone(`The remote "${args.remote}" of ${repository.label} does not point at GitHub.`, false);
+    if (!remote)
+      return offerStandalone(`The remote "${args.remote}" of ${repository.label} does not point at GitHub.`, false);
   } else {
     remote = repository.preferredGitHubRemote();
     if (!remote && remotes.length > 1) {
@@ -254,7 +300,8 @@ async function chooseTarget(context: CommandContext, args: CreateArguments): Pro
       if (!remote) return undefined;
     }
   }
-  if (!remote) return offerStandalone(`${repository.label} has no GitHub remote, so the agent cannot clone it.`, interactive);
+  if (!remote)
+    return offerStandalone(`${repository.label} has no GitHub remote, so the agent cannot clone it.`, interactive);
   return { kind: 'repository', repository, remote };
 }
 
@@ -271,7 +318,8 @@ async function offerStandalone(why: string, interactive: boolean): Promise<Targe
   return choice ? { kind: 'standalone' } : undefined;
 }
 
-type PreflightOutcome = { readonly ok: true; readonly branch: string } | { readonly ok: false; readonly message?: string };
+type PreflightOutcome =
+  { readonly ok: true; readonly branch: string } | { readonly ok: false; readonly message?: string };
 
 /**
  * Explains, one at a time, what the agent would not see, and acts on the answer: push and
@@ -286,17 +334,20 @@ async function runPreflight(
   if (args.skipPreflight && args.baseBranch) return { ok: true, branch: args.baseBranch };
   const accepted = new Set<PreflightIssueKind>();
   try {
-    await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: `Checking ${remote.remote}` }, async () => {
-      await repository.refresh();
-      const branch = repository.head().branch;
-      if (!branch) return;
-      try {
-        await repository.fetch(remote.remote, branch);
-      } catch (error) {
-        // Not on the remote, or offline: the remote-tracking refs still tell what is known.
-        if (!GitOperationError.is(error)) throw error;
-      }
-    });
+    await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Window, title: `Checking ${remote.remote}` },
+      async () => {
+        await repository.refresh();
+        const branch = repository.head().branch;
+        if (!branch) return;
+        try {
+          await repository.fetch(remote.remote, branch);
+        } catch (error) {
+          // Not on the remote, or offline: the remote-tracking refs still tell what is known.
+          if (!GitOperationError.is(error)) throw error;
+        }
+      },
+    );
     for (let round = 0; round < MAX_PREFLIGHT_ROUNDS; round++) {
       const state = await readPreflightState(repository, remote.remote);
       const issue: PreflightIssue | undefined = preflightIssues(state, accepted)[0];
@@ -309,14 +360,18 @@ async function runPreflight(
       } else if (choice === 'push' && state.branch) {
         const branch = state.branch;
         const setUpstream = repository.head().upstream === undefined;
-        await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Pushing "${branch}" to ${remote.remote}…` }, () =>
-          repository.push(remote.remote, branch, setUpstream),
+        await vscode.window.withProgress(
+          { location: vscode.ProgressLocation.Notification, title: `Pushing "${branch}" to ${remote.remote}…` },
+          () => repository.push(remote.remote, branch, setUpstream),
         );
         await repository.refresh();
       } else if (choice === 'pickBranch') {
         const picked = args.preflight
           ? args.baseBranch
-          : await pickRemoteBranch(repository, remote.remote, { placeHolder: `Base the task on which branch of ${remote.remote}?`, ...(state.branch ? { preferred: [state.branch] } : {}) });
+          : await pickRemoteBranch(repository, remote.remote, {
+              placeHolder: `Base the task on which branch of ${remote.remote}?`,
+              ...(state.branch ? { preferred: [state.branch] } : {}),
+            });
         return picked ? { ok: true, branch: picked } : { ok: false };
       }
     }
@@ -332,7 +387,13 @@ async function readPreflightState(repository: LocalRepository, remote: string): 
   const head = repository.head();
   const uncommitted = repository.uncommittedCount();
   if (!head.branch) {
-    return { remote, onRemote: false, ahead: 0, uncommitted, ...(head.commit ? { headCommit: head.commit.slice(0, 7) } : {}) };
+    return {
+      remote,
+      onRemote: false,
+      ahead: 0,
+      uncommitted,
+      ...(head.commit ? { headCommit: head.commit.slice(0, 7) } : {}),
+    };
   }
   const onRemote = (await repository.remoteBranch(remote, head.branch)) !== undefined;
   const ahead = onRemote ? await repository.commitsAhead(head.branch, remote) : 0;
@@ -341,6 +402,10 @@ async function readPreflightState(repository: LocalRepository, remote: string): 
 
 async function askAbout(issue: PreflightIssue): Promise<PreflightChoice> {
   const options = issue.options.filter((option) => option.choice !== 'cancel');
-  const picked = await vscode.window.showWarningMessage(issue.message, { modal: true, detail: issue.detail }, ...options.map((option) => option.label));
+  const picked = await vscode.window.showWarningMessage(
+    issue.message,
+    { modal: true, detail: issue.detail },
+    ...options.map((option) => option.label),
+  );
   return options.find((option) => option.label === picked)?.choice ?? 'cancel';
 }

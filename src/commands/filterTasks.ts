@@ -19,7 +19,11 @@ export function filterTasksCommand(context: CommandContext) {
     }
     const current = view.filter();
     const choices: FilterChoice[] = [
-      { action: 'text', label: '$(search) Filter by Text…', description: current.text ? `now “${current.text}”` : 'prompt, id, branch' },
+      {
+        action: 'text',
+        label: '$(search) Filter by Text…',
+        description: current.text ? `now “${current.text}”` : 'prompt, id, branch',
+      },
       {
         action: 'status',
         label: '$(list-filter) Filter by Status…',
@@ -27,13 +31,18 @@ export function filterTasksCommand(context: CommandContext) {
       },
       current.scope === 'repository'
         ? { action: 'scope', label: '$(list-flat) Show All Tasks', description: 'now only this repository’s tasks' }
-        : { action: 'scope', label: '$(repo) Show Only This Repository’s Tasks', description: 'tasks on a git remote of this workspace' },
+        : {
+            action: 'scope',
+            label: '$(repo) Show Only This Repository’s Tasks',
+            description: 'tasks on a git remote of this workspace',
+          },
       { action: 'clear', label: '$(clear-all) Clear Filter' },
     ];
     const choice = await vscode.window.showQuickPick(choices, { placeHolder: 'Filter the BLACKBOX tasks' });
     if (!choice) return current;
     if (choice.action === 'clear') view.clearFilter();
-    else if (choice.action === 'scope') view.setFilter({ scope: current.scope === 'repository' ? 'all' : 'repository' });
+    else if (choice.action === 'scope')
+      view.setFilter({ scope: current.scope === 'repository' ? 'all' : 'repository' });
     else if (choice.action === 'text') {
       const text = await vscode.window.showInputBox({
         prompt: 'Show tasks whose prompt, id, branch, model or repository contains this text (empty: no text filter)',
@@ -43,7 +52,11 @@ export function filterTasksCommand(context: CommandContext) {
       if (text !== undefined) view.setFilter({ text: text.trim() });
     } else {
       const picked = await vscode.window.showQuickPick(
-        ALL_STATUSES.map((status) => ({ label: statusWord(status), status, picked: current.statuses.includes(status) })),
+        ALL_STATUSES.map((status) => ({
+          label: statusWord(status),
+          status,
+          picked: current.statuses.includes(status),
+        })),
         { canPickMany: true, placeHolder: 'Show tasks with these statuses (none picked: every status)' },
       );
       if (picked) view.setFilter({ statuses: picked.map((item) => item.status as TaskStatus) });

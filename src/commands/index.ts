@@ -55,7 +55,10 @@ export function registerCommands(context: CommandContext): void {
         try {
           return await handler(...args);
         } catch (error) {
-          await presentError(error, titles.get(id) ?? id, { logger: context.logger, redact: (text) => context.session.redact(text) });
+          await presentError(error, titles.get(id) ?? id, {
+            logger: context.logger,
+            redact: (text) => context.session.redact(text),
+          });
           return undefined;
         }
       }),
@@ -64,6 +67,8 @@ export function registerCommands(context: CommandContext): void {
 }
 
 function commandTitles(extension: vscode.ExtensionContext): Map<string, string> {
-  const contributed = (extension.extension.packageJSON as { contributes?: { commands?: { command: string; title: string }[] } }).contributes?.commands ?? [];
+  const contributed =
+    (extension.extension.packageJSON as { contributes?: { commands?: { command: string; title: string }[] } })
+      .contributes?.commands ?? [];
   return new Map(contributed.map((c) => [c.command, c.title.replace(/…$/, '')]));
 }

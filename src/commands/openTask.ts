@@ -14,7 +14,10 @@ export function openTaskCommand(context: CommandContext) {
 
   return async (argument?: unknown): Promise<TaskDetailsPanelHandle | undefined> => {
     if (!(await requireConnection(context))) return undefined;
-    const task = await resolveTask(argument, context, { placeHolder: 'Choose a task to open', noneMessage: 'There is no task to open yet.' });
+    const task = await resolveTask(argument, context, {
+      placeHolder: 'Choose a task to open',
+      noneMessage: 'There is no task to open yet.',
+    });
     if (!task) return undefined;
     return panels.open(task);
   };

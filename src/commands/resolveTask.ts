@@ -32,7 +32,8 @@ export async function resolveTask(
   if (id) {
     const known = context.store.get(id);
     if (known) return known;
-    if (argument && typeof argument === 'object' && typeof (argument as { api?: unknown }).api === 'string') return argument as Task;
+    if (argument && typeof argument === 'object' && typeof (argument as { api?: unknown }).api === 'string')
+      return argument as Task;
     void vscode.window.showWarningMessage('That task is no longer in the list. Refresh the view and try again.');
     return undefined;
   }
@@ -49,7 +50,10 @@ export async function resolveTask(
     candidates.map((task) => ({
       label: firstLine(task.prompt ?? task.title ?? task.id),
       description: task.status,
-      detail: [task.repoUrl?.replace(/^https:\/\/github\.com\//, '').replace(/\.git$/, ''), task.createdBranch].filter(Boolean).join(' · ') || undefined,
+      detail:
+        [task.repoUrl?.replace(/^https:\/\/github\.com\//, '').replace(/\.git$/, ''), task.createdBranch]
+          .filter(Boolean)
+          .join(' · ') || undefined,
       task,
     })),
     { placeHolder: options.placeHolder, matchOnDescription: true, matchOnDetail: true },

@@ -39,13 +39,19 @@ export interface ReviewChangesResult {
  */
 export function reviewChangesCommand(context: CommandContext) {
   return async (argument?: unknown): Promise<ReviewChangesResult> => {
-    const found = await taskRepository(context, argument, { action: 'Reviewing a task branch', placeHolder: 'Review the changes of which task?' });
+    const found = await taskRepository(context, argument, {
+      action: 'Reviewing a task branch',
+      placeHolder: 'Review the changes of which task?',
+    });
     if (!found.ok) return { outcome: found.stop, ...(found.message ? { message: found.message } : {}) };
     const { task, repository, remote, branch } = found;
 
     let base = stringArgument(argument, 'baseBranch') ?? task.baseBranch;
     if (base === undefined) {
-      base = await pickRemoteBranch(repository, remote.remote, { placeHolder: `The task does not say its base branch. Compare "${branch}" with which branch?`, preferred: ['main', 'master'] });
+      base = await pickRemoteBranch(repository, remote.remote, {
+        placeHolder: `The task does not say its base branch. Compare "${branch}" with which branch?`,
+        preferred: ['main', 'master'],
+      });
       if (!base) return { outcome: 'cancelled' };
     }
     const checkedBase = checkTaskBranch(base, "task's base branch");
@@ -54,7 +60,11 @@ export function reviewChangesCommand(context: CommandContext) {
 
     try {
       const compared = await vscode.window.withProgress(
-        { location: vscode.ProgressLocation.Notification, title: `Comparing "${branch}" with "${baseBranch}"`, cancellable: true },
+        {
+          location: vscode.ProgressLocation.Notification,
+          title: `Comparing "${branch}" with "${baseBranch}"`,
+          cancellable: true,
+        },
         async (progress, token) => {
           for (const name of new Set([branch, baseBranch])) {
             progress.report({ message: `fetching ${name} from ${remote.remote}…` });
@@ -78,7 +88,14 @@ export function reviewChangesCommand(context: CommandContext) {
         return { outcome: 'noChanges', ...summary, message };
       }
       const title = `${branch} ↔ ${baseBranch} (BLACKBOX task)`;
-      const resources = changes.map((change) => [change.uri, sideUri(repository, change, 'left', leftCommit), sideUri(repository, change, 'right', rightCommit)] as const);
+      const resources = changes.map(
+        (change) =>
+          [
+            change.uri,
+            sideUri(repository, change, 'left', leftCommit),
+            sideUri(repository, change, 'right', rightCommit),
+          ] as const,
+      );
       await vscode.commands.executeCommand('vscode.changes', title, resources);
       return { outcome: 'shown', ...summary };
     } catch (error) {
@@ -93,7 +110,8 @@ export function reviewChangesCommand(context: CommandContext) {
 
 async function compare(repository: LocalRepository, remote: string, base: string, head: string) {
   const [baseRef, headRef] = [await repository.remoteBranch(remote, base), await repository.remoteBranch(remote, head)];
-  if (!headRef?.commit) throw new GitOperationError(`"${head}" is not on ${remote}. The agent may not have pushed it yet.`);
+  if (!headRef?.commit)
+    throw new GitOperationError(`"${head}" is not on ${remote}. The agent may not have pushed it yet.`);
   if (!baseRef?.commit) throw new GitOperationError(`The base branch "${base}" is not on ${remote}.`);
   const rightCommit = headRef.commit;
   // The commit where the agent's branch left the base: the left side of every diff.
@@ -127,7 +145,12 @@ function kindOf(change: GitChange): ChangeKind {
   }
 }
 
-function sideUri(repository: LocalRepository, change: GitChange, side: 'left' | 'right', commit: string): vscode.Uri | undefined {
+function sideUri(
+  repository: LocalRepository,
+  change: GitChange,
+  side: 'left' | 'right',
+  commit: string,
+): vscode.Uri | undefined {
   const kind = kindOf(change);
   if (side === 'left') return kind === 'added' ? undefined : repository.gitUri(change.originalUri, commit);
   return kind === 'deleted' ? undefined : repository.gitUri(change.uri, commit);

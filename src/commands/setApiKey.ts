@@ -1,11 +1,18 @@
 import * as vscode from 'vscode';
-import { API_NAMES, decideKeyKind, keyInputProblem, verificationVerdict, type VerificationVerdict } from '../core/keyCheck';
+import {
+  API_NAMES,
+  decideKeyKind,
+  keyInputProblem,
+  verificationVerdict,
+  type VerificationVerdict,
+} from '../core/keyCheck';
 import type { ApiKind } from '../core/model';
 import type { TasksApi } from '../core/tasksApi';
 import type { CommandContext } from './commandContext';
 import { actionArguments, booleanArgument, stringArgument } from './requireConnection';
 
-export type SetApiKeyOutcome = 'verified' | 'storedUnverified' | 'rejected' | 'notStored' | 'invalid' | 'unusableUrl' | 'cancelled';
+export type SetApiKeyOutcome =
+  'verified' | 'storedUnverified' | 'rejected' | 'notStored' | 'invalid' | 'unusableUrl' | 'cancelled';
 
 export interface SetApiKeyResult {
   readonly outcome: SetApiKeyOutcome;
@@ -55,7 +62,12 @@ export function setApiKeyCommand(context: CommandContext) {
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
       const setting = kind === 'agent' ? 'blackboxTasks.agentApiUrl' : 'blackboxTasks.cloudApiUrl';
-      return tell('error', { outcome: 'unusableUrl', stored: false, kind, message: `The key was not stored: the setting ${setting} cannot be used. ${reason}` });
+      return tell('error', {
+        outcome: 'unusableUrl',
+        stored: false,
+        kind,
+        message: `The key was not stored: the setting ${setting} cannot be used. ${reason}`,
+      });
     }
 
     const verdict = await verify(candidate, kind, key);
@@ -81,7 +93,12 @@ export function setApiKeyCommand(context: CommandContext) {
     const precedence = envInUse ? ' It takes precedence over BLACKBOX_API_KEY from the environment.' : '';
     const message = `${checked}. Connected to the ${API_NAMES[kind]} at ${candidate.baseUrl}.${precedence}${note ? ` ${note}` : ''}`;
     logger.info(`API key stored (${API_NAMES[kind]}, ${verdict === undefined ? 'verified' : 'not verified'}).`);
-    return tell('info', { outcome: verdict === undefined ? 'verified' : 'storedUnverified', stored: true, kind, message });
+    return tell('info', {
+      outcome: verdict === undefined ? 'verified' : 'storedUnverified',
+      stored: true,
+      kind,
+      message,
+    });
   };
 }
 
@@ -104,8 +121,18 @@ async function askForKey(source: 'secret' | 'env' | 'none'): Promise<string | un
 
 async function pickKind(warning: string): Promise<ApiKind | undefined> {
   const items: (vscode.QuickPickItem & { readonly api: ApiKind })[] = [
-    { label: API_NAMES.agent, description: 'agent.blackbox.ai', detail: 'Keys that come with a BLACKBOX Pro plan (normally sk-…)', api: 'agent' },
-    { label: API_NAMES.cloud, description: 'cloud.blackbox.ai', detail: 'BLACKBOX Cloud API tokens (normally bb_…)', api: 'cloud' },
+    {
+      label: API_NAMES.agent,
+      description: 'agent.blackbox.ai',
+      detail: 'Keys that come with a BLACKBOX Pro plan (normally sk-…)',
+      api: 'agent',
+    },
+    {
+      label: API_NAMES.cloud,
+      description: 'cloud.blackbox.ai',
+      detail: 'BLACKBOX Cloud API tokens (normally bb_…)',
+      api: 'cloud',
+    },
   ];
   const picked = await vscode.window.showQuickPick(items, {
     title: 'Unrecognised key: which API is it for?',
@@ -118,7 +145,11 @@ async function pickKind(warning: string): Promise<ApiKind | undefined> {
 /** One cheap request with the new key; undefined when it was accepted. */
 async function verify(api: TasksApi, kind: ApiKind, key: string): Promise<VerificationVerdict | undefined> {
   return vscode.window.withProgress(
-    { location: vscode.ProgressLocation.Notification, title: `Checking the key with the ${API_NAMES[kind]}…`, cancellable: true },
+    {
+      location: vscode.ProgressLocation.Notification,
+      title: `Checking the key with the ${API_NAMES[kind]}…`,
+      cancellable: true,
+    },
     async (_progress, token) => {
       const controller = new AbortController();
       const subscription = token.onCancellationRequested(() => controller.abort());

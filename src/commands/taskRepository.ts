@@ -12,7 +12,13 @@ import { resolveTask } from './resolveTask';
 export type BranchCommandStop = 'untrusted' | 'noBranch' | 'refused' | 'unavailable' | 'noRepository' | 'cancelled';
 
 export type TaskRepository =
-  | { readonly ok: true; readonly task: Task; readonly repository: LocalRepository; readonly remote: GitHubRemote; readonly branch: string }
+  | {
+      readonly ok: true;
+      readonly task: Task;
+      readonly repository: LocalRepository;
+      readonly remote: GitHubRemote;
+      readonly branch: string;
+    }
   | { readonly ok: false; readonly stop: BranchCommandStop; readonly message?: string };
 
 /** In an untrusted workspace this extension never runs git: says so, and returns the message. */
@@ -27,7 +33,10 @@ function refuseIfUntrusted(action: string): string | undefined {
  * Checks a branch name from the API before it gets anywhere near git: anything git would
  * refuse, or that could pass for an option or a full ref, is refused with the reason.
  */
-export function checkTaskBranch(name: string, what: string): { readonly ok: true; readonly branch: string } | { readonly ok: false; readonly message: string } {
+export function checkTaskBranch(
+  name: string,
+  what: string,
+): { readonly ok: true; readonly branch: string } | { readonly ok: false; readonly message: string } {
   const check = checkBranchName(name);
   if (check.ok) return { ok: true, branch: check.name };
   const message = `The ${what} ${quoteBranchName(name)} is not a safe branch name (${check.reason}), so it was not used. Nothing was run.`;
@@ -67,7 +76,9 @@ export async function taskRepository(
 
   const wanted = task.repoUrl ? parseGitHubRemote(task.repoUrl) : undefined;
   if (!wanted) {
-    const message = task.repoUrl ? `The task's repository (${task.repoUrl}) is not a GitHub repository this extension can match.` : 'This task has no repository.';
+    const message = task.repoUrl
+      ? `The task's repository (${task.repoUrl}) is not a GitHub repository this extension can match.`
+      : 'This task has no repository.';
     void vscode.window.showWarningMessage(message);
     return { ok: false, stop: 'noRepository', message };
   }
@@ -84,7 +95,9 @@ export async function taskRepository(
     return { ok: false, stop: 'noRepository', message };
   }
   const preferredRoot = stringArgument(argument, 'repository');
-  const preferred = preferredRoot ? matches.find((match) => match.repository.root.fsPath === vscode.Uri.file(preferredRoot).fsPath) : undefined;
+  const preferred = preferredRoot
+    ? matches.find((match) => match.repository.root.fsPath === vscode.Uri.file(preferredRoot).fsPath)
+    : undefined;
   const match = preferred ?? (await pickMatchingRepository(matches, `Which clone of ${gitHubDisplayName(wanted)}?`));
   if (!match) return { ok: false, stop: 'cancelled' };
   return { ok: true, task, repository: match.repository, remote: match.remote, branch: checked.branch };

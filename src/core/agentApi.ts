@@ -81,7 +81,12 @@ export class AgentTasksApi extends HttpTasksApiBase implements TasksApi {
       ...(input.model ? { model: input.model } : {}),
       ...(input.agent ? { agent: input.agent } : {}),
       ...(input.agents && input.agents.length > 0
-        ? { selectedAgents: input.agents.map((choice) => ({ agent: choice.agent, ...(choice.model ? { model: choice.model } : {}) })) }
+        ? {
+            selectedAgents: input.agents.map((choice) => ({
+              agent: choice.agent,
+              ...(choice.model ? { model: choice.model } : {}),
+            })),
+          }
         : {}),
     };
     // Never retried: a lost answer must not start a second task.
@@ -100,7 +105,12 @@ export class AgentTasksApi extends HttpTasksApiBase implements TasksApi {
       ...(input.repoUrl ? { repoUrl: input.repoUrl } : {}),
       ...(input.baseBranch ? { baseBranch: input.baseBranch } : {}),
     });
-    return { id, ...(threadId !== undefined ? { threadId } : {}), task, ...(agentCount !== undefined ? { agentCount } : {}) };
+    return {
+      id,
+      ...(threadId !== undefined ? { threadId } : {}),
+      task,
+      ...(agentCount !== undefined ? { agentCount } : {}),
+    };
   }
 
   async continue(id: string, input: ContinueInput, options: RequestOptions = {}): Promise<ContinuedTask> {
@@ -149,11 +159,20 @@ export class AgentTasksApi extends HttpTasksApiBase implements TasksApi {
   streamLogs(id: string, options: LogStreamOptions = {}): AsyncIterable<LogStreamEvent> {
     const path = `${taskPath(id)}/logs/stream`;
     const query = options.includeDeltas === false ? { includeDeltas: 'false' } : {};
-    return replayingLogStream((signal) => this.http.openStream({ path, query, signal }), mapAgentLogMessage, this.logStreamSettings(id, options));
+    return replayingLogStream(
+      (signal) => this.http.openStream({ path, query, signal }),
+      mapAgentLogMessage,
+      this.logStreamSettings(id, options),
+    );
   }
 
   /** A run the API has just started, as sent: queued until a poll says more (list rows carry no prompt, so it is remembered). */
-  private startedRun(id: string, threadId: string | undefined, input: Pick<CreateTaskInput, 'prompt' | 'model' | 'agent'>, more: Pick<Task, 'repoUrl' | 'baseBranch' | 'previousRunId'>): Task {
+  private startedRun(
+    id: string,
+    threadId: string | undefined,
+    input: Pick<CreateTaskInput, 'prompt' | 'model' | 'agent'>,
+    more: Pick<Task, 'repoUrl' | 'baseBranch' | 'previousRunId'>,
+  ): Task {
     this.rememberPrompt(id, input.prompt);
     return {
       id,

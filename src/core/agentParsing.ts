@@ -73,7 +73,8 @@ function repoUrlFromParts(github: ObjectReader | undefined): string | undefined 
  * - the server named no assistant message: the first user message.
  */
 function runPrompt(messages: readonly ChatMessage[], assistantMessageId: string | undefined): string | undefined {
-  const texts = (range: readonly ChatMessage[]) => range.map(userText).filter((text): text is string => text !== undefined);
+  const texts = (range: readonly ChatMessage[]) =>
+    range.map(userText).filter((text): text is string => text !== undefined);
   if (assistantMessageId === undefined) return texts(messages)[0];
   const answerIndex = messages.findIndex((m) => m.id === assistantMessageId);
   const before = texts(answerIndex === -1 ? messages : messages.slice(0, answerIndex));
@@ -132,9 +133,17 @@ export function summariseToolInput(input: unknown): string {
   let text: string;
   if (typeof input === 'string') text = input;
   else if (isJsonObject(input)) {
-    const preferred = ['command', 'cmd', 'path', 'file_path', 'filePath', 'pattern', 'query', 'url', 'description'].find(
-      (key) => typeof input[key] === 'string',
-    );
+    const preferred = [
+      'command',
+      'cmd',
+      'path',
+      'file_path',
+      'filePath',
+      'pattern',
+      'query',
+      'url',
+      'description',
+    ].find((key) => typeof input[key] === 'string');
     text = preferred !== undefined ? String(input[preferred]) : safeJson(input);
   } else if (input === undefined || input === null) text = '';
   else text = safeJson(input);

@@ -23,7 +23,8 @@ export function resolveApiKind(setting: ApiSetting | string | undefined, key: st
   return key === undefined ? undefined : apiKindForKey(key);
 }
 
-export type BaseUrlCheck = { readonly ok: true; readonly url: string } | { readonly ok: false; readonly reason: string };
+export type BaseUrlCheck =
+  { readonly ok: true; readonly url: string } | { readonly ok: false; readonly reason: string };
 
 /**
  * Checks a configured API base URL before the key is ever sent to it: https only

@@ -5,7 +5,8 @@
  * an option, a full ref, or text that reads differently from what it is.
  */
 
-export type BranchNameCheck = { readonly ok: true; readonly name: string } | { readonly ok: false; readonly reason: string };
+export type BranchNameCheck =
+  { readonly ok: true; readonly name: string } | { readonly ok: false; readonly reason: string };
 
 /** Far beyond any real branch name; keeps messages and git arguments bounded. */
 const MAX_LENGTH = 250;
@@ -59,7 +60,10 @@ export function quoteBranchName(raw: string, maxLength = 80): string {
       break;
     }
     const code = character.codePointAt(0) ?? 0;
-    shown += CONTROL.test(character) || INVISIBLE.test(character) || character === '"' || character === '\\' ? `\\u{${code.toString(16)}}` : character;
+    shown +=
+      CONTROL.test(character) || INVISIBLE.test(character) || character === '"' || character === '\\'
+        ? `\\u{${code.toString(16)}}`
+        : character;
   }
   return `"${shown}"`;
 }

@@ -58,11 +58,17 @@ export async function recheckUntilTerminal(deps: RecheckDeps): Promise<SettleRes
     } catch (error) {
       if (isAbortError(error) || deps.signal?.aborted) throw abortError();
       if (AuthError.is(error)) throw error;
-      if (NotFoundError.is(error)) return { settled: false, reason: 'gone', checks: check, ...(lastStatus ? { lastStatus } : {}) };
+      if (NotFoundError.is(error))
+        return { settled: false, reason: 'gone', checks: check, ...(lastStatus ? { lastStatus } : {}) };
       lastFailed = true;
     }
   }
-  return { settled: false, reason: lastFailed ? 'failed' : 'timeout', checks: attempts, ...(lastStatus ? { lastStatus } : {}) };
+  return {
+    settled: false,
+    reason: lastFailed ? 'failed' : 'timeout',
+    checks: attempts,
+    ...(lastStatus ? { lastStatus } : {}),
+  };
 }
 
 /** What the server said to the cancel request. */
@@ -71,7 +77,8 @@ export type CancelRequestOutcome =
   /** success:false (v1), or a refusal such as the Cloud API's "only running tasks can be stopped". */
   | { readonly accepted: false; readonly status?: TaskStatus; readonly serverMessage?: string };
 
-export type CancelOutcomeKind = 'cancelled' | 'alreadyFinished' | 'finishedOtherwise' | 'refused' | 'pending' | 'gone' | 'unconfirmed';
+export type CancelOutcomeKind =
+  'cancelled' | 'alreadyFinished' | 'finishedOtherwise' | 'refused' | 'pending' | 'gone' | 'unconfirmed';
 
 export interface CancelOutcome {
   readonly kind: CancelOutcomeKind;
@@ -97,9 +104,14 @@ export function describeCancelOutcome(input: {
     return outcome('gone', 'warning', `Task ${label} no longer exists on the server (it answered 404).`);
   }
   if (!request.accepted) {
-    if (finalStatus === 'cancelled') return outcome('alreadyFinished', 'info', `Task ${label} had already been cancelled.`);
+    if (finalStatus === 'cancelled')
+      return outcome('alreadyFinished', 'info', `Task ${label} had already been cancelled.`);
     if (finalStatus && isTerminal(finalStatus)) {
-      return outcome('alreadyFinished', 'info', `Task ${label} had already finished (${finalStatus}), so there was nothing to cancel.`);
+      return outcome(
+        'alreadyFinished',
+        'info',
+        `Task ${label} had already finished (${finalStatus}), so there was nothing to cancel.`,
+      );
     }
     const reason = request.serverMessage ? cleanServerText(request.serverMessage) : '';
     const because = reason ? ` The server said: “${reason}”.` : '';
@@ -108,7 +120,11 @@ export function describeCancelOutcome(input: {
   }
   if (settle.settled) {
     if (settle.status === 'cancelled') return outcome('cancelled', 'info', `Cancelled task ${label}.`);
-    return outcome('finishedOtherwise', 'warning', `Task ${label} finished as ${settle.status} before the cancel took effect.`);
+    return outcome(
+      'finishedOtherwise',
+      'warning',
+      `Task ${label} finished as ${settle.status} before the cancel took effect.`,
+    );
   }
   if (settle.reason === 'failed') {
     return outcome(
@@ -120,17 +136,28 @@ export function describeCancelOutcome(input: {
   const schedule = input.schedule ?? CANCEL_RECHECK;
   const seconds = Math.round(((Math.max(1, schedule.attempts) - 1) * schedule.intervalMs) / 1000);
   const state = finalStatus ? `still reports ${finalStatus}` : 'has not finished';
-  return outcome('pending', 'warning', `Cancel requested for task ${label}, but it ${state} after ${seconds} s. The list shows its final status when it changes.`);
+  return outcome(
+    'pending',
+    'warning',
+    `Cancel requested for task ${label}, but it ${state} after ${seconds} s. The list shows its final status when it changes.`,
+  );
 }
 
 /** A task's name for a message: its first line, shortened and quoted, else its id. */
-export function taskLabelForMessage(task: { readonly id: string; readonly prompt?: string; readonly title?: string }): string {
+export function taskLabelForMessage(task: {
+  readonly id: string;
+  readonly prompt?: string;
+  readonly title?: string;
+}): string {
   const line = cleanServerText((task.title ?? task.prompt ?? '').trim().split(/\r?\n/, 1)[0] ?? '', 60);
   return line === '' ? task.id : `“${line}”`;
 }
 
 /** Untrusted text made fit for a one-line notification: no control or bidi characters, bounded length. */
 export function cleanServerText(text: string, max = 200): string {
-  const flat = text.replace(/[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2066-\u2069]+/g, ' ').replace(/\s+/g, ' ').trim();
+  const flat = text
+    .replace(/[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2066-\u2069]+/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
   return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
 }

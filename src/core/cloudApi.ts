@@ -120,7 +120,9 @@ export class CloudTasksApi extends HttpTasksApiBase implements TasksApi {
       const reader = ObjectReader.of(body);
       if (reader.optionalBoolean('success') === false) {
         const said = reader.optionalString('message') ?? reader.optionalErrorText('error');
-        throw new ApiError(`The task could not be continued${said ? `: ${this.http.redact(said).slice(0, 200)}` : '.'}`);
+        throw new ApiError(
+          `The task could not be continued${said ? `: ${this.http.redact(said).slice(0, 200)}` : '.'}`,
+        );
       }
     }
     const task = await this.taskAfterContinue(id, input, options.signal);
@@ -139,7 +141,8 @@ export class CloudTasksApi extends HttpTasksApiBase implements TasksApi {
       });
     } catch (e) {
       // Only processing/saving tasks can be stopped; the refusal is an answer, not a failure.
-      if (BadRequestError.is(e) && (e.status === 400 || e.status === 409)) return { success: false, message: e.userMessage };
+      if (BadRequestError.is(e) && (e.status === 400 || e.status === 409))
+        return { success: false, message: e.userMessage };
       throw e;
     }
     if (body === undefined) return { success: true };
@@ -174,7 +177,9 @@ export class CloudTasksApi extends HttpTasksApiBase implements TasksApi {
       const { messages: _messages, ...rest } = task;
       const known = rest.followUps ?? [];
       const followUps = known.some((f) => f.prompt === input.prompt) ? known : [...known, followUp];
-      return isTerminal(rest.status) ? { ...rest, status: 'queued', rawStatus: 'pending', followUps } : { ...rest, followUps };
+      return isTerminal(rest.status)
+        ? { ...rest, status: 'queued', rawStatus: 'pending', followUps }
+        : { ...rest, followUps };
     } catch (e) {
       if (isAbortError(e)) throw e;
       return { id, api: 'cloud', threadId: id, status: 'queued', rawStatus: 'pending', followUps: [followUp] };

@@ -54,7 +54,11 @@ export function parseCloudTask(reader: ObjectReader): Task {
 export function cloudDetails(task: Task): TaskDetails {
   const messages: ChatMessage[] = [];
   if (task.prompt !== undefined) {
-    messages.push({ role: 'user', parts: [{ type: 'text', text: task.prompt }], ...(task.createdAt !== undefined ? { createdAt: task.createdAt } : {}) });
+    messages.push({
+      role: 'user',
+      parts: [{ type: 'text', text: task.prompt }],
+      ...(task.createdAt !== undefined ? { createdAt: task.createdAt } : {}),
+    });
   }
   for (const followUp of task.followUps ?? []) {
     messages.push({
@@ -86,7 +90,10 @@ function parseFollowUps(reader: ObjectReader): FollowUp[] {
     }
     const entry = ObjectReader.of(item, `${reader.field('followupMessages')}[${index}]`);
     const prompt =
-      entry.optionalString('prompt') ?? entry.optionalString('message') ?? entry.optionalString('content') ?? entry.optionalString('text');
+      entry.optionalString('prompt') ??
+      entry.optionalString('message') ??
+      entry.optionalString('content') ??
+      entry.optionalString('text');
     if (prompt === undefined) return;
     const createdAt = entry.optionalTimestamp('createdAt') ?? entry.optionalTimestamp('timestamp');
     const rawStatus = entry.optionalString('status');
@@ -146,7 +153,10 @@ export function mapCloudLogMessage(event: string | undefined, data: unknown): De
       const rawStatus = text(data, 'status');
       if (rawStatus === undefined) return { kind: 'malformed' };
       const error = text(data, 'error');
-      return { kind: 'event', event: { kind: 'status', ...normaliseCloudStatus(rawStatus), ...(error ? { error } : {}) } };
+      return {
+        kind: 'event',
+        event: { kind: 'status', ...normaliseCloudStatus(rawStatus), ...(error ? { error } : {}) },
+      };
     }
     case 'complete': {
       const rawStatus = text(data, 'status');
@@ -159,7 +169,10 @@ export function mapCloudLogMessage(event: string | undefined, data: unknown): De
       };
     }
     case 'error':
-      return { kind: 'event', event: { kind: 'error', message: text(data, 'error') ?? text(data, 'message') ?? 'The log stream failed.' } };
+      return {
+        kind: 'event',
+        event: { kind: 'error', message: text(data, 'error') ?? text(data, 'message') ?? 'The log stream failed.' },
+      };
     default:
       return { kind: 'event', event: { kind: 'unknown', type: event ?? text(data, 'type') ?? 'message' } };
   }

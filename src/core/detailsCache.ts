@@ -11,7 +11,17 @@ import { isTerminal, type Task, type TaskDetails } from './model';
 /** The fields details contribute; everything else comes from the list. */
 export type DetailsFields = Pick<
   Task,
-  'prompt' | 'title' | 'repoUrl' | 'baseBranch' | 'createdBranch' | 'pullRequestUrl' | 'diffStats' | 'error' | 'model' | 'agent' | 'previousRunId'
+  | 'prompt'
+  | 'title'
+  | 'repoUrl'
+  | 'baseBranch'
+  | 'createdBranch'
+  | 'pullRequestUrl'
+  | 'diffStats'
+  | 'error'
+  | 'model'
+  | 'agent'
+  | 'previousRunId'
 >;
 
 const DETAIL_KEYS = [

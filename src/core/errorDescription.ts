@@ -1,4 +1,14 @@
-import { ApiError, AuthError, ForbiddenError, NetworkError, NotFoundError, RateLimitError, ServerError, TimeoutError, isAbortError } from './errors';
+import {
+  ApiError,
+  AuthError,
+  ForbiddenError,
+  NetworkError,
+  NotFoundError,
+  RateLimitError,
+  ServerError,
+  TimeoutError,
+  isAbortError,
+} from './errors';
 
 /** What the user can do about a failure; the adapter turns each into a button. */
 export type ErrorRemedy = 'setApiKey' | 'retry' | 'showOutput';
@@ -14,7 +24,11 @@ export interface ErrorDescription {
 export function describeError(error: unknown, doing: string): ErrorDescription {
   if (isAbortError(error)) return { message: '', remedies: [], silent: true };
   if (AuthError.is(error)) {
-    return { message: `${doing} failed: the API key was not accepted. Set a valid key.`, remedies: ['setApiKey'], silent: false };
+    return {
+      message: `${doing} failed: the API key was not accepted. Set a valid key.`,
+      remedies: ['setApiKey'],
+      silent: false,
+    };
   }
   if (ForbiddenError.is(error)) {
     return { message: `${doing} failed: ${error.userMessage}`, remedies: ['showOutput'], silent: false };

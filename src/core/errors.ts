@@ -42,7 +42,10 @@ export class ApiError extends Error {
 
 /** 401: the key is missing, wrong or revoked. */
 export class AuthError extends ApiError {
-  constructor(userMessage = 'The BLACKBOX API did not accept the API key. Set a valid key and try again.', options: ApiErrorOptions = {}) {
+  constructor(
+    userMessage = 'The BLACKBOX API did not accept the API key. Set a valid key and try again.',
+    options: ApiErrorOptions = {},
+  ) {
     super(userMessage, { status: 401, ...options });
     this.name = 'AuthError';
   }
@@ -130,7 +133,10 @@ export class BadRequestError extends ApiError {
 
 /** The server could not be reached or the connection broke. */
 export class NetworkError extends ApiError {
-  constructor(userMessage = 'Cannot reach the BLACKBOX API. Check your connection and try again.', options: ApiErrorOptions = {}) {
+  constructor(
+    userMessage = 'Cannot reach the BLACKBOX API. Check your connection and try again.',
+    options: ApiErrorOptions = {},
+  ) {
     super(userMessage, options);
     this.name = 'NetworkError';
   }
@@ -142,7 +148,10 @@ export class NetworkError extends ApiError {
 
 /** No answer (or, on a stream, no data) within the allowed time. */
 export class TimeoutError extends ApiError {
-  constructor(userMessage = 'The BLACKBOX API did not answer in time. Try again later.', options: ApiErrorOptions = {}) {
+  constructor(
+    userMessage = 'The BLACKBOX API did not answer in time. Try again later.',
+    options: ApiErrorOptions = {},
+  ) {
     super(userMessage, options);
     this.name = 'TimeoutError';
   }

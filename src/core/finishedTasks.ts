@@ -122,10 +122,25 @@ export function planFinishedNotice(batch: readonly Task[], mode: NotificationMod
   const withBranch = tasks.filter((task) => task.createdBranch && task.repoUrl).map((task) => task.id);
   const withPullRequest = tasks.filter((task) => safePullRequestUrl(task.pullRequestUrl)).map((task) => task.id);
   const many = tasks.length > 1;
-  const actions: NoticeAction[] = [{ title: many ? 'Show Logs…' : 'Show Logs', command: 'blackboxTasks.showLogs', taskIds: tasks.map((task) => task.id) }];
-  if (withBranch.length) actions.push({ title: withBranch.length > 1 ? 'Check Out Branch…' : 'Check Out Branch', command: 'blackboxTasks.checkoutBranch', taskIds: withBranch });
+  const actions: NoticeAction[] = [
+    {
+      title: many ? 'Show Logs…' : 'Show Logs',
+      command: 'blackboxTasks.showLogs',
+      taskIds: tasks.map((task) => task.id),
+    },
+  ];
+  if (withBranch.length)
+    actions.push({
+      title: withBranch.length > 1 ? 'Check Out Branch…' : 'Check Out Branch',
+      command: 'blackboxTasks.checkoutBranch',
+      taskIds: withBranch,
+    });
   if (withPullRequest.length) {
-    actions.push({ title: withPullRequest.length > 1 ? 'Open Pull Request…' : 'Open Pull Request', command: 'blackboxTasks.openPullRequest', taskIds: withPullRequest });
+    actions.push({
+      title: withPullRequest.length > 1 ? 'Open Pull Request…' : 'Open Pull Request',
+      command: 'blackboxTasks.openPullRequest',
+      taskIds: withPullRequest,
+    });
   }
   return {
     severity: failed ? (many ? 'warning' : 'error') : 'info',

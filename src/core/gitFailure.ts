@@ -25,7 +25,10 @@ export class GitOperationError extends Error {
   /** git's own words (credentials removed), for the log. */
   readonly detail?: string;
 
-  constructor(message: string, options: { readonly code?: string; readonly detail?: string; readonly cause?: unknown } = {}) {
+  constructor(
+    message: string,
+    options: { readonly code?: string; readonly detail?: string; readonly cause?: unknown } = {},
+  ) {
     super(message, { cause: options.cause });
     this.name = 'GitOperationError';
     if (options.code !== undefined) this.code = options.code;
@@ -34,7 +37,10 @@ export class GitOperationError extends Error {
   }
 
   static is(e: unknown): e is GitOperationError {
-    return e instanceof GitOperationError || (typeof e === 'object' && e !== null && (e as Record<symbol, unknown>)[GIT_FAILURE_BRAND] === true);
+    return (
+      e instanceof GitOperationError ||
+      (typeof e === 'object' && e !== null && (e as Record<symbol, unknown>)[GIT_FAILURE_BRAND] === true)
+    );
   }
 }
 
@@ -49,16 +55,29 @@ export function describeGitFailure(facts: GitFailureFacts, context: GitFailureCo
   if (code === 'NoRemoteReference' || has(/couldn't find remote ref|could not find remote ref/i)) {
     return `${context.doing} failed: ${branch} is not on ${remote} (it may not have been pushed yet, or was deleted).`;
   }
-  if (code === 'AuthenticationFailed' || has(/Authentication failed|could not read Username|Permission denied \(publickey/i)) {
+  if (
+    code === 'AuthenticationFailed' ||
+    has(/Authentication failed|could not read Username|Permission denied \(publickey/i)
+  ) {
     return `${context.doing} failed: git could not sign in to ${remote}. Check your git credentials for GitHub.`;
   }
-  if (code === 'RemoteConnectionError' || code === 'CantAccessRemote' || has(/Could not resolve host|unable to access|Could not read from remote repository|Connection (timed out|refused)|does not appear to be a git repository/i)) {
+  if (
+    code === 'RemoteConnectionError' ||
+    code === 'CantAccessRemote' ||
+    has(
+      /Could not resolve host|unable to access|Could not read from remote repository|Connection (timed out|refused)|does not appear to be a git repository/i,
+    )
+  ) {
     return `${context.doing} failed: git could not reach ${remote}. Check your network connection and that the repository exists.`;
   }
   if (has(/untracked working tree files would be (overwritten|removed)/i)) {
     return `${context.doing} failed: untracked files in your working tree would be overwritten. Move or remove them, then try again.`;
   }
-  if (code === 'DirtyWorkTree' || code === 'LocalChangesOverwritten' || has(/Your local changes to the following files would be overwritten|Please,? commit your changes or stash them/i)) {
+  if (
+    code === 'DirtyWorkTree' ||
+    code === 'LocalChangesOverwritten' ||
+    has(/Your local changes to the following files would be overwritten|Please,? commit your changes or stash them/i)
+  ) {
     return `${context.doing} failed: your uncommitted changes would be overwritten. Commit or stash them, then try again. Nothing was changed.`;
   }
   if (code === 'WorktreeBranchAlreadyUsed' || has(/is already (checked out|used by worktree) at/i)) {
@@ -70,7 +89,11 @@ export function describeGitFailure(facts: GitFailureFacts, context: GitFailureCo
   if (code === 'PushRejected' || has(/\[rejected\]|failed to push some refs|non-fast-forward/i)) {
     return `${context.doing} failed: ${remote} rejected the push because it has commits your branch lacks. Pull first, then push.`;
   }
-  if (code === 'RepositoryIsLocked' || code === 'CantLockRef' || has(/index\.lock|cannot lock ref|Unable to create .*\.lock/i)) {
+  if (
+    code === 'RepositoryIsLocked' ||
+    code === 'CantLockRef' ||
+    has(/index\.lock|cannot lock ref|Unable to create .*\.lock/i)
+  ) {
     return `${context.doing} failed: another git process is using this repository. Wait for it to finish and try again.`;
   }
   if (code === 'NotASafeGitRepository' || has(/detected dubious ownership/i)) {

@@ -80,7 +80,6 @@ interface HttpFailure {
   readonly retryAfterMs?: number;
 }
 
-
 export class HttpClient {
   readonly baseUrl: string;
   private readonly apiKey: string;
@@ -143,7 +142,8 @@ export class HttpClient {
         if (!NetworkError.is(e)) throw e;
         failure = { error: e, transient: true };
       }
-      const delayMs = retry && failure.transient && attempt < this.maxRetries ? this.retryDelay(attempt, failure) : undefined;
+      const delayMs =
+        retry && failure.transient && attempt < this.maxRetries ? this.retryDelay(attempt, failure) : undefined;
       if (delayMs === undefined) {
         this.diagnostic(`${label} failed: ${failure.error.message}`);
         throw failure.error;

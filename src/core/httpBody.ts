@@ -16,7 +16,11 @@ export function parseJsonBody(text: string): unknown {
  * Reads a body as UTF-8 text up to `maxBytes`. Beyond it: the text so far when
  * `truncate`, otherwise undefined; either way the rest is not downloaded.
  */
-export async function readBodyText(response: Response, maxBytes: number, truncate = false): Promise<string | undefined> {
+export async function readBodyText(
+  response: Response,
+  maxBytes: number,
+  truncate = false,
+): Promise<string | undefined> {
   if (response.body === null) return '';
   const reader = response.body.getReader();
   const decoder = new TextDecoder();

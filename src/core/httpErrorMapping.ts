@@ -24,19 +24,33 @@ const MAX_SERVER_TEXT = 200;
 export function errorForStatus(status: number, said: string | undefined, retryAfterMs?: number): ApiError {
   const detail = said === undefined ? `HTTP ${status}` : `HTTP ${status}: ${said}`;
   const options = { detail };
-  const addSaid = (sentence: string) => (said === undefined || isBoilerplate(said) ? sentence : `${sentence} The server said: “${said}”`);
+  const addSaid = (sentence: string) =>
+    said === undefined || isBoilerplate(said) ? sentence : `${sentence} The server said: “${said}”`;
   if (status === 401) return new AuthError(undefined, options);
   if (status === 403) {
     return new ForbiddenError(
-      addSaid('The BLACKBOX API refused this request: your plan may not include it, or the task belongs to someone else.'),
+      addSaid(
+        'The BLACKBOX API refused this request: your plan may not include it, or the task belongs to someone else.',
+      ),
       options,
     );
   }
   if (status === 404) return new NotFoundError(addSaid('The BLACKBOX API could not find this task.'), options);
   if (status === 429) return new RateLimitError(retryAfterMs, options);
-  if (status >= 500) return new ServerError(status, addSaid(`The BLACKBOX API had a problem (HTTP ${status}). Try again later.`), options);
-  if (status === 402) return new BadRequestError(status, addSaid('Your BLACKBOX account does not have enough credits for this.'), options);
-  if (status >= 400) return new BadRequestError(status, addSaid(`The BLACKBOX API rejected the request (HTTP ${status}).`), options);
+  if (status >= 500)
+    return new ServerError(
+      status,
+      addSaid(`The BLACKBOX API had a problem (HTTP ${status}). Try again later.`),
+      options,
+    );
+  if (status === 402)
+    return new BadRequestError(
+      status,
+      addSaid('Your BLACKBOX account does not have enough credits for this.'),
+      options,
+    );
+  if (status >= 400)
+    return new BadRequestError(status, addSaid(`The BLACKBOX API rejected the request (HTTP ${status}).`), options);
   // 1xx/3xx reach here only through redirect: 'manual'; following a redirect could carry the key elsewhere.
   return new ProtocolError(undefined, { status, detail: `unexpected HTTP ${status}; check the API URL setting` });
 }

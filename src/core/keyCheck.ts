@@ -1,5 +1,14 @@
 import { apiKindForKey, type ApiSetting } from './apiConfig';
-import { AuthError, ForbiddenError, NetworkError, RateLimitError, ServerError, TimeoutError, isAbortError, redactSecrets } from './errors';
+import {
+  AuthError,
+  ForbiddenError,
+  NetworkError,
+  RateLimitError,
+  ServerError,
+  TimeoutError,
+  isAbortError,
+  redactSecrets,
+} from './errors';
 import type { ApiKind } from './model';
 
 /**
@@ -21,7 +30,8 @@ export function keyInputProblem(raw: string): string | undefined {
   if (key === '') return 'Paste the API key.';
   if (/\s/.test(key)) return 'An API key has no spaces or line breaks inside it. Paste the key alone.';
   // Anything outside printable ASCII is almost always a copy-paste accident (smart quotes, NBSP).
-  if (!/^[\x21-\x7e]+$/.test(key)) return 'The key contains characters an API key never has (quotes or symbols from a copy-paste?).';
+  if (!/^[\x21-\x7e]+$/.test(key))
+    return 'The key contains characters an API key never has (quotes or symbols from a copy-paste?).';
   if (key.length < MIN_KEY_LENGTH) return 'That is too short to be an API key.';
   return undefined;
 }
@@ -50,7 +60,8 @@ export function decideKeyKind(rawKey: string, setting: ApiSetting | string | und
   if (byPrefix) return { kind: byPrefix, decidedBy: 'prefix' };
   return {
     kind: 'unknown',
-    warning: 'This key starts with neither sk- (Agent API v1, Pro plan) nor bb_ (Cloud API token). Choose the API it belongs to; it is checked before it is stored.',
+    warning:
+      'This key starts with neither sk- (Agent API v1, Pro plan) nor bb_ (Cloud API token). Choose the API it belongs to; it is checked before it is stored.',
   };
 }
 
@@ -85,11 +96,18 @@ export function verificationVerdict(error: unknown, kind: ApiKind, key: string):
   if (NetworkError.is(error) || TimeoutError.is(error) || ServerError.is(error) || RateLimitError.is(error)) {
     return {
       verdict: 'unverified',
-      message: redactSecrets(`The key could not be checked: ${error.userMessage} Store it anyway, without checking?`, [key.trim()]),
+      message: redactSecrets(`The key could not be checked: ${error.userMessage} Store it anyway, without checking?`, [
+        key.trim(),
+      ]),
     };
   }
   const detail = error instanceof Error ? error.message : String(error);
-  return { verdict: 'unverified', message: redactSecrets(`The key could not be checked (${detail}). Store it anyway, without checking?`, [key.trim()]) };
+  return {
+    verdict: 'unverified',
+    message: redactSecrets(`The key could not be checked (${detail}). Store it anyway, without checking?`, [
+      key.trim(),
+    ]),
+  };
 }
 
 function withArticle(name: string): string {

@@ -113,7 +113,9 @@ export class LogRenderer {
         return this.note(this.connection.gaveUp(event.reason));
       default:
         // A kind added to the event union later: skipped like an unknown type.
-        this.countUnknown((event as { kind?: unknown }).kind === undefined ? '(none)' : String((event as { kind?: unknown }).kind));
+        this.countUnknown(
+          (event as { kind?: unknown }).kind === undefined ? '(none)' : String((event as { kind?: unknown }).kind),
+        );
         return '';
     }
   }
@@ -219,7 +221,10 @@ export class LogRenderer {
   // --- other events --------------------------------------------------------
 
   private renderFiles(files: readonly string[]): string {
-    const names = files.slice(0, MAX_FILES_LISTED).map((f) => oneLine(f, 120)).filter((f) => f.length > 0);
+    const names = files
+      .slice(0, MAX_FILES_LISTED)
+      .map((f) => oneLine(f, 120))
+      .filter((f) => f.length > 0);
     if (names.length === 0) return '';
     const more = files.length > MAX_FILES_LISTED ? `, and ${files.length - MAX_FILES_LISTED} more` : '';
     return this.lines([`✎ Files changed (${files.length}): ${names.join(', ')}${more}`]);
@@ -313,7 +318,8 @@ export class LogRenderer {
     if (text.length === 0) return text;
     let newlines = 0;
     for (let i = text.length - 1; i >= 0 && newlines < 2 && text.charCodeAt(i) === 10; i--) newlines++;
-    this.trailingNewlines = newlines === text.length && this.trailingNewlines > 0 ? Math.min(2, this.trailingNewlines + newlines) : newlines;
+    this.trailingNewlines =
+      newlines === text.length && this.trailingNewlines > 0 ? Math.min(2, this.trailingNewlines + newlines) : newlines;
     return text;
   }
 

@@ -150,7 +150,8 @@ function decode(item: SseItem, mapMessage: MessageMapper): DecodedMessage {
 function sampler(settings: LogStreamSettings): (item: SseItem) => ConnectionEvent {
   const redact = settings.redact ?? ((text: string) => text);
   return (item) => {
-    if (item.type === 'oversized') return { kind: 'malformed', sample: `(an event larger than ${item.limit} characters)` };
+    if (item.type === 'oversized')
+      return { kind: 'malformed', sample: `(an event larger than ${item.limit} characters)` };
     const flat = redact(item.data).replace(/\s+/g, ' ').trim();
     const sample = flat.length > MALFORMED_SAMPLE_CHARS ? `${flat.slice(0, MALFORMED_SAMPLE_CHARS - 1)}…` : flat;
     return { kind: 'malformed', sample };
@@ -176,7 +177,10 @@ function runLogStream(strategy: ResumeStrategy, settings: LogStreamSettings): As
   return oneByOne(runLogStreamBatches(strategy, settings));
 }
 
-async function* runLogStreamBatches(strategy: ResumeStrategy, settings: LogStreamSettings): AsyncGenerator<readonly LogStreamEvent[]> {
+async function* runLogStreamBatches(
+  strategy: ResumeStrategy,
+  settings: LogStreamSettings,
+): AsyncGenerator<readonly LogStreamEvent[]> {
   const { signal } = settings;
   const clock = settings.clock ?? systemClock;
   const random = settings.random ?? Math.random;

@@ -42,7 +42,9 @@ export class PollingTaskStore extends SnapshotTaskStore implements TaskStore, Di
     }
     const wait = this.notBefore !== undefined ? this.notBefore - this.clock.now() : 0;
     if (wait > 0 && !this.inflightRefresh) {
-      this.setProblem(`The BLACKBOX API is rate limiting requests; the tasks refresh again in ${Math.ceil(wait / 1000)} s.`);
+      this.setProblem(
+        `The BLACKBOX API is rate limiting requests; the tasks refresh again in ${Math.ceil(wait / 1000)} s.`,
+      );
       return Promise.resolve();
     }
     return this.refreshOnce(options.signal);
@@ -80,7 +82,8 @@ export class PollingTaskStore extends SnapshotTaskStore implements TaskStore, Di
 
   /** The view's visibility and the window's focus decide whether the schedule runs. */
   setActivity(activity: Activity): void {
-    if (activity.viewVisible === this.activity.viewVisible && activity.windowFocused === this.activity.windowFocused) return;
+    if (activity.viewVisible === this.activity.viewVisible && activity.windowFocused === this.activity.windowFocused)
+      return;
     this.activity = activity;
     this.wake();
   }
@@ -152,7 +155,9 @@ export class PollingTaskStore extends SnapshotTaskStore implements TaskStore, Di
     const startedAt = this.clock.now();
     this.lastAttemptAt = startedAt;
     this.setRefreshing(true);
-    const signal = callerSignal ? AbortSignal.any([callerSignal, this.epochController.signal]) : this.epochController.signal;
+    const signal = callerSignal
+      ? AbortSignal.any([callerSignal, this.epochController.signal])
+      : this.epochController.signal;
     try {
       this.requestCount++;
       const page = await connection.api.list({ limit: this.pageSize, signal });
@@ -218,7 +223,9 @@ export class PollingTaskStore extends SnapshotTaskStore implements TaskStore, Di
 
   private async runLoadMore(connection: StoreConnection, epoch: number): Promise<void> {
     const start = this.loadedCount;
-    const cursor: PageCursor = this.nextCursor ?? (connection.api.kind === 'agent' ? { page: Math.floor(start / this.pageSize) + 1 } : { offset: start });
+    const cursor: PageCursor =
+      this.nextCursor ??
+      (connection.api.kind === 'agent' ? { page: Math.floor(start / this.pageSize) + 1 } : { offset: start });
     const startedAt = this.clock.now();
     this.loadingMore = true;
     this.statusChanged.fire();
@@ -261,7 +268,9 @@ export class PollingTaskStore extends SnapshotTaskStore implements TaskStore, Di
       this.statusChanged.fire();
       return;
     }
-    const text = ApiError.is(error) ? error.userMessage : 'Refreshing the tasks failed unexpectedly; see the extension log.';
+    const text = ApiError.is(error)
+      ? error.userMessage
+      : 'Refreshing the tasks failed unexpectedly; see the extension log.';
     if (RateLimitError.is(error)) {
       const wait = error.retryAfterMs ?? this.defaultRetryAfterMs;
       this.notBefore = this.clock.now() + wait;

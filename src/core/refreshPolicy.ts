@@ -63,7 +63,9 @@ export function pauseReason(inputs: RefreshInputs, options: RefreshPolicyOptions
 
 /** Time between refreshes in the current situation, failures included. */
 export function refreshPeriod(
-  inputs: Pick<RefreshInputs, 'activeCount' | 'consecutiveFailures' | 'neverLoaded'> & { readonly viewVisible?: boolean },
+  inputs: Pick<RefreshInputs, 'activeCount' | 'consecutiveFailures' | 'neverLoaded'> & {
+    readonly viewVisible?: boolean;
+  },
   options: RefreshPolicyOptions,
 ): number {
   const watchingHidden = inputs.viewVisible === false && inputs.activeCount > 0;

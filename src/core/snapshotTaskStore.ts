@@ -52,14 +52,17 @@ export abstract class SnapshotTaskStore extends TaskStoreState {
     if (next.kind === 'connected') {
       this.state = 'loading';
       // The latest snapshot drawn while the key was read stays drawn, without a flash of an empty tree, if it is this account's.
-      if (latest?.settled && latest.snapshot && latest.belongsTo(next.connection.accountKey)) this.showSnapshot(latest.snapshot);
+      if (latest?.settled && latest.snapshot && latest.belongsTo(next.connection.accountKey))
+        this.showSnapshot(latest.snapshot);
       else void this.restoreSnapshot(next.connection, this.epoch, latest);
     } else if (next.kind === 'pending') {
       this.state = 'loading';
     } else {
       this.state = 'noKey';
       this.problem = next.problem;
-      this.options.storage?.forgetLatest?.().catch((error: unknown) => this.diagnostic(`Could not forget the saved task list: ${messageOf(error)}`));
+      this.options.storage
+        ?.forgetLatest?.()
+        .catch((error: unknown) => this.diagnostic(`Could not forget the saved task list: ${messageOf(error)}`));
     }
     this.changed.fire({ all: true });
     this.statusChanged.fire();
@@ -74,18 +77,21 @@ export abstract class SnapshotTaskStore extends TaskStoreState {
       settled: false,
       snapshot: undefined,
       belongsTo: () => false,
-      done: storage.loadLatest().then(
-        (latest) => {
-          if (!latest) return;
-          read.snapshot = parseSnapshot(latest.raw);
-          read.belongsTo = (accountKey) => latest.belongsTo(accountKey);
-        },
-        (error: unknown) => this.diagnostic(`Could not read the latest saved task list: ${messageOf(error)}`),
-      ).then(() => {
-        read.settled = true;
-        if (this.latest !== read || this.disposed || !read.snapshot) return;
-        if (this.showSnapshot(read.snapshot)) this.fireSnapshotShown();
-      }),
+      done: storage
+        .loadLatest()
+        .then(
+          (latest) => {
+            if (!latest) return;
+            read.snapshot = parseSnapshot(latest.raw);
+            read.belongsTo = (accountKey) => latest.belongsTo(accountKey);
+          },
+          (error: unknown) => this.diagnostic(`Could not read the latest saved task list: ${messageOf(error)}`),
+        )
+        .then(() => {
+          read.settled = true;
+          if (this.latest !== read || this.disposed || !read.snapshot) return;
+          if (this.showSnapshot(read.snapshot)) this.fireSnapshotShown();
+        }),
     };
     return read;
   }

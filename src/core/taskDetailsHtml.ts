@@ -29,7 +29,14 @@ export function escapeHtml(text: string): string {
   return cleanText(text).replace(/[&<>"'`]/g, (char) => ESCAPES[char] ?? char);
 }
 
-const ESCAPES: Readonly<Record<string, string>> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;', '`': '&#96;' };
+const ESCAPES: Readonly<Record<string, string>> = {
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+  '"': '&quot;',
+  "'": '&#39;',
+  '`': '&#96;',
+};
 
 /** The URL itself when it is an https link to github.com (no credentials, no other port), else undefined. */
 export function safeGithubUrl(raw: string | undefined): string | undefined {
@@ -40,7 +47,14 @@ export function safeGithubUrl(raw: string | undefined): string | undefined {
   } catch {
     return undefined;
   }
-  if (url.protocol !== 'https:' || url.hostname !== 'github.com' || url.port !== '' || url.username !== '' || url.password !== '') return undefined;
+  if (
+    url.protocol !== 'https:' ||
+    url.hostname !== 'github.com' ||
+    url.port !== '' ||
+    url.username !== '' ||
+    url.password !== ''
+  )
+    return undefined;
   return url.href;
 }
 
@@ -104,24 +118,30 @@ function statusBadge(details: TaskDetails): string {
 function renderFreshness(details: TaskDetails, state: DetailsPageState, formatTime: (ms: number) => string): string {
   const parts: string[] = [];
   if (state.fetchedAt !== undefined) parts.push(`Updated ${escapeHtml(formatTime(state.fetchedAt))}`);
-  if (state.refreshEverySeconds !== undefined && isActive(details.status)) parts.push(`refreshing every ${state.refreshEverySeconds} s while the task is active`);
+  if (state.refreshEverySeconds !== undefined && isActive(details.status))
+    parts.push(`refreshing every ${state.refreshEverySeconds} s while the task is active`);
   const line = parts.length > 0 ? `<p class="muted">${parts.join(' · ')}.</p>` : '';
-  const failure = state.refreshError ? `<p class="warning" role="status">Could not refresh: ${escapeHtml(state.refreshError)}</p>` : '';
+  const failure = state.refreshError
+    ? `<p class="warning" role="status">Could not refresh: ${escapeHtml(state.refreshError)}</p>`
+    : '';
   return line + failure;
 }
 
 function renderMetadata(details: TaskDetails, formatTime: (ms: number) => string): string {
   const rows: [string, string][] = [];
-  const text = (value: string | undefined): string | undefined => (value === undefined || value === '' ? undefined : escapeHtml(value));
+  const text = (value: string | undefined): string | undefined =>
+    value === undefined || value === '' ? undefined : escapeHtml(value);
   const add = (label: string, html: string | undefined): void => {
     if (html !== undefined) rows.push([label, html]);
   };
 
   add('Task ID', `<code>${escapeHtml(details.id)}</code>`);
-  if (details.threadId && details.threadId !== details.id) add('Chat ID', `<code>${escapeHtml(details.threadId)}</code>`);
+  if (details.threadId && details.threadId !== details.id)
+    add('Chat ID', `<code>${escapeHtml(details.threadId)}</code>`);
   if (details.previousRunId) add('Continues run', `<code>${escapeHtml(details.previousRunId)}</code>`);
   add('API', details.api === 'agent' ? 'Agent API v1' : 'Cloud API');
-  if (details.progress !== undefined && isActive(details.status)) add('Progress', `${Math.max(0, Math.min(100, Math.round(details.progress)))} %`);
+  if (details.progress !== undefined && isActive(details.status))
+    add('Progress', `${Math.max(0, Math.min(100, Math.round(details.progress)))} %`);
   add('Repository', renderRepository(details.repoUrl));
   add('Base branch', details.baseBranch ? `<code>${escapeHtml(details.baseBranch)}</code>` : undefined);
   add('Created branch', details.createdBranch ? `<code>${escapeHtml(details.createdBranch)}</code>` : undefined);
@@ -134,7 +154,9 @@ function renderMetadata(details: TaskDetails, formatTime: (ms: number) => string
   add('Finished', details.completedAt !== undefined ? escapeHtml(formatTime(details.completedAt)) : undefined);
 
   const table = `<table class="meta"><tbody>${rows.map(([label, html]) => `<tr><th scope="row">${escapeHtml(label)}</th><td>${html}</td></tr>`).join('')}</tbody></table>`;
-  const error = details.error ? `<section class="error" aria-label="Error"><h2>Error</h2><div class="text">${escapeHtml(bounded(cleanText(details.error)))}</div></section>` : '';
+  const error = details.error
+    ? `<section class="error" aria-label="Error"><h2>Error</h2><div class="text">${escapeHtml(bounded(cleanText(details.error)))}</div></section>`
+    : '';
   return `<section aria-label="Details">${table}</section>${error}`;
 }
 
@@ -174,7 +196,8 @@ function renderAgentRuns(details: TaskDetails): string {
 }
 
 function renderConversation(messages: readonly ChatMessage[], formatTime: (ms: number) => string): string {
-  if (messages.length === 0) return `<section aria-label="Conversation"><h2>Conversation</h2><p class="muted">No messages yet.</p></section>`;
+  if (messages.length === 0)
+    return `<section aria-label="Conversation"><h2>Conversation</h2><p class="muted">No messages yet.</p></section>`;
   const items = messages.map((message) => renderMessage(message, formatTime)).join('\n');
   return `<section aria-label="Conversation"><h2>Conversation</h2>\n${items}\n</section>`;
 }
@@ -188,7 +211,8 @@ function roleLabel(role: string): string {
 
 function renderMessage(message: ChatMessage, formatTime: (ms: number) => string): string {
   const roleClass = message.role === 'user' || message.role === 'assistant' ? message.role : 'other';
-  const when = message.createdAt !== undefined ? ` <span class="muted">${escapeHtml(formatTime(message.createdAt))}</span>` : '';
+  const when =
+    message.createdAt !== undefined ? ` <span class="muted">${escapeHtml(formatTime(message.createdAt))}</span>` : '';
   const parts = message.parts.length > 0 ? message.parts.map(renderPart).join('') : '<p class="muted">(empty)</p>';
   return `<article class="message ${roleClass}"><h3>${escapeHtml(roleLabel(message.role))}${when}</h3>${parts}</article>`;
 }

@@ -47,7 +47,17 @@ export function taskMatcher(filter: TaskFilter, repositories: ReadonlySet<string
       if (!repo || !repositories.has(repo)) return false;
     }
     if (needle) {
-      const haystack = [task.prompt, task.title, task.id, task.threadId, task.repoUrl, task.createdBranch, task.model, task.agent, ...(task.followUps ?? []).map((f) => f.prompt)];
+      const haystack = [
+        task.prompt,
+        task.title,
+        task.id,
+        task.threadId,
+        task.repoUrl,
+        task.createdBranch,
+        task.model,
+        task.agent,
+        ...(task.followUps ?? []).map((f) => f.prompt),
+      ];
       if (!haystack.some((value) => value !== undefined && value.toLowerCase().includes(needle))) return false;
     }
     return true;

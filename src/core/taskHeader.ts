@@ -34,7 +34,9 @@ export function channelTitle(task: Pick<Task, 'id' | 'title' | 'prompt'>, maxTit
 
 /** `owner/repo` for a GitHub clone URL, else the URL as given (cleaned). */
 export function repositoryName(repoUrl: string): string {
-  const github = /^(?:https?:\/\/|git@)(?:www\.)?github\.com[/:]([^/\s]+)\/([^/\s]+?)(?:\.git)?\/?$/i.exec(repoUrl.trim());
+  const github = /^(?:https?:\/\/|git@)(?:www\.)?github\.com[/:]([^/\s]+)\/([^/\s]+?)(?:\.git)?\/?$/i.exec(
+    repoUrl.trim(),
+  );
   return github ? oneLine(`${github[1]}/${github[2]}`, 120) : oneLine(repoUrl, 160);
 }
 
@@ -63,14 +65,19 @@ export function renderTaskHeader(task: Task, options: TaskHeaderOptions = {}): s
     field(
       'Agents',
       task.agentRuns
-        .map((run) => `${oneLine(run.agent, 40)} (${run.status === 'unknown' ? oneLine(run.rawStatus, 40) : run.status})`)
+        .map(
+          (run) => `${oneLine(run.agent, 40)} (${run.status === 'unknown' ? oneLine(run.rawStatus, 40) : run.status})`,
+        )
         .join(', '),
     );
   }
   field('Created', formatDateTime(task.createdAt, timeZone));
   field('Started', formatDateTime(task.startedAt, timeZone));
   const completed = formatDateTime(task.completedAt, timeZone);
-  const took = task.startedAt !== undefined && task.completedAt !== undefined ? formatDuration(task.completedAt - task.startedAt) : undefined;
+  const took =
+    task.startedAt !== undefined && task.completedAt !== undefined
+      ? formatDuration(task.completedAt - task.startedAt)
+      : undefined;
   field('Completed', completed && took ? `${completed} (took ${took})` : completed);
   field('Task ID', oneLine(task.id, 80));
   if (task.previousRunId) field('Continues', oneLine(task.previousRunId, 80));

@@ -151,7 +151,10 @@ export function formatDuration(ms: number): string {
 }
 
 /** Space-separated capability tokens; menus match them with `\b…\b`. */
-export function contextValueFor(task: Task, context: Pick<PresentationContext, 'pendingCancel' | 'latestInThread'> = {}): string {
+export function contextValueFor(
+  task: Task,
+  context: Pick<PresentationContext, 'pendingCancel' | 'latestInThread'> = {},
+): string {
   const tokens = ['task', task.status];
   const active = isActive(task.status);
   if (active) tokens.push('active');
@@ -169,7 +172,8 @@ export function taskDescription(task: Task, context: PresentationContext): strin
   const parts: string[] = [];
   if (context.runOfThread) parts.push(`run ${context.runOfThread.index} of ${context.runOfThread.total}`);
   if (context.pendingCancel && isActive(task.status)) parts.push('Cancelling…');
-  if (task.status === 'running' && task.progress !== undefined && task.progress > 0 && task.progress < 100) parts.push(`${Math.round(task.progress)}%`);
+  if (task.status === 'running' && task.progress !== undefined && task.progress > 0 && task.progress < 100)
+    parts.push(`${Math.round(task.progress)}%`);
   const at = task.createdAt ?? task.startedAt;
   if (at !== undefined) parts.push(relativeTime(at, context.now));
   const runner = runnerText(task);
@@ -183,7 +187,8 @@ export function taskDescription(task: Task, context: PresentationContext): strin
 
 function runnerText(task: Task): string {
   const model = task.model ? shortModel(task.model) : undefined;
-  if (task.agent && model) return model.toLowerCase().includes(task.agent.toLowerCase()) ? model : `${task.agent} · ${model}`;
+  if (task.agent && model)
+    return model.toLowerCase().includes(task.agent.toLowerCase()) ? model : `${task.agent} · ${model}`;
   return task.agent ?? model ?? '';
 }
 
@@ -241,13 +246,16 @@ export function taskTooltipMarkdown(task: Task, context: PresentationContext): s
   else lines.push('*Prompt not loaded yet.*');
 
   const facts: string[] = [];
-  if (task.createdAt !== undefined) facts.push(`Created: ${isoTime(task.createdAt)} (${relativeTime(task.createdAt, context.now)})`);
+  if (task.createdAt !== undefined)
+    facts.push(`Created: ${isoTime(task.createdAt)} (${relativeTime(task.createdAt, context.now)})`);
   if (task.startedAt !== undefined) facts.push(`Started: ${isoTime(task.startedAt)}`);
   if (task.completedAt !== undefined) facts.push(`Finished: ${isoTime(task.completedAt)}`);
   const from = task.startedAt ?? task.createdAt;
   if (from !== undefined) {
-    if (task.completedAt !== undefined && isTerminal(task.status)) facts.push(`Duration: ${formatDuration(task.completedAt - from)}`);
-    else if (isActive(task.status)) facts.push(`${task.status === 'running' ? 'Running' : 'Waiting'} for ${formatDuration(context.now - from)}`);
+    if (task.completedAt !== undefined && isTerminal(task.status))
+      facts.push(`Duration: ${formatDuration(task.completedAt - from)}`);
+    else if (isActive(task.status))
+      facts.push(`${task.status === 'running' ? 'Running' : 'Waiting'} for ${formatDuration(context.now - from)}`);
   }
   if (task.repoUrl) facts.push(`Repository: ${escapeMarkdown(repositoryDisplayName(task.repoUrl))}`);
   if (task.baseBranch || task.createdBranch) {
@@ -259,7 +267,9 @@ export function taskTooltipMarkdown(task: Task, context: PresentationContext): s
   else if (task.pullRequestUrl) facts.push(`Pull request: ${escapeMarkdown(task.pullRequestUrl)}`);
   if (task.diffStats) {
     const d = task.diffStats;
-    facts.push(`Changes: ${d.filesChanged} file${d.filesChanged === 1 ? '' : 's'}, +${d.linesAdded} −${d.linesRemoved}`);
+    facts.push(
+      `Changes: ${d.filesChanged} file${d.filesChanged === 1 ? '' : 's'}, +${d.linesAdded} −${d.linesRemoved}`,
+    );
   }
   if (context.earlierRuns) facts.push(`Follow-up in a chat of ${context.earlierRuns + 1} runs`);
   if (task.followUps?.length) facts.push(`Follow-ups: ${task.followUps.length}`);
@@ -276,13 +286,21 @@ function inlineCode(text: string): string {
 }
 
 /** A Cloud follow-up message as a child row. */
-export function presentFollowUp(prompt: string, status: TaskStatus | undefined, createdAt: number | undefined, now: number): {
+export function presentFollowUp(
+  prompt: string,
+  status: TaskStatus | undefined,
+  createdAt: number | undefined,
+  now: number,
+): {
   readonly label: string;
   readonly description: string;
   readonly icon: ThemeIconSpec;
   readonly tooltip: string;
 } {
-  const description = [status ? statusWord(status) : undefined, createdAt !== undefined ? relativeTime(createdAt, now) : undefined]
+  const description = [
+    status ? statusWord(status) : undefined,
+    createdAt !== undefined ? relativeTime(createdAt, now) : undefined,
+  ]
     .filter((part): part is string => part !== undefined)
     .join(' · ');
   return {
@@ -301,12 +319,16 @@ export function presentAgentRun(run: AgentRun): {
   readonly tooltip: string;
 } {
   const model = run.model ? shortModel(run.model) : undefined;
-  const facts = [`**${escapeMarkdown(run.agent)}**${model ? ` · ${escapeMarkdown(model)}` : ''} · ${statusWord(run.status)}`];
+  const facts = [
+    `**${escapeMarkdown(run.agent)}**${model ? ` · ${escapeMarkdown(model)}` : ''} · ${statusWord(run.status)}`,
+  ];
   if (run.branch) facts.push(`Branch: \`${inlineCode(run.branch)}\``);
   if (run.error) facts.push(`**Error:** ${escapeBlock(truncate(run.error, 600))}`);
   return {
     label: run.agent,
-    description: [model, statusWord(run.status), run.branch].filter((part): part is string => Boolean(part)).join(' · '),
+    description: [model, statusWord(run.status), run.branch]
+      .filter((part): part is string => Boolean(part))
+      .join(' · '),
     icon: STATUS_ICONS[run.status],
     tooltip: facts.join('\n\n'),
   };

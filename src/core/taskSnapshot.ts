@@ -49,7 +49,9 @@ export function accountKeyFor(kind: string, baseUrl: string, keyFingerprint?: st
 const STATUSES = new Set<string>(ALL_STATUSES);
 
 function record(value: unknown): Record<string, unknown> | undefined {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+    ? (value as Record<string, unknown>)
+    : undefined;
 }
 
 function str(value: unknown): string | undefined {
@@ -68,8 +70,25 @@ export function parseSnapshotTask(value: unknown): Task | undefined {
   const api = raw.api === 'agent' || raw.api === 'cloud' ? raw.api : undefined;
   const status = str(raw.status);
   if (!id || !api || !status || !STATUSES.has(status)) return undefined;
-  const task: Record<string, unknown> = { id, api, status: status as TaskStatus, rawStatus: str(raw.rawStatus) ?? status };
-  for (const key of ['threadId', 'prompt', 'title', 'model', 'agent', 'repoUrl', 'baseBranch', 'createdBranch', 'pullRequestUrl', 'error', 'previousRunId']) {
+  const task: Record<string, unknown> = {
+    id,
+    api,
+    status: status as TaskStatus,
+    rawStatus: str(raw.rawStatus) ?? status,
+  };
+  for (const key of [
+    'threadId',
+    'prompt',
+    'title',
+    'model',
+    'agent',
+    'repoUrl',
+    'baseBranch',
+    'createdBranch',
+    'pullRequestUrl',
+    'error',
+    'previousRunId',
+  ]) {
     const text = str(raw[key]);
     if (text !== undefined) task[key] = text;
   }
@@ -82,7 +101,8 @@ export function parseSnapshotTask(value: unknown): Task | undefined {
     const filesChanged = num(diff.filesChanged);
     const linesAdded = num(diff.linesAdded);
     const linesRemoved = num(diff.linesRemoved);
-    if (filesChanged !== undefined && linesAdded !== undefined && linesRemoved !== undefined) task.diffStats = { filesChanged, linesAdded, linesRemoved };
+    if (filesChanged !== undefined && linesAdded !== undefined && linesRemoved !== undefined)
+      task.diffStats = { filesChanged, linesAdded, linesRemoved };
   }
   if (Array.isArray(raw.followUps)) {
     task.followUps = raw.followUps.flatMap((item) => {
@@ -90,7 +110,13 @@ export function parseSnapshotTask(value: unknown): Task | undefined {
       const prompt = str(f?.prompt);
       if (!f || prompt === undefined) return [];
       const followStatus = str(f.status);
-      return [{ prompt, ...(num(f.createdAt) !== undefined ? { createdAt: num(f.createdAt) } : {}), ...(followStatus && STATUSES.has(followStatus) ? { status: followStatus } : {}) }];
+      return [
+        {
+          prompt,
+          ...(num(f.createdAt) !== undefined ? { createdAt: num(f.createdAt) } : {}),
+          ...(followStatus && STATUSES.has(followStatus) ? { status: followStatus } : {}),
+        },
+      ];
     });
   }
   if (Array.isArray(raw.agentRuns)) {

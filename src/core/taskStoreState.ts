@@ -174,7 +174,9 @@ export abstract class TaskStoreState implements Disposable {
   /** Asks for the details of these tasks (rows being drawn); at most a few fetches run at a time. */
   requestDetails(ids: readonly string[]): void {
     if (!this.connection) return;
-    const tasks = ids.map((id) => this.map.get(id)).filter((task): task is Task => task !== undefined && this.details.needs(task));
+    const tasks = ids
+      .map((id) => this.map.get(id))
+      .filter((task): task is Task => task !== undefined && this.details.needs(task));
     if (tasks.length) void this.details.request(tasks);
   }
 
@@ -184,7 +186,10 @@ export abstract class TaskStoreState implements Disposable {
     const tasks = ids.map((id) => this.map.get(id)).filter((task): task is Task => task !== undefined);
     if (!tasks.some((task) => this.details.needs(task))) return;
     const timer = new AbortController();
-    await Promise.race([this.details.request(tasks, { urgent: true }), this.clock.sleep(timeoutMs, timer.signal).catch(() => undefined)]);
+    await Promise.race([
+      this.details.request(tasks, { urgent: true }),
+      this.clock.sleep(timeoutMs, timer.signal).catch(() => undefined),
+    ]);
     timer.abort();
   }
 
@@ -195,7 +200,13 @@ export abstract class TaskStoreState implements Disposable {
    * what details gave; a status older than one seen on a stream is not applied, and a v1
    * run that is terminal never goes back (a finished run never changes).
    */
-  protected merge(incoming: Task, requestStartedAt: number | undefined, live: boolean, changedIds: string[], finished: Task[]): void {
+  protected merge(
+    incoming: Task,
+    requestStartedAt: number | undefined,
+    live: boolean,
+    changedIds: string[],
+    finished: Task[],
+  ): void {
     const previous = this.map.get(incoming.id);
     const defined = definedFields(incoming);
     let next: MutableTask;
@@ -216,7 +227,12 @@ export abstract class TaskStoreState implements Disposable {
     this.store(previous, next, live, changedIds, finished);
   }
 
-  protected applyPatch(id: string, patch: Partial<MutableTask>, stampAt: number | undefined, requestStartedAt?: number): void {
+  protected applyPatch(
+    id: string,
+    patch: Partial<MutableTask>,
+    stampAt: number | undefined,
+    requestStartedAt?: number,
+  ): void {
     const previous = this.map.get(id);
     if (!previous || patch.status === undefined) return;
     const stamp = this.statusStamp.get(id);

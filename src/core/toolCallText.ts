@@ -33,8 +33,10 @@ const KEY_INPUT_FIELDS = [
 export function toolOutputLines(output: unknown, headLines: number, tailLines: number, maxLineChars: number): string[] {
   const fields = outputFields(output);
   const lines: string[] = [];
-  if (fields.stdout !== undefined) lines.push(...excerpt(fields.stdout, headLines, tailLines, maxLineChars).map((l) => OUTPUT_PREFIX + l));
-  if (fields.stderr !== undefined) lines.push(...excerpt(fields.stderr, headLines, tailLines, maxLineChars).map((l) => STDERR_PREFIX + l));
+  if (fields.stdout !== undefined)
+    lines.push(...excerpt(fields.stdout, headLines, tailLines, maxLineChars).map((l) => OUTPUT_PREFIX + l));
+  if (fields.stderr !== undefined)
+    lines.push(...excerpt(fields.stderr, headLines, tailLines, maxLineChars).map((l) => STDERR_PREFIX + l));
   if (fields.other !== undefined) lines.push(OUTPUT_PREFIX + fields.other);
   if (fields.error !== undefined) lines.push(`${RESULT_PREFIX}error: ${oneLine(fields.error, maxLineChars)}`);
   else if (fields.exitCode !== undefined) lines.push(`${RESULT_PREFIX}exit ${fields.exitCode}`);
@@ -67,7 +69,8 @@ export function keyInput(input: unknown, maxLineChars: number): string | undefin
   if (value === undefined) return undefined;
   let summary = summarise(value, Math.min(maxLineChars, MAX_SUMMARY_CHARS));
   const content = typeof record.content === 'string' ? record.content : undefined;
-  if (content !== undefined && value !== content) summary += ` (${countLines(content)} ${countLines(content) === 1 ? 'line' : 'lines'})`;
+  if (content !== undefined && value !== content)
+    summary += ` (${countLines(content)} ${countLines(content) === 1 ? 'line' : 'lines'})`;
   return summary;
 }
 
@@ -126,7 +129,12 @@ function outputFields(output: unknown): OutputFields {
   else if (error && typeof error === 'object' && typeof (error as { message?: unknown }).message === 'string') {
     fields.error = (error as { message: string }).message;
   }
-  if (fields.stdout === undefined && fields.stderr === undefined && fields.exitCode === undefined && fields.error === undefined) {
+  if (
+    fields.stdout === undefined &&
+    fields.stderr === undefined &&
+    fields.exitCode === undefined &&
+    fields.error === undefined
+  ) {
     const text = compactJson(output);
     if (text !== '{}') fields.other = text;
   }

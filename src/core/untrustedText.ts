@@ -18,7 +18,8 @@ const ESCAPE_SEQUENCE =
  * What may still become a complete escape sequence when more text arrives: it must reach
  * the end of the text. Tested on the text after complete sequences are removed.
  */
-const UNFINISHED_ESCAPE = /\u001b(?:\[[0-?]*[ -/]*|\][^\u0007\u001b]*\u001b?|[PX^_][^\u001b]*\u001b?|[ -/]*)$|\u009b[0-?]*[ -/]*$/;
+const UNFINISHED_ESCAPE =
+  /\u001b(?:\[[0-?]*[ -/]*|\][^\u0007\u001b]*\u001b?|[PX^_][^\u001b]*\u001b?|[ -/]*)$|\u009b[0-?]*[ -/]*$/;
 
 /**
  * Control characters that are never shown: C0 except tab and line feed (carriage return is
@@ -39,7 +40,9 @@ const MAX_HELD_ESCAPE_CHARS = 256;
  */
 export function cleanText(text: string): string {
   if (!NEEDS_CLEANING.test(text)) return text;
-  return withoutUnfinishedEscape(text.replace(ESCAPE_SEQUENCE, '')).replace(/\r\n?/g, '\n').replace(HIDDEN_CHARACTERS, '');
+  return withoutUnfinishedEscape(text.replace(ESCAPE_SEQUENCE, ''))
+    .replace(/\r\n?/g, '\n')
+    .replace(HIDDEN_CHARACTERS, '');
 }
 
 /**

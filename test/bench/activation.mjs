@@ -25,7 +25,14 @@ function launch({ phase, userDataDir, extensionsDir, workspace, key, outFile }) 
     rmSync(outFile, { force: true });
     const child = spawn(
       process.execPath,
-      [shim, `--extensionDevelopmentPath=${repoRoot}`, `--extensionTestsPath=${entry}`, `--user-data-dir=${userDataDir}`, `--extensions-dir=${extensionsDir}`, workspace],
+      [
+        shim,
+        `--extensionDevelopmentPath=${repoRoot}`,
+        `--extensionTestsPath=${entry}`,
+        `--user-data-dir=${userDataDir}`,
+        `--extensions-dir=${extensionsDir}`,
+        workspace,
+      ],
       {
         cwd: repoRoot,
         env: {
@@ -76,8 +83,17 @@ export async function measureActivation({ pairs = 3, log = () => {} } = {}) {
         mkdirSync(workspace, { recursive: true });
         writeFileSync(join(workspace, 'README.md'), '# bench workspace\n');
         const userDataDir = join(scratch, 'user-data');
-        writeUserSettings(userDataDir, { 'blackboxTasks.agentApiUrl': emulator.url, 'blackboxTasks.cloudApiUrl': emulator.url });
-        const common = { userDataDir, extensionsDir: join(scratch, 'extensions'), workspace, key: emulator.keys.agent, outFile: join(scratch, 'figures.json') };
+        writeUserSettings(userDataDir, {
+          'blackboxTasks.agentApiUrl': emulator.url,
+          'blackboxTasks.cloudApiUrl': emulator.url,
+        });
+        const common = {
+          userDataDir,
+          extensionsDir: join(scratch, 'extensions'),
+          workspace,
+          key: emulator.keys.agent,
+          outFile: join(scratch, 'figures.json'),
+        };
         const cold = await launch({ ...common, phase: 'cold' });
         log(`activation pair ${pair + 1}/${pairs}: cold ${JSON.stringify(cold)}`);
         launches.push(cold);

@@ -119,16 +119,27 @@ export async function run(): Promise<void> {
         : {
             activateCallMs: returned - asked,
             ...(first !== undefined
-              ? { firstItemsMs: first - asked, firstItemsFromActivateMs: first - activateStarted, firstItemsStale: firstStale }
+              ? {
+                  firstItemsMs: first - asked,
+                  firstItemsFromActivateMs: first - activateStarted,
+                  firstItemsStale: firstStale,
+                }
               : {}),
-            ...(await keyRead.then((at) => (at === undefined ? {} : { keyReadFromActivateMs: Math.max(0, at - activateStarted) }))),
+            ...(await keyRead.then((at) =>
+              at === undefined ? {} : { keyReadFromActivateMs: Math.max(0, at - activateStarted) },
+            )),
             ...(live !== undefined ? { liveItemsMs: live - asked } : {}),
           }),
       rows: taskRows(snapshot()),
       ...(await fileReadCosts().catch(() => ({}))),
     };
   } catch (error) {
-    figures = { phase, alreadyActive: false, activationMs: Number.NaN, error: error instanceof Error ? error.message : String(error) };
+    figures = {
+      phase,
+      alreadyActive: false,
+      activationMs: Number.NaN,
+      error: error instanceof Error ? error.message : String(error),
+    };
   }
   writeFileSync(out, JSON.stringify(figures));
 }

@@ -8,7 +8,8 @@ import type { JsonObject, ScriptedLogEvent } from '../emulator/types';
 
 const PROSE =
   'Reading the order service to see where totals are computed; the discount is applied twice when a coupon and a sale overlap, ';
-const OUTPUT_LINE = (n: number) => `  ✓ orders › applies coupon ${n} once when a sale price is active (12 ms) — totals stay within one cent`;
+const OUTPUT_LINE = (n: number) =>
+  `  ✓ orders › applies coupon ${n} once when a sale price is active (12 ms) — totals stay within one cent`;
 
 /** One cycle of the log: a text block of 16 deltas, then one bash call with 60 lines of output. */
 function cycle(index: number): JsonObject[] {
@@ -17,7 +18,12 @@ function cycle(index: number): JsonObject[] {
   for (let i = 0; i < 16; i++) events.push({ type: 'text-delta', id, delta: `${PROSE.slice(i * 7, i * 7 + 90)} ` });
   const toolCallId = `tc_${index}`;
   events.push({ type: 'tool-call-start', toolCallId, toolName: 'bash' });
-  events.push({ type: 'tool-input-available', toolCallId, toolName: 'bash', input: { command: `npm test -- --grep "case ${index}"` } });
+  events.push({
+    type: 'tool-input-available',
+    toolCallId,
+    toolName: 'bash',
+    input: { command: `npm test -- --grep "case ${index}"` },
+  });
   const stdout = Array.from({ length: 60 }, (_, line) => OUTPUT_LINE(index * 60 + line)).join('\n');
   events.push({ type: 'tool-output-available', toolCallId, toolName: 'bash', output: { stdout, exitCode: 0 } });
   return events;

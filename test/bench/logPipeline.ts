@@ -36,7 +36,9 @@ interface LogServer extends ServedLog {
 }
 
 function startLogServer(targetBytes: number): Promise<LogServer> {
-  const child: ChildProcess = fork(join(__dirname, 'logServer.js'), [String(targetBytes)], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const child: ChildProcess = fork(join(__dirname, 'logServer.js'), [String(targetBytes)], {
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       child.kill();
@@ -67,7 +69,13 @@ interface Rate {
   readonly bytes: number;
 }
 
-function rates(runs: readonly Rate[]): { ms: number; eventsPerSecond: number; megabytesPerSecond: number; events: number; bytes: number } {
+function rates(runs: readonly Rate[]): {
+  ms: number;
+  eventsPerSecond: number;
+  megabytesPerSecond: number;
+  events: number;
+  bytes: number;
+} {
   const ms = median(runs.map((run) => run.ms));
   const first = runs[0] as Rate;
   return {
@@ -175,7 +183,9 @@ async function throughput(sizeMb: number, repetitions: number): Promise<unknown>
     const text = events.map(sseFrame).join('');
     const bytes = new TextEncoder().encode(text);
     if (bytes.length !== server.bytes || events.length !== server.events) {
-      throw new Error(`fixture mismatch: ${events.length} events / ${bytes.length} bytes here, ${server.events} / ${server.bytes} served`);
+      throw new Error(
+        `fixture mismatch: ${events.length} events / ${bytes.length} bytes here, ${server.events} / ${server.bytes} served`,
+      );
     }
     const notes: string[] = [];
     const viaEmulator = clientFor(server.url, server.key, notes);
@@ -205,7 +215,8 @@ async function throughput(sizeMb: number, repetitions: number): Promise<unknown>
       emulated.push(await pipeline(viaEmulator, server.runId, server.bytes));
     }
     for (const run of [...replayed, ...emulated]) {
-      if (run.events !== server.events) throw new Error(`the pipeline delivered ${run.events} of ${server.events} events`);
+      if (run.events !== server.events)
+        throw new Error(`the pipeline delivered ${run.events} of ${server.events} events`);
     }
     const summary = (runs: readonly PipelineRun[]) => ({
       ...rates(runs),

@@ -17,7 +17,13 @@ async function main(): Promise<void> {
   const targetBytes = Number(process.argv[2] ?? 8 * 1024 * 1024);
   const events = benchLogEvents(targetBytes);
   const emulator = await startEmulator({ clock: 'manual', keepAliveMs: 0, maxEventsPerTask: events.length + 16 });
-  emulator.addTask({ api: 'agent', id: BENCH_RUN_ID, prompt: 'Fix the double discount', status: 'completed', log: asScript(events) });
+  emulator.addTask({
+    api: 'agent',
+    id: BENCH_RUN_ID,
+    prompt: 'Fix the double discount',
+    status: 'completed',
+    log: asScript(events),
+  });
   const served = emulator.task(BENCH_RUN_ID)?.events ?? [];
   const payload = Buffer.from(served.map(sseFrame).join(''), 'utf8');
   const replay = await startReplayOrigin(payload);
@@ -31,7 +37,14 @@ async function main(): Promise<void> {
   });
   process.on('disconnect', stop);
   const replayUrl = `http://127.0.0.1:${(replay.address() as AddressInfo).port}`;
-  process.send?.({ url: emulator.url, replayUrl, key: emulator.keys.agent, runId: BENCH_RUN_ID, events: served.length, bytes: payload.length });
+  process.send?.({
+    url: emulator.url,
+    replayUrl,
+    key: emulator.keys.agent,
+    runId: BENCH_RUN_ID,
+    events: served.length,
+    bytes: payload.length,
+  });
 }
 
 /** Answers every request with the whole log as text/event-stream, 64 KB per write. */

@@ -29,7 +29,10 @@ const SITUATIONS = {
 type Situation = keyof typeof SITUATIONS;
 
 async function withEmulator<T>(active: number, run: (emulator: Emulator, api: TasksApi) => Promise<T>): Promise<T> {
-  const emulator = await startEmulator({ scenario: manyTasksScenario({ api: 'agent', count: TASKS, running: active }), keepAliveMs: 0 });
+  const emulator = await startEmulator({
+    scenario: manyTasksScenario({ api: 'agent', count: TASKS, running: active }),
+    keepAliveMs: 0,
+  });
   const api = createTasksApi({ kind: 'agent', baseUrl: emulator.url, apiKey: emulator.keys.agent, timeoutMs: 5_000 });
   try {
     return await run(emulator, api);
@@ -48,7 +51,11 @@ function byEndpoint(emulator: Emulator): Record<string, number> {
 }
 
 /** The store, once its first refresh has landed, over `intervals` intervals of simulated time. */
-async function storeRequests(active: number, situation: Situation, intervals: number): Promise<{ perInterval: number; byEndpoint: Record<string, number> }> {
+async function storeRequests(
+  active: number,
+  situation: Situation,
+  intervals: number,
+): Promise<{ perInterval: number; byEndpoint: Record<string, number> }> {
   return withEmulator(active, async (emulator, api) => {
     const clock = new FakeClock();
     const store = new PollingTaskStore({ connection: FakeConnection.to(api), clock });
@@ -73,7 +80,10 @@ async function storeRequests(active: number, situation: Situation, intervals: nu
 }
 
 /** The naive poller: it neither knows nor cares whether anyone is looking. */
-async function naiveRequests(active: number, intervals: number): Promise<{ perInterval: number; byEndpoint: Record<string, number> }> {
+async function naiveRequests(
+  active: number,
+  intervals: number,
+): Promise<{ perInterval: number; byEndpoint: Record<string, number> }> {
   return withEmulator(active, async (emulator, api) => {
     for (let i = 0; i < intervals; i++) {
       const page = await api.list({ limit: 50 });
@@ -89,7 +99,8 @@ runPart(async () => {
   for (const active of ACTIVE_COUNTS) {
     const naive = await naiveRequests(active, intervals);
     const store: Partial<Record<Situation, { perInterval: number; byEndpoint: Record<string, number> }>> = {};
-    for (const situation of Object.keys(SITUATIONS) as Situation[]) store[situation] = await storeRequests(active, situation, intervals);
+    for (const situation of Object.keys(SITUATIONS) as Situation[])
+      store[situation] = await storeRequests(active, situation, intervals);
     rows.push({ active, naive, store });
   }
   return { part: 'requestsPerInterval', intervalMs: INTERVAL_MS, intervals, tasks: TASKS, rows };

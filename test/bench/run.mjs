@@ -101,7 +101,10 @@ async function bundleComposition() {
     for (const [input, { bytesInOutput }] of Object.entries(output.inputs)) {
       const parts = input.split('/');
       const nodeModules = parts.lastIndexOf('node_modules');
-      const group = nodeModules >= 0 ? parts.slice(nodeModules + 1, nodeModules + (parts[nodeModules + 1]?.startsWith('@') ? 3 : 2)).join('/') : parts.slice(0, parts.length > 2 ? 2 : 1).join('/');
+      const group =
+        nodeModules >= 0
+          ? parts.slice(nodeModules + 1, nodeModules + (parts[nodeModules + 1]?.startsWith('@') ? 3 : 2)).join('/')
+          : parts.slice(0, parts.length > 2 ? 2 : 1).join('/');
       groups[group] = (groups[group] ?? 0) + bytesInOutput;
     }
   }
@@ -128,7 +131,10 @@ function runPart(file, args = [], nodeOptions = []) {
   const path = join(repoRoot, 'out', 'test', 'bench', file);
   say(`running ${relative(repoRoot, path)} ${args.join(' ')}`);
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...nodeOptions, path, ...args], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [...nodeOptions, path, ...args], {
+      cwd: repoRoot,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk) => (stdout += chunk));
@@ -159,7 +165,8 @@ function median(values) {
 const kb = (bytes) => `${(bytes / 1024).toFixed(1)} KB`;
 const ms = (value) => (value === undefined ? 'n/a' : value < 10 ? `${value.toFixed(2)} ms` : `${value.toFixed(0)} ms`);
 const mb = (bytes) => `${(bytes / 2 ** 20).toFixed(1)} MB`;
-const rate = (r) => `${Math.round(r.eventsPerSecond).toLocaleString('en-US')} ev/s, ${r.megabytesPerSecond.toFixed(1)} MB/s`;
+const rate = (r) =>
+  `${Math.round(r.eventsPerSecond).toLocaleString('en-US')} ev/s, ${r.megabytesPerSecond.toFixed(1)} MB/s`;
 const perInterval = (value) => (Number.isInteger(value) ? String(value) : value.toFixed(2));
 
 /** "met", or how far off: for an upper bound the excess, for a lower bound the shortfall. */
@@ -176,15 +183,29 @@ function verdict(value, target, { lowerIsBetter = true, format = String } = {}) 
 
 function tableRows(results) {
   const rows = [];
-  const add = (measure, result, baseline, target, outcome) => rows.push({ measure, result, baseline, target, verdict: outcome });
-  const { sizes: size, logThroughput: log, logHeap: heap, treeBuild: tree, requestsPerInterval: requests, activation } = results;
+  const add = (measure, result, baseline, target, outcome) =>
+    rows.push({ measure, result, baseline, target, verdict: outcome });
+  const {
+    sizes: size,
+    logThroughput: log,
+    logHeap: heap,
+    treeBuild: tree,
+    requestsPerInterval: requests,
+    activation,
+  } = results;
 
   if (activation?.launches?.length) {
     const cold = activation.launches.filter((l) => l.phase === 'cold' && !l.alreadyActive);
     const warm = activation.launches.filter((l) => l.phase === 'warm' && !l.alreadyActive);
     const activate = median(activation.launches.map((l) => l.activationMs));
     const activateCall = median(activation.launches.map((l) => l.activateCallMs));
-    add('activate() own time (real VS Code)', ms(activate), `whole activation incl. module load: ${ms(activateCall)}`, `≤ ${TARGETS.activateMs} ms`, verdict(activate, TARGETS.activateMs, { format: ms }));
+    add(
+      'activate() own time (real VS Code)',
+      ms(activate),
+      `whole activation incl. module load: ${ms(activateCall)}`,
+      `≤ ${TARGETS.activateMs} ms`,
+      verdict(activate, TARGETS.activateMs, { format: ms }),
+    );
     const fromCache = median(warm.map((l) => l.firstItemsFromActivateMs));
     const fromEmulator = median(cold.map((l) => l.firstItemsFromActivateMs));
     const cacheStale = warm.every((l) => l.firstItemsStale === true);
@@ -200,7 +221,7 @@ function tableRows(results) {
       `${ms(median(activation.launches.map((l) => l.keyReadFromActivateMs)))} after activate() starts`,
       '—',
       '—',
-      'the cached tree does not wait for it: the latest saved list draws at once and is dropped if the key turns out to be another account\'s',
+      "the cached tree does not wait for it: the latest saved list draws at once and is dropped if the key turns out to be another account's",
     );
     add(
       '  one small file read through vscode.workspace.fs',
@@ -217,13 +238,42 @@ function tableRows(results) {
       `${warm.length + cold.length} launches`,
     );
   } else {
-    add('activation (real VS Code)', activation?.error ? `failed: ${activation.error}` : 'skipped', '—', `≤ ${TARGETS.activateMs} ms`, 'not measured');
+    add(
+      'activation (real VS Code)',
+      activation?.error ? `failed: ${activation.error}` : 'skipped',
+      '—',
+      `≤ ${TARGETS.activateMs} ms`,
+      'not measured',
+    );
   }
 
   if (size) {
-    add('bundle dist/extension.js (production)', `${kb(size.bundleBytes)} (gzip ${kb(size.bundleGzipBytes)})`, '—', `≤ ${TARGETS.bundleKb} KB`, verdict(size.bundleBytes / 1024, TARGETS.bundleKb, { format: (v) => `${v.toFixed(1)} KB` }));
-    add('  bundle bytes by origin', size.bundleComposition.slice(0, 5).map((g) => `${g.group} ${kb(g.bytes)}`).join(', '), '—', '—', '—');
-    add('VSIX', size.vsixBytes === undefined ? 'skipped' : kb(size.vsixBytes), '—', `≤ ${TARGETS.vsixKb} KB`, size.vsixBytes === undefined ? 'not measured' : verdict(size.vsixBytes / 1024, TARGETS.vsixKb, { format: (v) => `${v.toFixed(1)} KB` }));
+    add(
+      'bundle dist/extension.js (production)',
+      `${kb(size.bundleBytes)} (gzip ${kb(size.bundleGzipBytes)})`,
+      '—',
+      `≤ ${TARGETS.bundleKb} KB`,
+      verdict(size.bundleBytes / 1024, TARGETS.bundleKb, { format: (v) => `${v.toFixed(1)} KB` }),
+    );
+    add(
+      '  bundle bytes by origin',
+      size.bundleComposition
+        .slice(0, 5)
+        .map((g) => `${g.group} ${kb(g.bytes)}`)
+        .join(', '),
+      '—',
+      '—',
+      '—',
+    );
+    add(
+      'VSIX',
+      size.vsixBytes === undefined ? 'skipped' : kb(size.vsixBytes),
+      '—',
+      `≤ ${TARGETS.vsixKb} KB`,
+      size.vsixBytes === undefined
+        ? 'not measured'
+        : verdict(size.vsixBytes / 1024, TARGETS.vsixKb, { format: (v) => `${v.toFixed(1)} KB` }),
+    );
   }
 
   if (log) {
@@ -235,8 +285,20 @@ function tableRows(results) {
       `≥ ${TARGETS.pipelineShareOfBareParse * 100} % of bare parse`,
       `${(share * 100).toFixed(0)} %: ${verdict(share * 100, TARGETS.pipelineShareOfBareParse * 100, { lowerIsBetter: false, format: (v) => `${v.toFixed(0)} points` })}`,
     );
-    add('  same pipeline, served by the emulator', rate(log.pipelineEmulator), 'the emulator serialises and writes one event at a time (waiting only for drain)', '—', `${((log.pipelineEmulator.megabytesPerSecond / log.bareParse.megabytesPerSecond) * 100).toFixed(0)} % of bare parse`);
-    add('  SSE reader + decoder alone (bytes in memory)', rate(log.readerAndDecoder), `bare parse: ${rate(log.bareParse)}`, '—', `${((log.readerAndDecoder.megabytesPerSecond / log.bareParse.megabytesPerSecond) * 100).toFixed(0)} % of bare parse`);
+    add(
+      '  same pipeline, served by the emulator',
+      rate(log.pipelineEmulator),
+      'the emulator serialises and writes one event at a time (waiting only for drain)',
+      '—',
+      `${((log.pipelineEmulator.megabytesPerSecond / log.bareParse.megabytesPerSecond) * 100).toFixed(0)} % of bare parse`,
+    );
+    add(
+      '  SSE reader + decoder alone (bytes in memory)',
+      rate(log.readerAndDecoder),
+      `bare parse: ${rate(log.bareParse)}`,
+      '—',
+      `${((log.readerAndDecoder.megabytesPerSecond / log.bareParse.megabytesPerSecond) * 100).toFixed(0)} % of bare parse`,
+    );
     add('  renderer alone (events already decoded)', rate(log.rendererAlone), '—', '—', '—');
   }
   if (heap) {
@@ -256,7 +318,12 @@ function tableRows(results) {
         `${ms(size.buildMs)} (CPU ${ms(size.buildCpuMs)}; model alone ${ms(size.modelOnlyMs)})`,
         `sort by time only: ${ms(size.sortOnlyMs)}`,
         target ? `≤ ${target} ms` : '—',
-        target ? verdict(size.buildMs, target, { format: ms }) + (size.buildMs > target && size.buildCpuMs <= target ? ' (met in CPU time: the rest is waiting for a core)' : '') : '—',
+        target
+          ? verdict(size.buildMs, target, { format: ms }) +
+              (size.buildMs > target && size.buildCpuMs <= target
+                ? ' (met in CPU time: the rest is waiting for a core)'
+                : '')
+          : '—',
       );
     }
     add('  10,000 tasks, first build in a fresh process (no JIT warm-up)', ms(tree.coldBuild10kMs), '—', '—', '—');
@@ -266,7 +333,10 @@ function tableRows(results) {
       const visible = row.store.visible.perInterval;
       const hiddenFocused = row.store.hiddenFocused.perInterval;
       const hiddenUnfocused = row.store.hiddenUnfocused.perInterval;
-      const ok = visible <= TARGETS.requestsPerIntervalVisible && hiddenFocused <= 1 && hiddenUnfocused === TARGETS.requestsPerIntervalHiddenUnfocused;
+      const ok =
+        visible <= TARGETS.requestsPerIntervalVisible &&
+        hiddenFocused <= 1 &&
+        hiddenUnfocused === TARGETS.requestsPerIntervalHiddenUnfocused;
       add(
         `requests per ${requests.intervalMs / 1000} s interval, ${row.active} active of ${requests.tasks}`,
         `visible ${perInterval(visible)} · hidden ${perInterval(hiddenFocused)} · hidden+unfocused ${perInterval(hiddenUnfocused)}`,
@@ -284,7 +354,10 @@ function missNotes(results) {
   const notes = [];
   const { sizes: size, logThroughput: log, treeBuild: tree, activation } = results;
   if (size && size.bundleBytes / 1024 > TARGETS.bundleKb) {
-    const top = size.bundleComposition.slice(0, 3).map((g) => `${g.group} ${kb(g.bytes)}`).join(', ');
+    const top = size.bundleComposition
+      .slice(0, 3)
+      .map((g) => `${g.group} ${kb(g.bytes)}`)
+      .join(', ');
     notes.push(
       `Bundle: ${kb(size.bundleBytes)} minified (${kb(size.bundleGzipBytes)} gzipped, which is what the VSIX carries). It is our own code (${top}); the only dependency is eventsource-parser. Closing the gap means less code, not a different bundler setting.`,
     );
@@ -309,10 +382,14 @@ function missNotes(results) {
   if (activation?.launches?.length) {
     const warm = activation.launches.filter((l) => l.phase === 'warm' && !l.alreadyActive);
     const fromCache = median(warm.map((l) => l.firstItemsFromActivateMs));
-    const fromEmulator = median(activation.launches.filter((l) => l.phase === 'cold' && !l.alreadyActive).map((l) => l.firstItemsFromActivateMs));
+    const fromEmulator = median(
+      activation.launches.filter((l) => l.phase === 'cold' && !l.alreadyActive).map((l) => l.firstItemsFromActivateMs),
+    );
     const activate = median(activation.launches.map((l) => l.activationMs));
     if (activate !== undefined && activate > TARGETS.activateMs) {
-      notes.push(`activate(): ${ms(activate)} median; it only builds objects and registers commands (no network, nothing awaited), so the figure moves with the machine's load.`);
+      notes.push(
+        `activate(): ${ms(activate)} median; it only builds objects and registers commands (no network, nothing awaited), so the figure moves with the machine's load.`,
+      );
     }
     if (fromCache !== undefined && fromCache > TARGETS.firstItemsFromCacheMs) {
       const keyRead = median(activation.launches.map((l) => l.keyReadFromActivateMs));
@@ -328,7 +405,10 @@ function missNotes(results) {
 function markdownTable(rows) {
   const header = ['Measure', 'Result', 'Baseline (same run)', 'Target', 'Verdict'];
   const lines = [`| ${header.join(' | ')} |`, `|${header.map(() => '---').join('|')}|`];
-  for (const row of rows) lines.push(`| ${[row.measure, row.result, row.baseline, row.target, row.verdict].map((cell) => String(cell).replace(/\|/g, '\\|')).join(' | ')} |`);
+  for (const row of rows)
+    lines.push(
+      `| ${[row.measure, row.result, row.baseline, row.target, row.verdict].map((cell) => String(cell).replace(/\|/g, '\\|')).join(' | ')} |`,
+    );
   return lines.join('\n');
 }
 
@@ -384,7 +464,10 @@ async function main() {
   console.log(table);
   console.log('');
   console.log(`Measured ${machineLine(info)}; bench took ${elapsedS} s${options.quick ? ' (--quick)' : ''}.`);
-  writeFileSync(join(repoRoot, 'bench-results.json'), `${JSON.stringify({ machine: info, elapsedSeconds: elapsedS, quick: options.quick, targets: TARGETS, table: rows, notes, results }, null, 2)}\n`);
+  writeFileSync(
+    join(repoRoot, 'bench-results.json'),
+    `${JSON.stringify({ machine: info, elapsedSeconds: elapsedS, quick: options.quick, targets: TARGETS, table: rows, notes, results }, null, 2)}\n`,
+  );
   say('wrote bench-results.json');
   if (options.updateReadme) updateReadme(`_Measured ${machineLine(info)} with \`npm run bench\`._\n\n${table}`);
 }

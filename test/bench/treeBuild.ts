@@ -22,7 +22,11 @@ const STATUSES: readonly [TaskStatus, number][] = [
   ['interrupted', 0.02],
   ['unknown', 0.01],
 ];
-const REPOS = ['https://github.com/blackbox-demo/shop-api.git', 'https://github.com/blackbox-demo/storefront.git', 'https://github.com/blackbox-demo/docs-site.git'];
+const REPOS = [
+  'https://github.com/blackbox-demo/shop-api.git',
+  'https://github.com/blackbox-demo/storefront.git',
+  'https://github.com/blackbox-demo/docs-site.git',
+];
 
 /** A deterministic pseudo-random sequence, so every run builds the same tasks. */
 function sequence(seed: number): () => number {
@@ -83,8 +87,15 @@ export function benchTasks(count: number): Task[] {
         repoUrl,
         baseBranch: 'main',
         progress: status === 'running' ? 40 : 100,
-        ...(status === 'completed' ? { createdBranch: `blackbox/task-${i}`, pullRequestUrl: `https://github.com/blackbox-demo/shop-api/pull/${i}` } : {}),
-        ...(i % 10 === 0 ? { followUps: [{ prompt: 'Also cover refunds', createdAt: createdAt + 300_000, status }] } : {}),
+        ...(status === 'completed'
+          ? {
+              createdBranch: `blackbox/task-${i}`,
+              pullRequestUrl: `https://github.com/blackbox-demo/shop-api/pull/${i}`,
+            }
+          : {}),
+        ...(i % 10 === 0
+          ? { followUps: [{ prompt: 'Also cover refunds', createdAt: createdAt + 300_000, status }] }
+          : {}),
         createdAt,
         updatedAt: createdAt + 240_000,
       });
@@ -147,7 +158,15 @@ function measure(count: number, repetitions: number): unknown {
   }
   // The first build in a fresh process, before any JIT warm-up, is what a cold start pays.
   // CPU time as well as wall time: on a shared machine the wall time also counts waiting for a core.
-  return { tasks: count, rows, buildMs: median(build), buildCpuMs: median(buildCpu), modelOnlyMs: median(modelOnly), sortOnlyMs: median(baseline), buildRunsMs: build };
+  return {
+    tasks: count,
+    rows,
+    buildMs: median(build),
+    buildCpuMs: median(buildCpu),
+    modelOnlyMs: median(modelOnly),
+    sortOnlyMs: median(baseline),
+    buildRunsMs: build,
+  };
 }
 
 function coldBuild(count: number): number {
@@ -160,5 +179,10 @@ function coldBuild(count: number): number {
 const repetitions = Number(process.argv[2] ?? 9);
 runPart(async () => {
   const cold10k = coldBuild(10_000);
-  return { part: 'treeBuild', repetitions, coldBuild10kMs: cold10k, sizes: [measure(1_000, repetitions), measure(10_000, repetitions)] };
+  return {
+    part: 'treeBuild',
+    repetitions,
+    coldBuild10kMs: cold10k,
+    sizes: [measure(1_000, repetitions), measure(10_000, repetitions)],
+  };
 });

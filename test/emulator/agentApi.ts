@@ -50,7 +50,9 @@ export function handleAgentApi(ctx: RequestContext, registry: TaskRegistry): Rep
     case 'POST continue':
       return continueRun(run, ctx, registry);
     default:
-      return KNOWN_RUN_PATHS.has(route.slice(route.indexOf(' ') + 1)) ? fail(405, 'Method not allowed') : fail(404, 'Not found');
+      return KNOWN_RUN_PATHS.has(route.slice(route.indexOf(' ') + 1))
+        ? fail(405, 'Method not allowed')
+        : fail(404, 'Not found');
   }
 }
 
@@ -132,7 +134,13 @@ function create(ctx: RequestContext, registry: TaskRegistry): Reply {
 }
 
 function created(run: TaskState, agentCount: number): Reply {
-  return json(200, { taskId: run.id, runId: run.id, chatId: run.chatId, assistantMessageId: run.assistantMessageId, agentCount });
+  return json(200, {
+    taskId: run.id,
+    runId: run.id,
+    chatId: run.chatId,
+    assistantMessageId: run.assistantMessageId,
+    agentCount,
+  });
 }
 
 function details(run: TaskState, registry: TaskRegistry): JsonObject {
@@ -171,13 +179,23 @@ function chatMessages(runs: readonly TaskState[]): JsonObject[] {
   for (const run of runs) {
     if (!seen.has(run.userMessageId)) {
       seen.add(run.userMessageId);
-      messages.push({ id: run.userMessageId, role: 'user', parts: [{ type: 'text', text: run.prompt }], createdAt: iso(run.createdAt) });
+      messages.push({
+        id: run.userMessageId,
+        role: 'user',
+        parts: [{ type: 'text', text: run.prompt }],
+        createdAt: iso(run.createdAt),
+      });
     }
     const text = run.replyText();
     if (run.startedAt === undefined && text === '') continue;
     const parts: JsonObject[] = [{ type: 'step-start' }];
     if (text) parts.push({ type: 'text', text });
-    messages.push({ id: run.assistantMessageId, role: 'assistant', parts, createdAt: iso(run.startedAt ?? run.createdAt) });
+    messages.push({
+      id: run.assistantMessageId,
+      role: 'assistant',
+      parts,
+      createdAt: iso(run.startedAt ?? run.createdAt),
+    });
   }
   return messages;
 }
@@ -223,7 +241,8 @@ function continueRun(run: TaskState, ctx: RequestContext, registry: TaskRegistry
   if (!prompt) return fail(400, 'prompt is required');
   if (body.model !== undefined && body.agent === undefined) return fail(400, 'agent is required when model is set');
   if (body.agent !== undefined && !validAgent(body.agent)) return unsupportedAgent(body.agent);
-  if (isActive('agent', run.status)) return fail(400, 'This run is still in progress; wait for it to finish or cancel it first');
+  if (isActive('agent', run.status))
+    return fail(400, 'This run is still in progress; wait for it to finish or cancel it first');
   const next = registry.createRun({
     prompt,
     chatId: run.chatId,
@@ -231,14 +250,20 @@ function continueRun(run: TaskState, ctx: RequestContext, registry: TaskRegistry
     model: optionalString(body, 'model'),
     agent: optionalString(body, 'agent'),
   });
-  return json(200, { runId: next.id, chatId: next.chatId, assistantMessageId: next.assistantMessageId, previousRunId: run.id });
+  return json(200, {
+    runId: next.id,
+    chatId: next.chatId,
+    assistantMessageId: next.assistantMessageId,
+    previousRunId: run.id,
+  });
 }
 
 function patch(run: TaskState, ctx: RequestContext, registry: TaskRegistry): Reply {
   const body = bodyObject(ctx);
   const { action, title } = body;
   if (action === undefined && title === undefined) return fail(400, 'Provide action "cancel" or a title');
-  if (action !== undefined && action !== 'cancel') return fail(400, `Unsupported action "${String(action)}"; only "cancel" is supported`);
+  if (action !== undefined && action !== 'cancel')
+    return fail(400, `Unsupported action "${String(action)}"; only "cancel" is supported`);
   if (title !== undefined && (typeof title !== 'string' || title.trim().length < 1 || title.length > 200)) {
     return fail(400, 'title must be between 1 and 200 characters');
   }

@@ -101,11 +101,17 @@ function create(ctx: RequestContext, registry: TaskRegistry): Reply {
   const prompt = optionalString(body, 'prompt');
   if (!prompt) return fail(400, 'Prompt is required');
   const repoUrl = body.repoUrl;
-  if (repoUrl !== undefined && repoUrl !== null && repoUrl !== '' && (typeof repoUrl !== 'string' || !GITHUB_REPO.test(repoUrl))) {
+  if (
+    repoUrl !== undefined &&
+    repoUrl !== null &&
+    repoUrl !== '' &&
+    (typeof repoUrl !== 'string' || !GITHUB_REPO.test(repoUrl))
+  ) {
     return fail(400, 'repoUrl must be a GitHub repository URL');
   }
   const agent = body.selectedAgent ?? 'blackbox';
-  if (!CLOUD_AGENTS.includes(String(agent))) return fail(400, `Invalid agent. Supported agents: ${CLOUD_AGENTS.join(', ')}`);
+  if (!CLOUD_AGENTS.includes(String(agent)))
+    return fail(400, `Invalid agent. Supported agents: ${CLOUD_AGENTS.join(', ')}`);
   let agents: Array<{ agent: string; model?: string }> | undefined;
   if (body.selectedAgents !== undefined) {
     const selected = body.selectedAgents;
@@ -172,8 +178,10 @@ function continueTask(task: TaskState, ctx: RequestContext, registry: TaskRegist
   const prompt = optionalString(body, 'currentPrompt');
   if (!prompt) return fail(400, 'currentPrompt is required');
   const agent = optionalString(body, 'selectedAgent');
-  if (agent !== undefined && !CLOUD_AGENTS.includes(agent)) return fail(400, `Invalid agent. Supported agents: ${CLOUD_AGENTS.join(', ')}`);
-  if (isActive('cloud', task.status)) return fail(400, 'Task is still processing; wait for it to finish before sending a follow-up');
+  if (agent !== undefined && !CLOUD_AGENTS.includes(agent))
+    return fail(400, `Invalid agent. Supported agents: ${CLOUD_AGENTS.join(', ')}`);
+  if (isActive('cloud', task.status))
+    return fail(400, 'Task is still processing; wait for it to finish before sending a follow-up');
   registry.continueCloudTask(task, prompt, agent, optionalString(body, 'selectedModel'));
   return json(200, { success: true, message: 'Follow-up message sent; the task is processing again' });
 }

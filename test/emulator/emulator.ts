@@ -110,7 +110,9 @@ class LoopbackEmulator implements Emulator {
     server.on('request', (req: IncomingMessage, res: ServerResponse) => {
       this.handle(req, res).catch((error: unknown) => {
         if (!res.headersSent && !res.destroyed) {
-          res.writeHead(500, { 'Content-Type': 'application/json' }).end(JSON.stringify({ error: 'Internal server error' }));
+          res
+            .writeHead(500, { 'Content-Type': 'application/json' })
+            .end(JSON.stringify({ error: 'Internal server error' }));
         }
         console.error('[emulator] handler failed:', error);
       });
@@ -169,7 +171,8 @@ class LoopbackEmulator implements Emulator {
   }
 
   advance(ms: number): void {
-    if (!(this.scheduler instanceof ManualScheduler)) throw new Error("advance() needs the emulator started with clock: 'manual'");
+    if (!(this.scheduler instanceof ManualScheduler))
+      throw new Error("advance() needs the emulator started with clock: 'manual'");
     this.scheduler.advance(ms);
   }
 
@@ -201,7 +204,8 @@ class LoopbackEmulator implements Emulator {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const path = url.pathname;
     const method = (req.method ?? 'GET').toUpperCase();
-    const api: ApiName | 'other' = path === '/api/v1' || path.startsWith('/api/v1/') ? 'agent' : path.startsWith('/api/') ? 'cloud' : 'other';
+    const api: ApiName | 'other' =
+      path === '/api/v1' || path.startsWith('/api/v1/') ? 'agent' : path.startsWith('/api/') ? 'cloud' : 'other';
     const raw = await readBody(req);
     if (raw === undefined) {
       res.writeHead(413, { 'Content-Type': 'application/json' }).end(JSON.stringify({ error: 'Payload too large' }));
@@ -258,13 +262,21 @@ class LoopbackEmulator implements Emulator {
     else if (badJson) reply = { kind: 'json', status: 400, body: { error: 'Invalid JSON body' } };
     else {
       const prefix = api === 'agent' ? '/api/v1' : '/api';
-      const segments = path.slice(prefix.length).split('/').filter((s) => s.length > 0).map(safeDecode);
+      const segments = path
+        .slice(prefix.length)
+        .split('/')
+        .filter((s) => s.length > 0)
+        .map(safeDecode);
       const ctx: RequestContext = { method, path, segments, query: record.query, body };
       reply = api === 'agent' ? handleAgentApi(ctx, this.registry) : handleCloudApi(ctx, this.registry);
     }
     if (reply.kind === 'sse') {
       record.status = 200;
-      const channel = new SseChannel(res, { faults, keepAliveMs: this.options.keepAliveMs ?? 15_000, flavour: reply.flavour });
+      const channel = new SseChannel(res, {
+        faults,
+        keepAliveMs: this.options.keepAliveMs ?? 15_000,
+        flavour: reply.flavour,
+      });
       this.channels.add(channel);
       channel.onClose(() => this.channels.delete(channel));
       reply.start(channel);
@@ -314,14 +326,25 @@ function readBody(req: IncomingMessage): Promise<string | undefined> {
   });
 }
 
-function sendJson(res: ServerResponse, status: number, value: unknown, faults: readonly Fault[], headers: Readonly<Record<string, string>> = {}): void {
+function sendJson(
+  res: ServerResponse,
+  status: number,
+  value: unknown,
+  faults: readonly Fault[],
+  headers: Readonly<Record<string, string>> = {},
+): void {
   let body = value;
   for (const f of faults) if (f.kind === 'transform') body = f.transform(body);
   let text = JSON.stringify(body) ?? 'null';
   const malformed = faults.find((f) => f.kind === 'malformed-json');
-  if (malformed?.kind === 'malformed-json') text = malformed.text ?? text.slice(0, Math.max(1, Math.floor(text.length / 2)));
+  if (malformed?.kind === 'malformed-json')
+    text = malformed.text ?? text.slice(0, Math.max(1, Math.floor(text.length / 2)));
   const bytes = Buffer.from(text, 'utf8');
-  res.writeHead(status, { ...headers, 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': String(bytes.length) });
+  res.writeHead(status, {
+    ...headers,
+    'Content-Type': 'application/json; charset=utf-8',
+    'Content-Length': String(bytes.length),
+  });
   const drop = faults.find((f) => f.kind === 'drop');
   if (drop?.kind === 'drop') {
     const cut = Math.min(bytes.length - 1, Math.max(0, drop.afterBytes ?? Math.floor(bytes.length / 2)));

@@ -124,7 +124,10 @@ type WithScope<E> = E & FaultScope;
 
 /** Short builders: `emulator.fault(faults.status(503, { path: '/api/v1/tasks', times: 2 }))`. */
 export const faults = {
-  status: (status: number, options: Omit<WithScope<Extract<FaultEffect, { kind: 'status' }>>, 'kind' | 'status'> = {}): Fault => ({
+  status: (
+    status: number,
+    options: Omit<WithScope<Extract<FaultEffect, { kind: 'status' }>>, 'kind' | 'status'> = {},
+  ): Fault => ({
     kind: 'status',
     status,
     ...options,
@@ -144,9 +147,18 @@ export const faults = {
     ...scope,
   }),
   stall: (afterEvents: number, scope: FaultScope = {}): Fault => ({ kind: 'stall', afterEvents, ...scope }),
-  streamError: (message: string, afterEvents = 1, scope: FaultScope = {}): Fault => ({ kind: 'stream-error', message, afterEvents, ...scope }),
+  streamError: (message: string, afterEvents = 1, scope: FaultScope = {}): Fault => ({
+    kind: 'stream-error',
+    message,
+    afterEvents,
+    ...scope,
+  }),
   malformedJson: (scope: FaultScope = {}, text?: string): Fault => ({ kind: 'malformed-json', text, ...scope }),
-  transform: (transform: (body: unknown) => unknown, scope: FaultScope = {}): Fault => ({ kind: 'transform', transform, ...scope }),
+  transform: (transform: (body: unknown) => unknown, scope: FaultScope = {}): Fault => ({
+    kind: 'transform',
+    transform,
+    ...scope,
+  }),
   sse: (options: Omit<Extract<FaultEffect, { kind: 'sse' }>, 'kind'>, scope: FaultScope = {}): Fault => ({
     kind: 'sse',
     ...options,

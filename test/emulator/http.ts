@@ -12,7 +12,12 @@ export interface RequestContext {
 }
 
 export type Reply =
-  | { readonly kind: 'json'; readonly status: number; readonly body: unknown; readonly headers?: Readonly<Record<string, string>> }
+  | {
+      readonly kind: 'json';
+      readonly status: number;
+      readonly body: unknown;
+      readonly headers?: Readonly<Record<string, string>>;
+    }
   | { readonly kind: 'sse'; readonly flavour: 'data-only' | 'named'; readonly start: (channel: SseChannel) => void };
 
 export function json(status: number, body: unknown): Reply {

@@ -37,7 +37,8 @@ export function scriptedRunLog(options: RunLogOptions): ScriptedLogEvent[] {
   const size = options.chunkSize ?? 24;
   const seed = options.seed ?? 'a';
   const events: JsonObject[] = [];
-  if (options.undocumented !== false) events.push({ type: 'session-init', sessionId: `sess_${seed}`, cwd: '/vercel/sandbox' });
+  if (options.undocumented !== false)
+    events.push({ type: 'session-init', sessionId: `sess_${seed}`, cwd: '/vercel/sandbox' });
   let textBlock = 0;
   let toolCall = 0;
   for (const step of options.steps) {
@@ -59,7 +60,8 @@ export function scriptedRunLog(options: RunLogOptions): ScriptedLogEvent[] {
       events.push({ type: 'files', files: step.files.map((path) => ({ path, action: 'modified' })) });
     }
   }
-  if (options.undocumented !== false) events.push({ type: 'result', subtype: 'success', numTurns: toolCall + textBlock });
+  if (options.undocumented !== false)
+    events.push({ type: 'result', subtype: 'success', numTurns: toolCall + textBlock });
   const buffered = options.buffered ?? 0;
   return events.map((event, i) => ({ delayMs: i < buffered ? 0 : pace, event }));
 }
@@ -79,7 +81,8 @@ export function defaultRunSteps(prompt: string, repoUrl?: string, branch?: strin
   const firstLine = prompt.split('\n')[0] ?? prompt;
   const summary = firstLine.length > 80 ? `${firstLine.slice(0, 77)}...` : firstLine;
   const steps: RunStep[] = [{ text: `I'll start by looking at the project to work on: ${summary}` }];
-  if (repoUrl) steps.push({ bash: `git clone ${repoUrl} /vercel/sandbox`, stdout: "Cloning into '/vercel/sandbox'...\ndone." });
+  if (repoUrl)
+    steps.push({ bash: `git clone ${repoUrl} /vercel/sandbox`, stdout: "Cloning into '/vercel/sandbox'...\ndone." });
   steps.push(
     { bash: 'ls', stdout: 'README.md\npackage.json\nsrc\ntest' },
     { text: 'The project has a standard layout. Making the change now.' },
@@ -87,7 +90,10 @@ export function defaultRunSteps(prompt: string, repoUrl?: string, branch?: strin
     { bash: 'npm test', stdout: '\u001b[32m✔\u001b[39m 14 passing (212ms)' },
   );
   if (repoUrl && branch) {
-    steps.push({ bash: `git push -u origin ${branch}`, stdout: `branch '${branch}' set up to track 'origin/${branch}'.` });
+    steps.push({
+      bash: `git push -u origin ${branch}`,
+      stdout: `branch '${branch}' set up to track 'origin/${branch}'.`,
+    });
   }
   steps.push({ text: 'Done: the change is in place and the tests pass.' });
   return steps;
@@ -101,7 +107,10 @@ export interface CloudLogLine {
 }
 
 /** Cloud log lines, paced; `agent` is stamped on each (multi-agent logs say whose line it is). */
-export function cloudRunLog(lines: readonly CloudLogLine[], options: { paceMs?: number; agent?: string; buffered?: number } = {}): ScriptedLogEvent[] {
+export function cloudRunLog(
+  lines: readonly CloudLogLine[],
+  options: { paceMs?: number; agent?: string; buffered?: number } = {},
+): ScriptedLogEvent[] {
   const pace = options.paceMs ?? 500;
   const buffered = options.buffered ?? 0;
   return lines.map((line, i) => ({

@@ -27,7 +27,11 @@ async function main(): Promise<void> {
   const scenario = process.argv.includes('--empty') ? emptyScenario() : demoScenario({ speed: speed > 0 ? speed : 1 });
   const emulator = await startEmulator({ port, scenario });
   const settings = JSON.stringify(
-    { 'blackboxTasks.agentApiUrl': emulator.url, 'blackboxTasks.cloudApiUrl': emulator.url, 'blackboxTasks.api': 'auto' },
+    {
+      'blackboxTasks.agentApiUrl': emulator.url,
+      'blackboxTasks.cloudApiUrl': emulator.url,
+      'blackboxTasks.api': 'auto',
+    },
     null,
     2,
   );

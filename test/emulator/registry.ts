@@ -60,7 +60,7 @@ export class TaskRegistry {
     if (this.tasks.has(id)) throw new Error(`Emulator already has a task with id ${id}`);
     const task = new TaskState(spec, id, this.scheduler, this.limits.maxEventsPerTask);
     if (task.api === 'agent') {
-      task.chatId ??= spec.previousRunId ? this.tasks.get(spec.previousRunId)?.chatId ?? randomUUID() : randomUUID();
+      task.chatId ??= spec.previousRunId ? (this.tasks.get(spec.previousRunId)?.chatId ?? randomUUID()) : randomUUID();
       if (spec.title !== undefined) this.chatTitles.set(task.chatId, spec.title);
     }
     this.tasks.set(id, task);
@@ -121,8 +121,16 @@ export class TaskRegistry {
     const agents = input.agents ?? [];
     const log =
       agents.length > 0
-        ? agents.flatMap((a) => cloudRunLog(defaultCloudLines(input.prompt, input.repoUrl, branch && `${branch}-${a.agent}`), { agent: a.agent, paceMs: this.timing.eventMs }))
-        : cloudRunLog(defaultCloudLines(input.prompt, input.repoUrl, branch), { agent: input.agent ?? 'blackbox', paceMs: this.timing.eventMs });
+        ? agents.flatMap((a) =>
+            cloudRunLog(defaultCloudLines(input.prompt, input.repoUrl, branch && `${branch}-${a.agent}`), {
+              agent: a.agent,
+              paceMs: this.timing.eventMs,
+            }),
+          )
+        : cloudRunLog(defaultCloudLines(input.prompt, input.repoUrl, branch), {
+            agent: input.agent ?? 'blackbox',
+            paceMs: this.timing.eventMs,
+          });
     const task = this.add({
       api: 'cloud',
       prompt: input.prompt,
@@ -148,7 +156,10 @@ export class TaskRegistry {
     if (model) task.model = model;
     task.followUps.push({ prompt, createdAt: this.scheduler.now(), status: 'processing' });
     const lines = defaultCloudLines(prompt, undefined, task.createdBranch).slice(1);
-    task.appendScript(cloudRunLog(lines, { agent: task.agent, paceMs: this.timing.eventMs }), this.cloudFinish(task, task.createdBranch));
+    task.appendScript(
+      cloudRunLog(lines, { agent: task.agent, paceMs: this.timing.eventMs }),
+      this.cloudFinish(task, task.createdBranch),
+    );
     task.startedAt = this.scheduler.now();
     task.error = undefined;
     task.setStatus('processing');

@@ -6,7 +6,14 @@ import { liveCloudLines, liveRateLimitSteps } from './demoLogs';
 import { cloudRunLog, defaultCloudLines, defaultRunSteps, scriptedRunLog, type CloudLogLine } from './logScripts';
 import type { LifecycleStep, Scenario, ScriptedLogEvent, TaskSpec } from './types';
 
-export { chunkText, cloudRunLog, defaultCloudLines, defaultRunSteps, scriptedRunLog, slugForBranch } from './logScripts';
+export {
+  chunkText,
+  cloudRunLog,
+  defaultCloudLines,
+  defaultRunSteps,
+  scriptedRunLog,
+  slugForBranch,
+} from './logScripts';
 export type { CloudLogLine, RunLogOptions, RunStep } from './logScripts';
 
 export const DEMO_REPOS = {
@@ -80,7 +87,12 @@ export function demoScenario(options: DemoOptions = {}): Scenario {
       model: sonnet,
       agent: 'claude',
       createdAgoMs: 3 * HOUR,
-      log: finished('Fix the flaky checkout integration test', DEMO_REPOS.shopApi, 'blackbox/fix-flaky-checkout-test', 'c1'),
+      log: finished(
+        'Fix the flaky checkout integration test',
+        DEMO_REPOS.shopApi,
+        'blackbox/fix-flaky-checkout-test',
+        'c1',
+      ),
     },
     {
       api: 'agent',
@@ -94,7 +106,12 @@ export function demoScenario(options: DemoOptions = {}): Scenario {
       model: sonnet,
       agent: 'claude',
       createdAgoMs: 2 * HOUR,
-      log: finished('Add a regression test for the timezone edge case', DEMO_REPOS.shopApi, 'blackbox/fix-flaky-checkout-test', 'c2'),
+      log: finished(
+        'Add a regression test for the timezone edge case',
+        DEMO_REPOS.shopApi,
+        'blackbox/fix-flaky-checkout-test',
+        'c2',
+      ),
     },
     {
       api: 'agent',
@@ -109,7 +126,11 @@ export function demoScenario(options: DemoOptions = {}): Scenario {
         seed: 'f1',
         steps: [
           { text: 'Bumping engines and the CI image to Node 22, then reinstalling.' },
-          { bash: 'npm install', stdout: 'npm ERR! code ERESOLVE\nnpm ERR! ERESOLVE unable to resolve dependency tree', exitCode: 1 },
+          {
+            bash: 'npm install',
+            stdout: 'npm ERR! code ERESOLVE\nnpm ERR! ERESOLVE unable to resolve dependency tree',
+            exitCode: 1,
+          },
         ],
       }),
     },
@@ -121,7 +142,10 @@ export function demoScenario(options: DemoOptions = {}): Scenario {
       repoUrl: DEMO_REPOS.docsSite,
       model: sonnet,
       createdAgoMs: 26 * HOUR,
-      log: scriptedRunLog({ seed: 'x1', steps: [{ text: 'Reading the README first.' }, { bash: 'wc -l README.md', stdout: '214 README.md' }] }),
+      log: scriptedRunLog({
+        seed: 'x1',
+        steps: [{ text: 'Reading the README first.' }, { bash: 'wc -l README.md', stdout: '214 README.md' }],
+      }),
     },
     {
       api: 'agent',
@@ -131,7 +155,13 @@ export function demoScenario(options: DemoOptions = {}): Scenario {
       repoUrl: DEMO_REPOS.shopApi,
       model: sonnet,
       createdAgoMs: 50 * MINUTE,
-      log: scriptedRunLog({ seed: 'i1', steps: [{ text: 'Collecting the inventory routes.' }, { bash: 'ls src/routes', stdout: 'inventory.ts\norders.ts' }] }),
+      log: scriptedRunLog({
+        seed: 'i1',
+        steps: [
+          { text: 'Collecting the inventory routes.' },
+          { bash: 'ls src/routes', stdout: 'inventory.ts\norders.ts' },
+        ],
+      }),
     },
     {
       api: 'agent',
@@ -142,7 +172,11 @@ export function demoScenario(options: DemoOptions = {}): Scenario {
       createdAgoMs: 7 * HOUR,
       log: scriptedRunLog({
         seed: 's1',
-        steps: [{ text: 'Résumé : ajout de la limitation de débit 🚦 et correction du test instable ✅.\nالملخص: أضيفت حدود للطلبات وأُصلح الاختبار غير المستقر.' }],
+        steps: [
+          {
+            text: 'Résumé : ajout de la limitation de débit 🚦 et correction du test instable ✅.\nالملخص: أضيفت حدود للطلبات وأُصلح الاختبار غير المستقر.',
+          },
+        ],
       }),
     },
     {
@@ -160,7 +194,8 @@ export function demoScenario(options: DemoOptions = {}): Scenario {
     {
       api: 'agent',
       id: ids.agent.queued,
-      prompt: 'Migrate the order service to the new payments SDK.\n\n- replace the v2 client with PaymentsClient\n- keep the existing retry policy\n- update the tests and the changelog',
+      prompt:
+        'Migrate the order service to the new payments SDK.\n\n- replace the v2 client with PaymentsClient\n- keep the existing retry policy\n- update the tests and the changelog',
       status: 'queued',
       repoUrl: DEMO_REPOS.shopApi,
       baseBranch: 'develop',
@@ -168,22 +203,37 @@ export function demoScenario(options: DemoOptions = {}): Scenario {
       agent: 'claude',
       createdAgoMs: 20_000,
       lifecycle: at([{ afterMs: 10_000, status: 'running' }], speed),
-      log: paced(scriptedRunLog({ seed: 'q1', paceMs: 1_500, steps: defaultRunSteps('Migrate the order service to the new payments SDK', DEMO_REPOS.shopApi, 'blackbox/migrate-payments-sdk') }), speed),
+      log: paced(
+        scriptedRunLog({
+          seed: 'q1',
+          paceMs: 1_500,
+          steps: defaultRunSteps(
+            'Migrate the order service to the new payments SDK',
+            DEMO_REPOS.shopApi,
+            'blackbox/migrate-payments-sdk',
+          ),
+        }),
+        speed,
+      ),
       onLogEnd: { status: 'completed', createdBranch: 'blackbox/migrate-payments-sdk' },
       expectedDurationMs: 40_000 / speed,
     },
     {
       api: 'agent',
       id: ids.agent.running,
-      prompt: 'Add rate limiting to the public REST endpoints: 100 requests per minute per API key, answering 429 with a Retry-After header.',
+      prompt:
+        'Add rate limiting to the public REST endpoints: 100 requests per minute per API key, answering 429 with a Retry-After header.',
       status: 'running',
       repoUrl: DEMO_REPOS.shopApi,
       model: sonnet,
       agent: 'claude',
       createdAgoMs: 40_000,
-      log: paced(scriptedRunLog({ seed: 'r1', paceMs: 2_200, chunkSize: 18, buffered: 12, steps: liveRateLimitSteps() }), speed),
+      log: paced(
+        scriptedRunLog({ seed: 'r1', paceMs: 2_200, chunkSize: 18, buffered: 12, steps: liveRateLimitSteps() }),
+        speed,
+      ),
       onLogEnd: { status: 'completed', createdBranch: 'blackbox/add-rate-limiting' },
-      expectedDurationMs: 4 * MINUTE / speed,
+      expectedDurationMs: (4 * MINUTE) / speed,
     },
   ];
   const cloudLines = (lines: CloudLogLine[], agentName = 'claude', paceMs = 2_000, buffered = 0) =>
@@ -201,7 +251,14 @@ export function demoScenario(options: DemoOptions = {}): Scenario {
       agent: 'claude',
       model: 'blackboxai/anthropic/claude-sonnet-4.6',
       createdAgoMs: 4 * HOUR,
-      log: cloudRunLog(defaultCloudLines('Add input validation to the signup form', DEMO_REPOS.storefront, 'blackbox/add-signup-validation'), { agent: 'claude' }),
+      log: cloudRunLog(
+        defaultCloudLines(
+          'Add input validation to the signup form',
+          DEMO_REPOS.storefront,
+          'blackbox/add-signup-validation',
+        ),
+        { agent: 'claude' },
+      ),
     },
     {
       api: 'cloud',
@@ -215,10 +272,21 @@ export function demoScenario(options: DemoOptions = {}): Scenario {
       agent: 'blackbox',
       createdAgoMs: 9 * HOUR,
       followUps: [
-        { prompt: 'Keep the public API of CartService unchanged', status: 'completed', createdAt: Date.now() - 8 * HOUR },
+        {
+          prompt: 'Keep the public API of CartService unchanged',
+          status: 'completed',
+          createdAt: Date.now() - 8 * HOUR,
+        },
         { prompt: 'Now add JSDoc to the new modules', status: 'completed', createdAt: Date.now() - 7 * HOUR },
       ],
-      log: cloudRunLog(defaultCloudLines('Refactor the cart service into smaller modules', DEMO_REPOS.shopApi, 'blackbox/refactor-cart-service'), { agent: 'blackbox' }),
+      log: cloudRunLog(
+        defaultCloudLines(
+          'Refactor the cart service into smaller modules',
+          DEMO_REPOS.shopApi,
+          'blackbox/refactor-cart-service',
+        ),
+        { agent: 'blackbox' },
+      ),
     },
     {
       api: 'cloud',
@@ -229,7 +297,13 @@ export function demoScenario(options: DemoOptions = {}): Scenario {
       repoUrl: DEMO_REPOS.storefront,
       agent: 'gemini',
       createdAgoMs: 6 * HOUR,
-      log: cloudRunLog([{ message: 'Cloning repository', step: 'git_cloning' }, { message: 'remote: error: GH006: Protected branch update failed', type: 'error', contentType: 'ansi' }], { agent: 'gemini' }),
+      log: cloudRunLog(
+        [
+          { message: 'Cloning repository', step: 'git_cloning' },
+          { message: 'remote: error: GH006: Protected branch update failed', type: 'error', contentType: 'ansi' },
+        ],
+        { agent: 'gemini' },
+      ),
     },
     {
       api: 'cloud',
@@ -262,11 +336,28 @@ export function demoScenario(options: DemoOptions = {}): Scenario {
       agent: 'claude',
       createdAgoMs: 10 * HOUR,
       agents: [
-        { agent: 'claude', model: 'blackboxai/anthropic/claude-sonnet-4.6', status: 'completed', branchName: 'blackbox/csv-export-orders-claude' },
-        { agent: 'codex', model: 'blackboxai/openai/gpt-5.3-codex', status: 'completed', branchName: 'blackbox/csv-export-orders-codex' },
-        { agent: 'gemini', model: 'blackboxai/google/gemini-2.5-pro', status: 'error', error: 'Agent crashed while running tests' },
+        {
+          agent: 'claude',
+          model: 'blackboxai/anthropic/claude-sonnet-4.6',
+          status: 'completed',
+          branchName: 'blackbox/csv-export-orders-claude',
+        },
+        {
+          agent: 'codex',
+          model: 'blackboxai/openai/gpt-5.3-codex',
+          status: 'completed',
+          branchName: 'blackbox/csv-export-orders-codex',
+        },
+        {
+          agent: 'gemini',
+          model: 'blackboxai/google/gemini-2.5-pro',
+          status: 'error',
+          error: 'Agent crashed while running tests',
+        },
       ],
-      log: ['claude', 'codex', 'gemini'].flatMap((a) => cloudRunLog(defaultCloudLines('Implement a CSV export for orders', DEMO_REPOS.shopApi), { agent: a })),
+      log: ['claude', 'codex', 'gemini'].flatMap((a) =>
+        cloudRunLog(defaultCloudLines('Implement a CSV export for orders', DEMO_REPOS.shopApi), { agent: a }),
+      ),
     },
     {
       api: 'cloud',
@@ -277,7 +368,11 @@ export function demoScenario(options: DemoOptions = {}): Scenario {
       agent: 'blackbox',
       createdAgoMs: 15_000,
       lifecycle: at([{ afterMs: 12_000, status: 'processing' }], speed),
-      log: cloudLines(defaultCloudLines('Add pagination to GET /products', DEMO_REPOS.shopApi, 'blackbox/add-pagination-products'), 'blackbox', 3_000),
+      log: cloudLines(
+        defaultCloudLines('Add pagination to GET /products', DEMO_REPOS.shopApi, 'blackbox/add-pagination-products'),
+        'blackbox',
+        3_000,
+      ),
       afterLog: savingThenDone(speed, {
         createdBranch: 'blackbox/add-pagination-products',
         prUrl: 'https://github.com/blackbox-demo/shop-api/pull/61',
@@ -299,7 +394,7 @@ export function demoScenario(options: DemoOptions = {}): Scenario {
         prUrl: 'https://github.com/blackbox-demo/storefront/pull/77',
         diffStats: { totalLinesAdded: 203, totalLinesRemoved: 31, totalFilesChanged: 7 },
       }),
-      expectedDurationMs: 3 * MINUTE / speed,
+      expectedDurationMs: (3 * MINUTE) / speed,
     },
   ];
   return { name: 'demo', tasks: [...agent, ...cloud] };
@@ -320,7 +415,10 @@ export function manyTasksScenario(options: ManyTasksOptions): Scenario {
     const running = i < (options.running ?? 0);
     tasks.push({
       api: options.api,
-      id: options.api === 'agent' ? `00000000-0000-4000-8000-${String(i).padStart(12, '0')}` : `tskMany${String(i).padStart(6, '0')}`,
+      id:
+        options.api === 'agent'
+          ? `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`
+          : `tskMany${String(i).padStart(6, '0')}`,
       prompt: `Task number ${i + 1}`,
       status: running ? 'running' : 'completed',
       repoUrl: options.repoUrl ?? DEMO_REPOS.shopApi,

@@ -18,10 +18,13 @@ export class RealScheduler implements Scheduler {
   }
 
   after(ms: number, fn: () => void): () => void {
-    const timer = setTimeout(() => {
-      this.timers.delete(timer);
-      fn();
-    }, Math.max(0, ms));
+    const timer = setTimeout(
+      () => {
+        this.timers.delete(timer);
+        fn();
+      },
+      Math.max(0, ms),
+    );
     this.timers.add(timer);
     return () => {
       clearTimeout(timer);

@@ -61,7 +61,8 @@ export class SseChannel {
         else this.dropAfterEvents = f.afterEvents ?? 1;
       }
       if (f.kind === 'stall') this.stallAfterEvents = f.afterEvents ?? 1;
-      if (f.kind === 'stream-error') this.streamError = { afterEvents: f.afterEvents ?? 1, message: f.message ?? 'Stream failed' };
+      if (f.kind === 'stream-error')
+        this.streamError = { afterEvents: f.afterEvents ?? 1, message: f.message ?? 'Stream failed' };
     }
     res.on('close', () => this.cleanUp());
     res.writeHead(200, {

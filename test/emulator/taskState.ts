@@ -103,7 +103,8 @@ export class TaskState implements EmulatedTask {
       this.startedAt = spec.startedAt ?? Math.min(now, this.createdAt + 2_000);
     }
     if (isTerminal(this.api, this.status)) {
-      this.completedAt = spec.completedAt ?? Math.max(this.startedAt ?? this.createdAt, Math.min(now, this.createdAt + 4 * 60_000));
+      this.completedAt =
+        spec.completedAt ?? Math.max(this.startedAt ?? this.createdAt, Math.min(now, this.createdAt + 4 * 60_000));
       this.updatedAt = this.completedAt;
       this.inMemory = false;
     }
@@ -289,7 +290,8 @@ export class TaskState implements EmulatedTask {
   private syncAgents(raw: string): void {
     this.agents = this.agents.map((a) => {
       if (a.status && isTerminal(this.api, a.status)) return a;
-      const branchName = raw === 'completed' && this.createdBranch && !a.branchName ? `${this.createdBranch}-${a.agent}` : a.branchName;
+      const branchName =
+        raw === 'completed' && this.createdBranch && !a.branchName ? `${this.createdBranch}-${a.agent}` : a.branchName;
       return { ...a, status: raw, branchName };
     });
     const last = this.followUps[this.followUps.length - 1];

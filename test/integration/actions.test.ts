@@ -13,7 +13,11 @@ type ApiName = 'agent' | 'cloud';
 const REPO = 'https://github.com/blackbox-demo/shop-api.git';
 
 /** Adds a task to the emulator and puts it in the extension's store as the tree would. */
-async function seedTask(api: BlackboxTasksTestApi, emulator: Emulator, spec: Omit<TaskSpec, 'api'> & { readonly api: ApiName }): Promise<string> {
+async function seedTask(
+  api: BlackboxTasksTestApi,
+  emulator: Emulator,
+  spec: Omit<TaskSpec, 'api'> & { readonly api: ApiName },
+): Promise<string> {
   const task = emulator.addTask(spec);
   const connection = api.session.current();
   assert.ok(connection, 'a key is set before tasks are seeded');
@@ -54,12 +58,18 @@ for (const apiName of ['agent', 'cloud'] as const) {
         });
         emulator.clearRequests();
 
-        const result = await run<ContinueTaskResult>('blackboxTasks.continueTask', { taskId: id, prompt: 'Also cover it with tests' });
+        const result = await run<ContinueTaskResult>('blackboxTasks.continueTask', {
+          taskId: id,
+          prompt: 'Also cover it with tests',
+        });
         assert.equal(result.outcome, 'sent', result.message);
 
         const sent = writes(emulator, 'POST', `${taskPath(id)}/continue`);
         assert.equal(sent.length, 1);
-        assert.deepEqual(sent[0]?.body, v1 ? { prompt: 'Also cover it with tests' } : { currentPrompt: 'Also cover it with tests' });
+        assert.deepEqual(
+          sent[0]?.body,
+          v1 ? { prompt: 'Also cover it with tests' } : { currentPrompt: 'Also cover it with tests' },
+        );
 
         const followingId = result.taskId ?? '';
         const following = api.store.get(followingId);
@@ -76,17 +86,35 @@ for (const apiName of ['agent', 'cloud'] as const) {
           assert.equal(followingId, id, 'a Cloud task runs again as the same task');
           assert.ok(following.status === 'queued' || following.status === 'running', `status ${following.status}`);
           assert.ok(following.followUps?.some((f) => f.prompt === 'Also cover it with tests'));
-          assert.deepEqual(emulator.task(id)?.followUps.map((f) => f.prompt), ['Also cover it with tests']);
+          assert.deepEqual(
+            emulator.task(id)?.followUps.map((f) => f.prompt),
+            ['Also cover it with tests'],
+          );
         }
       });
 
       it('keeps the draft when sending fails (HTTP 500) and sends it once on the next attempt', async () => {
         const { emulator, api } = suite;
-        const id = await seedTask(api, emulator, { api: apiName, prompt: 'Refactor the cart', status: 'failed', error: 'Tests failed' });
-        emulator.fault({ api: apiName, method: 'POST', path: `${taskPath(id)}/continue`, kind: 'status', status: 500, times: 1 });
+        const id = await seedTask(api, emulator, {
+          api: apiName,
+          prompt: 'Refactor the cart',
+          status: 'failed',
+          error: 'Tests failed',
+        });
+        emulator.fault({
+          api: apiName,
+          method: 'POST',
+          path: `${taskPath(id)}/continue`,
+          kind: 'status',
+          status: 500,
+          times: 1,
+        });
         emulator.clearRequests();
 
-        const failed = await run<ContinueTaskResult>('blackboxTasks.continueTask', { taskId: id, prompt: 'Fix the failing test first' });
+        const failed = await run<ContinueTaskResult>('blackboxTasks.continueTask', {
+          taskId: id,
+          prompt: 'Fix the failing test first',
+        });
         assert.equal(failed.outcome, 'failed');
         assert.match(failed.message ?? '', /kept as a draft/);
 
@@ -106,7 +134,10 @@ for (const apiName of ['agent', 'cloud'] as const) {
         assert.ok(following);
         emulator.setTaskStatus(following.id, 'completed');
         api.store.upsert({ ...following, status: 'completed', rawStatus: 'completed' });
-        const afterSuccess = await run<ContinueTaskResult>('blackboxTasks.continueTask', { taskId: id, acceptDraft: true });
+        const afterSuccess = await run<ContinueTaskResult>('blackboxTasks.continueTask', {
+          taskId: id,
+          acceptDraft: true,
+        });
         assert.equal(afterSuccess.outcome, 'cancelled', 'the draft is gone once the server accepted it');
       });
 
@@ -169,7 +200,10 @@ for (const apiName of ['agent', 'cloud'] as const) {
           path: statusPath,
           kind: 'transform',
           times: 2,
-          transform: (body) => (v1 ? { ...(body as object), ...stillRunning } : { task: { ...((body as { task: object }).task), ...stillRunning } }),
+          transform: (body) =>
+            v1
+              ? { ...(body as object), ...stillRunning }
+              : { task: { ...(body as { task: object }).task, ...stillRunning } },
         });
         emulator.clearRequests();
         const result = await run<CancelTaskResult>('blackboxTasks.cancelTask', { taskId: id, confirm: true });
@@ -216,12 +250,21 @@ for (const apiName of ['agent', 'cloud'] as const) {
       it('shows the conversation escaped, stores what it fetched, and refreshes only while the task is active', async () => {
         const { emulator, api } = suite;
         const hostile = 'Make <img src=x onerror="alert(1)"> safe';
-        const id = await seedTask(api, emulator, { api: apiName, prompt: hostile, status: 'running', repoUrl: REPO, baseBranch: 'main' });
+        const id = await seedTask(api, emulator, {
+          api: apiName,
+          prompt: hostile,
+          status: 'running',
+          repoUrl: REPO,
+          baseBranch: 'main',
+        });
         const panel = await run<TaskDetailsPanelHandle | undefined>('blackboxTasks.openTask', { taskId: id });
         assert.ok(panel, 'the command returns the panel');
         try {
           await waitUntil(() => panel.details, { what: 'the details to be fetched' });
-          assert.ok(panel.html.includes('Make &lt;img src=x onerror=&quot;alert(1)&quot;&gt; safe'), 'the prompt is shown escaped');
+          assert.ok(
+            panel.html.includes('Make &lt;img src=x onerror=&quot;alert(1)&quot;&gt; safe'),
+            'the prompt is shown escaped',
+          );
           assert.ok(!panel.html.includes('<img'), 'no markup from the API');
           assert.ok(!panel.html.includes('<script'), 'no script');
           assert.match(panel.html, /Content-Security-Policy" content="default-src &#39;none&#39;/);
@@ -233,7 +276,10 @@ for (const apiName of ['agent', 'cloud'] as const) {
           assert.equal(again, panel, 'one panel per task');
 
           emulator.setTaskStatus(id, 'failed');
-          await waitUntil(() => panel.details?.status === 'failed', { timeoutMs: 15_000, what: 'the panel to refresh to failed' });
+          await waitUntil(() => panel.details?.status === 'failed', {
+            timeoutMs: 15_000,
+            what: 'the panel to refresh to failed',
+          });
           await panel.settled();
           assert.equal(panel.refreshing, false, 'no refresh once the task is finished');
           const fetches = panel.fetches;
@@ -248,7 +294,13 @@ for (const apiName of ['agent', 'cloud'] as const) {
     describe('Open Pull Request and Copy Task ID', () => {
       it('refuses a pull request link that is not a github.com pull request', async () => {
         const { api } = suite;
-        api.store.upsert({ id: 'pr-bad', api: apiName, status: 'completed', rawStatus: 'completed', pullRequestUrl: 'https://evil.example/pull/1' });
+        api.store.upsert({
+          id: 'pr-bad',
+          api: apiName,
+          status: 'completed',
+          rawStatus: 'completed',
+          pullRequestUrl: 'https://evil.example/pull/1',
+        });
         const result = await run<OpenPullRequestResult>('blackboxTasks.openPullRequest', { taskId: 'pr-bad' });
         assert.equal(result.opened, false);
         assert.match(result.message ?? '', /not a github\.com pull request URL/);

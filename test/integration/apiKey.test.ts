@@ -9,11 +9,16 @@ const SECRET_NAME = 'blackboxTasks.apiKey';
 const ENV_KEY = 'BLACKBOX_API_KEY';
 
 async function setApiKey(argument: Record<string, unknown>): Promise<SetApiKeyResult> {
-  return (await vscode.commands.executeCommand<SetApiKeyResult>('blackboxTasks.setApiKey', argument)) as SetApiKeyResult;
+  return (await vscode.commands.executeCommand<SetApiKeyResult>(
+    'blackboxTasks.setApiKey',
+    argument,
+  )) as SetApiKeyResult;
 }
 
 async function clearApiKey(): Promise<ClearApiKeyResult> {
-  return (await vscode.commands.executeCommand<ClearApiKeyResult>('blackboxTasks.clearApiKey', { confirm: true })) as ClearApiKeyResult;
+  return (await vscode.commands.executeCommand<ClearApiKeyResult>('blackboxTasks.clearApiKey', {
+    confirm: true,
+  })) as ClearApiKeyResult;
 }
 
 /**
@@ -60,7 +65,11 @@ describe('API key: Set API Key…, Clear API Key, environment fallback', () => {
     assert.equal(result.outcome, 'verified');
     assert.equal(result.kind, 'cloud');
     assert.match(result.message ?? '', /Cloud API/);
-    assert.ok(emulator.requests.some((r) => r.method === 'GET' && r.path === '/api/tasks' && r.query.limit === '1' && r.authorized));
+    assert.ok(
+      emulator.requests.some(
+        (r) => r.method === 'GET' && r.path === '/api/tasks' && r.query.limit === '1' && r.authorized,
+      ),
+    );
     assert.equal(api.session.current()?.kind, 'cloud');
   });
 
@@ -91,14 +100,24 @@ describe('API key: Set API Key…, Clear API Key, environment fallback', () => {
     // The emulator accepts only its own keys; an unknown prefix is checked against the API chosen.
     const result = await setApiKey({ key: 'zz-unknown-prefix-key-0000000', kind: 'cloud' });
     assert.equal(result.outcome, 'rejected');
-    assert.ok(emulator.requests.some((r) => r.api === 'cloud' && r.path === '/api/tasks'), 'checked against the chosen Cloud API');
+    assert.ok(
+      emulator.requests.some((r) => r.api === 'cloud' && r.path === '/api/tasks'),
+      'checked against the chosen Cloud API',
+    );
     assert.equal(api.session.keySource, 'none');
   });
 
   it('offers to store a key it could not check (server unreachable) and stores it only when told to', async () => {
     const { emulator, api } = suite;
     // Retry-After 0 lets the client's own retries of the read run out at once.
-    const fault = emulator.fault({ api: 'agent', method: 'GET', path: '/api/v1/tasks', kind: 'status', status: 503, retryAfter: 0 });
+    const fault = emulator.fault({
+      api: 'agent',
+      method: 'GET',
+      path: '/api/v1/tasks',
+      kind: 'status',
+      status: 503,
+      retryAfter: 0,
+    });
     try {
       const declined = await setApiKey({ key: emulator.keys.agent, storeUnverified: false });
       assert.equal(declined.outcome, 'notStored');
@@ -158,7 +177,9 @@ describe('API key: Set API Key…, Clear API Key, environment fallback', () => {
     const { emulator, api } = suite;
     const secrets = extensionSecrets(api.session);
     await secrets.store(SECRET_NAME, emulator.keys.cloud);
-    await waitUntil(() => api.session.keySource === 'secret' && api.session.current()?.kind === 'cloud', { what: 'the session to pick up the new key' });
+    await waitUntil(() => api.session.keySource === 'secret' && api.session.current()?.kind === 'cloud', {
+      what: 'the session to pick up the new key',
+    });
     await waitForContextKey('blackboxTasks.keySource', 'secret');
 
     await secrets.delete(SECRET_NAME);

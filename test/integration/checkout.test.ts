@@ -13,8 +13,20 @@ import { setKey, useEmulator, waitUntil } from './harness';
 const REMOTE = 'https://github.com/blackbox-demo/checkout-fixture.git';
 
 /** A finished task in the emulator whose agent pushed `branch`, known to the extension's store. */
-async function seedTask(api: BlackboxTasksTestApi, emulator: Emulator, createdBranch: string, repoUrl = REMOTE): Promise<string> {
-  const task = emulator.addTask({ api: 'agent', prompt: 'Add tests for the app', status: 'completed', repoUrl, baseBranch: 'main', createdBranch });
+async function seedTask(
+  api: BlackboxTasksTestApi,
+  emulator: Emulator,
+  createdBranch: string,
+  repoUrl = REMOTE,
+): Promise<string> {
+  const task = emulator.addTask({
+    api: 'agent',
+    prompt: 'Add tests for the app',
+    status: 'completed',
+    repoUrl,
+    baseBranch: 'main',
+    createdBranch,
+  });
   const connection = api.session.current();
   assert.ok(connection, 'a key is set before tasks are seeded');
   const { messages: _messages, ...known } = await connection.api.get(task.id);
@@ -45,18 +57,34 @@ describe('Check Out Task Branch and Review Changes (git extension, local bare "G
     assert.equal(result.created, true);
     assert.equal(repo().currentBranch(), 'blackbox/add-tests');
     assert.equal(git(repo().clone, 'rev-parse', 'HEAD'), tip);
-    assert.equal(git(repo().clone, 'rev-parse', '--abbrev-ref', 'blackbox/add-tests@{upstream}'), 'origin/blackbox/add-tests');
+    assert.equal(
+      git(repo().clone, 'rev-parse', '--abbrev-ref', 'blackbox/add-tests@{upstream}'),
+      'origin/blackbox/add-tests',
+    );
     assert.match(result.message ?? '', /tracking origin\/blackbox\/add-tests/);
   });
 
   it('from the palette, offers a task whose branch is known only from its details, not yet fetched', async () => {
     repo().agentPushes('blackbox/from-palette', { 'PALETTE.md': 'picked from the palette\n' });
-    const task = suite.emulator.addTask({ api: 'agent', prompt: 'Picked from the palette', status: 'completed', repoUrl: REMOTE, baseBranch: 'main', createdBranch: 'blackbox/from-palette' });
+    const task = suite.emulator.addTask({
+      api: 'agent',
+      prompt: 'Picked from the palette',
+      status: 'completed',
+      repoUrl: REMOTE,
+      baseBranch: 'main',
+      createdBranch: 'blackbox/from-palette',
+    });
     await suite.api.store.refresh();
-    assert.equal(suite.api.store.get(task.id)?.createdBranch, undefined, 'the Agent API list carries no branch: only the details do');
+    assert.equal(
+      suite.api.store.get(task.id)?.createdBranch,
+      undefined,
+      'the Agent API list carries no branch: only the details do',
+    );
 
     let settled: CheckoutBranchResult | undefined;
-    void (vscode.commands.executeCommand('blackboxTasks.checkoutBranch') as Thenable<CheckoutBranchResult>).then((result) => (settled = result));
+    void (vscode.commands.executeCommand('blackboxTasks.checkoutBranch') as Thenable<CheckoutBranchResult>).then(
+      (result) => (settled = result),
+    );
     // Enter on the task quick pick once it opens: the newest task with a branch comes first.
     await waitUntil(
       async () => {
@@ -83,7 +111,11 @@ describe('Check Out Task Branch and Review Changes (git extension, local bare "G
     assert.equal(result.outcome, 'checkedOut', result.message);
     assert.equal(result.created, false);
     assert.equal(repo().currentBranch(), 'blackbox/refactor');
-    assert.equal(git(repo().clone, 'rev-parse', 'HEAD'), localTip, 'the local branch is checked out as it is, not reset');
+    assert.equal(
+      git(repo().clone, 'rev-parse', 'HEAD'),
+      localTip,
+      'the local branch is checked out as it is, not reset',
+    );
     assert.match(result.message ?? '', /1 commit behind origin/);
   });
 
@@ -116,7 +148,14 @@ describe('Check Out Task Branch and Review Changes (git extension, local bare "G
     assert.match(result.message ?? '', /Pop Stash/);
   });
 
-  for (const hostile of ['--upload-pack=touch PWNED', '-b', 'main..evil', 'evil branch', 'refs/heads/main', 'x\u202egnp.exe']) {
+  for (const hostile of [
+    '--upload-pack=touch PWNED',
+    '-b',
+    'main..evil',
+    'evil branch',
+    'refs/heads/main',
+    'x\u202egnp.exe',
+  ]) {
     it(`refuses the branch name ${JSON.stringify(hostile)} without running git`, async () => {
       const marker = join(tmpdir(), `blackbox-pwned-${Date.now()}`);
       const id = await seedTask(suite.api, suite.emulator, hostile.replace('PWNED', marker));
@@ -136,7 +175,12 @@ describe('Check Out Task Branch and Review Changes (git extension, local bare "G
   }
 
   it('says so when no open repository has a remote for the task', async () => {
-    const id = await seedTask(suite.api, suite.emulator, 'blackbox/x', 'git@github.com:blackbox-demo/not-cloned-here.git');
+    const id = await seedTask(
+      suite.api,
+      suite.emulator,
+      'blackbox/x',
+      'git@github.com:blackbox-demo/not-cloned-here.git',
+    );
     const result = await run<CheckoutBranchResult>('blackboxTasks.checkoutBranch', { taskId: id });
     assert.equal(result.outcome, 'noRepository');
     assert.match(result.message ?? '', /No open repository has a remote for blackbox-demo\/not-cloned-here/);
@@ -167,7 +211,11 @@ describe('Check Out Task Branch and Review Changes (git extension, local bare "G
     const result = await run<ReviewChangesResult>('blackboxTasks.reviewChanges', { taskId: id });
 
     assert.equal(result.outcome, 'shown', result.message);
-    assert.match(vscode.window.tabGroups.activeTabGroup.activeTab?.label ?? '', /^blackbox\/review-me ↔ main \(BLACKBOX task\) \(3 files\)/, 'the multi-file diff editor is open');
+    assert.match(
+      vscode.window.tabGroups.activeTabGroup.activeTab?.label ?? '',
+      /^blackbox\/review-me ↔ main \(BLACKBOX task\) \(3 files\)/,
+      'the multi-file diff editor is open',
+    );
     assert.equal(result.rightCommit, tip);
     assert.equal(result.leftCommit, mergeBase);
     const files = [...(result.files ?? [])].sort((a, b) => a.path.localeCompare(b.path));
@@ -181,8 +229,14 @@ describe('Check Out Task Branch and Review Changes (git extension, local bare "G
     );
     const app = files.find((file) => file.path === 'src/app.ts');
     assert.ok(app?.left && app.right);
-    assert.equal((await vscode.workspace.openTextDocument(vscode.Uri.parse(app.left))).getText(), 'export const version = 1;\n');
-    assert.equal((await vscode.workspace.openTextDocument(vscode.Uri.parse(app.right))).getText(), 'export const version = 2;\n');
+    assert.equal(
+      (await vscode.workspace.openTextDocument(vscode.Uri.parse(app.left))).getText(),
+      'export const version = 1;\n',
+    );
+    assert.equal(
+      (await vscode.workspace.openTextDocument(vscode.Uri.parse(app.right))).getText(),
+      'export const version = 2;\n',
+    );
     assert.equal(repo().currentBranch(), 'main', 'nothing was checked out');
     assert.equal(git(repo().clone, 'rev-parse', 'HEAD'), headBefore);
   });

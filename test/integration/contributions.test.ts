@@ -68,7 +68,11 @@ function sourceFilesUnder(dir: string): string[] {
 /** The extension's source without comments, where context keys and contextValue tokens are set. */
 function sourceText(): string {
   return sourceFilesUnder(join(extension().extensionPath, 'src'))
-    .map((file) => readFileSync(file, 'utf8').replace(/\/\*[\s\S]*?\*\//g, '').replace(/^\s*\/\/.*$/gm, ''))
+    .map((file) =>
+      readFileSync(file, 'utf8')
+        .replace(/\/\*[\s\S]*?\*\//g, '')
+        .replace(/^\s*\/\/.*$/gm, ''),
+    )
     .join('\n');
 }
 
@@ -94,7 +98,8 @@ describe('contributions', () => {
   function everyWhenClause(): { readonly where: string; readonly clause: string }[] {
     const clauses: { where: string; clause: string }[] = [];
     for (const [menu, items] of Object.entries(manifest.contributes.menus ?? {})) {
-      for (const item of items) if (item.when) clauses.push({ where: `menus.${menu} ${item.command ?? ''}`, clause: item.when });
+      for (const item of items)
+        if (item.when) clauses.push({ where: `menus.${menu} ${item.command ?? ''}`, clause: item.when });
     }
     for (const binding of manifest.contributes.keybindings ?? []) {
       if (binding.when) clauses.push({ where: `keybinding ${binding.command}`, clause: binding.when });
@@ -118,9 +123,12 @@ describe('contributions', () => {
 
   it('contributes every blackboxTasks command the extension registers', () => {
     // VS Code generates `<viewId>.focus`, `.open`, … for every contributed view.
-    const viewIds = Object.values(manifest.contributes.views ?? {}).flat().map((view) => `${view.id}.`);
+    const viewIds = Object.values(manifest.contributes.views ?? {})
+      .flat()
+      .map((view) => `${view.id}.`);
     const undeclared = [...registered].filter(
-      (id) => id.startsWith('blackboxTasks.') && !contributed.has(id) && !viewIds.some((prefix) => id.startsWith(prefix)),
+      (id) =>
+        id.startsWith('blackboxTasks.') && !contributed.has(id) && !viewIds.some((prefix) => id.startsWith(prefix)),
     );
     assert.deepEqual(undeclared, []);
   });

@@ -16,7 +16,11 @@ function taskRows(snapshot: TasksViewSnapshot): number {
   return snapshot.groups.reduce((sum, group) => sum + group.rows.length, 0);
 }
 
-async function viewWhen(api: BlackboxTasksTestApi, what: string, probe: (snapshot: TasksViewSnapshot) => boolean): Promise<TasksViewSnapshot> {
+async function viewWhen(
+  api: BlackboxTasksTestApi,
+  what: string,
+  probe: (snapshot: TasksViewSnapshot) => boolean,
+): Promise<TasksViewSnapshot> {
   let last: TasksViewSnapshot | undefined;
   try {
     return await waitUntil(
@@ -27,7 +31,9 @@ async function viewWhen(api: BlackboxTasksTestApi, what: string, probe: (snapsho
       { timeoutMs: 15_000, what },
     );
   } catch (error) {
-    throw new Error(`${error instanceof Error ? error.message : String(error)}; view: ${JSON.stringify({ state: last?.state, message: last?.message, rows: last ? taskRows(last) : 0 })}`);
+    throw new Error(
+      `${error instanceof Error ? error.message : String(error)}; view: ${JSON.stringify({ state: last?.state, message: last?.message, rows: last ? taskRows(last) : 0 })}`,
+    );
   }
 }
 
@@ -92,7 +98,11 @@ describe('fault matrix (extension host)', function () {
     assert.equal(taskRows(shown), 2);
     emulator.clearRequests();
     await refresh();
-    assert.equal(emulator.requests.filter((r) => r.path === '/api/v1/tasks').length, 0, 'Refresh waits for Retry-After too');
+    assert.equal(
+      emulator.requests.filter((r) => r.path === '/api/v1/tasks').length,
+      0,
+      'Refresh waits for Retry-After too',
+    );
     assert.match(api.view.snapshot().message ?? '', /refresh again in \d+ s/);
   });
 
@@ -109,7 +119,11 @@ describe('fault matrix (extension host)', function () {
 
     emulator.clearFaults();
     await refresh();
-    await viewWhen(api, 'the task after Retry', (s) => s.state === 'ready' && taskRows(s) === 1 && s.message === undefined);
+    await viewWhen(
+      api,
+      'the task after Retry',
+      (s) => s.state === 'ready' && taskRows(s) === 1 && s.message === undefined,
+    );
     await waitForContextKey('blackboxTasks.state', 'ready');
   });
 });

@@ -12,11 +12,24 @@ import type { LocalRepository } from '../../src/adapters/gitRepository';
 import type { BlackboxTasksTestApi } from '../../src/extension';
 import { waitUntil } from './harness';
 
-const IDENTITY = ['-c', 'user.email=tests@example.invalid', '-c', 'user.name=Integration Tests', '-c', 'commit.gpgsign=false'];
+const IDENTITY = [
+  '-c',
+  'user.email=tests@example.invalid',
+  '-c',
+  'user.name=Integration Tests',
+  '-c',
+  'commit.gpgsign=false',
+];
 
 export function git(cwd: string, ...args: string[]): string {
-  const result = spawnSync('git', [...IDENTITY, ...args], { cwd, encoding: 'utf8', timeout: 20_000, env: { ...process.env, GIT_TERMINAL_PROMPT: '0' } });
-  if (result.status !== 0) throw new Error(`git ${args.join(' ')} (in ${cwd}) failed: ${result.stderr || result.error?.message}`);
+  const result = spawnSync('git', [...IDENTITY, ...args], {
+    cwd,
+    encoding: 'utf8',
+    timeout: 20_000,
+    env: { ...process.env, GIT_TERMINAL_PROMPT: '0' },
+  });
+  if (result.status !== 0)
+    throw new Error(`git ${args.join(' ')} (in ${cwd}) failed: ${result.stderr || result.error?.message}`);
   return result.stdout.trim();
 }
 
@@ -90,7 +103,9 @@ export function createGitFixture(name: string, remoteUrl: string): GitFixture {
     },
     agentPushes(branch, files, message = `Agent work on ${branch}`) {
       git(agent, 'fetch', '--quiet', 'origin');
-      const exists = spawnSync('git', ['rev-parse', '--verify', '--quiet', `refs/remotes/origin/${branch}`], { cwd: agent }).status === 0;
+      const exists =
+        spawnSync('git', ['rev-parse', '--verify', '--quiet', `refs/remotes/origin/${branch}`], { cwd: agent })
+          .status === 0;
       git(agent, 'checkout', '--quiet', '-B', branch, exists ? `origin/${branch}` : 'origin/main');
       for (const [path, content] of Object.entries(files)) {
         if (content === null) git(agent, 'rm', '--quiet', path);
@@ -140,7 +155,11 @@ export async function closeFixture(fixture: GitFixture | undefined): Promise<voi
  * A fresh fixture for each test of the calling suite, open in the git extension before the
  * test and closed and deleted after it. Returns the current test's fixture.
  */
-export function useGitFixture(suite: { readonly api: BlackboxTasksTestApi }, name: string, remoteUrl: string): () => GitFixture {
+export function useGitFixture(
+  suite: { readonly api: BlackboxTasksTestApi },
+  name: string,
+  remoteUrl: string,
+): () => GitFixture {
   let fixture: GitFixture | undefined;
   beforeEach(async () => {
     fixture = createGitFixture(name, remoteUrl);

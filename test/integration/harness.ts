@@ -133,7 +133,11 @@ export async function waitForContextKey(name: string, expected: unknown, timeout
 export async function setSetting(name: string, value: unknown): Promise<void> {
   const configuration = vscode.workspace.getConfiguration('blackboxTasks');
   const current = configuration.inspect(name)?.globalValue;
-  if (current === value || (current !== undefined && value !== undefined && JSON.stringify(current) === JSON.stringify(value))) return;
+  if (
+    current === value ||
+    (current !== undefined && value !== undefined && JSON.stringify(current) === JSON.stringify(value))
+  )
+    return;
   await configuration.update(name, value, vscode.ConfigurationTarget.Global);
 }
 
@@ -186,7 +190,10 @@ export async function resetExtensionState(options: { readonly apiUrl?: string } 
  * pointed at it), resets key, settings and request log after each test, stops it after.
  * Read `.emulator` and `.api` inside tests (they are set once `before` has run).
  */
-export function useEmulator(options?: EmulatorOptions): { readonly emulator: Emulator; readonly api: BlackboxTasksTestApi } {
+export function useEmulator(options?: EmulatorOptions): {
+  readonly emulator: Emulator;
+  readonly api: BlackboxTasksTestApi;
+} {
   let emulator: Emulator | undefined;
   let api: BlackboxTasksTestApi | undefined;
   before(async () => {

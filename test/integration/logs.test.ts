@@ -63,7 +63,10 @@ function headerOf(text: string | undefined): string {
 }
 
 /** The store's applyStatus, watched (and still applied) for the duration of a test. */
-function watchStatuses(api: BlackboxTasksTestApi): { readonly seen: Array<[string, TaskStatus, string]>; restore(): void } {
+function watchStatuses(api: BlackboxTasksTestApi): {
+  readonly seen: Array<[string, TaskStatus, string]>;
+  restore(): void;
+} {
   const seen: Array<[string, TaskStatus, string]> = [];
   const store = api.store as { applyStatus: BlackboxTasksTestApi['store']['applyStatus'] };
   const original = store.applyStatus;
@@ -80,7 +83,10 @@ function watchStatuses(api: BlackboxTasksTestApi): { readonly seen: Array<[strin
 }
 
 function streamRequests(emulator: Emulator, id: string) {
-  return emulator.requests.filter((r) => r.method === 'GET' && (r.path.endsWith(`/tasks/${id}/logs/stream`) || r.path.endsWith(`/tasks/${id}/stream`)));
+  return emulator.requests.filter(
+    (r) =>
+      r.method === 'GET' && (r.path.endsWith(`/tasks/${id}/logs/stream`) || r.path.endsWith(`/tasks/${id}/stream`)),
+  );
 }
 
 async function openAndFinish(api: BlackboxTasksTestApi, id: string, task?: Task): Promise<string | undefined> {
@@ -127,8 +133,14 @@ describe('live task logs (Agent API v1)', () => {
   });
 
   const framings: ReadonlyArray<{ readonly name: string; readonly fault: Fault }> = [
-    { name: '7-byte writes, CRLF, comments, unknown events', fault: { kind: 'sse', split: 7, lineEnding: 'crlf', comments: true, unknownEvents: true } },
-    { name: 'writes split inside UTF-8 characters, CR line endings', fault: { kind: 'sse', split: 'utf8', lineEnding: 'cr', unknownEvents: true } },
+    {
+      name: '7-byte writes, CRLF, comments, unknown events',
+      fault: { kind: 'sse', split: 7, lineEnding: 'crlf', comments: true, unknownEvents: true },
+    },
+    {
+      name: 'writes split inside UTF-8 characters, CR line endings',
+      fault: { kind: 'sse', split: 'utf8', lineEnding: 'cr', unknownEvents: true },
+    },
   ];
 
   for (const framing of framings) {
@@ -153,7 +165,10 @@ describe('live task logs (Agent API v1)', () => {
         assert.equal(await openAndFinish(api, emulated.id), 'finished');
 
         const text = api.logs.textOf(emulated.id);
-        assert.equal(bodyOf(text), `▶ Run started at <time>\n\n${RUN_BODY.replace('{drop}', DROP_NOTES)}\n■ Task completed in <duration>\n`);
+        assert.equal(
+          bodyOf(text),
+          `▶ Run started at <time>\n\n${RUN_BODY.replace('{drop}', DROP_NOTES)}\n■ Task completed in <duration>\n`,
+        );
         const header = headerOf(text);
         assert.ok(header.startsWith('Fix the coupon bug in checkout\n\n'), header);
         assert.match(header, /^Status {5}running$/m);
@@ -168,7 +183,10 @@ describe('live task logs (Agent API v1)', () => {
           'the stream’s end reaches the store at once',
         );
         const state = api.logs.state(emulated.id);
-        assert.ok(state && state.appends * 2 < state.events, `appends are batched: ${state?.appends} appends for ${state?.events} events`);
+        assert.ok(
+          state && state.appends * 2 < state.events,
+          `appends are batched: ${state?.appends} appends for ${state?.events} events`,
+        );
       } finally {
         statuses.restore();
       }
@@ -193,7 +211,10 @@ describe('live task logs (Agent API v1)', () => {
     assert.equal(await openAndFinish(api, emulated.id), 'finished');
 
     const text = api.logs.textOf(emulated.id);
-    assert.equal(bodyOf(text).replace(/■ Task completed in <duration>/, '■ Task completed in 4m 12s'), `${RUN_BODY.replace('{drop}', '')}\n■ Task completed in 4m 12s\n`);
+    assert.equal(
+      bodyOf(text).replace(/■ Task completed in <duration>/, '■ Task completed in 4m 12s'),
+      `${RUN_BODY.replace('{drop}', '')}\n■ Task completed in 4m 12s\n`,
+    );
     assert.ok(text?.includes('\n■ Task completed in 4m 12s\n'), 'the duration is the run’s own, not the time since');
     assert.match(headerOf(text), /^Branch {5}main → blackbox\/rate-limit-orders$/m);
     assert.match(headerOf(text), /^Completed {2}\d{4}-\d\d-\d\d \d\d:\d\d:\d\d \(took 4m 12s\)$/m);
@@ -209,22 +230,45 @@ describe('live task logs (Agent API v1)', () => {
 
   it('streams two tasks at once, each into its own channel', async () => {
     const { emulator, api } = suite;
-    const first = emulator.addTask({ api: 'agent', prompt: 'First task', status: 'running', log: runLog('a', 40), onLogEnd: { status: 'completed' } });
+    const first = emulator.addTask({
+      api: 'agent',
+      prompt: 'First task',
+      status: 'running',
+      log: runLog('a', 40),
+      onLogEnd: { status: 'completed' },
+    });
     const second = emulator.addTask({
       api: 'agent',
       prompt: 'Second task',
       status: 'running',
-      log: scriptedRunLog({ steps: [{ text: 'Only the second task says this.' }, { bash: 'echo two', stdout: 'two' }], paceMs: 60, chunkSize: 4, seed: 'b' }),
+      log: scriptedRunLog({
+        steps: [{ text: 'Only the second task says this.' }, { bash: 'echo two', stdout: 'two' }],
+        paceMs: 60,
+        chunkSize: 4,
+        seed: 'b',
+      }),
       onLogEnd: { status: 'failed', error: 'Out of credits' },
     });
-    await Promise.all([api.logs.show(first.id, { preserveFocus: true }), api.logs.show(second.id, { preserveFocus: true })]);
-    await waitUntil(() => api.logs.isStreaming(first.id) && api.logs.isStreaming(second.id) && emulator.openStreams === 2, {
-      what: 'both streams open at once',
-    });
-    const [firstEnd, secondEnd] = await Promise.all([api.logs.whenStreamEnds(first.id), api.logs.whenStreamEnds(second.id)]);
+    await Promise.all([
+      api.logs.show(first.id, { preserveFocus: true }),
+      api.logs.show(second.id, { preserveFocus: true }),
+    ]);
+    await waitUntil(
+      () => api.logs.isStreaming(first.id) && api.logs.isStreaming(second.id) && emulator.openStreams === 2,
+      {
+        what: 'both streams open at once',
+      },
+    );
+    const [firstEnd, secondEnd] = await Promise.all([
+      api.logs.whenStreamEnds(first.id),
+      api.logs.whenStreamEnds(second.id),
+    ]);
     assert.deepEqual([firstEnd, secondEnd], ['finished', 'finished']);
 
-    assert.equal(bodyOf(api.logs.textOf(first.id)), `▶ Run started at <time>\n\n${RUN_BODY.replace('{drop}', '')}\n■ Task completed in <duration>\n`);
+    assert.equal(
+      bodyOf(api.logs.textOf(first.id)),
+      `▶ Run started at <time>\n\n${RUN_BODY.replace('{drop}', '')}\n■ Task completed in <duration>\n`,
+    );
     assert.equal(
       bodyOf(api.logs.textOf(second.id)),
       [
@@ -247,16 +291,26 @@ describe('live task logs (Agent API v1)', () => {
   it('stops the request when the channel closes', async () => {
     const { emulator, api } = suite;
     const steps: RunStep[] = Array.from({ length: 60 }, (_, i) => ({ text: `Step ${i} of a long run.` }));
-    const emulated = emulator.addTask({ api: 'agent', prompt: 'A long run', status: 'running', log: scriptedRunLog({ steps, paceMs: 200, seed: 'l' }) });
+    const emulated = emulator.addTask({
+      api: 'agent',
+      prompt: 'A long run',
+      status: 'running',
+      log: scriptedRunLog({ steps, paceMs: 200, seed: 'l' }),
+    });
     await api.logs.show(emulated.id, { preserveFocus: true });
     // A few paced events in, so the channel is fully set up in the workbench before it closes.
-    await waitUntil(() => emulator.openStreams === 1 && (api.logs.state(emulated.id)?.events ?? 0) >= 4, { what: 'the stream delivering' });
+    await waitUntil(() => emulator.openStreams === 1 && (api.logs.state(emulated.id)?.events ?? 0) >= 4, {
+      what: 'the stream delivering',
+    });
 
     api.logs.close(emulated.id);
 
     assert.equal(api.logs.isStreaming(emulated.id), false);
     assert.equal(api.logs.channelName(emulated.id), undefined);
-    await waitUntil(() => emulator.openStreams === 0, { timeoutMs: 3_000, what: 'the emulator to see the connection closed' });
+    await waitUntil(() => emulator.openStreams === 0, {
+      timeoutMs: 3_000,
+      what: 'the emulator to see the connection closed',
+    });
     const requests = streamRequests(emulator, emulated.id).length;
     await new Promise((resolve) => setTimeout(resolve, 1_500));
     assert.equal(streamRequests(emulator, emulated.id).length, requests, 'no reconnect after closing');
@@ -265,8 +319,11 @@ describe('live task logs (Agent API v1)', () => {
   it('keeps at most blackboxTasks.maxLogChannels channels, closing the least recently shown and its stream', async () => {
     const { emulator, api } = suite;
     await setSetting('maxLogChannels', 2);
-    const long = (seed: string) => scriptedRunLog({ steps: Array.from({ length: 40 }, (_, i) => ({ text: `Line ${i}.` })), paceMs: 250, seed });
-    const [a, b, c] = ['a', 'b', 'c'].map((seed) => emulator.addTask({ api: 'agent', prompt: `Task ${seed.toUpperCase()}`, status: 'running', log: long(seed) }));
+    const long = (seed: string) =>
+      scriptedRunLog({ steps: Array.from({ length: 40 }, (_, i) => ({ text: `Line ${i}.` })), paceMs: 250, seed });
+    const [a, b, c] = ['a', 'b', 'c'].map((seed) =>
+      emulator.addTask({ api: 'agent', prompt: `Task ${seed.toUpperCase()}`, status: 'running', log: long(seed) }),
+    );
     assert.ok(a && b && c);
     await api.logs.show(a.id, { preserveFocus: true });
     await api.logs.show(b.id, { preserveFocus: true });
@@ -276,12 +333,21 @@ describe('live task logs (Agent API v1)', () => {
 
     assert.deepEqual(api.logs.openTaskIds(), [a.id, c.id], 'B was the least recently shown');
     assert.equal(api.logs.isStreaming(b.id), false);
-    await waitUntil(() => emulator.openStreams === 2 && api.logs.isStreaming(c.id), { timeoutMs: 3_000, what: 'B’s stream closed, C’s open' });
+    await waitUntil(() => emulator.openStreams === 2 && api.logs.isStreaming(c.id), {
+      timeoutMs: 3_000,
+      what: 'B’s stream closed, C’s open',
+    });
   });
 
   it('gives up after repeated failures, says so, and Retry starts over cleanly', async () => {
     const { emulator, api } = suite;
-    const emulated = emulator.addTask({ api: 'agent', prompt: 'Flaky network task', status: 'running', log: runLog('g', 15), onLogEnd: { status: 'completed' } });
+    const emulated = emulator.addTask({
+      api: 'agent',
+      prompt: 'Flaky network task',
+      status: 'running',
+      log: runLog('g', 15),
+      onLogEnd: { status: 'completed' },
+    });
     emulator.fault({ kind: 'drop', afterEvents: 8, path: STREAM_PATH_V1, times: 1 });
     await api.logs.show(emulated.id, { preserveFocus: true });
     await waitUntil(() => streamRequests(emulator, emulated.id).length === 1, { what: 'the first stream request' });
@@ -296,7 +362,10 @@ describe('live task logs (Agent API v1)', () => {
     emulator.clearFaults();
     await api.logs.retry(emulated.id);
     assert.equal(await api.logs.whenStreamEnds(emulated.id), 'finished');
-    assert.equal(bodyOf(api.logs.textOf(emulated.id)), `▶ Run started at <time>\n\n${RUN_BODY.replace('{drop}', '')}\n■ Task completed in <duration>\n`);
+    assert.equal(
+      bodyOf(api.logs.textOf(emulated.id)),
+      `▶ Run started at <time>\n\n${RUN_BODY.replace('{drop}', '')}\n■ Task completed in <duration>\n`,
+    );
     assert.equal(api.logs.state(emulated.id)?.restarts, 1);
   });
 
@@ -317,7 +386,12 @@ describe('live task logs (Agent API v1)', () => {
 
   it('Show Task Logs opens the channel of the task it is given, named after it', async () => {
     const { emulator, api } = suite;
-    const emulated = emulator.addTask({ api: 'agent', prompt: 'Rename the checkout service', status: 'completed', log: runLog('s', 0) });
+    const emulated = emulator.addTask({
+      api: 'agent',
+      prompt: 'Rename the checkout service',
+      status: 'completed',
+      log: runLog('s', 0),
+    });
     const connection = api.session.current();
     assert.ok(connection);
     const { messages: _messages, ...task } = await connection.api.get(emulated.id);
@@ -328,11 +402,19 @@ describe('live task logs (Agent API v1)', () => {
 
   it('writes the same text to the real Output channel', async function () {
     const { emulator, api } = suite;
-    const emulated = emulator.addTask({ api: 'agent', prompt: 'Output file check', status: 'completed', log: runLog('o', 0) });
+    const emulated = emulator.addTask({
+      api: 'agent',
+      prompt: 'Output file check',
+      status: 'completed',
+      log: runLog('o', 0),
+    });
     assert.equal(await openAndFinish(api, emulated.id), 'finished');
     const recorded = api.logs.textOf(emulated.id) ?? '';
     const file = await waitUntil(
-      () => outputChannelFiles().find((path) => path.includes('Output file check') && readFileSync(path, 'utf8') === recorded),
+      () =>
+        outputChannelFiles().find(
+          (path) => path.includes('Output file check') && readFileSync(path, 'utf8') === recorded,
+        ),
       { timeoutMs: 5_000, what: 'the channel’s log file with the recorded text' },
     ).catch(() => undefined);
     if (!file && outputChannelFiles().length === 0) this.skip();
@@ -378,7 +460,14 @@ describe('live task logs (Cloud API)', () => {
       log: cloudRunLog(LINES, { paceMs: 30, buffered: 3 }),
       onLogEnd: { status: 'completed', createdBranch: 'blackbox/coupon-case' },
     });
-    emulator.fault({ kind: 'sse', split: 5, lineEnding: 'crlf', comments: true, unknownEvents: true, path: STREAM_PATH_CLOUD });
+    emulator.fault({
+      kind: 'sse',
+      split: 5,
+      lineEnding: 'crlf',
+      comments: true,
+      unknownEvents: true,
+      path: STREAM_PATH_CLOUD,
+    });
     // `connected` and three log lines, then the connection breaks.
     emulator.fault({ kind: 'drop', afterEvents: 4, path: STREAM_PATH_CLOUD, times: 1 });
 
@@ -416,11 +505,24 @@ describe('live task logs (Cloud API)', () => {
 
   it('replays a finished Cloud task', async () => {
     const { emulator, api } = suite;
-    const emulated = emulator.addTask({ api: 'cloud', prompt: 'Bump dependencies', status: 'completed', log: cloudRunLog(LINES.slice(0, 2)) });
+    const emulated = emulator.addTask({
+      api: 'cloud',
+      prompt: 'Bump dependencies',
+      status: 'completed',
+      log: cloudRunLog(LINES.slice(0, 2)),
+    });
     assert.equal(await openAndFinish(api, emulated.id), 'finished');
     assert.equal(
       bodyOf(api.logs.textOf(emulated.id)).replace(/ in <duration>/, ''),
-      ['── sandbox created ──', 'Sandbox created', '── git cloning ──', `Cloning ${REPO}`, '', '■ Task completed', ''].join('\n'),
+      [
+        '── sandbox created ──',
+        'Sandbox created',
+        '── git cloning ──',
+        `Cloning ${REPO}`,
+        '',
+        '■ Task completed',
+        '',
+      ].join('\n'),
     );
   });
 });

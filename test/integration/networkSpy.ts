@@ -76,7 +76,8 @@ function describeTarget(target: unknown): string {
   if (typeof Request !== 'undefined' && target instanceof Request) return target.url;
   if (typeof target === 'object' && target !== null) {
     const options = target as { host?: unknown; hostname?: unknown; port?: unknown; path?: unknown };
-    const host = typeof options.hostname === 'string' ? options.hostname : typeof options.host === 'string' ? options.host : '';
+    const host =
+      typeof options.hostname === 'string' ? options.hostname : typeof options.host === 'string' ? options.host : '';
     const port = typeof options.port === 'number' || typeof options.port === 'string' ? `:${options.port}` : '';
     const path = typeof options.path === 'string' ? options.path : '';
     return `${host}${port}${path}` || '(options)';

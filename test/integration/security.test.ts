@@ -19,7 +19,10 @@ import { EXTENSION_ID, setKey, useEmulator, waitUntil } from './harness';
  */
 
 /** Recognisable keys, so any trace of them anywhere is unmistakable. */
-const PROBE_KEYS = { agent: 'sk-SECURITYPROBE-agent-5f1c0e7a9b2d4c63', cloud: 'bb_SECURITYPROBE_cloud_8e3a1d6f0c9b2e47' } as const;
+const PROBE_KEYS = {
+  agent: 'sk-SECURITYPROBE-agent-5f1c0e7a9b2d4c63',
+  cloud: 'bb_SECURITYPROBE_cloud_8e3a1d6f0c9b2e47',
+} as const;
 const REPO = 'https://github.com/blackbox-demo/shop-api.git';
 
 function filesUnder(dir: string): string[] {
@@ -53,7 +56,11 @@ async function run<T>(command: string, argument?: unknown): Promise<T> {
   return (await vscode.commands.executeCommand<T>(command, argument)) as T;
 }
 
-async function seed(api: BlackboxTasksTestApi, emulator: Emulator, spec: Parameters<Emulator['addTask']>[0]): Promise<string> {
+async function seed(
+  api: BlackboxTasksTestApi,
+  emulator: Emulator,
+  spec: Parameters<Emulator['addTask']>[0],
+): Promise<string> {
   const task = emulator.addTask(spec);
   const connection = api.session.current();
   assert.ok(connection, 'a key is set before tasks are seeded');
@@ -78,13 +85,24 @@ describe('security (extension host)', function () {
     assert.equal(set.outcome, 'verified', set.message);
     said.push(JSON.stringify(set));
 
-    const running = await seed(api, emulator, { api: 'agent', prompt: 'Add a health check', status: 'running', repoUrl: REPO });
+    const running = await seed(api, emulator, {
+      api: 'agent',
+      prompt: 'Add a health check',
+      status: 'running',
+      repoUrl: REPO,
+    });
     const echoing = await seed(api, emulator, {
       api: 'agent',
       prompt: 'Echo the token',
       status: 'completed',
       log: [
-        ...scriptedRunLog({ steps: [{ text: `The token in use is ${PROBE_KEYS.agent}.` }, { bash: 'env', stdout: `BLACKBOX_API_KEY=${PROBE_KEYS.agent}` }], seed: 's' }),
+        ...scriptedRunLog({
+          steps: [
+            { text: `The token in use is ${PROBE_KEYS.agent}.` },
+            { bash: 'env', stdout: `BLACKBOX_API_KEY=${PROBE_KEYS.agent}` },
+          ],
+          seed: 's',
+        }),
         { event: { type: 'error', errorText: `upstream rejected Bearer ${PROBE_KEYS.agent}` } },
       ],
     });
@@ -94,13 +112,19 @@ describe('security (extension host)', function () {
     await run('blackboxTasks.showLogs', api.store.get(echoing));
     assert.ok(await api.logs.whenStreamEnds(echoing));
     said.push(api.logs.textOf(echoing) ?? '');
-    assert.match(api.logs.textOf(echoing) ?? '', /The token in use is/, `the log was shown: ${JSON.stringify(api.logs.textOf(echoing))}`);
+    assert.match(
+      api.logs.textOf(echoing) ?? '',
+      /The token in use is/,
+      `the log was shown: ${JSON.stringify(api.logs.textOf(echoing))}`,
+    );
 
     // Failures whose server text echoes the key, through the commands and the view.
     emulator.fault(faults.status(500, { method: 'PATCH', message: `cannot cancel for ${PROBE_KEYS.agent}`, times: 1 }));
     const cancel = await run<CancelTaskResult>('blackboxTasks.cancelTask', { taskId: running, confirm: true });
     said.push(JSON.stringify(cancel));
-    emulator.fault(faults.status(401, { path: '/api/v1/tasks', message: `token ${PROBE_KEYS.agent} revoked`, times: 1 }));
+    emulator.fault(
+      faults.status(401, { path: '/api/v1/tasks', message: `token ${PROBE_KEYS.agent} revoked`, times: 1 }),
+    );
     await run('blackboxTasks.refresh');
     const view = api.view.snapshot();
     said.push(JSON.stringify(view));
@@ -113,7 +137,8 @@ describe('security (extension host)', function () {
     said.push(JSON.stringify(await run<SetApiKeyResult>('blackboxTasks.setApiKey', { key: PROBE_KEYS.agent })));
     await run('blackboxTasks.openTask', { taskId: echoing }).catch(() => undefined);
 
-    for (const text of said) assert.deepEqual(leaks(text), [], `a message or view shows the key: ${text.slice(0, 300)}`);
+    for (const text of said)
+      assert.deepEqual(leaks(text), [], `a message or view shows the key: ${text.slice(0, 300)}`);
     assert.ok(emulator.requests.length > 5);
     for (const request of emulator.requests) {
       const visible = `${request.method} ${request.path} ${JSON.stringify(request.query)} ${JSON.stringify(request.body ?? null)}`;
@@ -123,7 +148,9 @@ describe('security (extension host)', function () {
     // The log files: give the output service a moment to write what was appended.
     await new Promise((resolve) => setTimeout(resolve, 1_500));
     const files = filesUnder(join(userDataDir, 'logs'));
-    const ours = files.filter((file) => file.includes(`${sep}${EXTENSION_ID}${sep}`) || file.includes('output_logging_'));
+    const ours = files.filter(
+      (file) => file.includes(`${sep}${EXTENSION_ID}${sep}`) || file.includes('output_logging_'),
+    );
     const contents = new Map(files.map((file) => [file, readFileSync(file, 'utf8')]));
     assert.ok(
       ours.some((file) => /Activated in/.test(contents.get(file) ?? '')),
@@ -151,7 +178,15 @@ describe('security (extension host)', function () {
       mkdirSync(settingsDir, { recursive: true });
       writeFileSync(
         settingsFile,
-        JSON.stringify({ 'blackboxTasks.agentApiUrl': decoy.url, 'blackboxTasks.cloudApiUrl': decoy.url, 'blackboxTasks.api': 'cloud' }, null, 2),
+        JSON.stringify(
+          {
+            'blackboxTasks.agentApiUrl': decoy.url,
+            'blackboxTasks.cloudApiUrl': decoy.url,
+            'blackboxTasks.api': 'cloud',
+          },
+          null,
+          2,
+        ),
       );
       // And what an extension or a script could try through the API.
       for (const target of [vscode.ConfigurationTarget.Workspace, vscode.ConfigurationTarget.WorkspaceFolder]) {
@@ -166,10 +201,16 @@ describe('security (extension host)', function () {
       await new Promise((resolve) => setTimeout(resolve, 1_000));
       await setKey(PROBE_KEYS.agent);
       await run('blackboxTasks.refresh');
-      await waitUntil(() => emulator.requests.some((request) => request.path === '/api/v1/tasks'), { what: 'a list call to the user-configured emulator' });
+      await waitUntil(() => emulator.requests.some((request) => request.path === '/api/v1/tasks'), {
+        what: 'a list call to the user-configured emulator',
+      });
       assert.equal(api.session.current()?.kind, 'agent', 'the workspace cannot switch the API either');
       assert.equal(api.session.current()?.api.baseUrl, emulator.url);
-      assert.deepEqual(decoy.requests.map((request) => request.path), [], 'the decoy received nothing');
+      assert.deepEqual(
+        decoy.requests.map((request) => request.path),
+        [],
+        'the decoy received nothing',
+      );
     } finally {
       if (previous === undefined) rmSync(settingsFile, { force: true });
       else writeFileSync(settingsFile, previous);
@@ -189,7 +230,13 @@ describe('security (extension host)', function () {
   it('in an untrusted workspace Check Out and Review refuse before git is touched', async function () {
     const { emulator, api } = suite;
     await setKey(PROBE_KEYS.agent);
-    const id = await seed(api, emulator, { api: 'agent', prompt: 'Branch me', status: 'completed', repoUrl: REPO, createdBranch: 'blackbox/branch-me' });
+    const id = await seed(api, emulator, {
+      api: 'agent',
+      prompt: 'Branch me',
+      status: 'completed',
+      repoUrl: REPO,
+      createdBranch: 'blackbox/branch-me',
+    });
     // This runtime disables workspace trust (code-server --disable-workspace-trust), so the
     // extension's view of trust is switched for this test only.
     const workspaceApi = vscode.workspace as { isTrusted: boolean };

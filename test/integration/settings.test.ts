@@ -2,7 +2,16 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { TasksViewSnapshot } from '../../src/adapters/tasksView';
 import type { Emulator } from '../emulator/emulator';
-import { clearKey, pointApisAt, resetExtensionState, setKey, startEmulatorForTests, testApi, waitForContextKey, waitUntil } from './harness';
+import {
+  clearKey,
+  pointApisAt,
+  resetExtensionState,
+  setKey,
+  startEmulatorForTests,
+  testApi,
+  waitForContextKey,
+  waitUntil,
+} from './harness';
 
 function prompts(snapshot: TasksViewSnapshot): string[] {
   return snapshot.groups.flatMap((group) => group.rows.map((row) => row.label));
@@ -16,7 +25,10 @@ async function treeShowing(prompt: string): Promise<TasksViewSnapshot> {
       last = api.view.snapshot();
       return last.state === 'ready' && prompts(last).includes(prompt) ? last : undefined;
     },
-    { timeoutMs: 15_000, what: `the tree to show "${prompt}" (last: ${JSON.stringify(last && { state: last.state, rows: prompts(last) })})` },
+    {
+      timeoutMs: 15_000,
+      what: `the tree to show "${prompt}" (last: ${JSON.stringify(last && { state: last.state, rows: prompts(last) })})`,
+    },
   );
 }
 
@@ -25,8 +37,12 @@ describe('key and settings take effect without a reload', () => {
   let second: Emulator;
 
   before(async () => {
-    second = await startEmulatorForTests({ scenario: { name: 'second', tasks: [{ api: 'agent', prompt: 'A task on the second server', status: 'running' }] } });
-    first = await startEmulatorForTests({ scenario: { name: 'first', tasks: [{ api: 'agent', prompt: 'A task on the first server', status: 'running' }] } });
+    second = await startEmulatorForTests({
+      scenario: { name: 'second', tasks: [{ api: 'agent', prompt: 'A task on the second server', status: 'running' }] },
+    });
+    first = await startEmulatorForTests({
+      scenario: { name: 'first', tasks: [{ api: 'agent', prompt: 'A task on the first server', status: 'running' }] },
+    });
     await vscode.commands.executeCommand('blackboxTasks.tasks.focus');
   });
 
@@ -64,12 +80,24 @@ describe('key and settings take effect without a reload', () => {
     second.clearRequests();
     await pointApisAt(second.url);
     const snapshot = await treeShowing('A task on the second server');
-    assert.ok(!prompts(snapshot).includes('A task on the first server'), `the first server's task is still listed: ${prompts(snapshot).join(', ')}`);
-    assert.ok(second.requests.some((request) => request.path === '/api/v1/tasks'), 'the second server was not asked for the list');
+    assert.ok(
+      !prompts(snapshot).includes('A task on the first server'),
+      `the first server's task is still listed: ${prompts(snapshot).join(', ')}`,
+    );
+    assert.ok(
+      second.requests.some((request) => request.path === '/api/v1/tasks'),
+      'the second server was not asked for the list',
+    );
 
     first.clearRequests();
     await vscode.commands.executeCommand('blackboxTasks.refresh');
-    await waitUntil(() => second.requests.filter((request) => request.path === '/api/v1/tasks').length >= 2, { what: 'a refresh on the second server' });
-    assert.deepEqual(first.requests.map((request) => `${request.method} ${request.path}`), [], 'requests still sent to the old URL');
+    await waitUntil(() => second.requests.filter((request) => request.path === '/api/v1/tasks').length >= 2, {
+      what: 'a refresh on the second server',
+    });
+    assert.deepEqual(
+      first.requests.map((request) => `${request.method} ${request.path}`),
+      [],
+      'requests still sent to the old URL',
+    );
   });
 });

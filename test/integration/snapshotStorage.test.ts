@@ -15,7 +15,13 @@ function snapshotOf(...ids: string[]): TaskSnapshot {
   return {
     version: SNAPSHOT_VERSION,
     savedAt: 1,
-    tasks: ids.map((id) => ({ id, api: 'agent', status: 'completed', rawStatus: 'completed', prompt: `Prompt of ${id}` })),
+    tasks: ids.map((id) => ({
+      id,
+      api: 'agent',
+      status: 'completed',
+      rawStatus: 'completed',
+      prompt: `Prompt of ${id}`,
+    })),
     details: [],
     loadedCount: ids.length,
     hasMore: false,
@@ -69,11 +75,18 @@ describe('task snapshot storage (files in global storage)', () => {
       const storageFolder = join(userDataDir, 'User', 'globalStorage', EXTENSION_ID);
       const pointer = join(storageFolder, 'tasks-latest.json');
       const { emulator, api } = suite;
-      const id = emulator.addTask({ api: 'agent', prompt: 'Saved for the next start', status: 'completed', createdAgoMs: 60_000 }).id;
+      const id = emulator.addTask({
+        api: 'agent',
+        prompt: 'Saved for the next start',
+        status: 'completed',
+        createdAgoMs: 60_000,
+      }).id;
       await setKey(emulator.keys.agent);
       api.view.setActivityOverride({ visible: true, focused: true });
       try {
-        await waitUntil(() => api.store.get(id) !== undefined && !api.view.snapshot().stale, { what: 'the first list' });
+        await waitUntil(() => api.store.get(id) !== undefined && !api.view.snapshot().stale, {
+          what: 'the first list',
+        });
         await (api.store as PollingTaskStore).flush();
 
         const { file } = JSON.parse(readFileSync(pointer, 'utf8')) as { file: string };

@@ -47,7 +47,12 @@ function groupOf(snapshot: TasksViewSnapshot, taskId: string): string | undefine
   return snapshot.groups.find((group) => group.rows.some((row) => row.taskId === taskId))?.label;
 }
 
-async function waitForTree(api: BlackboxTasksTestApi, what: string, probe: (snapshot: TasksViewSnapshot) => boolean, timeoutMs = 10_000): Promise<TasksViewSnapshot> {
+async function waitForTree(
+  api: BlackboxTasksTestApi,
+  what: string,
+  probe: (snapshot: TasksViewSnapshot) => boolean,
+  timeoutMs = 10_000,
+): Promise<TasksViewSnapshot> {
   let last: TasksViewSnapshot | undefined;
   try {
     return await waitUntil(
@@ -58,7 +63,15 @@ async function waitForTree(api: BlackboxTasksTestApi, what: string, probe: (snap
       { timeoutMs, what },
     );
   } catch (error) {
-    const seen = last ? JSON.stringify({ state: last.state, stale: last.stale, message: last.message, groups: groupCounts(last), extra: last.extraRows.map((r) => r.label) }) : 'nothing';
+    const seen = last
+      ? JSON.stringify({
+          state: last.state,
+          stale: last.stale,
+          message: last.message,
+          groups: groupCounts(last),
+          extra: last.extraRows.map((r) => r.label),
+        })
+      : 'nothing';
     throw new Error(`${error instanceof Error ? error.message : String(error)}; tree: ${seen}`);
   }
 }
@@ -67,7 +80,9 @@ async function waitForTree(api: BlackboxTasksTestApi, what: string, probe: (snap
 async function showView(api: BlackboxTasksTestApi): Promise<void> {
   api.view.setActivityOverride(undefined);
   await vscode.commands.executeCommand('blackboxTasks.tasks.focus');
-  await waitUntil(() => (api.store as PollingTaskStore).plan().kind !== 'paused' || api.store.tasks().length === 0, { what: 'the view to be visible' });
+  await waitUntil(() => (api.store as PollingTaskStore).plan().kind !== 'paused' || api.store.tasks().length === 0, {
+    what: 'the view to be visible',
+  });
 }
 
 async function connect(api: BlackboxTasksTestApi, emulator: Emulator, apiName: ApiName): Promise<TasksViewSnapshot> {
@@ -93,11 +108,27 @@ describe('Tasks tree', () => {
 
       it('groups the tasks by status in lifecycle order with their counts, labels from the prompt', async () => {
         const { emulator, api } = suite;
-        add(emulator, apiName, { prompt: 'Add rate limiting to the API', status: 'running', repoUrl: WORKSPACE_REPO, createdAgoMs: 60_000 });
+        add(emulator, apiName, {
+          prompt: 'Add rate limiting to the API',
+          status: 'running',
+          repoUrl: WORKSPACE_REPO,
+          createdAgoMs: 60_000,
+        });
         add(emulator, apiName, { prompt: 'Queue me', status: 'queued', repoUrl: WORKSPACE_REPO, createdAgoMs: 30_000 });
-        add(emulator, apiName, { prompt: 'Done one\nwith details', status: 'completed', repoUrl: WORKSPACE_REPO, createdBranch: 'blackbox/one', createdAgoMs: 3_600_000 });
+        add(emulator, apiName, {
+          prompt: 'Done one\nwith details',
+          status: 'completed',
+          repoUrl: WORKSPACE_REPO,
+          createdBranch: 'blackbox/one',
+          createdAgoMs: 3_600_000,
+        });
         add(emulator, apiName, { prompt: 'Done two', status: 'completed', createdAgoMs: 7_200_000 });
-        add(emulator, apiName, { prompt: 'Broken build', status: 'failed', error: 'Tests failed', createdAgoMs: 600_000 });
+        add(emulator, apiName, {
+          prompt: 'Broken build',
+          status: 'failed',
+          error: 'Tests failed',
+          createdAgoMs: 600_000,
+        });
         add(emulator, apiName, { prompt: 'Never mind', status: 'cancelled', createdAgoMs: 900_000 });
         if (v1) add(emulator, apiName, { prompt: 'Cut short', status: 'interrupted', createdAgoMs: 1_000_000 });
         // A follow-up: v1 runs a new run in the same chat, the Cloud API appends to the task.
@@ -105,14 +136,26 @@ describe('Tasks tree', () => {
           prompt: 'Start the refactor',
           status: 'completed',
           createdAgoMs: 5_000_000,
-          ...(v1 ? { chatId: 'chat-refactor' } : { followUps: [{ prompt: 'Then finish the refactor', status: 'completed' }] }),
+          ...(v1
+            ? { chatId: 'chat-refactor' }
+            : { followUps: [{ prompt: 'Then finish the refactor', status: 'completed' }] }),
         });
         const followUp = v1
-          ? add(emulator, apiName, { prompt: 'Then finish the refactor', status: 'completed', chatId: 'chat-refactor', previousRunId: first, createdAgoMs: 4_000_000 })
+          ? add(emulator, apiName, {
+              prompt: 'Then finish the refactor',
+              status: 'completed',
+              chatId: 'chat-refactor',
+              previousRunId: first,
+              createdAgoMs: 4_000_000,
+            })
           : undefined;
 
         await connect(api, emulator, apiName);
-        const tree = await waitForTree(api, 'every label', (s) => s.groups.length > 0 && allRows(s).every((row) => !row.label.startsWith('Task ')));
+        const tree = await waitForTree(
+          api,
+          'every label',
+          (s) => s.groups.length > 0 && allRows(s).every((row) => !row.label.startsWith('Task ')),
+        );
         assert.deepEqual(groupCounts(tree), {
           Running: 1,
           Queued: 1,
@@ -141,12 +184,22 @@ describe('Tasks tree', () => {
           assert.ok(chat, 'a chat is one row: its latest run');
           assert.equal(chat.label, 'Then finish the refactor');
           assert.match(chat.description, /follow-up · 2 runs/);
-          assert.deepEqual(chat.children.map((child) => [child.taskId, child.label, child.description.split(' · ')[0]]), [[first, 'Start the refactor', 'run 1 of 2']]);
-          assert.doesNotMatch(chat.children[0]?.contextValue ?? '', /\bcontinuable\b/, 'a chat is continued from its latest run');
+          assert.deepEqual(
+            chat.children.map((child) => [child.taskId, child.label, child.description.split(' · ')[0]]),
+            [[first, 'Start the refactor', 'run 1 of 2']],
+          );
+          assert.doesNotMatch(
+            chat.children[0]?.contextValue ?? '',
+            /\bcontinuable\b/,
+            'a chat is continued from its latest run',
+          );
         } else {
           const task = rowsOf(tree, 'Completed').find((row) => row.taskId === first);
           assert.match(task?.description ?? '', /1 follow-up/);
-          assert.deepEqual(task?.children.map((child) => [child.label, child.contextValue]), [['Then finish the refactor', 'followUp']]);
+          assert.deepEqual(
+            task?.children.map((child) => [child.label, child.contextValue]),
+            [['Then finish the refactor', 'followUp']],
+          );
         }
         await waitForContextKey('blackboxTasks.state', 'ready');
       });
@@ -158,7 +211,12 @@ describe('Tasks tree', () => {
         await waitForTree(api, 'the running row', (s) => groupOf(s, id) === 'Running');
         emulator.setTaskStatus(id, 'completed');
         const changedAt = Date.now();
-        await waitForTree(api, 'the row in Completed', (s) => groupOf(s, id) === 'Completed', INTERVAL_SECONDS * 1000 + 3_000);
+        await waitForTree(
+          api,
+          'the row in Completed',
+          (s) => groupOf(s, id) === 'Completed',
+          INTERVAL_SECONDS * 1000 + 3_000,
+        );
         const took = Date.now() - changedAt;
         assert.ok(took <= INTERVAL_SECONDS * 1000 + 1_000, `took ${took} ms for a ${INTERVAL_SECONDS} s interval`);
       });
@@ -199,11 +257,25 @@ describe('Tasks tree', () => {
           prompt: 'Ship the feature',
           status: 'running',
           repoUrl: WORKSPACE_REPO,
-          lifecycle: [{ afterMs: 3_000, status: 'completed', createdBranch: 'blackbox/ship-it', ...(v1 ? {} : { prUrl: 'https://github.com/blackbox-demo/shop-api/pull/7' }) }],
+          lifecycle: [
+            {
+              afterMs: 3_000,
+              status: 'completed',
+              createdBranch: 'blackbox/ship-it',
+              ...(v1 ? {} : { prUrl: 'https://github.com/blackbox-demo/shop-api/pull/7' }),
+            },
+          ],
         });
-        const failing = add(emulator, apiName, { prompt: 'Try something risky', status: 'running', lifecycle: [{ afterMs: 3_000, status: 'failed', error: 'It broke' }] });
+        const failing = add(emulator, apiName, {
+          prompt: 'Try something risky',
+          status: 'running',
+          lifecycle: [{ afterMs: 3_000, status: 'failed', error: 'It broke' }],
+        });
         await connect(api, emulator, apiName);
-        const notice = await waitUntil(() => api.view.recentNotices().find((n) => n.taskIds.includes(withBranch)), { timeoutMs: 15_000, what: 'a notification' });
+        const notice = await waitUntil(() => api.view.recentNotices().find((n) => n.taskIds.includes(withBranch)), {
+          timeoutMs: 15_000,
+          what: 'a notification',
+        });
         assert.deepEqual([...notice.taskIds].sort(), [withBranch, failing].sort(), 'one notification for both');
         assert.match(notice.message, /^2 BLACKBOX tasks finished \(1 completed, 1 failed\)/);
         assert.deepEqual(
@@ -223,11 +295,18 @@ describe('Tasks tree', () => {
       it('raises no notification with the setting at failures for a task that completed', async () => {
         const { emulator, api } = suite;
         await setSetting('notifications', 'failures');
-        const id = add(emulator, apiName, { prompt: 'Quietly done', status: 'running', lifecycle: [{ afterMs: 3_000, status: 'completed' }] });
+        const id = add(emulator, apiName, {
+          prompt: 'Quietly done',
+          status: 'running',
+          lifecycle: [{ afterMs: 3_000, status: 'completed' }],
+        });
         await connect(api, emulator, apiName);
         await waitForTree(api, 'the task to complete', (s) => groupOf(s, id) === 'Completed', 10_000);
         await new Promise((resolve) => setTimeout(resolve, 2_500));
-        assert.equal(api.view.recentNotices().some((n) => n.taskIds.includes(id)), false);
+        assert.equal(
+          api.view.recentNotices().some((n) => n.taskIds.includes(id)),
+          false,
+        );
         assert.equal(api.view.snapshot().badge >= 1, true, 'the badge still counts it');
       });
     });
@@ -239,10 +318,17 @@ describe('Tasks tree', () => {
         const { emulator, api } = suite;
         let tree = await connect(api, emulator, apiName);
         assert.equal(api.store.tasks().length, 50);
-        assert.deepEqual(tree.extraRows.map((row) => [row.label, row.command]), [['Load more…', 'blackboxTasks.loadMore']]);
+        assert.deepEqual(
+          tree.extraRows.map((row) => [row.label, row.command]),
+          [['Load more…', 'blackboxTasks.loadMore']],
+        );
         await vscode.commands.executeCommand('blackboxTasks.loadMore');
         await vscode.commands.executeCommand('blackboxTasks.loadMore');
-        tree = await waitForTree(api, 'all 120 tasks', (s) => (s.groups.find((g) => g.label === 'Completed')?.count ?? 0) === 120);
+        tree = await waitForTree(
+          api,
+          'all 120 tasks',
+          (s) => (s.groups.find((g) => g.label === 'Completed')?.count ?? 0) === 120,
+        );
         assert.deepEqual(tree.extraRows, [], 'no Load more row after the last page');
         const oldest = emulator.tasks(apiName).at(-1);
         assert.ok(oldest);
@@ -259,16 +345,36 @@ describe('Tasks tree', () => {
 
     it('filters by this repository, text and status, shows the filter and clears it', async () => {
       const { emulator, api } = suite;
-      const ours = add(emulator, 'agent', { prompt: 'Fix login redirect', status: 'completed', repoUrl: WORKSPACE_REPO, createdAgoMs: 60_000 });
-      const theirs = add(emulator, 'agent', { prompt: 'Fix login styles', status: 'failed', repoUrl: OTHER_REPO, createdAgoMs: 120_000 });
-      const ourFailed = add(emulator, 'agent', { prompt: 'Broken deploy', status: 'failed', repoUrl: WORKSPACE_REPO, createdAgoMs: 180_000 });
+      const ours = add(emulator, 'agent', {
+        prompt: 'Fix login redirect',
+        status: 'completed',
+        repoUrl: WORKSPACE_REPO,
+        createdAgoMs: 60_000,
+      });
+      const theirs = add(emulator, 'agent', {
+        prompt: 'Fix login styles',
+        status: 'failed',
+        repoUrl: OTHER_REPO,
+        createdAgoMs: 120_000,
+      });
+      const ourFailed = add(emulator, 'agent', {
+        prompt: 'Broken deploy',
+        status: 'failed',
+        repoUrl: WORKSPACE_REPO,
+        createdAgoMs: 180_000,
+      });
       await connect(api, emulator, 'agent');
 
       await vscode.commands.executeCommand('blackboxTasks.showRepositoryTasks');
       await waitForContextKey('blackboxTasks.scope', 'repository');
       await waitForContextKey('blackboxTasks.filterActive', true);
       let tree = await waitForTree(api, 'only this repository', (s) => allRows(s).length === 2);
-      assert.deepEqual(allRows(tree).map((row) => row.taskId).sort(), [ours, ourFailed].sort());
+      assert.deepEqual(
+        allRows(tree)
+          .map((row) => row.taskId)
+          .sort(),
+        [ours, ourFailed].sort(),
+      );
       assert.equal(tree.description, 'this repository');
 
       await vscode.commands.executeCommand('blackboxTasks.filterTasks', { text: 'login' });
@@ -278,12 +384,19 @@ describe('Tasks tree', () => {
 
       await vscode.commands.executeCommand('blackboxTasks.showAllTasks');
       await vscode.commands.executeCommand('blackboxTasks.filterTasks', { statuses: ['failed'] });
-      tree = await waitForTree(api, 'text + status', (s) => allRows(s).length === 1 && allRows(s)[0]?.taskId === theirs);
+      tree = await waitForTree(
+        api,
+        'text + status',
+        (s) => allRows(s).length === 1 && allRows(s)[0]?.taskId === theirs,
+      );
       assert.equal(tree.description, '“login” · failed');
 
       await vscode.commands.executeCommand('blackboxTasks.filterTasks', { text: 'no such words' });
       tree = await waitForTree(api, 'a no-match row', (s) => s.groups.length === 0);
-      assert.deepEqual(tree.extraRows.map((row) => [row.label, row.command]), [['No tasks match the filter (3 hidden)', 'blackboxTasks.clearFilter']]);
+      assert.deepEqual(
+        tree.extraRows.map((row) => [row.label, row.command]),
+        [['No tasks match the filter (3 hidden)', 'blackboxTasks.clearFilter']],
+      );
 
       await vscode.commands.executeCommand('blackboxTasks.clearFilter');
       await waitForContextKey('blackboxTasks.filterActive', false);
@@ -298,12 +411,30 @@ describe('Tasks tree', () => {
     it('follows the repositories: one opened later and a remote added later widen "this repository"', async function () {
       this.timeout(60_000);
       const { emulator, api } = suite;
-      const ours = add(emulator, 'agent', { prompt: 'Ours', status: 'completed', repoUrl: WORKSPACE_REPO, createdAgoMs: 60_000 });
-      const opened = add(emulator, 'agent', { prompt: 'In the clone opened later', status: 'completed', repoUrl: LATER_REPO, createdAgoMs: 120_000 });
-      const upstream = add(emulator, 'agent', { prompt: 'On the remote added later', status: 'completed', repoUrl: OTHER_REPO, createdAgoMs: 180_000 });
+      const ours = add(emulator, 'agent', {
+        prompt: 'Ours',
+        status: 'completed',
+        repoUrl: WORKSPACE_REPO,
+        createdAgoMs: 60_000,
+      });
+      const opened = add(emulator, 'agent', {
+        prompt: 'In the clone opened later',
+        status: 'completed',
+        repoUrl: LATER_REPO,
+        createdAgoMs: 120_000,
+      });
+      const upstream = add(emulator, 'agent', {
+        prompt: 'On the remote added later',
+        status: 'completed',
+        repoUrl: OTHER_REPO,
+        createdAgoMs: 180_000,
+      });
       await connect(api, emulator, 'agent');
       await vscode.commands.executeCommand('blackboxTasks.showRepositoryTasks');
-      const shown = (s: TasksViewSnapshot): string[] => allRows(s).map((row) => row.taskId ?? '').sort();
+      const shown = (s: TasksViewSnapshot): string[] =>
+        allRows(s)
+          .map((row) => row.taskId ?? '')
+          .sort();
       await waitForTree(api, 'only the workspace repository', (s) => shown(s).join() === ours);
 
       let fixture: GitFixture | undefined;
@@ -314,7 +445,11 @@ describe('Tasks tree', () => {
 
         git(fixture.clone, 'remote', 'add', 'upstream', OTHER_REPO);
         await repository.refresh();
-        await waitForTree(api, 'the added remote counted', (s) => shown(s).join() === [ours, opened, upstream].sort().join());
+        await waitForTree(
+          api,
+          'the added remote counted',
+          (s) => shown(s).join() === [ours, opened, upstream].sort().join(),
+        );
       } finally {
         await closeFixture(fixture);
         await vscode.commands.executeCommand('blackboxTasks.clearFilter');
@@ -327,19 +462,50 @@ describe('Tasks tree', () => {
 
     it('resolves for rows VS Code has not drawn yet: a new group, an earlier run in a collapsed group, a hidden view', async () => {
       const { emulator, api } = suite;
-      const first = add(emulator, 'agent', { prompt: 'First run', status: 'completed', chatId: 'chat-reveal', createdAgoMs: 600_000 });
-      add(emulator, 'agent', { prompt: 'Second run', status: 'completed', chatId: 'chat-reveal', previousRunId: first, createdAgoMs: 300_000 });
+      const first = add(emulator, 'agent', {
+        prompt: 'First run',
+        status: 'completed',
+        chatId: 'chat-reveal',
+        createdAgoMs: 600_000,
+      });
+      add(emulator, 'agent', {
+        prompt: 'Second run',
+        status: 'completed',
+        chatId: 'chat-reveal',
+        previousRunId: first,
+        createdAgoMs: 300_000,
+      });
       await connect(api, emulator, 'agent');
 
       // A queued task lands in a group the tree has never drawn, and is revealed at once, as Create Task does.
-      api.store.upsert({ id: 'reveal-new', api: 'agent', status: 'queued', rawStatus: 'queued', prompt: 'Just created', createdAt: Date.now() });
+      api.store.upsert({
+        id: 'reveal-new',
+        api: 'agent',
+        status: 'queued',
+        rawStatus: 'queued',
+        prompt: 'Just created',
+        createdAt: Date.now(),
+      });
       await api.view.reveal('reveal-new');
       await api.view.reveal(first);
 
       await vscode.commands.executeCommand('workbench.action.closeSidebar');
-      api.store.upsert({ id: 'reveal-hidden', api: 'agent', status: 'running', rawStatus: 'running', prompt: 'While hidden', createdAt: Date.now() });
+      api.store.upsert({
+        id: 'reveal-hidden',
+        api: 'agent',
+        status: 'running',
+        rawStatus: 'running',
+        prompt: 'While hidden',
+        createdAt: Date.now(),
+      });
       await api.view.reveal('reveal-hidden');
-      const tree = await waitForTree(api, 'both new rows drawn', (s) => allRows(s).some((row) => row.taskId === 'reveal-hidden') && allRows(s).some((row) => row.taskId === 'reveal-new'));
+      const tree = await waitForTree(
+        api,
+        'both new rows drawn',
+        (s) =>
+          allRows(s).some((row) => row.taskId === 'reveal-hidden') &&
+          allRows(s).some((row) => row.taskId === 'reveal-new'),
+      );
       assert.equal(groupOf(tree, 'reveal-new'), 'Queued');
     });
   });
@@ -363,7 +529,11 @@ describe('Tasks tree', () => {
       assert.equal(early.stale, true);
       assert.equal(early.description, 'cached, updating…');
       assert.equal(allRows(early).find((row) => row.taskId === id)?.label, 'Remember me', 'with the cached prompt');
-      assert.equal(emulator.requests.filter((r) => r.path === `/api/v1/tasks/${id}`).length, 0, 'no details fetched again');
+      assert.equal(
+        emulator.requests.filter((r) => r.path === `/api/v1/tasks/${id}`).length,
+        0,
+        'no details fetched again',
+      );
       const fresh = await waitForTree(api, 'the first answer', (s) => !s.stale, 8_000);
       assert.equal(fresh.description, undefined);
       slow.clear();
@@ -378,15 +548,21 @@ describe('Tasks tree', () => {
       await new Promise((resolve) => setTimeout(resolve, 300));
       emulator.clearRequests();
       await new Promise((resolve) => setTimeout(resolve, INTERVAL_SECONDS * 3 * 1000));
-      assert.deepEqual(emulator.requests.map((r) => `${r.method} ${r.path}`), [], 'no request in three intervals');
+      assert.deepEqual(
+        emulator.requests.map((r) => `${r.method} ${r.path}`),
+        [],
+        'no request in three intervals',
+      );
 
       api.view.setActivityOverride(undefined);
       await vscode.commands.executeCommand('blackboxTasks.tasks.focus');
       const returnedAt = Date.now();
-      await waitUntil(() => emulator.requests.some((r) => r.path === '/api/v1/tasks'), { timeoutMs: 3_000, what: 'a catch-up refresh' });
+      await waitUntil(() => emulator.requests.some((r) => r.path === '/api/v1/tasks'), {
+        timeoutMs: 3_000,
+        what: 'a catch-up refresh',
+      });
       assert.ok(Date.now() - returnedAt < 1_500, 'the catch-up does not wait for the next interval');
     });
-
   });
 
   describe('an API that fails from the first request (Agent API v1, nothing saved for it)', () => {

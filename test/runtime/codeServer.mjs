@@ -32,7 +32,9 @@ export function freePort() {
     server.on('error', reject);
     server.listen(0, '127.0.0.1', () => {
       const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+      server.close(() =>
+        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
+      );
     });
   });
 }
@@ -57,11 +59,22 @@ export function writeUserSettings(userDataDir, settings) {
 export function installExtension({ vsix, userDataDir, extensionsDir }) {
   const result = spawnSync(
     node24Binary,
-    [codeServerEntry, '--user-data-dir', userDataDir, '--extensions-dir', extensionsDir, '--install-extension', vsix, '--force'],
+    [
+      codeServerEntry,
+      '--user-data-dir',
+      userDataDir,
+      '--extensions-dir',
+      extensionsDir,
+      '--install-extension',
+      vsix,
+      '--force',
+    ],
     { encoding: 'utf8', env: runtimeEnv(), timeout: 60_000 },
   );
   if (result.status !== 0) {
-    throw new Error(`code-server --install-extension ${vsix} failed (${result.status ?? result.signal}): ${result.stderr || result.stdout}`);
+    throw new Error(
+      `code-server --install-extension ${vsix} failed (${result.status ?? result.signal}): ${result.stderr || result.stdout}`,
+    );
   }
   return result.stdout.trim();
 }
@@ -72,20 +85,32 @@ export function installExtension({ vsix, userDataDir, extensionsDir }) {
  *   env?: NodeJS.ProcessEnv, onOutput?: (line: string) => void, startTimeoutMs?: number, port?: number }} options
  */
 export async function startCodeServer(options) {
-  const { userDataDir, extensionsDir, folder, smokeTestDriver = false, env = process.env, onOutput = () => {} } = options;
+  const {
+    userDataDir,
+    extensionsDir,
+    folder,
+    smokeTestDriver = false,
+    env = process.env,
+    onOutput = () => {},
+  } = options;
   const port = options.port || (await freePort());
   const args = [
     codeServerEntry,
-    '--config', '/dev/null',
-    '--bind-addr', `127.0.0.1:${port}`,
+    '--config',
+    '/dev/null',
+    '--bind-addr',
+    `127.0.0.1:${port}`,
     // --auth none is only acceptable because the server listens on loopback.
-    '--auth', 'none',
+    '--auth',
+    'none',
     '--disable-telemetry',
     '--disable-update-check',
     '--disable-workspace-trust',
     '--disable-getting-started-override',
-    '--user-data-dir', userDataDir,
-    '--extensions-dir', extensionsDir,
+    '--user-data-dir',
+    userDataDir,
+    '--extensions-dir',
+    extensionsDir,
   ];
   if (smokeTestDriver) args.push('--vscode-option', 'enable-smoke-test-driver', '--reconnection-grace-time', '5');
   if (folder) args.push(folder);
@@ -123,7 +148,10 @@ export async function startCodeServer(options) {
     await Promise.race([
       listening,
       new Promise((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`code-server did not listen within ${timeoutMs} ms:\n${recent.join('\n')}`)), timeoutMs);
+        timer = setTimeout(
+          () => reject(new Error(`code-server did not listen within ${timeoutMs} ms:\n${recent.join('\n')}`)),
+          timeoutMs,
+        );
       }),
     ]);
   } catch (error) {
@@ -163,9 +191,15 @@ export async function remoteAuthorityOf(serverUrl) {
   const html = await response.text();
   const match = /id="vscode-workbench-web-configuration"\s+data-settings="([^"]*)"/.exec(html);
   if (!match) throw new Error(`no workbench configuration in ${serverUrl} (HTTP ${response.status})`);
-  const decoded = match[1].replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+  const decoded = match[1]
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'")
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&amp;/g, '&');
   const configuration = JSON.parse(decoded);
-  if (typeof configuration.remoteAuthority !== 'string') throw new Error('workbench configuration has no remoteAuthority');
+  if (typeof configuration.remoteAuthority !== 'string')
+    throw new Error('workbench configuration has no remoteAuthority');
   return configuration.remoteAuthority;
 }
 

@@ -47,7 +47,9 @@ const TESTS_STARTED = /^Running integration tests in /;
 
 /** Workbench chatter seen on every run here (offline gallery, no GitHub auth) that says nothing about the tests. */
 function isNoise(line) {
-  return /^\[driver\]|open-vsx\.org|ENOTFOUND|authentication provider 'github'|\[AccountPolicyGate\]|\[AgentHost|connection token|Creating a socket|\[reconnection-grace-time\]|builtin extensions cache|additional builtin extensions from gallery|\[Service Worker\]/.test(line);
+  return /^\[driver\]|open-vsx\.org|ENOTFOUND|authentication provider 'github'|\[AccountPolicyGate\]|\[AgentHost|connection token|Creating a socket|\[reconnection-grace-time\]|builtin extensions cache|additional builtin extensions from gallery|\[Service Worker\]/.test(
+    line,
+  );
 }
 
 /** Console output arrives as the array of console arguments: print it as console.log would. */
@@ -61,7 +63,9 @@ async function main() {
   const developmentPath = options.extensionDevelopmentPath;
   const testsPath = options.extensionTestsPath;
   if (!developmentPath || !testsPath) {
-    console.error('usage: codeShim --extensionDevelopmentPath=DIR --extensionTestsPath=FILE [--user-data-dir=DIR] [--extensions-dir=DIR] [folder]');
+    console.error(
+      'usage: codeShim --extensionDevelopmentPath=DIR --extensionTestsPath=FILE [--user-data-dir=DIR] [--extensions-dir=DIR] [folder]',
+    );
     return 2;
   }
   const scratch = mkdtempSync(join(tmpdir(), 'blackbox-shim-'));
@@ -103,7 +107,8 @@ async function main() {
   let testsStarted = false;
   const fail = (message) => {
     if (done) return;
-    if (!testsStarted && startupLines.length > 0) console.error(`[code-shim] workbench log so far:\n${startupLines.join('\n')}`);
+    if (!testsStarted && startupLines.length > 0)
+      console.error(`[code-shim] workbench log so far:\n${startupLines.join('\n')}`);
     console.error(`[code-shim] ${message}`);
     finish(1);
   };

@@ -14,7 +14,8 @@ function git(cwd, ...args) {
     encoding: 'utf8',
     env: { ...process.env, GIT_TERMINAL_PROMPT: '0', GIT_CONFIG_NOSYSTEM: '1' },
   });
-  if (result.status !== 0) throw new Error(`git ${args.join(' ')} (in ${cwd}) failed: ${result.stderr || result.stdout}`);
+  if (result.status !== 0)
+    throw new Error(`git ${args.join(' ')} (in ${cwd}) failed: ${result.stderr || result.stdout}`);
   return result.stdout.trim();
 }
 
@@ -31,7 +32,7 @@ const BASE_FILES = {
   'README.md': '# shop-api\n\nOrders, carts and checkout for the demo shop.\n\n```sh\nnpm test\n```\n',
   'package.json': `${JSON.stringify({ name: 'shop-api', version: '1.4.0', private: true, scripts: { test: 'node --test' } }, null, 2)}\n`,
   'src/checkout.js': [
-    "export function totalCents(items) {",
+    'export function totalCents(items) {',
     '  return items.reduce((sum, item) => sum + item.priceCents * item.quantity, 0);',
     '}',
     '',

@@ -49,7 +49,8 @@ function seconds(startedAt) {
 function run(command, args, options = {}) {
   const result = spawnSync(command, args, { stdio: 'inherit', ...options });
   if (result.error) throw result.error;
-  if (result.status !== 0) throw new Error(`${command} ${args.join(' ')} exited with ${result.status ?? result.signal}`);
+  if (result.status !== 0)
+    throw new Error(`${command} ${args.join(' ')} exited with ${result.status ?? result.signal}`);
 }
 
 function readJson(path) {
@@ -139,14 +140,21 @@ function ensureCodeServer() {
   mkdirSync(codeServerPrefix, { recursive: true });
   for (const dir of ['config', 'data', 'cache']) mkdirSync(join(cacheDir, 'xdg', dir), { recursive: true });
   // npm's own shebang resolves `node` through PATH, so npm and every install script run on Node 24.
-  run('npm', ['install', '--prefix', codeServerPrefix, '--no-save', '--loglevel=error', `code-server@${CODE_SERVER_VERSION}`], {
-    env: npmInstallEnv(),
-  });
+  run(
+    'npm',
+    ['install', '--prefix', codeServerPrefix, '--no-save', '--loglevel=error', `code-server@${CODE_SERVER_VERSION}`],
+    {
+      env: npmInstallEnv(),
+    },
+  );
   const probe = spawnSync(node24Binary, [codeServerEntry, '--version'], { encoding: 'utf8', env: runtimeEnv() });
   if (probe.status !== 0 || !probe.stdout.includes(CODE_SERVER_VERSION)) {
     throw new Error(`code-server did not start after install: ${probe.stderr || probe.stdout}`);
   }
-  writeFileSync(markerFile, JSON.stringify({ codeServer: CODE_SERVER_VERSION, node: NODE_VERSION, at: new Date().toISOString() }, null, 2));
+  writeFileSync(
+    markerFile,
+    JSON.stringify({ codeServer: CODE_SERVER_VERSION, node: NODE_VERSION, at: new Date().toISOString() }, null, 2),
+  );
   log(`code-server ${CODE_SERVER_VERSION} installed in ${seconds(startedAt)}`);
 }
 

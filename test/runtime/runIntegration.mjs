@@ -35,7 +35,10 @@ function git(cwd, ...args) {
 function createWorkspace(parent) {
   const folder = join(parent, 'workspace');
   mkdirSync(folder, { recursive: true });
-  writeFileSync(join(folder, 'README.md'), '# shop-api\n\nA workspace for the BLACKBOX Agent Tasks integration tests.\n');
+  writeFileSync(
+    join(folder, 'README.md'),
+    '# shop-api\n\nA workspace for the BLACKBOX Agent Tasks integration tests.\n',
+  );
   git(folder, 'init', '--quiet', '--initial-branch=main');
   git(folder, 'config', 'user.email', 'tests@example.invalid');
   git(folder, 'config', 'user.name', 'Integration Tests');
@@ -51,7 +54,8 @@ export async function runIntegration({ files = [], grep, build = true, countsFil
     const built = spawnSync(process.execPath, ['esbuild.mjs', '--tests'], { cwd: repoRoot, stdio: 'inherit' });
     if (built.status !== 0) throw new Error('build failed');
   }
-  const counts = countsFile ?? process.env.BLACKBOX_TEST_COUNTS ?? join(repoRoot, '.artifacts', 'counts', 'integration.json');
+  const counts =
+    countsFile ?? process.env.BLACKBOX_TEST_COUNTS ?? join(repoRoot, '.artifacts', 'counts', 'integration.json');
   mkdirSync(join(counts, '..'), { recursive: true });
   rmSync(counts, { force: true });
 

@@ -45,7 +45,8 @@ async function main() {
   if (failures === 0 && process.argv.includes('--update-media')) {
     const media = join(repoRoot, 'media', 'screenshots');
     mkdirSync(media, { recursive: true });
-    for (const name of readdirSync(screenshotsDir)) if (/^\d\d-.*\.png$/.test(name)) copyFileSync(join(screenshotsDir, name), join(media, name));
+    for (const name of readdirSync(screenshotsDir))
+      if (/^\d\d-.*\.png$/.test(name)) copyFileSync(join(screenshotsDir, name), join(media, name));
     console.log(`copied to ${media}`);
   }
   return failures > 0 ? 1 : 0;

@@ -50,7 +50,12 @@ export async function startUiWorkbench(options) {
       extensionsDir,
       folder: workspace,
       // No key from the environment: the tests set one the way a user does. No gallery is reachable here.
-      env: { ...process.env, BLACKBOX_API_KEY: undefined, EXTENSIONS_GALLERY: JSON.stringify({ serviceUrl: '' }), ...options.env },
+      env: {
+        ...process.env,
+        BLACKBOX_API_KEY: undefined,
+        EXTENSIONS_GALLERY: JSON.stringify({ serviceUrl: '' }),
+        ...options.env,
+      },
     });
     cleanups.push(() => server.stop());
 

@@ -26,7 +26,9 @@ describe('BLACKBOX Agent Tasks in the workbench', function () {
 
   afterEach(async function () {
     if (this.currentTest?.state === 'failed' && world) {
-      await screenshot(world.page, `failed-${this.currentTest.title.replace(/\W+/g, '-').slice(0, 60)}`).catch(() => {});
+      await screenshot(world.page, `failed-${this.currentTest.title.replace(/\W+/g, '-').slice(0, 60)}`).catch(
+        () => {},
+      );
     }
   });
 
@@ -62,9 +64,16 @@ describe('BLACKBOX Agent Tasks in the workbench', function () {
     assert.ok(groups.length >= 3, `expected status groups with counts, saw ${JSON.stringify(await treeRows(page))}`);
     for (const [label, count] of Object.entries(byLabel)) assert.ok(count > 0, `${label} group shows ${count}`);
     assert.ok(byLabel.Running >= 1, `a Running group: ${JSON.stringify(byLabel)}`);
-    assert.equal(await page.locator('.welcome-view-content', { hasText: 'Hand coding work to BLACKBOX' }).count(), 0, 'welcome view gone');
+    assert.equal(
+      await page.locator('.welcome-view-content', { hasText: 'Hand coding work to BLACKBOX' }).count(),
+      0,
+      'welcome view gone',
+    );
     // The key went to the emulator (as a header) and never into the page.
-    assert.ok(emulator.requests.some((request) => request.api === 'agent'), 'the Agent API was asked');
+    assert.ok(
+      emulator.requests.some((request) => request.api === 'agent'),
+      'the Agent API was asked',
+    );
     assert.equal((await page.content()).includes(emulator.keys.agent), false, 'key visible in the page');
     await screenshot(page, '03-tasks-grouped-by-status');
   });
@@ -75,7 +84,10 @@ describe('BLACKBOX Agent Tasks in the workbench', function () {
     const runningGroup = rows.findIndex((row) => /^Running: /.test(row.ariaLabel));
     assert.ok(runningGroup >= 0, 'Running group present');
     const taskRow = rows[runningGroup + 1];
-    assert.ok(taskRow && taskRow.level > rows[runningGroup].level, `a task under Running: ${JSON.stringify(rows.slice(runningGroup, runningGroup + 2))}`);
+    assert.ok(
+      taskRow && taskRow.level > rows[runningGroup].level,
+      `a task under Running: ${JSON.stringify(rows.slice(runningGroup, runningGroup + 2))}`,
+    );
 
     const row = page.locator('[id="workbench.view.extension.blackboxTasks"] .monaco-list-row').nth(runningGroup + 1);
     await row.click();
@@ -90,9 +102,15 @@ describe('BLACKBOX Agent Tasks in the workbench', function () {
     }
     assert.ok(text.trim().length > 40, `log text in the Output panel, saw "${text}"`);
     // The channel shown is the task's own, named after it.
-    const channel = await page.locator('.part.panel select[aria-label="Switch Output"]').first().evaluate((select) => select.selectedOptions[0]?.textContent ?? '');
+    const channel = await page
+      .locator('.part.panel select[aria-label="Switch Output"]')
+      .first()
+      .evaluate((select) => select.selectedOptions[0]?.textContent ?? '');
     const taskWords = taskRow.text.split(/\s+/).slice(0, 3).join(' ');
-    assert.ok(channel.startsWith('BLACKBOX') && channel.includes(taskWords), `Output channel "${channel}" for task "${taskRow.text}"`);
+    assert.ok(
+      channel.startsWith('BLACKBOX') && channel.includes(taskWords),
+      `Output channel "${channel}" for task "${taskRow.text}"`,
+    );
     await screenshot(page, '04-running-task-live-log');
   });
 });

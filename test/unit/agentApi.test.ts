@@ -37,7 +37,15 @@ function detailsOf(overrides: Record<string, unknown> = {}) {
       createdBranch: 'blackbox/fix-tests',
     },
     messages: [
-      { id: 'm1', role: 'user', parts: [{ type: 'text', text: 'Fix the ' }, { type: 'text', text: 'failing tests' }], createdAt: '2025-01-01T10:00:00Z' },
+      {
+        id: 'm1',
+        role: 'user',
+        parts: [
+          { type: 'text', text: 'Fix the ' },
+          { type: 'text', text: 'failing tests' },
+        ],
+        createdAt: '2025-01-01T10:00:00Z',
+      },
       {
         id: 'm2',
         role: 'assistant',
@@ -61,7 +69,14 @@ describe('Agent API v1 client', () => {
 
   describe('list', () => {
     it('asks for page, limit and status and maps the page', async () => {
-      const client = await api(replyJson({ tasks: [listedRun(), listedRun({ runId: 'r2', taskId: 'r2', status: 'paused', model: null })], page: 1, limit: 20, hasMore: true }));
+      const client = await api(
+        replyJson({
+          tasks: [listedRun(), listedRun({ runId: 'r2', taskId: 'r2', status: 'paused', model: null })],
+          page: 1,
+          limit: 20,
+          hasMore: true,
+        }),
+      );
       const page = await client.list();
       const request = loopback.requests[0]!;
       assert.equal(request.method, 'GET');
@@ -100,19 +115,40 @@ describe('Agent API v1 client', () => {
       const client = await api(replyJson({ tasks: [], hasMore: false }));
       await client.list({ limit: 1000 });
       await client.list({ limit: 0 });
-      assert.deepEqual(loopback.requests.map((r) => r.query.get('limit')), ['100', '1']);
+      assert.deepEqual(
+        loopback.requests.map((r) => r.query.get('limit')),
+        ['100', '1'],
+      );
     });
 
     it('shows prompts it has learnt from create and details in later lists', async () => {
       const client = await api((request, response) => {
-        if (request.method === 'POST') sendJson(response, 200, { taskId: 'new-run', runId: 'new-run', chatId: 'c9', assistantMessageId: 'a', agentCount: 1 });
+        if (request.method === 'POST')
+          sendJson(response, 200, {
+            taskId: 'new-run',
+            runId: 'new-run',
+            chatId: 'c9',
+            assistantMessageId: 'a',
+            agentCount: 1,
+          });
         else if (request.path === `/api/v1/tasks/${RUN_ID}`) sendJson(response, 200, detailsOf());
-        else sendJson(response, 200, { tasks: [listedRun({ runId: 'new-run', taskId: 'new-run' }), listedRun(), listedRun({ runId: 'other', taskId: 'other' })], hasMore: false });
+        else
+          sendJson(response, 200, {
+            tasks: [
+              listedRun({ runId: 'new-run', taskId: 'new-run' }),
+              listedRun(),
+              listedRun({ runId: 'other', taskId: 'other' }),
+            ],
+            hasMore: false,
+          });
       });
       await client.create({ prompt: 'Add a README' });
       await client.get(RUN_ID);
       const page = await client.list();
-      assert.deepEqual(page.tasks.map((t) => t.prompt), ['Add a README', 'Fix the failing tests', undefined]);
+      assert.deepEqual(
+        page.tasks.map((t) => t.prompt),
+        ['Add a README', 'Fix the failing tests', undefined],
+      );
     });
 
     it('names the field when the answer has the wrong shape, and ignores unknown fields', async () => {
@@ -158,7 +194,7 @@ describe('Agent API v1 client', () => {
       assert.equal(details.messages[0]!.createdAt, Date.parse('2025-01-01T10:00:00Z'));
     });
 
-    it('takes a follow-up run\'s prompt from the user message it answers', async () => {
+    it("takes a follow-up run's prompt from the user message it answers", async () => {
       const messages = [
         { id: 'm1', role: 'user', parts: [{ type: 'text', text: 'First ask' }] },
         { id: 'm2', role: 'assistant', parts: [{ type: 'text', text: 'Done.' }] },
@@ -179,7 +215,9 @@ describe('Agent API v1 client', () => {
     });
 
     it('tolerates a standalone task: github null, no messages, error text', async () => {
-      const client = await api(replyJson(detailsOf({ github: null, messages: undefined, status: 'failed', error: 'Sandbox died' })));
+      const client = await api(
+        replyJson(detailsOf({ github: null, messages: undefined, status: 'failed', error: 'Sandbox died' })),
+      );
       const details = await client.get(RUN_ID);
       assert.equal(details.repoUrl, undefined);
       assert.equal(details.createdBranch, undefined);
@@ -197,15 +235,32 @@ describe('Agent API v1 client', () => {
   });
 
   it('status: reads the pending/in_progress vocabulary and progress', async () => {
-    const client = await api(replyJson({ runId: RUN_ID, status: 'in_progress', progress: 40, error: null, startedAt: '2025-01-01T10:00:05Z', completedAt: null }));
+    const client = await api(
+      replyJson({
+        runId: RUN_ID,
+        status: 'in_progress',
+        progress: 40,
+        error: null,
+        startedAt: '2025-01-01T10:00:05Z',
+        completedAt: null,
+      }),
+    );
     const info = await client.status(RUN_ID);
     assert.equal(loopback.requests[0]!.path, `/api/v1/tasks/${RUN_ID}/status`);
-    assert.deepEqual(info, { id: RUN_ID, status: 'running', rawStatus: 'in_progress', progress: 40, startedAt: Date.parse('2025-01-01T10:00:05Z') });
+    assert.deepEqual(info, {
+      id: RUN_ID,
+      status: 'running',
+      rawStatus: 'in_progress',
+      progress: 40,
+      startedAt: Date.parse('2025-01-01T10:00:05Z'),
+    });
   });
 
   describe('create', () => {
     it('sends the documented body and returns a queued task that knows its prompt', async () => {
-      const client = await api(replyJson({ taskId: RUN_ID, runId: RUN_ID, chatId: CHAT_ID, assistantMessageId: 'a1', agentCount: 1 }));
+      const client = await api(
+        replyJson({ taskId: RUN_ID, runId: RUN_ID, chatId: CHAT_ID, assistantMessageId: 'a1', agentCount: 1 }),
+      );
       const created = await client.create({
         prompt: 'Fix the failing tests',
         repoUrl: 'https://github.com/acme/shop.git',
@@ -245,7 +300,10 @@ describe('Agent API v1 client', () => {
       const client = await api(replyJson({ taskId: 'x', runId: 'x', chatId: 'c', agentCount: 2 }));
       await client.create({ prompt: 'Compare', agents: [{ agent: 'claude', model: 'm1' }, { agent: 'codex' }] });
       await client.create({ prompt: 'Just answer' });
-      assert.deepEqual(loopback.requests[0]!.json, { prompt: 'Compare', selectedAgents: [{ agent: 'claude', model: 'm1' }, { agent: 'codex' }] });
+      assert.deepEqual(loopback.requests[0]!.json, {
+        prompt: 'Compare',
+        selectedAgents: [{ agent: 'claude', model: 'm1' }, { agent: 'codex' }],
+      });
       assert.deepEqual(loopback.requests[1]!.json, { prompt: 'Just answer' });
     });
 
@@ -269,7 +327,9 @@ describe('Agent API v1 client', () => {
 
   describe('continue', () => {
     it('posts the follow-up and returns the new run linked to the previous one', async () => {
-      const client = await api(replyJson({ runId: 'run-2', chatId: CHAT_ID, assistantMessageId: 'a2', previousRunId: RUN_ID }));
+      const client = await api(
+        replyJson({ runId: 'run-2', chatId: CHAT_ID, assistantMessageId: 'a2', previousRunId: RUN_ID }),
+      );
       const continued = await client.continue(RUN_ID, { prompt: 'Also update docs', agent: 'codex', model: 'gpt' });
       const request = loopback.requests[0]!;
       assert.equal(request.path, `/api/v1/tasks/${RUN_ID}/continue`);
@@ -312,7 +372,11 @@ describe('Agent API v1 client', () => {
 
     it('reports success false for a run that was already terminal, and is never retried', async () => {
       const client = await api(replyJson({ success: false, status: 'completed', message: 'Task already finished' }));
-      assert.deepEqual(await client.cancel(RUN_ID), { success: false, status: 'completed', message: 'Task already finished' });
+      assert.deepEqual(await client.cancel(RUN_ID), {
+        success: false,
+        status: 'completed',
+        message: 'Task already finished',
+      });
       const failing = await api(replyJson({ error: 'Bad Gateway' }, 502));
       await assert.rejects(failing.cancel(RUN_ID));
       assert.equal(loopback.requests.length, 1);
@@ -358,7 +422,9 @@ describe('Agent API v1 client', () => {
     });
 
     it('reconnects after a dropped connection and delivers every event exactly once', async () => {
-      const events = [1, 2, 3, 4].map((n) => `data: ${JSON.stringify({ type: 'text-delta', id: 't', delta: `part ${n}` })}\n\n`);
+      const events = [1, 2, 3, 4].map(
+        (n) => `data: ${JSON.stringify({ type: 'text-delta', id: 't', delta: `part ${n}` })}\n\n`,
+      );
       let connections = 0;
       const client = await api(async (request, response) => {
         if (request.path.endsWith('/status')) {

@@ -34,7 +34,10 @@ describe('apiConfig', () => {
 
   it('accepts https anywhere and normalises the trailing slash', () => {
     assert.deepEqual(checkBaseUrl('https://agent.blackbox.ai/'), { ok: true, url: 'https://agent.blackbox.ai' });
-    assert.deepEqual(checkBaseUrl(' https://Example.COM:8443/proxy/// '), { ok: true, url: 'https://example.com:8443/proxy' });
+    assert.deepEqual(checkBaseUrl(' https://Example.COM:8443/proxy/// '), {
+      ok: true,
+      url: 'https://example.com:8443/proxy',
+    });
   });
 
   it('accepts plain http only for loopback hosts', () => {
@@ -43,7 +46,13 @@ describe('apiConfig', () => {
       assert.ok(result.ok, url);
     }
     assert.deepEqual(checkBaseUrl('http://127.0.0.1:1234/'), { ok: true, url: 'http://127.0.0.1:1234' });
-    for (const url of ['http://agent.blackbox.ai', 'http://10.0.0.1', 'http://localhost.evil.com', 'http://127.0.0.1.nip.io', 'http://[::2]']) {
+    for (const url of [
+      'http://agent.blackbox.ai',
+      'http://10.0.0.1',
+      'http://localhost.evil.com',
+      'http://127.0.0.1.nip.io',
+      'http://[::2]',
+    ]) {
       const result = checkBaseUrl(url);
       assert.equal(result.ok, false, url);
       if (!result.ok) assert.match(result.reason, /https/);

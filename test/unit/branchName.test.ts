@@ -63,7 +63,8 @@ describe('branchName', () => {
     it(`refuses ${String(JSON.stringify(name)).slice(0, 40)} and says why`, () => {
       const result = checkBranchName(name);
       assert.equal(result.ok, false);
-      if (!result.ok) assert.ok(result.reason.includes(reasonPart), `reason "${result.reason}" should mention ${reasonPart}`);
+      if (!result.ok)
+        assert.ok(result.reason.includes(reasonPart), `reason "${result.reason}" should mention ${reasonPart}`);
       assert.equal(isValidBranchName(name), false);
     });
   }
@@ -71,7 +72,12 @@ describe('branchName', () => {
   it('accepts nothing that git itself would refuse as a branch name', function () {
     const probe = spawnSync('git', ['--version'], { encoding: 'utf8' });
     if (probe.status !== 0) this.skip();
-    const candidates = [...GOOD, ...BAD.map(([name]) => name).filter((name): name is string => typeof name === 'string' && !name.includes('\u0000'))];
+    const candidates = [
+      ...GOOD,
+      ...BAD.map(([name]) => name).filter(
+        (name): name is string => typeof name === 'string' && !name.includes('\u0000'),
+      ),
+    ];
     for (const name of candidates) {
       const gitSays = spawnSync('git', ['check-ref-format', '--branch', name], { encoding: 'utf8' }).status === 0;
       if (isValidBranchName(name)) assert.ok(gitSays, `we accept ${JSON.stringify(name)} but git refuses it`);

@@ -32,7 +32,10 @@ function info(status: TaskStatus): TaskStatusInfo {
 }
 
 /** A status check answering from a script: a status, or an error to throw. */
-function scripted(answers: readonly (TaskStatus | Error)[]): { check: () => Promise<TaskStatusInfo>; calls: () => number } {
+function scripted(answers: readonly (TaskStatus | Error)[]): {
+  check: () => Promise<TaskStatusInfo>;
+  calls: () => number;
+} {
   let calls = 0;
   return {
     calls: () => calls,
@@ -61,7 +64,12 @@ describe('cancelPolicy', () => {
       const clock = fakeClock();
       const script = scripted(['running']);
       const result = await recheckUntilTerminal({ check: script.check, onStatus: () => undefined, clock });
-      assert.deepEqual(result, { settled: false, reason: 'timeout', lastStatus: 'running', checks: CANCEL_RECHECK.attempts });
+      assert.deepEqual(result, {
+        settled: false,
+        reason: 'timeout',
+        lastStatus: 'running',
+        checks: CANCEL_RECHECK.attempts,
+      });
       assert.equal(script.calls(), 10);
       assert.equal(clock.elapsed, 9000);
     });
@@ -86,7 +94,11 @@ describe('cancelPolicy', () => {
 
     it('stops at a 404 (the task is gone) and rethrows a 401', async () => {
       const clock = fakeClock();
-      const gone = await recheckUntilTerminal({ check: scripted([new NotFoundError()]).check, onStatus: () => undefined, clock });
+      const gone = await recheckUntilTerminal({
+        check: scripted([new NotFoundError()]).check,
+        onStatus: () => undefined,
+        clock,
+      });
       assert.deepEqual(gone, { settled: false, reason: 'gone', checks: 1 });
       await assert.rejects(
         recheckUntilTerminal({ check: scripted([new AuthError()]).check, onStatus: () => undefined, clock }),
@@ -125,7 +137,11 @@ describe('cancelPolicy', () => {
     });
 
     it('says plainly that a task had already finished when the server answered success: false', () => {
-      const outcome = describeCancelOutcome({ label, request: { accepted: false, status: 'completed' }, settle: settled('completed') });
+      const outcome = describeCancelOutcome({
+        label,
+        request: { accepted: false, status: 'completed' },
+        settle: settled('completed'),
+      });
       assert.equal(outcome.kind, 'alreadyFinished');
       assert.match(outcome.message, /had already finished \(completed\)/);
     });
@@ -137,7 +153,10 @@ describe('cancelPolicy', () => {
         settle: { settled: false, reason: 'timeout', lastStatus: 'running', checks: 10 },
       });
       assert.equal(outcome.kind, 'refused');
-      assert.equal(outcome.message, 'The server did not cancel task “Add rate limiting”. The server said: “Task cannot be stopped now”. It still reports running.');
+      assert.equal(
+        outcome.message,
+        'The server did not cancel task “Add rate limiting”. The server said: “Task cannot be stopped now”. It still reports running.',
+      );
     });
 
     it('says when the task finished another way before the cancel landed', () => {
@@ -158,7 +177,11 @@ describe('cancelPolicy', () => {
     });
 
     it('names a vanished task', () => {
-      const outcome = describeCancelOutcome({ label, request: { accepted: true }, settle: { settled: false, reason: 'gone', checks: 1 } });
+      const outcome = describeCancelOutcome({
+        label,
+        request: { accepted: true },
+        settle: { settled: false, reason: 'gone', checks: 1 },
+      });
       assert.equal(outcome.kind, 'gone');
     });
   });

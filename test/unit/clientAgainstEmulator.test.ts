@@ -72,7 +72,11 @@ describe('clients against the emulator', () => {
   }
 
   /** Consumes a live stream while moving emulator time on, until the stream ends. */
-  async function followLive(iterable: AsyncIterable<LogStreamEvent>, stepMs = 200, maxSteps = 3000): Promise<LogStreamEvent[]> {
+  async function followLive(
+    iterable: AsyncIterable<LogStreamEvent>,
+    stepMs = 200,
+    maxSteps = 3000,
+  ): Promise<LogStreamEvent[]> {
     let done = false;
     const collecting = collect(iterable).finally(() => {
       done = true;
@@ -86,15 +90,20 @@ describe('clients against the emulator', () => {
 
   /** What a renderer would show: the log events without connection notes. */
   const content = (events: readonly LogStreamEvent[]) =>
-    events.filter((e) => e.kind !== 'connected' && e.kind !== 'reconnecting' && e.kind !== 'malformed' && e.kind !== 'unknown');
+    events.filter(
+      (e) => e.kind !== 'connected' && e.kind !== 'reconnecting' && e.kind !== 'malformed' && e.kind !== 'unknown',
+    );
 
   for (const kind of ['agent', 'cloud'] as const) {
     describe(kind === 'agent' ? 'Agent API v1' : 'Cloud API', () => {
-      it('lists every task across pages, each once, with the emulator\'s status normalised', async () => {
+      it("lists every task across pages, each once, with the emulator's status normalised", async () => {
         const api = client(kind);
         const tasks = await listAll(api, 3);
         const expected = emu.tasks(kind);
-        assert.deepEqual(tasks.map((t) => t.id), expected.map((t) => t.id));
+        assert.deepEqual(
+          tasks.map((t) => t.id),
+          expected.map((t) => t.id),
+        );
         for (const task of tasks) {
           const emulated = expected.find((t) => t.id === task.id)!;
           assert.equal(task.api, kind);
@@ -129,7 +138,11 @@ describe('clients against the emulator', () => {
       it('creates a task (sent once), follows its live log to the end, each event once', async () => {
         const api = client(kind);
         const before = emu.tasks(kind).length;
-        const created = await api.create({ prompt: 'Add rate limiting to the API 🚦', repoUrl: REPO, baseBranch: 'main' });
+        const created = await api.create({
+          prompt: 'Add rate limiting to the API 🚦',
+          repoUrl: REPO,
+          baseBranch: 'main',
+        });
         assert.equal(emu.tasks(kind).length, before + 1);
         assert.equal(created.task.status, 'queued');
         assert.equal(created.task.prompt, 'Add rate limiting to the API 🚦');
@@ -137,10 +150,15 @@ describe('clients against the emulator', () => {
         assert.equal(posts.length, 1);
         const events = await followLive(api.streamLogs(created.id));
         const last = events[events.length - 1]!;
-        assert.ok(last.kind === 'finish' || (last.kind === 'status' && last.status === 'completed'), `ended with ${JSON.stringify(last)}`);
+        assert.ok(
+          last.kind === 'finish' || (last.kind === 'status' && last.status === 'completed'),
+          `ended with ${JSON.stringify(last)}`,
+        );
         // Every event the emulator emitted for the run arrived, once, in order.
         const emulated = emu.task(created.id)!;
-        const delivered = events.filter((e) => e.kind !== 'connected' && e.kind !== 'status' && !(kind === 'agent' && e.kind === 'finish'));
+        const delivered = events.filter(
+          (e) => e.kind !== 'connected' && e.kind !== 'status' && !(kind === 'agent' && e.kind === 'finish'),
+        );
         const emitted = emulated.events.filter((e) => kind === 'cloud' || e['type'] !== 'finish');
         assert.equal(delivered.length, emitted.length);
         assert.ok(delivered.length > 3);
@@ -160,17 +178,30 @@ describe('clients against the emulator', () => {
         emu.fault(faults.rateLimited(3, { method: 'GET', times: 1 }));
         await api.list();
         assert.ok(clock.sleeps.includes(3000), `slept ${clock.sleeps.join(',')}`);
-        assert.deepEqual(emu.requests.filter((r) => r.method === 'GET').map((r) => r.status), [429, 200]);
+        assert.deepEqual(
+          emu.requests.filter((r) => r.method === 'GET').map((r) => r.status),
+          [429, 200],
+        );
       });
 
       it('maps an HTML gateway page, {error:{code,message}} and a bad key to clean typed errors', async () => {
         const api = client(kind);
         emu.fault(faults.htmlGateway(502, { times: 4 }));
-        await assert.rejects(api.list(), (e: unknown) => ServerError.is(e) && e.status === 502 && !/[<>]/.test(e.userMessage));
+        await assert.rejects(
+          api.list(),
+          (e: unknown) => ServerError.is(e) && e.status === 502 && !/[<>]/.test(e.userMessage),
+        );
         emu.fault(faults.status(500, { body: 'json-object', message: 'Database unavailable', times: 1 }));
-        await assert.rejects(api.list(), (e: unknown) => ServerError.is(e) && /Database unavailable/.test(e.userMessage));
+        await assert.rejects(
+          api.list(),
+          (e: unknown) => ServerError.is(e) && /Database unavailable/.test(e.userMessage),
+        );
         const wrongKey = client(kind, kind === 'agent' ? 'sk-wrong-key-000000' : 'bb_wrong_key_000000');
-        await assert.rejects(wrongKey.list(), (e: unknown) => AuthError.is(e) && !e.userMessage.includes('wrong-key') && !e.userMessage.includes('wrong_key'));
+        await assert.rejects(
+          wrongKey.list(),
+          (e: unknown) =>
+            AuthError.is(e) && !e.userMessage.includes('wrong-key') && !e.userMessage.includes('wrong_key'),
+        );
       });
 
       it('reconnects after a dropped stream and shows every event exactly once', async () => {
@@ -180,7 +211,10 @@ describe('clients against the emulator', () => {
         const streamPath = kind === 'agent' ? '**/logs/stream' : '**/stream';
         emu.fault(faults.drop({ afterEvents: 3 }, { path: streamPath, times: 1 }));
         const dropped = await collect(api.streamLogs(id));
-        assert.ok(dropped.some((e) => e.kind === 'reconnecting'), 'the fault did not drop the stream');
+        assert.ok(
+          dropped.some((e) => e.kind === 'reconnecting'),
+          'the fault did not drop the stream',
+        );
         assert.deepEqual(content(dropped), content(clean));
         assert.ok(content(clean).length > 3);
       });
@@ -189,10 +223,18 @@ describe('clients against the emulator', () => {
         const api = client(kind);
         const id = kind === 'agent' ? DEMO_IDS.agent.completed : DEMO_IDS.cloud.completed;
         const clean = await collect(api.streamLogs(id));
-        emu.fault(faults.sse({ split: 'utf8', lineEnding: 'crlf', comments: true, unknownEvents: true, gapMs: 0 }, { times: 1 }));
+        emu.fault(
+          faults.sse(
+            { split: 'utf8', lineEnding: 'crlf', comments: true, unknownEvents: true, gapMs: 0 },
+            { times: 1 },
+          ),
+        );
         const quirky = await collect(api.streamLogs(id));
         assert.deepEqual(content(quirky), content(clean));
-        assert.ok(quirky.some((e) => e.kind === 'unknown' || e.kind === 'malformed'), 'the quirks were not applied');
+        assert.ok(
+          quirky.some((e) => e.kind === 'unknown' || e.kind === 'malformed'),
+          'the quirks were not applied',
+        );
       });
     });
   }
@@ -207,7 +249,9 @@ describe('clients against the emulator', () => {
       assert.equal(run.previousRunId, DEMO_IDS.agent.completed);
       assert.equal(run.chatId, emu.task(DEMO_IDS.agent.completed)!.chatId);
       assert.equal((await api.get(continued.id)).prompt, 'Now add a changelog entry');
-      await assert.rejects(api.continue(DEMO_IDS.agent.completed, { prompt: 'x', model: 'm' }), (e: unknown) => ApiError.is(e));
+      await assert.rejects(api.continue(DEMO_IDS.agent.completed, { prompt: 'x', model: 'm' }), (e: unknown) =>
+        ApiError.is(e),
+      );
 
       const cancelled = await api.cancel(DEMO_IDS.agent.running);
       assert.equal(cancelled.success, true);
@@ -215,7 +259,10 @@ describe('clients against the emulator', () => {
       const again = await api.cancel(DEMO_IDS.agent.running);
       assert.equal(again.success, false);
       assert.equal(emu.requests.filter((r) => r.method === 'PATCH').length, 2);
-      assert.deepEqual(emu.requests.filter((r) => r.method === 'PATCH').map((r) => r.body), [{ action: 'cancel' }, { action: 'cancel' }]);
+      assert.deepEqual(
+        emu.requests.filter((r) => r.method === 'PATCH').map((r) => r.body),
+        [{ action: 'cancel' }, { action: 'cancel' }],
+      );
     });
 
     it('Cloud: continue reruns the same task with the follow-up; stop a processing task, success false afterwards', async () => {
@@ -230,8 +277,15 @@ describe('clients against the emulator', () => {
       assert.equal(stopped.status, 'cancelled');
       const again = await api.cancel(DEMO_IDS.cloud.processing);
       assert.equal(again.success, false);
-      assert.deepEqual(emu.requests.filter((r) => r.method === 'PATCH').map((r) => r.body), [{ action: 'stop' }, { action: 'stop' }]);
-      assert.ok(emu.requests.every((r) => r.api !== 'cloud' || r.accept?.includes('application/json') || r.path.endsWith('/stream')));
+      assert.deepEqual(
+        emu.requests.filter((r) => r.method === 'PATCH').map((r) => r.body),
+        [{ action: 'stop' }, { action: 'stop' }],
+      );
+      assert.ok(
+        emu.requests.every(
+          (r) => r.api !== 'cloud' || r.accept?.includes('application/json') || r.path.endsWith('/stream'),
+        ),
+      );
     });
   });
 });

@@ -27,7 +27,10 @@ function cloudTask(overrides: Record<string, unknown> = {}) {
     updatedAt: '2025-01-01T10:05:00.000Z',
     completedAt: null,
     creatorName: 'Ada',
-    followupMessages: [{ prompt: 'Also docs', createdAt: '2025-01-01T10:03:00Z', status: 'completed' }, 'Plain follow-up'],
+    followupMessages: [
+      { prompt: 'Also docs', createdAt: '2025-01-01T10:03:00Z', status: 'completed' },
+      'Plain follow-up',
+    ],
     agentExecutions: [
       { agent: 'claude', model: 'm1', status: 'completed', branchName: 'b-claude', error: null, extra: 1 },
       { agent: 'codex', status: 'error', error: 'crashed' },
@@ -43,11 +46,21 @@ describe('Cloud API client', () => {
 
   describe('list', () => {
     it('pages by offset with the bearer key and Accept: application/json, mapping every field', async () => {
-      const client = await api(replyJson({ tasks: [cloudTask(), cloudTask({ id: 'tsk_2', status: 'hibernating' })], hasMore: true, offset: 0, limit: 20 }));
+      const client = await api(
+        replyJson({
+          tasks: [cloudTask(), cloudTask({ id: 'tsk_2', status: 'hibernating' })],
+          hasMore: true,
+          offset: 0,
+          limit: 20,
+        }),
+      );
       const page = await client.list();
       const request = loopback.requests[0]!;
       assert.equal(request.path, '/api/tasks');
-      assert.deepEqual([request.query.get('limit'), request.query.get('offset'), request.query.has('status')], ['20', '0', false]);
+      assert.deepEqual(
+        [request.query.get('limit'), request.query.get('offset'), request.query.has('status')],
+        ['20', '0', false],
+      );
       assert.equal(request.headers['authorization'], `Bearer ${FAKE_CLOUD_KEY}`);
       assert.equal(request.headers['accept'], 'application/json');
       assert.deepEqual(page.next, { offset: 2 });
@@ -82,19 +95,39 @@ describe('Cloud API client', () => {
 
     it('maps the status filter onto the coarse Cloud one and narrows the result', async () => {
       const client = await api(
-        replyJson({ tasks: [cloudTask({ id: 'a', status: 'pending' }), cloudTask({ id: 'b', status: 'processing' }), cloudTask({ id: 'c', status: 'saving' })], hasMore: true }),
+        replyJson({
+          tasks: [
+            cloudTask({ id: 'a', status: 'pending' }),
+            cloudTask({ id: 'b', status: 'processing' }),
+            cloudTask({ id: 'c', status: 'saving' }),
+          ],
+          hasMore: true,
+        }),
       );
       const queued = await client.list({ status: 'queued', cursor: { offset: 40 }, limit: 3 });
-      assert.deepEqual(queued.tasks.map((t) => t.id), ['a']);
+      assert.deepEqual(
+        queued.tasks.map((t) => t.id),
+        ['a'],
+      );
       // The next page starts after everything the server sent, not after what was kept.
       assert.deepEqual(queued.next, { offset: 43 });
       const running = await client.list({ status: 'running' });
-      assert.deepEqual(running.tasks.map((t) => t.id), ['b', 'c']);
-      for (const [status, expected] of [['completed', 'completed'], ['failed', 'failed'], ['cancelled', 'stopped']] as const) {
+      assert.deepEqual(
+        running.tasks.map((t) => t.id),
+        ['b', 'c'],
+      );
+      for (const [status, expected] of [
+        ['completed', 'completed'],
+        ['failed', 'failed'],
+        ['cancelled', 'stopped'],
+      ] as const) {
         await client.list({ status });
         assert.equal(loopback.requests[loopback.requests.length - 1]!.query.get('status'), expected);
       }
-      assert.deepEqual(loopback.requests.slice(0, 2).map((r) => r.query.get('status')), ['active', 'active']);
+      assert.deepEqual(
+        loopback.requests.slice(0, 2).map((r) => r.query.get('status')),
+        ['active', 'active'],
+      );
       assert.equal(loopback.requests[0]!.query.get('offset'), '40');
     });
 
@@ -110,7 +143,10 @@ describe('Cloud API client', () => {
         [{ tasks: [cloudTask({ id: 7 })] }, 'tasks[0].id'],
         [{ tasks: [cloudTask({ progress: 'half' })] }, 'tasks[0].progress'],
         [{ tasks: [cloudTask({ diffStats: { totalLinesAdded: '10' } })] }, 'tasks[0].diffStats.totalLinesAdded'],
-        [{ tasks: [cloudTask({ agentExecutions: [{ agent: 'x', status: 3 }] })] }, 'tasks[0].agentExecutions[0].status'],
+        [
+          { tasks: [cloudTask({ agentExecutions: [{ agent: 'x', status: 3 }] })] },
+          'tasks[0].agentExecutions[0].status',
+        ],
       ];
       for (const [body, field] of cases) {
         const client = await api(replyJson(body));
@@ -135,7 +171,11 @@ describe('Cloud API client', () => {
   });
 
   it('status: comes from the task itself (there is no status endpoint)', async () => {
-    const client = await api(replyJson({ task: cloudTask({ status: 'timeout', error: 'Took too long', completedAt: '2025-01-01T11:00:00Z' }) }));
+    const client = await api(
+      replyJson({
+        task: cloudTask({ status: 'timeout', error: 'Took too long', completedAt: '2025-01-01T11:00:00Z' }),
+      }),
+    );
     const info = await client.status('tsk_a1b2c3');
     assert.equal(loopback.requests[0]!.path, '/api/tasks/tsk_a1b2c3');
     assert.deepEqual(info, {
@@ -150,8 +190,29 @@ describe('Cloud API client', () => {
 
   describe('create', () => {
     it('sends selectedAgent/selectedModel and returns the task', async () => {
-      const client = await api(replyJson({ task: cloudTask({ id: 'tsk_new', status: 'pending', branchName: null, prUrl: null, diffStats: null, followupMessages: [], agentExecutions: null }) }, 201));
-      const created = await client.create({ prompt: 'Fix the failing tests', repoUrl: 'https://github.com/acme/shop.git', baseBranch: 'main', agent: 'claude', model: 'm' });
+      const client = await api(
+        replyJson(
+          {
+            task: cloudTask({
+              id: 'tsk_new',
+              status: 'pending',
+              branchName: null,
+              prUrl: null,
+              diffStats: null,
+              followupMessages: [],
+              agentExecutions: null,
+            }),
+          },
+          201,
+        ),
+      );
+      const created = await client.create({
+        prompt: 'Fix the failing tests',
+        repoUrl: 'https://github.com/acme/shop.git',
+        baseBranch: 'main',
+        agent: 'claude',
+        model: 'm',
+      });
       assert.deepEqual(loopback.requests[0]!.json, {
         prompt: 'Fix the failing tests',
         repoUrl: 'https://github.com/acme/shop.git',
@@ -168,7 +229,10 @@ describe('Cloud API client', () => {
 
     it('sends selectedAgents [{agent, model}] for a multi-agent task', async () => {
       const client = await api(replyJson({ task: cloudTask({ id: 'tsk_multi', status: 'pending' }) }));
-      await client.create({ prompt: 'Compare', agents: [{ agent: 'claude', model: 'a' }, { agent: 'gemini', model: 'b' }, { agent: 'codex' }] });
+      await client.create({
+        prompt: 'Compare',
+        agents: [{ agent: 'claude', model: 'a' }, { agent: 'gemini', model: 'b' }, { agent: 'codex' }],
+      });
       assert.deepEqual(loopback.requests[0]!.json, {
         prompt: 'Compare',
         selectedAgents: [{ agent: 'claude', model: 'a' }, { agent: 'gemini', model: 'b' }, { agent: 'codex' }],
@@ -180,9 +244,15 @@ describe('Cloud API client', () => {
       await assert.rejects(client.create({ prompt: 'once' }), (e: unknown) => ServerError.is(e));
       assert.equal(loopback.requests.length, 1);
       client = await api(replyJson({ error: 'Insufficient credits' }, 402));
-      await assert.rejects(client.create({ prompt: 'x' }), (e: unknown) => BadRequestError.is(e) && /credits/i.test(e.userMessage));
+      await assert.rejects(
+        client.create({ prompt: 'x' }),
+        (e: unknown) => BadRequestError.is(e) && /credits/i.test(e.userMessage),
+      );
       client = await api(replyJson({ error: 'GitHub token not found' }, 404));
-      await assert.rejects(client.create({ prompt: 'x' }), (e: unknown) => NotFoundError.is(e) && /GitHub token/.test(e.userMessage));
+      await assert.rejects(
+        client.create({ prompt: 'x' }),
+        (e: unknown) => NotFoundError.is(e) && /GitHub token/.test(e.userMessage),
+      );
     });
   });
 
@@ -194,18 +264,28 @@ describe('Cloud API client', () => {
       });
       const continued = await client.continue('tsk_a1b2c3', { prompt: 'Now add tests', agent: 'codex', model: 'gpt' });
       assert.equal(loopback.requests[0]!.path, '/api/tasks/tsk_a1b2c3/continue');
-      assert.deepEqual(loopback.requests[0]!.json, { currentPrompt: 'Now add tests', selectedAgent: 'codex', selectedModel: 'gpt' });
+      assert.deepEqual(loopback.requests[0]!.json, {
+        currentPrompt: 'Now add tests',
+        selectedAgent: 'codex',
+        selectedModel: 'gpt',
+      });
       assert.equal(continued.id, 'tsk_a1b2c3');
       assert.equal(continued.previousId, 'tsk_a1b2c3');
       assert.equal(continued.task.status, 'queued');
       assert.equal(continued.task.prompt, 'Fix the failing tests');
-      assert.deepEqual(continued.task.followUps?.map((f) => f.prompt), ['Now add tests']);
+      assert.deepEqual(
+        continued.task.followUps?.map((f) => f.prompt),
+        ['Now add tests'],
+      );
       assert.equal(loopback.requests.filter((r) => r.method === 'POST').length, 1);
     });
 
-    it('reports a refused follow-up ({success: false}) as an error with the server\'s reason', async () => {
+    it("reports a refused follow-up ({success: false}) as an error with the server's reason", async () => {
       const client = await api(replyJson({ success: false, message: 'Task is still running' }));
-      await assert.rejects(client.continue('tsk_a1b2c3', { prompt: 'x' }), (e: unknown) => ApiError.is(e) && /still running/.test(e.userMessage));
+      await assert.rejects(
+        client.continue('tsk_a1b2c3', { prompt: 'x' }),
+        (e: unknown) => ApiError.is(e) && /still running/.test(e.userMessage),
+      );
     });
 
     it('is never retried', async () => {
@@ -262,7 +342,13 @@ describe('Cloud API client', () => {
       assert.deepEqual([request.query.get('fromIndex'), request.query.get('includeStatus')], ['0', 'true']);
       assert.deepEqual(whole, [
         { kind: 'connected', attempt: 0 },
-        { kind: 'log', level: 'info', contentType: 'ansi', message: '\u001b[32mCloning ✓ 🚀\u001b[0m', step: 'git_cloning' },
+        {
+          kind: 'log',
+          level: 'info',
+          contentType: 'ansi',
+          message: '\u001b[32mCloning ✓ 🚀\u001b[0m',
+          step: 'git_cloning',
+        },
         { kind: 'status', status: 'running', rawStatus: 'processing' },
         { kind: 'log', level: 'success', message: 'Döne — 完了' },
         { kind: 'unknown', type: 'mystery' },
@@ -271,11 +357,14 @@ describe('Cloud API client', () => {
     });
 
     it('resumes from the next index after a drop and delivers each line once', async () => {
-      const line = (index: number) => `event: log\ndata: ${JSON.stringify({ index, log: { type: 'info', message: `line ${index}` } })}\n\n`;
+      const line = (index: number) =>
+        `event: log\ndata: ${JSON.stringify({ index, log: { type: 'info', message: `line ${index}` } })}\n\n`;
       const client = await api(async (request, response) => {
         const fromIndex = Number(request.query.get('fromIndex'));
         response.writeHead(200, { 'Content-Type': 'text/event-stream' });
-        response.write(`event: connected\ndata: {"taskId":"t","fromIndex":${fromIndex}}\n\nevent: status\ndata: {"status":"processing"}\n\n`);
+        response.write(
+          `event: connected\ndata: {"taskId":"t","fromIndex":${fromIndex}}\n\nevent: status\ndata: {"status":"processing"}\n\n`,
+        );
         if (fromIndex === 0) {
           response.write(line(0) + line(1));
           await new Promise<void>((resolve) => setTimeout(resolve, 5));
@@ -285,7 +374,10 @@ describe('Cloud API client', () => {
         response.end([2, 3].map(line).join('') + 'event: complete\ndata: {"status":"completed","totalLogs":4}\n\n');
       });
       const events = await collect(client.streamLogs('tsk_a1b2c3'));
-      assert.deepEqual(loopback.requests.map((r) => r.query.get('fromIndex')), ['0', '2']);
+      assert.deepEqual(
+        loopback.requests.map((r) => r.query.get('fromIndex')),
+        ['0', '2'],
+      );
       assert.deepEqual(
         events.flatMap((e) => (e.kind === 'log' ? [e.message] : e.kind === 'status' ? [e.rawStatus] : [])),
         ['processing', 'line 0', 'line 1', 'line 2', 'line 3'],

@@ -17,8 +17,20 @@ describe('emulator: faults', () => {
 
   beforeEach(async () => {
     emu = await startEmulator({ scenario: demoScenario(), clock: 'manual', keepAliveMs: 0 });
-    emu.addTask({ api: 'agent', id: RUN, prompt: WIDE, status: 'completed', log: scriptedRunLog({ steps: [{ text: WIDE }, { bash: 'echo ✅', stdout: '✅' }], chunkSize: 5 }) });
-    emu.addTask({ api: 'cloud', id: CLOUD, prompt: WIDE, status: 'completed', log: cloudRunLog([{ message: WIDE }, { message: 'done ✅' }]) });
+    emu.addTask({
+      api: 'agent',
+      id: RUN,
+      prompt: WIDE,
+      status: 'completed',
+      log: scriptedRunLog({ steps: [{ text: WIDE }, { bash: 'echo ✅', stdout: '✅' }], chunkSize: 5 }),
+    });
+    emu.addTask({
+      api: 'cloud',
+      id: CLOUD,
+      prompt: WIDE,
+      status: 'completed',
+      log: cloudRunLog([{ message: WIDE }, { message: 'done ✅' }]),
+    });
   });
   afterEach(() => emu.close());
 
@@ -36,7 +48,9 @@ describe('emulator: faults', () => {
     assert.equal((await getV1('/tasks')).status, 200);
     assert.equal(handle.hits, 2);
     emu.fault(faults.status(500, { body: 'json-object', message: 'Database unavailable', times: 1 }));
-    assert.deepEqual((await getV1('/tasks')).body, { error: { code: 'database_unavailable', message: 'Database unavailable' } });
+    assert.deepEqual((await getV1('/tasks')).body, {
+      error: { code: 'database_unavailable', message: 'Database unavailable' },
+    });
     emu.fault(faults.htmlGateway(502, { times: 1 }));
     const html = await getV1('/tasks');
     assert.equal(html.status, 502);
@@ -44,8 +58,14 @@ describe('emulator: faults', () => {
     assert.match(html.text, /<html>.*502 Bad Gateway/s);
     emu.fault(faults.status(504, { body: 'empty', times: 1 }));
     assert.deepEqual([(await getV1('/tasks')).status, (await getV1('/tasks')).status], [504, 200]);
-    assert.deepEqual(emu.requests.map((r) => r.faults.join()), ['status', 'status', '', 'status', 'status', 'status', '']);
-    assert.deepEqual(emu.requests.map((r) => r.status), [503, 503, 200, 500, 502, 504, 200]);
+    assert.deepEqual(
+      emu.requests.map((r) => r.faults.join()),
+      ['status', 'status', '', 'status', 'status', 'status', ''],
+    );
+    assert.deepEqual(
+      emu.requests.map((r) => r.status),
+      [503, 503, 200, 500, 502, 504, 200],
+    );
   });
 
   it('sends 429 with Retry-After in seconds or as an HTTP date', async () => {
@@ -77,7 +97,10 @@ describe('emulator: faults', () => {
     assert.equal((await getV1('/tasks')).status, 200);
     assert.ok(Date.now() - started >= 140, `took ${Date.now() - started} ms`);
     emu.fault(faults.hang({ times: 1 }));
-    await assert.rejects(fetch(v1('/tasks'), { headers: { Authorization: `Bearer ${emu.keys.agent}` }, signal: AbortSignal.timeout(200) }), /timeout|abort/i);
+    await assert.rejects(
+      fetch(v1('/tasks'), { headers: { Authorization: `Bearer ${emu.keys.agent}` }, signal: AbortSignal.timeout(200) }),
+      /timeout|abort/i,
+    );
     assert.equal(emu.requests.at(-1)?.status, undefined);
   });
 
@@ -97,7 +120,9 @@ describe('emulator: faults', () => {
     assert.ok(cut.text.startsWith('{"tasks":['));
     emu.fault(faults.malformedJson({ times: 1 }, '<nope>'));
     assert.equal((await getV1('/tasks')).text, '<nope>');
-    emu.fault(faults.transform((body) => ({ ...rec(body), status: 'paused' }), { path: `/api/v1/tasks/${RUN}`, times: 1 }));
+    emu.fault(
+      faults.transform((body) => ({ ...rec(body), status: 'paused' }), { path: `/api/v1/tasks/${RUN}`, times: 1 }),
+    );
     assert.equal(rec((await getV1(`/tasks/${RUN}`)).body).status, 'paused');
   });
 
@@ -117,9 +142,18 @@ describe('emulator: faults', () => {
     emu.fault(faults.sse({ split: 7, gapMs: 0 }, { times: 1 }));
     const split = await stream(`${emu.url}/api/tasks/${CLOUD}/stream`, emu.keys.cloud);
     assert.deepEqual(split.events, plain.events);
-    assert.deepEqual(split.json('log').map((l) => rec(l.log).message), [WIDE, 'done ✅']);
-    assert.deepEqual(splitBytes(Buffer.from('abcdefg'), 3).map((b) => b.toString()), ['abc', 'def', 'g']);
-    assert.deepEqual(splitBytes(Buffer.from('é'), 'utf8').map((b) => b.length), [1, 1]);
+    assert.deepEqual(
+      split.json('log').map((l) => rec(l.log).message),
+      [WIDE, 'done ✅'],
+    );
+    assert.deepEqual(
+      splitBytes(Buffer.from('abcdefg'), 3).map((b) => b.toString()),
+      ['abc', 'def', 'g'],
+    );
+    assert.deepEqual(
+      splitBytes(Buffer.from('é'), 'utf8').map((b) => b.length),
+      [1, 1],
+    );
   });
 
   it('sends CRLF line endings', async () => {
@@ -156,7 +190,10 @@ describe('emulator: faults', () => {
     emu.fault(faults.stall(2, { times: 1 }));
     const stalled = new SseReader(v1(`/tasks/${RUN}/logs/stream`), emu.keys.agent);
     await stalled.until((r) => r.events.length === 2);
-    await assert.rejects(stalled.until((r) => r.events.length > 2, 150), /Timed out/);
+    await assert.rejects(
+      stalled.until((r) => r.events.length > 2, 150),
+      /Timed out/,
+    );
     assert.equal(emu.openStreams, 1);
     stalled.close();
   });
@@ -164,7 +201,10 @@ describe('emulator: faults', () => {
   it('reports a stream error event and closes', async () => {
     emu.fault(faults.streamError('Log store unavailable', 1, { api: 'cloud', times: 1 }));
     const cloud = await stream(`${emu.url}/api/tasks/${CLOUD}/stream`, emu.keys.cloud);
-    assert.deepEqual(cloud.events.map((e) => e.event), ['connected', 'error']);
+    assert.deepEqual(
+      cloud.events.map((e) => e.event),
+      ['connected', 'error'],
+    );
     assert.deepEqual(cloud.json('error'), [{ error: 'Log store unavailable' }]);
     emu.fault(faults.streamError('boom', 2, { api: 'agent', times: 1 }));
     const v1run = await stream(v1(`/tasks/${RUN}/logs/stream`), emu.keys.agent);
@@ -188,9 +228,14 @@ describe('emulator: faults', () => {
 
 describe('emulator: control, bounds and shutdown', () => {
   it('sets raw, normalised or unknown statuses, emits log events, and builds many-task scenarios', async () => {
-    const emu = await startEmulator({ clock: 'manual', keepAliveMs: 0, scenario: manyTasksScenario({ api: 'agent', count: 250, running: 5 }) });
+    const emu = await startEmulator({
+      clock: 'manual',
+      keepAliveMs: 0,
+      scenario: manyTasksScenario({ api: 'agent', count: 250, running: 5 }),
+    });
     try {
-      const list = (query: string) => call(`${emu.url}/api/v1/tasks?${query}`, emu.keys.agent).then((a) => arr(rec(a.body).tasks));
+      const list = (query: string) =>
+        call(`${emu.url}/api/v1/tasks?${query}`, emu.keys.agent).then((a) => arr(rec(a.body).tasks));
       assert.equal((await list('status=running&limit=100')).length, 5);
       assert.equal((await list('page=3&limit=100')).length, 50);
       const id = '00000000-0000-4000-8000-000000000000';
@@ -221,13 +266,25 @@ describe('emulator: control, bounds and shutdown', () => {
   it('keeps the request log and each log bounded; Cloud indexes stay absolute', async () => {
     const emu = await startEmulator({ clock: 'manual', maxRecordedRequests: 3, maxEventsPerTask: 5, keepAliveMs: 0 });
     try {
-      emu.addTask({ api: 'cloud', id: 'tskBounded001', prompt: 'p', status: 'completed', log: cloudRunLog(Array.from({ length: 8 }, (_, i) => ({ message: `line ${i}` }))) });
+      emu.addTask({
+        api: 'cloud',
+        id: 'tskBounded001',
+        prompt: 'p',
+        status: 'completed',
+        log: cloudRunLog(Array.from({ length: 8 }, (_, i) => ({ message: `line ${i}` }))),
+      });
       for (let i = 0; i < 5; i++) await call(`${emu.url}/api/tasks?offset=${i}`, emu.keys.cloud);
-      assert.deepEqual(emu.requests.map((r) => r.query.offset), ['2', '3', '4']);
+      assert.deepEqual(
+        emu.requests.map((r) => r.query.offset),
+        ['2', '3', '4'],
+      );
       assert.equal(emu.task('tskBounded001')?.events.length, 5);
       const reader = new SseReader(`${emu.url}/api/tasks/tskBounded001/stream?fromIndex=0`, emu.keys.cloud);
       await reader.finished();
-      assert.deepEqual(reader.json('log').map((l) => l.index), [3, 4, 5, 6, 7]);
+      assert.deepEqual(
+        reader.json('log').map((l) => l.index),
+        [3, 4, 5, 6, 7],
+      );
       assert.deepEqual(reader.json('complete')[0], { status: 'completed', totalLogs: 8 });
       emu.clearRequests();
       assert.equal(emu.requests.length, 0);
@@ -239,7 +296,10 @@ describe('emulator: control, bounds and shutdown', () => {
   it('close() destroys open streams and held requests, clears timers and stops listening', async () => {
     const countResources = () => {
       const info = process.getActiveResourcesInfo();
-      return { timers: info.filter((r) => r === 'Timeout').length, servers: info.filter((r) => r === 'TCPServerWrap').length };
+      return {
+        timers: info.filter((r) => r === 'Timeout').length,
+        servers: info.filter((r) => r === 'TCPServerWrap').length,
+      };
     };
     // After a turn of the event loop, so mocha's own timeout timer is in the baseline.
     await new Promise((resolve) => setImmediate(resolve));
@@ -260,7 +320,7 @@ describe('emulator: control, bounds and shutdown', () => {
     assert.equal(emu.openStreams, 0);
     assert.deepEqual(await Promise.all(streams.map((s) => s.finished(1_000))), ['error', 'error']);
     assert.equal(await held, 'failed');
-    await assert.rejects(fetch(`${emu.url}/api/v1/tasks`), "nothing listens any more");
+    await assert.rejects(fetch(`${emu.url}/api/v1/tasks`), 'nothing listens any more');
     await new Promise((resolve) => setTimeout(resolve, 20));
     const after = countResources();
     assert.ok(after.servers <= baseline.servers, 'the server is closed');

@@ -11,7 +11,11 @@ export interface JsonAnswer {
   readonly text: string;
 }
 
-export async function call(url: string, key: string | undefined, init: { method?: string; body?: unknown; accept?: string } = {}): Promise<JsonAnswer> {
+export async function call(
+  url: string,
+  key: string | undefined,
+  init: { method?: string; body?: unknown; accept?: string } = {},
+): Promise<JsonAnswer> {
   const headers: Record<string, string> = {};
   if (key !== undefined) headers.Authorization = `Bearer ${key}`;
   if (init.accept !== undefined) headers.Accept = init.accept;
@@ -34,7 +38,8 @@ export async function call(url: string, key: string | undefined, init: { method?
 
 /** Narrows an answer body to a record for property access in assertions. */
 export function rec(value: unknown): Record<string, unknown> {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new Error(`Expected an object, got ${JSON.stringify(value)}`);
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw new Error(`Expected an object, got ${JSON.stringify(value)}`);
   return value as Record<string, unknown>;
 }
 
@@ -117,7 +122,10 @@ export class SseReader {
       onComment: (c) => this.comments.push(c),
     });
     try {
-      const response = await fetch(url, { headers: { Authorization: `Bearer ${key}`, Accept: 'text/event-stream' }, signal: this.controller.signal });
+      const response = await fetch(url, {
+        headers: { Authorization: `Bearer ${key}`, Accept: 'text/event-stream' },
+        signal: this.controller.signal,
+      });
       this.status = response.status;
       if (!response.body) return 'end';
       const reader = response.body.getReader();

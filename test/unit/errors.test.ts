@@ -24,11 +24,21 @@ describe('errors', () => {
     { error: new NotFoundError(), name: 'NotFoundError', status: 404, is: NotFoundError.is },
     { error: new RateLimitError(5000), name: 'RateLimitError', status: 429, is: RateLimitError.is },
     { error: new ServerError(503), name: 'ServerError', status: 503, is: ServerError.is },
-    { error: new BadRequestError(400, 'The request was rejected.'), name: 'BadRequestError', status: 400, is: BadRequestError.is },
+    {
+      error: new BadRequestError(400, 'The request was rejected.'),
+      name: 'BadRequestError',
+      status: 400,
+      is: BadRequestError.is,
+    },
     { error: new NetworkError(), name: 'NetworkError', status: undefined, is: NetworkError.is },
     { error: new TimeoutError(), name: 'TimeoutError', status: undefined, is: TimeoutError.is },
     { error: new ProtocolError('tasks'), name: 'ProtocolError', status: undefined, is: ProtocolError.is },
-    { error: new InvalidInputError('The prompt is empty, write one.'), name: 'InvalidInputError', status: undefined, is: InvalidInputError.is },
+    {
+      error: new InvalidInputError('The prompt is empty, write one.'),
+      name: 'InvalidInputError',
+      status: undefined,
+      is: InvalidInputError.is,
+    },
   ];
 
   for (const sample of samples) {

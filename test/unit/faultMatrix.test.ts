@@ -46,9 +46,28 @@ const LOG_STEPS = [
 ];
 
 function scenarioTasks(emulator: Emulator): void {
-  emulator.addTask({ api: 'agent', id: RUNNING, prompt: 'Add rate limiting to the API', status: 'running', createdAgoMs: 60_000 });
-  emulator.addTask({ api: 'agent', id: DONE, prompt: 'Fix the flaky checkout test', status: 'completed', createdAgoMs: 120_000 });
-  emulator.addTask({ api: 'agent', id: FAILED, prompt: 'Upgrade to Node 22', status: 'failed', error: 'npm ci failed', createdAgoMs: 180_000 });
+  emulator.addTask({
+    api: 'agent',
+    id: RUNNING,
+    prompt: 'Add rate limiting to the API',
+    status: 'running',
+    createdAgoMs: 60_000,
+  });
+  emulator.addTask({
+    api: 'agent',
+    id: DONE,
+    prompt: 'Fix the flaky checkout test',
+    status: 'completed',
+    createdAgoMs: 120_000,
+  });
+  emulator.addTask({
+    api: 'agent',
+    id: FAILED,
+    prompt: 'Upgrade to Node 22',
+    status: 'failed',
+    error: 'npm ci failed',
+    createdAgoMs: 180_000,
+  });
   emulator.addTask({
     api: 'agent',
     id: LOGGED,
@@ -57,7 +76,13 @@ function scenarioTasks(emulator: Emulator): void {
     createdAgoMs: 240_000,
     log: scriptedRunLog({ steps: LOG_STEPS, chunkSize: 12, seed: 'f' }),
   });
-  emulator.addTask({ api: 'cloud', id: CLOUD_RUNNING, prompt: 'Write the release notes', status: 'processing', createdAgoMs: 30_000 });
+  emulator.addTask({
+    api: 'cloud',
+    id: CLOUD_RUNNING,
+    prompt: 'Write the release notes',
+    status: 'processing',
+    createdAgoMs: 30_000,
+  });
 }
 
 async function emulatorWithTasks(options: EmulatorOptions = {}): Promise<Emulator> {
@@ -67,7 +92,13 @@ async function emulatorWithTasks(options: EmulatorOptions = {}): Promise<Emulato
 }
 
 function agentClient(emulator: Emulator, options: Partial<TasksApiOptions> = {}): TasksApi {
-  return createTasksApi({ kind: 'agent', baseUrl: emulator.url, apiKey: emulator.keys.agent, random: () => 0.5, ...options });
+  return createTasksApi({
+    kind: 'agent',
+    baseUrl: emulator.url,
+    apiKey: emulator.keys.agent,
+    random: () => 0.5,
+    ...options,
+  });
 }
 
 /**
@@ -79,7 +110,10 @@ function storeClock(): FakeClock {
 }
 
 /** A store as the tree uses it, on the clock its client uses. */
-async function readyStore(api: TasksApi, clock: FakeClock): Promise<{ store: PollingTaskStore; clock: FakeClock; connection: FakeConnection }> {
+async function readyStore(
+  api: TasksApi,
+  clock: FakeClock,
+): Promise<{ store: PollingTaskStore; clock: FakeClock; connection: FakeConnection }> {
   const connection = FakeConnection.to(api);
   const store = new PollingTaskStore({ connection, clock });
   store.setActivity({ viewVisible: true, windowFocused: true });
@@ -125,7 +159,9 @@ describe('fault matrix', function () {
     const { store, clock } = await storeOn(emulator);
     const before = store.tasks().length;
     emulator.fault(faults.status(401));
-    const error = await agentClient(emulator).list().catch((e: unknown) => e);
+    const error = await agentClient(emulator)
+      .list()
+      .catch((e: unknown) => e);
     assert.ok(AuthError.is(error), `got ${String(error)}`);
     assert.deepEqual(describeError(error, 'Refreshing tasks').remedies, ['setApiKey']);
 
@@ -143,7 +179,9 @@ describe('fault matrix', function () {
     emulator = await emulatorWithTasks();
     const { store } = await storeOn(emulator);
     emulator.fault(faults.status(403, { message: 'Your plan does not include the Agent API' }));
-    const error = await agentClient(emulator).list().catch((e: unknown) => e);
+    const error = await agentClient(emulator)
+      .list()
+      .catch((e: unknown) => e);
     assert.ok(ForbiddenError.is(error));
     assert.match(error.userMessage, /Your plan does not include the Agent API/);
     await store.refresh();
@@ -158,10 +196,13 @@ describe('fault matrix', function () {
     assert.ok(store.get(RUNNING) && store.get(DONE));
     // The running task disappears from the server: gone from the list, 404 for its status.
     emulator.fault(
-      faults.transform((body) => {
-        const page = body as { tasks: { runId: string }[] };
-        return { ...page, tasks: page.tasks.filter((task) => task.runId !== RUNNING) };
-      }, { path: '/api/v1/tasks' }),
+      faults.transform(
+        (body) => {
+          const page = body as { tasks: { runId: string }[] };
+          return { ...page, tasks: page.tasks.filter((task) => task.runId !== RUNNING) };
+        },
+        { path: '/api/v1/tasks' },
+      ),
     );
     emulator.fault(faults.status(404, { path: `/api/v1/tasks/${RUNNING}/status` }));
     await store.refresh();
@@ -189,7 +230,13 @@ describe('fault matrix', function () {
     const { store, clock: storeClock } = await storeOn(emulator);
     emulator.fault(faults.rateLimited(120, { path: '/api/v1/tasks' }));
     await store.refresh();
-    assert.ok(RateLimitError.is(await agentClient(emulator, { maxRetries: 0 }).list().catch((e: unknown) => e)));
+    assert.ok(
+      RateLimitError.is(
+        await agentClient(emulator, { maxRetries: 0 })
+          .list()
+          .catch((e: unknown) => e),
+      ),
+    );
     assert.equal(store.tasks().length, 4);
     assert.match(store.status().problem ?? '', /rate limiting/);
     const plan = store.plan();
@@ -205,7 +252,9 @@ describe('fault matrix', function () {
     const { store } = await storeOn(emulator);
     emulator.fault(faults.status(500, { body: 'json-object', message: 'Database unavailable' }));
     emulator.clearRequests();
-    const error = await agentClient(emulator).list().catch((e: unknown) => e);
+    const error = await agentClient(emulator)
+      .list()
+      .catch((e: unknown) => e);
     assert.ok(ServerError.is(error));
     assert.equal(error.status, 500);
     assert.match(error.userMessage, /Database unavailable/);
@@ -219,7 +268,9 @@ describe('fault matrix', function () {
   it('502 with an HTML body: a clean sentence without markup, retried as transient', async () => {
     emulator = await emulatorWithTasks();
     emulator.fault(faults.htmlGateway(502, { path: '/api/v1/tasks' }));
-    const error = await agentClient(emulator, { clock: new FakeClock(Date.now(), 10_000) }).list().catch((e: unknown) => e);
+    const error = await agentClient(emulator, { clock: new FakeClock(Date.now(), 10_000) })
+      .list()
+      .catch((e: unknown) => e);
     assert.ok(ServerError.is(error));
     assert.equal(error.status, 502);
     assert.doesNotMatch(error.message, /<|>|html|cloudfront/i);
@@ -231,7 +282,9 @@ describe('fault matrix', function () {
     emulator = await emulatorWithTasks();
     emulator.fault(faults.hang({ path: '/api/v1/tasks' }));
     const started = Date.now();
-    const error = await agentClient(emulator, { timeoutMs: 300, maxRetries: 0 }).list().catch((e: unknown) => e);
+    const error = await agentClient(emulator, { timeoutMs: 300, maxRetries: 0 })
+      .list()
+      .catch((e: unknown) => e);
     assert.ok(TimeoutError.is(error), `got ${String(error)}`);
     assert.ok(Date.now() - started < 3_000);
     assert.match(error.userMessage, /did not answer within/);
@@ -247,7 +300,13 @@ describe('fault matrix', function () {
     // Every attempt reset: NetworkError, and a store keeps what it showed.
     const { store } = await storeOn(emulator);
     emulator.fault(faults.drop({ afterBytes: 40 }, { path: '/api/v1/tasks' }));
-    assert.ok(NetworkError.is(await agentClient(emulator, { maxRetries: 0 }).list().catch((e: unknown) => e)));
+    assert.ok(
+      NetworkError.is(
+        await agentClient(emulator, { maxRetries: 0 })
+          .list()
+          .catch((e: unknown) => e),
+      ),
+    );
     await store.refresh();
     assert.equal(store.tasks().length, 4);
     assert.match(store.status().problem ?? '', /Showing the last known tasks/);
@@ -268,22 +327,28 @@ describe('fault matrix', function () {
     emulator = await emulatorWithTasks();
     const { store } = await storeOn(emulator);
     emulator.fault(faults.malformedJson({ path: '/api/v1/tasks' }));
-    assert.ok(ProtocolError.is(await agentClient(emulator).list().catch((e: unknown) => e)));
+    assert.ok(
+      ProtocolError.is(
+        await agentClient(emulator)
+          .list()
+          .catch((e: unknown) => e),
+      ),
+    );
     await store.refresh();
     assert.equal(store.tasks().length, 4, 'tasks kept');
     assert.match(store.status().problem ?? '', /does not understand/);
     emulator.clearFaults();
 
-    const known = (events: readonly LogStreamEvent[]) => logEventsOf(events).filter((event) => event.kind !== 'unknown');
+    const known = (events: readonly LogStreamEvent[]) =>
+      logEventsOf(events).filter((event) => event.kind !== 'unknown');
     const clean = known(await collect(agentClient(emulator).streamLogs(LOGGED)));
     emulator.fault(faults.sse({ unknownEvents: true }, { path: `/api/v1/tasks/${LOGGED}/logs/stream` }));
     const noisy = await collect(agentClient(emulator).streamLogs(LOGGED));
-    assert.ok(noisy.some((event) => event.kind === 'malformed'), 'the non-JSON line is reported');
-    assert.deepEqual(
-      known(noisy),
-      clean,
-      'the known events arrive unchanged around the bad ones',
+    assert.ok(
+      noisy.some((event) => event.kind === 'malformed'),
+      'the non-JSON line is reported',
     );
+    assert.deepEqual(known(noisy), clean, 'the known events arrive unchanged around the bad ones');
   });
 
   it('unknown status and event types: shown as "unknown" with the raw word, never dropped; unknown events ignored', async () => {
@@ -319,7 +384,11 @@ describe('fault matrix', function () {
     const paragraph = 'Refactor the billing module so that every invoice line is computed once. ';
     const prompt = paragraph.repeat(Math.ceil(100_000 / paragraph.length)).slice(0, 100_000);
     const api = agentClient(emulator);
-    const created = await api.create({ prompt, repoUrl: 'https://github.com/blackbox-demo/shop-api.git', baseBranch: 'main' });
+    const created = await api.create({
+      prompt,
+      repoUrl: 'https://github.com/blackbox-demo/shop-api.git',
+      baseBranch: 'main',
+    });
     const details = await api.get(created.id);
     assert.equal(details.prompt?.length, 100_000, 'the whole prompt went and came back');
     const shown = presentTask(details, { now: Date.now() });
@@ -336,7 +405,11 @@ describe('fault matrix', function () {
       id: runId,
       prompt: `${title}\u202Egnp.exe`,
       status: 'completed',
-      log: scriptedRunLog({ steps: [{ text: `${title} ✅` }, { bash: 'echo 🚀', stdout: 'مرحبا 🚀' }], chunkSize: 3, seed: 'r' }),
+      log: scriptedRunLog({
+        steps: [{ text: `${title} ✅` }, { bash: 'echo 🚀', stdout: 'مرحبا 🚀' }],
+        chunkSize: 3,
+        seed: 'r',
+      }),
     });
     const api = agentClient(emulator);
     const details = await api.get(runId);
@@ -354,7 +427,13 @@ describe('fault matrix', function () {
   it('server restart: a running run becomes interrupted; its log stream reconnects and ends once', async () => {
     emulator = await emulatorWithTasks({ clock: 'manual' });
     const runId = '11111111-0000-4000-8000-00000000000a';
-    emulator.addTask({ api: 'agent', id: runId, prompt: 'Long migration', status: 'running', log: scriptedRunLog({ steps: LOG_STEPS, paceMs: 100, seed: 'm' }) });
+    emulator.addTask({
+      api: 'agent',
+      id: runId,
+      prompt: 'Long migration',
+      status: 'running',
+      log: scriptedRunLog({ steps: LOG_STEPS, paceMs: 100, seed: 'm' }),
+    });
     emulator.advance(350);
     const { store, api } = await storeOn(emulator, { stream: fastStream });
     assert.equal(store.get(runId)?.status, 'running');
@@ -426,7 +505,10 @@ describe('fault matrix', function () {
     const lists = emulator.requests.filter((r) => r.path === '/api/v1/tasks').length;
     const others = emulator.requests.filter((r) => r.path !== '/api/v1/tasks' && r.path !== `/api/v1/tasks/${RUNNING}`);
     assert.ok(lists >= 1 && lists <= 2, `list calls in 15 s: ${lists}`);
-    assert.deepEqual(others.map((r) => r.path), []);
+    assert.deepEqual(
+      others.map((r) => r.path),
+      [],
+    );
     assert.equal(first.store.get(RUNNING)?.status, 'cancelled');
 
     // The key cleared in one window: the other's session loses its connection (SecretStorage
@@ -443,9 +525,14 @@ describe('fault matrix', function () {
     emulator = await emulatorWithTasks();
     const clean = logEventsOf(await collect(agentClient(emulator).streamLogs(LOGGED)));
     emulator.fault(faults.stall(4, { path: `/api/v1/tasks/${LOGGED}/logs/stream`, times: 1 }));
-    const events = await collect(agentClient(emulator, { stream: { ...fastStream, idleTimeoutMs: 300 } }).streamLogs(LOGGED));
+    const events = await collect(
+      agentClient(emulator, { stream: { ...fastStream, idleTimeoutMs: 300 } }).streamLogs(LOGGED),
+    );
     const reconnect = events.find((event) => event.kind === 'reconnecting');
-    assert.ok(reconnect && reconnect.kind === 'reconnecting' && /sent nothing/.test(reconnect.reason), JSON.stringify(reconnect));
+    assert.ok(
+      reconnect && reconnect.kind === 'reconnecting' && /sent nothing/.test(reconnect.reason),
+      JSON.stringify(reconnect),
+    );
     assert.deepEqual(logEventsOf(events), clean);
   });
 
@@ -453,7 +540,10 @@ describe('fault matrix', function () {
     emulator = await emulatorWithTasks();
     const diagnostics: string[] = [];
     emulator.fault(faults.status(503, { path: '/api/v1/tasks', times: 2 }));
-    const page = await agentClient(emulator, { clock: new FakeClock(Date.now(), 10_000), onDiagnostic: (line) => diagnostics.push(line) }).list();
+    const page = await agentClient(emulator, {
+      clock: new FakeClock(Date.now(), 10_000),
+      onDiagnostic: (line) => diagnostics.push(line),
+    }).list();
     assert.equal(page.tasks.length, 4);
     assert.equal(emulator.requests.length, 3);
     assert.equal(diagnostics.filter((line) => /retry \d of 3/.test(line)).length, 2, diagnostics.join('\n'));

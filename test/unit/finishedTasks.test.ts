@@ -1,5 +1,10 @@
 import * as assert from 'node:assert/strict';
-import { FinishedBatcher, parseNotificationMode, planFinishedNotice, TransitionTracker } from '../../src/core/finishedTasks';
+import {
+  FinishedBatcher,
+  parseNotificationMode,
+  planFinishedNotice,
+  TransitionTracker,
+} from '../../src/core/finishedTasks';
 import type { Task, TaskStatus } from '../../src/core/model';
 import { FakeClock } from './support/fakeClock';
 import { settle } from './support/fakeTasksApi';
@@ -43,7 +48,13 @@ describe('finishedTasks', () => {
   describe('notice', () => {
     it('names a single task and offers the actions it supports', () => {
       const notice = planFinishedNotice(
-        [task('a', 'completed', { repoUrl: 'https://github.com/o/r.git', createdBranch: 'bb/fix', pullRequestUrl: 'https://github.com/o/r/pull/9' })],
+        [
+          task('a', 'completed', {
+            repoUrl: 'https://github.com/o/r.git',
+            createdBranch: 'bb/fix',
+            pullRequestUrl: 'https://github.com/o/r/pull/9',
+          }),
+        ],
         'all',
       );
       assert.equal(notice?.message, 'BLACKBOX task “Prompt a” completed.');
@@ -62,20 +73,34 @@ describe('finishedTasks', () => {
       const notice = planFinishedNotice([task('a', 'failed', { error: 'Tests failed\nstack…' })], 'all');
       assert.equal(notice?.severity, 'error');
       assert.equal(notice?.message, 'BLACKBOX task “Prompt a” failed: Tests failed');
-      assert.deepEqual(notice?.actions.map((a) => a.command), ['blackboxTasks.showLogs']);
+      assert.deepEqual(
+        notice?.actions.map((a) => a.command),
+        ['blackboxTasks.showLogs'],
+      );
     });
 
     it('summarises several tasks in one notification, statuses in lifecycle order', () => {
       const notice = planFinishedNotice(
-        [task('a', 'completed'), task('b', 'failed'), task('d', 'cancelled'), task('c', 'completed', { repoUrl: 'https://github.com/o/r', createdBranch: 'x' })],
+        [
+          task('a', 'completed'),
+          task('b', 'failed'),
+          task('d', 'cancelled'),
+          task('c', 'completed', { repoUrl: 'https://github.com/o/r', createdBranch: 'x' }),
+        ],
         'all',
       );
-      assert.equal(notice?.message, '4 BLACKBOX tasks finished (2 completed, 1 failed, 1 cancelled): “Prompt a”, “Prompt b”, “Prompt d” and 1 more.');
+      assert.equal(
+        notice?.message,
+        '4 BLACKBOX tasks finished (2 completed, 1 failed, 1 cancelled): “Prompt a”, “Prompt b”, “Prompt d” and 1 more.',
+      );
       assert.equal(notice?.severity, 'warning');
-      assert.deepEqual(notice?.actions.map((a) => [a.title, a.taskIds.length]), [
-        ['Show Logs…', 4],
-        ['Check Out Branch', 1],
-      ]);
+      assert.deepEqual(
+        notice?.actions.map((a) => [a.title, a.taskIds.length]),
+        [
+          ['Show Logs…', 4],
+          ['Check Out Branch', 1],
+        ],
+      );
     });
 
     it('follows the setting: failures only, or none', () => {

@@ -34,7 +34,8 @@ describe('followUp', () => {
     assert.match(continueBlocker(run('r', 'running', 1)) ?? '', /still running/);
     assert.match(continueBlocker(run('r', 'queued', 1)) ?? '', /still queued/);
     assert.match(continueBlocker({ ...run('r', 'unknown', 1), rawStatus: 'weird' }) ?? '', /unknown \(“weird”\)/);
-    for (const status of ['completed', 'failed', 'cancelled', 'interrupted'] as const) assert.equal(continueBlocker(run('r', status, 1)), undefined);
+    for (const status of ['completed', 'failed', 'cancelled', 'interrupted'] as const)
+      assert.equal(continueBlocker(run('r', status, 1)), undefined);
   });
 
   it('links a v1 follow-up run to its chat and inherits what the chat knows', () => {
@@ -47,7 +48,12 @@ describe('followUp', () => {
     });
     const linked = linkContinuedTask(
       previous,
-      { id: 'r2', previousId: 'r1', threadId: 'chat-1', task: { id: 'r2', api: 'agent', status: 'queued', rawStatus: 'queued', prompt: 'more' } },
+      {
+        id: 'r2',
+        previousId: 'r1',
+        threadId: 'chat-1',
+        task: { id: 'r2', api: 'agent', status: 'queued', rawStatus: 'queued', prompt: 'more' },
+      },
       500,
     );
     assert.deepEqual(linked, {
@@ -66,12 +72,31 @@ describe('followUp', () => {
   });
 
   it('updates a Cloud task in place, dropping what described the finished run', () => {
-    const previous: Task = { id: 'c1', api: 'cloud', status: 'failed', rawStatus: 'error', error: 'boom', completedAt: 5, repoUrl: 'https://github.com/o/r.git' };
+    const previous: Task = {
+      id: 'c1',
+      api: 'cloud',
+      status: 'failed',
+      rawStatus: 'error',
+      error: 'boom',
+      completedAt: 5,
+      repoUrl: 'https://github.com/o/r.git',
+    };
     const linked = linkContinuedTask(
       previous,
-      { id: 'c1', previousId: 'c1', task: { id: 'c1', api: 'cloud', status: 'queued', rawStatus: 'pending', followUps: [{ prompt: 'again' }] } },
+      {
+        id: 'c1',
+        previousId: 'c1',
+        task: { id: 'c1', api: 'cloud', status: 'queued', rawStatus: 'pending', followUps: [{ prompt: 'again' }] },
+      },
       9,
     );
-    assert.deepEqual(linked, { id: 'c1', api: 'cloud', status: 'queued', rawStatus: 'pending', repoUrl: 'https://github.com/o/r.git', followUps: [{ prompt: 'again' }] });
+    assert.deepEqual(linked, {
+      id: 'c1',
+      api: 'cloud',
+      status: 'queued',
+      rawStatus: 'pending',
+      repoUrl: 'https://github.com/o/r.git',
+      followUps: [{ prompt: 'again' }],
+    });
   });
 });

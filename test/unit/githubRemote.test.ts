@@ -1,5 +1,12 @@
 import * as assert from 'node:assert/strict';
-import { cloneUrlOf, gitHubCloneUrl, gitHubDisplayName, parseGitHubRemote, repositoryKey, sameGitHubRepository } from '../../src/core/githubRemote';
+import {
+  cloneUrlOf,
+  gitHubCloneUrl,
+  gitHubDisplayName,
+  parseGitHubRemote,
+  repositoryKey,
+  sameGitHubRepository,
+} from '../../src/core/githubRemote';
 
 describe('githubRemote', () => {
   describe('gitHubCloneUrl', () => {
@@ -29,12 +36,18 @@ describe('githubRemote', () => {
     }
 
     it('never carries credentials from the remote into the clone URL', () => {
-      assert.equal(gitHubCloneUrl('https://x-access-token:ghp_secret123@github.com/acme/app.git'), 'https://github.com/acme/app.git');
+      assert.equal(
+        gitHubCloneUrl('https://x-access-token:ghp_secret123@github.com/acme/app.git'),
+        'https://github.com/acme/app.git',
+      );
       assert.equal(gitHubCloneUrl('https://someone@github.com/acme/app'), 'https://github.com/acme/app.git');
     });
 
     it("keeps the owner's and repository's spelling", () => {
-      assert.equal(gitHubCloneUrl('git@github.com:Acme-Corp/Shop.API.git'), 'https://github.com/Acme-Corp/Shop.API.git');
+      assert.equal(
+        gitHubCloneUrl('git@github.com:Acme-Corp/Shop.API.git'),
+        'https://github.com/Acme-Corp/Shop.API.git',
+      );
     });
 
     it('refuses other hosts, including look-alikes', () => {
@@ -85,13 +98,27 @@ describe('githubRemote', () => {
 
   describe('sameGitHubRepository', () => {
     it('matches one repository across forms and case', () => {
-      assert.ok(sameGitHubRepository('git@github.com:Blackbox-Demo/Shop-API.git', 'https://github.com/blackbox-demo/shop-api'));
-      assert.ok(sameGitHubRepository('ssh://git@github.com/blackbox-demo/shop-api', 'https://github.com/blackbox-demo/shop-api.git/'));
+      assert.ok(
+        sameGitHubRepository('git@github.com:Blackbox-Demo/Shop-API.git', 'https://github.com/blackbox-demo/shop-api'),
+      );
+      assert.ok(
+        sameGitHubRepository(
+          'ssh://git@github.com/blackbox-demo/shop-api',
+          'https://github.com/blackbox-demo/shop-api.git/',
+        ),
+      );
     });
 
     it('tells different repositories apart', () => {
-      assert.ok(!sameGitHubRepository('https://github.com/blackbox-demo/shop-api', 'https://github.com/blackbox-demo/shop-api-v2'));
-      assert.ok(!sameGitHubRepository('https://github.com/blackbox-demo/shop-api', 'https://github.com/other/shop-api'));
+      assert.ok(
+        !sameGitHubRepository(
+          'https://github.com/blackbox-demo/shop-api',
+          'https://github.com/blackbox-demo/shop-api-v2',
+        ),
+      );
+      assert.ok(
+        !sameGitHubRepository('https://github.com/blackbox-demo/shop-api', 'https://github.com/other/shop-api'),
+      );
     });
 
     it('never matches when either side is not a GitHub repository', () => {

@@ -34,9 +34,10 @@ function scripted(...replies: Reply[]): Reply {
 }
 
 const ok = (body: unknown) => (response: ServerResponse) => sendJson(response, 200, body);
-const status = (code: number, body: unknown = { error: `status ${code}` }, headers: Record<string, string> = {}) => (
-  response: ServerResponse,
-) => sendJson(response, code, body, headers);
+const status =
+  (code: number, body: unknown = { error: `status ${code}` }, headers: Record<string, string> = {}) =>
+  (response: ServerResponse) =>
+    sendJson(response, code, body, headers);
 const raw = (code: number, text: string, contentType: string) => (response: ServerResponse) => {
   response.writeHead(code, { 'Content-Type': contentType });
   response.end(text);
@@ -75,17 +76,24 @@ describe('HttpClient', () => {
   }
 
   function assertNoKeyAnywhere(error?: unknown) {
-    for (const line of diagnostics) assert.equal(line.includes(FAKE_AGENT_KEY), false, `diagnostic leaked the key: ${line}`);
+    for (const line of diagnostics)
+      assert.equal(line.includes(FAKE_AGENT_KEY), false, `diagnostic leaked the key: ${line}`);
     if (error instanceof Error) {
       assert.equal(error.message.includes(FAKE_AGENT_KEY), false, 'message leaked the key');
-      if (ApiError.is(error)) assert.equal(error.userMessage.includes(FAKE_AGENT_KEY), false, 'userMessage leaked the key');
+      if (ApiError.is(error))
+        assert.equal(error.userMessage.includes(FAKE_AGENT_KEY), false, 'userMessage leaked the key');
       assert.equal(String(error.stack).includes(FAKE_AGENT_KEY), false, 'stack leaked the key');
     }
   }
 
   it('sends the key as a bearer header, JSON headers and the query, never the key in the URL', async () => {
     const http = await client(ok({ fine: true }));
-    const body = await http.requestJson({ method: 'POST', path: '/api/v1/tasks', query: { page: 2, status: undefined }, body: { prompt: 'x' } });
+    const body = await http.requestJson({
+      method: 'POST',
+      path: '/api/v1/tasks',
+      query: { page: 2, status: undefined },
+      body: { prompt: 'x' },
+    });
     assert.deepEqual(body, { fine: true });
     const request = server!.requests[0]!;
     assert.equal(request.headers['authorization'], `Bearer ${FAKE_AGENT_KEY}`);
@@ -111,7 +119,10 @@ describe('HttpClient', () => {
       assert.deepEqual(await http.requestJson({ method: 'GET', path: '/x' }), { done: 1 });
       assert.equal(server!.requests.length, 4);
       // Equal jitter with random 0.5: three quarters of base·2^attempt.
-      assert.deepEqual(clock.sleeps.filter((ms) => ms < 10_000), [375, 750, 1500]);
+      assert.deepEqual(
+        clock.sleeps.filter((ms) => ms < 10_000),
+        [375, 750, 1500],
+      );
       assert.equal(diagnostics.filter((line) => /retry \d of 3/.test(line)).length, 3);
       assertNoKeyAnywhere();
     });
@@ -121,7 +132,10 @@ describe('HttpClient', () => {
       const startedAt = Date.now();
       await http.requestJson({ method: 'GET', path: '/x' });
       assert.ok(Date.now() - startedAt < 1000);
-      assert.deepEqual(clock.sleeps.filter((ms) => ms < 10_000), [7000]);
+      assert.deepEqual(
+        clock.sleeps.filter((ms) => ms < 10_000),
+        [7000],
+      );
       assert.equal(server!.requests.length, 2);
     });
 
@@ -129,7 +143,10 @@ describe('HttpClient', () => {
       const at = new Date(clock.now() + 4000).toUTCString();
       const http = await client(scripted(status(503, { error: 'busy' }, { 'Retry-After': at }), ok([])));
       await http.requestJson({ method: 'GET', path: '/x' });
-      assert.deepEqual(clock.sleeps.filter((ms) => ms < 10_000), [4000]);
+      assert.deepEqual(
+        clock.sleeps.filter((ms) => ms < 10_000),
+        [4000],
+      );
     });
 
     it('gives up at once with the delay when Retry-After is longer than the cap', async () => {
@@ -145,7 +162,10 @@ describe('HttpClient', () => {
 
     it('stops after maxRetries and throws the last error', async () => {
       const http = await client(status(503), { maxRetries: 2 });
-      await assert.rejects(http.requestJson({ method: 'GET', path: '/x' }), (e: unknown) => ServerError.is(e) && e.status === 503);
+      await assert.rejects(
+        http.requestJson({ method: 'GET', path: '/x' }),
+        (e: unknown) => ServerError.is(e) && e.status === 503,
+      );
       assert.equal(server!.requests.length, 3);
     });
 
@@ -169,7 +189,10 @@ describe('HttpClient', () => {
           await server!.close();
         }
         server = undefined;
-        assert.deepEqual(clock.sleeps.filter((ms) => ms < 10_000), []);
+        assert.deepEqual(
+          clock.sleeps.filter((ms) => ms < 10_000),
+          [],
+        );
       });
     }
 
@@ -232,7 +255,9 @@ describe('HttpClient', () => {
 
     it('rejects at once when the signal is already aborted', async () => {
       const http = await client(ok({}));
-      await assert.rejects(http.requestJson({ method: 'GET', path: '/x', signal: AbortSignal.abort() }), (e: unknown) => isAbortError(e));
+      await assert.rejects(http.requestJson({ method: 'GET', path: '/x', signal: AbortSignal.abort() }), (e: unknown) =>
+        isAbortError(e),
+      );
       assert.equal(server!.requests.length, 0);
     });
   });
@@ -240,9 +265,21 @@ describe('HttpClient', () => {
   describe('error mapping', () => {
     const cases: Array<{ reply: (r: ServerResponse) => void; check: (e: unknown) => boolean; name: string }> = [
       { name: '401', reply: status(401, { error: 'Unauthorized' }), check: (e) => AuthError.is(e) && e.status === 401 },
-      { name: '403', reply: status(403, { error: 'Not a team member' }), check: (e) => ForbiddenError.is(e) && /Not a team member/.test(e.userMessage) },
-      { name: '404', reply: status(404, { error: 'Task not found' }), check: (e) => NotFoundError.is(e) && e.status === 404 },
-      { name: '402', reply: status(402, { error: 'Insufficient credits' }), check: (e) => BadRequestError.is(e) && e.status === 402 && /credits/i.test(e.userMessage) },
+      {
+        name: '403',
+        reply: status(403, { error: 'Not a team member' }),
+        check: (e) => ForbiddenError.is(e) && /Not a team member/.test(e.userMessage),
+      },
+      {
+        name: '404',
+        reply: status(404, { error: 'Task not found' }),
+        check: (e) => NotFoundError.is(e) && e.status === 404,
+      },
+      {
+        name: '402',
+        reply: status(402, { error: 'Insufficient credits' }),
+        check: (e) => BadRequestError.is(e) && e.status === 402 && /credits/i.test(e.userMessage),
+      },
       {
         name: '400 {error: "…"}',
         reply: status(400, { error: 'Invalid agent "x". Supported agents: claude, codex' }),
@@ -253,14 +290,30 @@ describe('HttpClient', () => {
         reply: status(400, { error: { code: 'bad_branch', message: 'Branch does not exist' } }),
         check: (e) => BadRequestError.is(e) && /Branch does not exist/.test(e.userMessage),
       },
-      { name: '500', reply: status(500, { error: 'database error' }), check: (e) => ServerError.is(e) && e.status === 500 && /database error/.test(e.userMessage) },
+      {
+        name: '500',
+        reply: status(500, { error: 'database error' }),
+        check: (e) => ServerError.is(e) && e.status === 500 && /database error/.test(e.userMessage),
+      },
       {
         name: 'HTML 502 gateway page',
         reply: raw(502, GATEWAY_PAGE, 'text/html'),
-        check: (e) => ServerError.is(e) && e.status === 502 && !/[<>]|nginx|alert/.test(e.userMessage) && !/[<>]/.test(e.message),
+        check: (e) =>
+          ServerError.is(e) && e.status === 502 && !/[<>]|nginx|alert/.test(e.userMessage) && !/[<>]/.test(e.message),
       },
-      { name: 'plain text 503', reply: raw(503, 'upstream overloaded', 'text/plain'), check: (e) => ServerError.is(e) && /upstream overloaded/.test(e.userMessage) },
-      { name: '302 redirect', reply: (r) => { r.writeHead(302, { Location: 'https://elsewhere.example/' }); r.end(); }, check: (e) => ProtocolError.is(e) },
+      {
+        name: 'plain text 503',
+        reply: raw(503, 'upstream overloaded', 'text/plain'),
+        check: (e) => ServerError.is(e) && /upstream overloaded/.test(e.userMessage),
+      },
+      {
+        name: '302 redirect',
+        reply: (r) => {
+          r.writeHead(302, { Location: 'https://elsewhere.example/' });
+          r.end();
+        },
+        check: (e) => ProtocolError.is(e),
+      },
     ];
     for (const testCase of cases) {
       it(`maps ${testCase.name} to a typed error with a clean message`, async () => {
@@ -338,11 +391,26 @@ describe('HttpClient', () => {
     });
 
     it('backoffDelay doubles up to the cap and stays within the jitter band', () => {
-      assert.equal(backoffDelay(0, 500, 8000, () => 0), 250);
-      assert.equal(backoffDelay(0, 500, 8000, () => 0.999999), 500);
-      assert.equal(backoffDelay(3, 500, 8000, () => 0), 2000);
-      assert.equal(backoffDelay(10, 500, 8000, () => 0), 4000);
-      assert.equal(backoffDelay(100, 500, 8000, () => 0.999999), 8000);
+      assert.equal(
+        backoffDelay(0, 500, 8000, () => 0),
+        250,
+      );
+      assert.equal(
+        backoffDelay(0, 500, 8000, () => 0.999999),
+        500,
+      );
+      assert.equal(
+        backoffDelay(3, 500, 8000, () => 0),
+        2000,
+      );
+      assert.equal(
+        backoffDelay(10, 500, 8000, () => 0),
+        4000,
+      );
+      assert.equal(
+        backoffDelay(100, 500, 8000, () => 0.999999),
+        8000,
+      );
     });
 
     it('serverMessage finds the message in the shapes servers use', () => {

@@ -52,7 +52,9 @@ describe('keyCheck', () => {
       assert.equal(verdict.verdict, 'rejected');
       assert.ok(verdict.verdict === 'rejected' && /401/.test(verdict.message) && /Agent API v1/.test(verdict.message));
       assert.ok(verdict.verdict === 'rejected' && /not stored/.test(verdict.message));
-      assert.ok(verdict.verdict === 'rejected' && /an Agent API v1 key rather than a Cloud API key/.test(verdict.message));
+      assert.ok(
+        verdict.verdict === 'rejected' && /an Agent API v1 key rather than a Cloud API key/.test(verdict.message),
+      );
       assert.ok(!JSON.stringify(verdict).includes(AGENT_KEY));
     });
 
@@ -69,7 +71,11 @@ describe('keyCheck', () => {
     });
 
     it('removes the key even from an unexpected low-level message', () => {
-      const verdict = verificationVerdict(new Error(`socket failed for Bearer ${AGENT_KEY} at ${AGENT_KEY}`), 'agent', AGENT_KEY);
+      const verdict = verificationVerdict(
+        new Error(`socket failed for Bearer ${AGENT_KEY} at ${AGENT_KEY}`),
+        'agent',
+        AGENT_KEY,
+      );
       assert.equal(verdict.verdict, 'unverified');
       assert.ok(!JSON.stringify(verdict).includes(AGENT_KEY));
     });

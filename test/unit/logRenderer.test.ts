@@ -15,12 +15,24 @@ const AT = (h: number, m: number, s: number) => Date.UTC(2026, 10, 23, h, m, s);
 /** Builders for the normalised events, so scripts read like the log they produce. */
 const e = {
   connected: (attempt = 0): LogStreamEvent => ({ kind: 'connected', attempt }),
-  start: (startedAt?: number): LogStreamEvent => (startedAt === undefined ? { kind: 'start' } : { kind: 'start', startedAt }),
+  start: (startedAt?: number): LogStreamEvent =>
+    startedAt === undefined ? { kind: 'start' } : { kind: 'start', startedAt },
   textStart: (blockId: string): LogStreamEvent => ({ kind: 'text-start', blockId }),
-  text: (blockId: string | undefined, text: string): LogStreamEvent => (blockId === undefined ? { kind: 'text', text } : { kind: 'text', blockId, text }),
+  text: (blockId: string | undefined, text: string): LogStreamEvent =>
+    blockId === undefined ? { kind: 'text', text } : { kind: 'text', blockId, text },
   toolStart: (toolCallId: string, toolName = 'bash'): LogStreamEvent => ({ kind: 'tool-start', toolCallId, toolName }),
-  toolInput: (toolCallId: string, input: unknown, toolName = 'bash'): LogStreamEvent => ({ kind: 'tool-input', toolCallId, toolName, input }),
-  toolOutput: (toolCallId: string, output: unknown, toolName = 'bash'): LogStreamEvent => ({ kind: 'tool-output', toolCallId, toolName, output }),
+  toolInput: (toolCallId: string, input: unknown, toolName = 'bash'): LogStreamEvent => ({
+    kind: 'tool-input',
+    toolCallId,
+    toolName,
+    input,
+  }),
+  toolOutput: (toolCallId: string, output: unknown, toolName = 'bash'): LogStreamEvent => ({
+    kind: 'tool-output',
+    toolCallId,
+    toolName,
+    output,
+  }),
   bash: (id: string, command: string, stdout: string, exitCode = 0): LogStreamEvent[] => [
     e.toolStart(id),
     e.toolInput(id, { command }),
@@ -35,13 +47,26 @@ const e = {
     agent,
     ...(step ? { step } : {}),
   }),
-  status: (status: 'queued' | 'running' | 'completed' | 'failed' | 'unknown', rawStatus: string = status, error?: string): LogStreamEvent =>
+  status: (
+    status: 'queued' | 'running' | 'completed' | 'failed' | 'unknown',
+    rawStatus: string = status,
+    error?: string,
+  ): LogStreamEvent =>
     error === undefined ? { kind: 'status', status, rawStatus } : { kind: 'status', status, rawStatus, error },
-  finish: (status: 'completed' | 'failed' | 'cancelled' | 'interrupted' = 'completed'): LogStreamEvent => ({ kind: 'finish', status, rawStatus: status }),
+  finish: (status: 'completed' | 'failed' | 'cancelled' | 'interrupted' = 'completed'): LogStreamEvent => ({
+    kind: 'finish',
+    status,
+    rawStatus: status,
+  }),
   error: (message: string): LogStreamEvent => ({ kind: 'error', message }),
   unknown: (type: string): LogStreamEvent => ({ kind: 'unknown', type }),
   malformed: (sample = '{oops'): LogStreamEvent => ({ kind: 'malformed', sample }),
-  reconnecting: (attempt: number, delayMs = 2000, reason = 'the connection broke'): LogStreamEvent => ({ kind: 'reconnecting', attempt, delayMs, reason }),
+  reconnecting: (attempt: number, delayMs = 2000, reason = 'the connection broke'): LogStreamEvent => ({
+    kind: 'reconnecting',
+    attempt,
+    delayMs,
+    reason,
+  }),
   gaveUp: (reason: string): LogStreamEvent => ({ kind: 'gave-up', reason }),
 };
 
@@ -60,7 +85,11 @@ describe('LogRenderer', () => {
         e.unknown('session-init'),
         e.textStart('m1'),
         ...deltas('m1', "I'll start by looking at the project to work on: Fix the flaky checkout test", 7),
-        ...e.bash('tc1', 'git clone https://github.com/blackbox-demo/shop-api.git /vercel/sandbox', "Cloning into '/vercel/sandbox'...\ndone.\n"),
+        ...e.bash(
+          'tc1',
+          'git clone https://github.com/blackbox-demo/shop-api.git /vercel/sandbox',
+          "Cloning into '/vercel/sandbox'...\ndone.\n",
+        ),
         ...e.bash('tc2', 'ls', 'README.md\npackage.json\nsrc\ntest'),
         e.textStart('m2'),
         ...deltas('m2', 'The project has a standard layout. Making the change now.', 5),
@@ -106,7 +135,12 @@ describe('LogRenderer', () => {
     });
 
     it('gives the same text whatever the events are split into (one renderer, event by event)', () => {
-      const events = [e.textStart('a'), ...deltas('a', 'Hello there, world.', 1), ...e.bash('t', 'ls', 'x'), e.finish()];
+      const events = [
+        e.textStart('a'),
+        ...deltas('a', 'Hello there, world.', 1),
+        ...e.bash('t', 'ls', 'x'),
+        e.finish(),
+      ];
       const renderer = new LogRenderer();
       const pieces = events.map((event) => renderer.render(event));
       assert.equal(pieces.join('') + renderer.end(), renderEvents(events));
@@ -131,7 +165,12 @@ describe('LogRenderer', () => {
 
   describe('prose', () => {
     it('joins deltas into flowing text, not one line per delta', () => {
-      const text = renderEvents([e.textStart('m'), e.text('m', 'The quick '), e.text('m', 'brown fox '), e.text('m', 'jumps.')]);
+      const text = renderEvents([
+        e.textStart('m'),
+        e.text('m', 'The quick '),
+        e.text('m', 'brown fox '),
+        e.text('m', 'jumps.'),
+      ]);
       assert.equal(text, 'The quick brown fox jumps.\n');
     });
 
@@ -157,7 +196,11 @@ describe('LogRenderer', () => {
     });
 
     it('keeps emoji, right-to-left text and combining marks intact', () => {
-      const text = renderEvents([e.text('a', 'Fertig 🎉 — '), e.text('a', 'שלום עולם, '), e.text('a', 'cafe\u0301 👩‍💻')]);
+      const text = renderEvents([
+        e.text('a', 'Fertig 🎉 — '),
+        e.text('a', 'שלום עולם, '),
+        e.text('a', 'cafe\u0301 👩‍💻'),
+      ]);
       assert.equal(text, 'Fertig 🎉 — שלום עולם, cafe\u0301 👩‍💻\n');
     });
   });
@@ -211,7 +254,10 @@ describe('LogRenderer', () => {
         e.toolOutput('b', { stdout: 'b\n', exitCode: 0 }),
         e.toolOutput('a', { stdout: 'a\n', exitCode: 0 }),
       ]);
-      assert.equal(text, '▸ bash: sleep 1; echo a\n▸ bash: echo b\n  │ b\n  └ exit 0\n▸ bash: sleep 1; echo a\n  │ a\n  └ exit 0\n');
+      assert.equal(
+        text,
+        '▸ bash: sleep 1; echo a\n▸ bash: echo b\n  │ b\n  └ exit 0\n▸ bash: sleep 1; echo a\n  │ a\n  └ exit 0\n',
+      );
     });
 
     it('renders output of any shape: string, stderr, error, failing exit, unknown object, nothing', () => {
@@ -309,7 +355,9 @@ describe('LogRenderer', () => {
     });
 
     it('keeps only what a progress bar finally shows on a carriage-return line', () => {
-      const text = renderEvents(e.bash('1', 'npm ci', 'progress 10%\rprogress 50%\rprogress 100%\r\nadded 12 packages\r\n'));
+      const text = renderEvents(
+        e.bash('1', 'npm ci', 'progress 10%\rprogress 50%\rprogress 100%\r\nadded 12 packages\r\n'),
+      );
       assert.equal(text, '▸ bash: npm ci\n  │ progress 100%\n  │ added 12 packages\n  └ exit 0\n');
     });
   });
@@ -318,13 +366,22 @@ describe('LogRenderer', () => {
     it('removes ANSI colour, cursor and title sequences from prose and output', () => {
       const text = renderEvents([
         e.text('a', '\u001b[1mBold\u001b[0m and \u001b]0;evil title\u0007plain'),
-        ...e.bash('1', '\u001b[31mrm\u001b[0m -rf build', '\u001b[2K\u001b[1G\u001b[32m✔ ok\u001b[39m\n\u001b[?25hdone'),
+        ...e.bash(
+          '1',
+          '\u001b[31mrm\u001b[0m -rf build',
+          '\u001b[2K\u001b[1G\u001b[32m✔ ok\u001b[39m\n\u001b[?25hdone',
+        ),
       ]);
       assert.equal(text, 'Bold and plain\n\n▸ bash: rm -rf build\n  │ ✔ ok\n  │ done\n  └ exit 0\n');
     });
 
     it('removes an escape sequence split across deltas, and a CRLF split across deltas', () => {
-      const text = renderEvents([e.text('a', 'red: \u001b[3'), e.text('a', '1mX\u001b'), e.text('a', '[0m end\r'), e.text('a', '\nnext')]);
+      const text = renderEvents([
+        e.text('a', 'red: \u001b[3'),
+        e.text('a', '1mX\u001b'),
+        e.text('a', '[0m end\r'),
+        e.text('a', '\nnext'),
+      ]);
       assert.equal(text, 'red: X end\nnext\n');
     });
 
@@ -341,7 +398,10 @@ describe('LogRenderer', () => {
         e.error('bad \u001b[1mthing\u001b[0m'),
         e.log('\u001b[33mwarn\u001b[0m', 'step\u0007one', 'warning'),
       ]);
-      assert.equal(text, '▸ bash: echo hi\n✎ Files changed (2): a.ts, b .ts\n✘ Error: bad thing\n── stepone ──\n⚠ warn\n');
+      assert.equal(
+        text,
+        '▸ bash: echo hi\n✎ Files changed (2): a.ts, b .ts\n✘ Error: bad thing\n── stepone ──\n⚠ warn\n',
+      );
     });
   });
 
@@ -381,8 +441,15 @@ describe('LogRenderer', () => {
     });
 
     it('names the agent once a second agent speaks, or always when asked', () => {
-      const events = [e.log('a1', 'agent_executing', 'info', 'claude'), e.log('b1', 'agent_executing', 'info', 'codex'), e.log('a2', 'agent_executing', 'error', 'claude')];
-      assert.equal(renderEvents(events), '── agent executing ──\na1\n── agent executing · codex ──\nb1\n── agent executing ──\n✘ a2\n');
+      const events = [
+        e.log('a1', 'agent_executing', 'info', 'claude'),
+        e.log('b1', 'agent_executing', 'info', 'codex'),
+        e.log('a2', 'agent_executing', 'error', 'claude'),
+      ];
+      assert.equal(
+        renderEvents(events),
+        '── agent executing ──\na1\n── agent executing · codex ──\nb1\n── agent executing ──\n✘ a2\n',
+      );
       assert.equal(
         renderEvents(events, { showAgents: true }),
         '── agent executing · claude ──\na1\n── agent executing · codex ──\nb1\n── agent executing · claude ──\n✘ a2\n',
@@ -413,24 +480,46 @@ describe('LogRenderer', () => {
 
     it('shows an unknown status by its raw value', () => {
       assert.equal(renderEvents([e.status('unknown', 'paused_by_admin')]), '● Status: paused_by_admin\n');
-      assert.equal(renderEvents([{ kind: 'finish', status: 'unknown', rawStatus: 'exploded' }]), '■ Task ended with status exploded\n');
-      assert.equal(renderEvents([{ kind: 'finish', status: 'unknown' }]), '■ Task ended\n', 'a finish that names no status');
+      assert.equal(
+        renderEvents([{ kind: 'finish', status: 'unknown', rawStatus: 'exploded' }]),
+        '■ Task ended with status exploded\n',
+      );
+      assert.equal(
+        renderEvents([{ kind: 'finish', status: 'unknown' }]),
+        '■ Task ended\n',
+        'a finish that names no status',
+      );
     });
 
     it('prints no status the header already showed', () => {
-      assert.equal(renderEvents([e.status('running', 'processing'), e.status('completed')], { status: 'running' }), '■ Task completed\n');
+      assert.equal(
+        renderEvents([e.status('running', 'processing'), e.status('completed')], { status: 'running' }),
+        '■ Task completed\n',
+      );
     });
 
     it('measures the duration from the start event to completedAt, or to now while watching live', () => {
       const events = [e.start(AT(10, 0, 0)), e.finish('cancelled')];
-      assert.equal(renderEvents(events, { completedAt: AT(10, 0, 42), timeZone: 'UTC' }), '▶ Run started at 10:00:00\n\n■ Task cancelled after 42s\n');
-      assert.equal(renderEvents(events, { now: () => AT(11, 2, 3), timeZone: 'UTC' }), '▶ Run started at 10:00:00\n\n■ Task cancelled after 1h 02m\n');
-      assert.equal(renderEvents([e.finish('interrupted')], { startedAt: AT(10, 0, 0), now: () => AT(10, 0, 0) + 850 }), '■ Task interrupted after 850ms\n');
+      assert.equal(
+        renderEvents(events, { completedAt: AT(10, 0, 42), timeZone: 'UTC' }),
+        '▶ Run started at 10:00:00\n\n■ Task cancelled after 42s\n',
+      );
+      assert.equal(
+        renderEvents(events, { now: () => AT(11, 2, 3), timeZone: 'UTC' }),
+        '▶ Run started at 10:00:00\n\n■ Task cancelled after 1h 02m\n',
+      );
+      assert.equal(
+        renderEvents([e.finish('interrupted')], { startedAt: AT(10, 0, 0), now: () => AT(10, 0, 0) + 850 }),
+        '■ Task interrupted after 850ms\n',
+      );
       assert.equal(renderEvents(events.slice(1)), '■ Task cancelled\n', 'no start known: no duration');
     });
 
     it('renders an error event with its details indented under it', () => {
-      assert.equal(renderEvents([e.text('a', 'Trying.'), e.error('Build failed\nmissing module x')]), 'Trying.\n\n✘ Error: Build failed\n         missing module x\n');
+      assert.equal(
+        renderEvents([e.text('a', 'Trying.'), e.error('Build failed\nmissing module x')]),
+        'Trying.\n\n✘ Error: Build failed\n         missing module x\n',
+      );
     });
 
     it('closes an open line at the end and names calls that never got input', () => {
@@ -482,7 +571,10 @@ describe('LogRenderer', () => {
         e.text('a', ' sentence.'),
         ...e.bash('1', 'ls', 'x'),
       ]);
-      assert.equal(text, 'Half of the \n— connection lost, reconnecting in 2 s —\n— reconnected —\nsentence.\n\n▸ bash: ls\n  │ x\n  └ exit 0\n');
+      assert.equal(
+        text,
+        'Half of the \n— connection lost, reconnecting in 2 s —\n— reconnected —\nsentence.\n\n▸ bash: ls\n  │ x\n  └ exit 0\n',
+      );
     });
 
     it('says how many attempts were made before giving up, and why', () => {
@@ -512,7 +604,13 @@ describe('LogRenderer', () => {
     });
 
     it('counts attempts only since the last real progress', () => {
-      const text = renderEvents([e.reconnecting(1), e.connected(1), e.text('a', 'x'), e.reconnecting(2), e.gaveUp('gone')]);
+      const text = renderEvents([
+        e.reconnecting(1),
+        e.connected(1),
+        e.text('a', 'x'),
+        e.reconnecting(2),
+        e.gaveUp('gone'),
+      ]);
       assert.ok(text.endsWith('— gave up after 1 attempt: gone —\n'), text);
     });
   });

@@ -109,7 +109,12 @@ describe('log stream', () => {
     it('delivers each event exactly once across a reconnect that replays everything', async () => {
       const script = opener(
         connection(v1({ type: 'resume', runId: 'r' }) + delta(1) + delta(2) + delta(3), 'drop'),
-        connection(v1({ type: 'resume', runId: 'r' }) + [1, 2, 3, 4, 5].map(delta).join('') + v1({ type: 'finish', status: 'completed' }), 'close'),
+        connection(
+          v1({ type: 'resume', runId: 'r' }) +
+            [1, 2, 3, 4, 5].map(delta).join('') +
+            v1({ type: 'finish', status: 'completed' }),
+          'close',
+        ),
       );
       const events = await collect(replayingLogStream(script.open, mapAgentLogMessage, settings));
       assert.deepEqual(events.map(label), [
@@ -123,14 +128,29 @@ describe('log stream', () => {
         'd5',
         'finish:completed',
       ]);
-      assert.ok(script.opened.every((c) => c.closed()), 'every connection is closed');
+      assert.ok(
+        script.opened.every((c) => c.closed()),
+        'every connection is closed',
+      );
     });
 
     it('counts malformed data like any event: reported once, never replayed', async () => {
       const first = delta(1) + 'data: {not json\n\n' + delta(2);
-      const script = opener(connection(first, 'drop'), connection(first + delta(3) + v1({ type: 'finish', status: 'failed' }), 'close'));
+      const script = opener(
+        connection(first, 'drop'),
+        connection(first + delta(3) + v1({ type: 'finish', status: 'failed' }), 'close'),
+      );
       const events = await collect(replayingLogStream(script.open, mapAgentLogMessage, settings));
-      assert.deepEqual(events.map(label), ['connected#0', 'd1', 'malformed:{not json', 'd2', 'reconnecting#1', 'connected#1', 'd3', 'finish:failed']);
+      assert.deepEqual(events.map(label), [
+        'connected#0',
+        'd1',
+        'malformed:{not json',
+        'd2',
+        'reconnecting#1',
+        'connected#1',
+        'd3',
+        'finish:failed',
+      ]);
     });
 
     it('stays exactly-once when a replay itself drops part-way', async () => {
@@ -140,7 +160,9 @@ describe('log stream', () => {
         connection(all.slice(0, 2).join(''), 'drop'),
         connection(all.join('') + v1({ type: 'finish', status: 'completed' }), 'close'),
       );
-      const events = (await collect(replayingLogStream(script.open, mapAgentLogMessage, settings))).filter((e) => e.kind === 'text');
+      const events = (await collect(replayingLogStream(script.open, mapAgentLogMessage, settings))).filter(
+        (e) => e.kind === 'text',
+      );
       assert.deepEqual(events.map(label), ['d1', 'd2', 'd3', 'd4']);
     });
 
@@ -158,7 +180,9 @@ describe('log stream', () => {
         v1({ type: 'text-delta' }),
         v1({ type: 'finish', runId: 'r', status: 'failed' }),
       ].join('');
-      const events = await collect(replayingLogStream(opener(connection(stream, 'close')).open, mapAgentLogMessage, settings));
+      const events = await collect(
+        replayingLogStream(opener(connection(stream, 'close')).open, mapAgentLogMessage, settings),
+      );
       assert.deepEqual(events.slice(1), [
         { kind: 'start', startedAt: Date.parse('2025-01-01T00:00:05Z') },
         { kind: 'text-start', blockId: 'b1' },
@@ -202,11 +226,21 @@ describe('log stream', () => {
           },
         }),
       );
-      assert.deepEqual(events.map(label), ['connected#0', 'd1', 'reconnecting#1', 'connected#1', 'd2', 'finish:completed']);
+      assert.deepEqual(events.map(label), [
+        'connected#0',
+        'd1',
+        'reconnecting#1',
+        'connected#1',
+        'd2',
+        'finish:completed',
+      ]);
     });
 
     it('reconnects after the idle timeout (injected clock) without repeating anything', async () => {
-      const script = opener(connection(delta(1), 'hang'), connection(delta(1) + delta(2) + v1({ type: 'finish', status: 'completed' }), 'close'));
+      const script = opener(
+        connection(delta(1), 'hang'),
+        connection(delta(1) + delta(2) + v1({ type: 'finish', status: 'completed' }), 'close'),
+      );
       const seen: LogStreamEvent[] = [];
       const done = (async () => {
         for await (const event of replayingLogStream(script.open, mapAgentLogMessage, settings)) seen.push(event);
@@ -214,7 +248,14 @@ describe('log stream', () => {
       await waitFor(() => seen.length === 2 && clock.pending().includes(60_000));
       clock.advance(60_000);
       await done;
-      assert.deepEqual(seen.map(label), ['connected#0', 'd1', 'reconnecting#1', 'connected#1', 'd2', 'finish:completed']);
+      assert.deepEqual(seen.map(label), [
+        'connected#0',
+        'd1',
+        'reconnecting#1',
+        'connected#1',
+        'd2',
+        'finish:completed',
+      ]);
       const reconnecting = seen.find((e) => e.kind === 'reconnecting');
       assert.ok(reconnecting?.kind === 'reconnecting' && /nothing for 60 s/.test(reconnecting.reason));
     });
@@ -224,9 +265,18 @@ describe('log stream', () => {
     it('reconnects with fromIndex = last index + 1 and drops the repeated status', async () => {
       const fromIndexes: number[] = [];
       const connections = [
-        connection(cloud('connected', { taskId: 't', fromIndex: 0 }) + cloudLog(0) + cloudLog(1) + cloud('status', { status: 'processing' }), 'drop'),
         connection(
-          cloud('connected', { taskId: 't', fromIndex: 2 }) + cloud('status', { status: 'processing' }) + cloudLog(2) + cloud('complete', { status: 'completed', totalLogs: 3 }),
+          cloud('connected', { taskId: 't', fromIndex: 0 }) +
+            cloudLog(0) +
+            cloudLog(1) +
+            cloud('status', { status: 'processing' }),
+          'drop',
+        ),
+        connection(
+          cloud('connected', { taskId: 't', fromIndex: 2 }) +
+            cloud('status', { status: 'processing' }) +
+            cloudLog(2) +
+            cloud('complete', { status: 'completed', totalLogs: 3 }),
           'close',
         ),
       ];
@@ -261,15 +311,15 @@ describe('log stream', () => {
         connection(cloudLog(0) + cloudLog(1) + cloudLog(2) + cloud('complete', { status: 'stopped' }), 'close'),
       );
       const events = await collect(indexedLogStream(() => script.open(), mapCloudLogMessage, settings));
-      assert.deepEqual(
-        events.filter((e) => e.kind === 'log').map(label),
-        ['line 0', 'line 1', 'line 2'],
-      );
+      assert.deepEqual(events.filter((e) => e.kind === 'log').map(label), ['line 0', 'line 1', 'line 2']);
       assert.equal(label(events[events.length - 1]!), 'finish:cancelled');
     });
 
     it('ends at a terminal status and closes the connection', async () => {
-      const conn = connection(cloudLog(0) + cloud('status', { status: 'error', error: 'agent crashed' }) + cloudLog(1), 'hang');
+      const conn = connection(
+        cloudLog(0) + cloud('status', { status: 'error', error: 'agent crashed' }) + cloudLog(1),
+        'hang',
+      );
       const events = await collect(indexedLogStream(async () => conn, mapCloudLogMessage, settings));
       assert.deepEqual(events.slice(1), [
         { kind: 'log', level: 'info', message: 'line 0' },
@@ -280,12 +330,24 @@ describe('log stream', () => {
 
     it('keeps log text raw, tolerates unknown events and counts malformed data', async () => {
       const stream =
-        cloud('log', { index: 0, log: { type: 'warning', contentType: 'ansi', message: '\u001b[33mwarn\u001b[0m', step: 'git_cloning', agent: 'claude', timestamp: '2025-01-01T00:00:00Z' } }) +
+        cloud('log', {
+          index: 0,
+          log: {
+            type: 'warning',
+            contentType: 'ansi',
+            message: '\u001b[33mwarn\u001b[0m',
+            step: 'git_cloning',
+            agent: 'claude',
+            timestamp: '2025-01-01T00:00:00Z',
+          },
+        }) +
         cloud('surprise', { a: 1 }) +
         'event: log\ndata: nope\n\n' +
         cloud('error', { error: 'stream failed' }) +
         cloud('complete', { status: 'timeout' });
-      const events = await collect(indexedLogStream(async () => connection(stream, 'close'), mapCloudLogMessage, settings));
+      const events = await collect(
+        indexedLogStream(async () => connection(stream, 'close'), mapCloudLogMessage, settings),
+      );
       assert.deepEqual(events.slice(1), [
         {
           kind: 'log',
@@ -307,7 +369,9 @@ describe('log stream', () => {
   describe('reconnect policy', () => {
     it('gives up after maxReconnects consecutive failures with growing delays', async () => {
       const script = opener(...Array.from({ length: 4 }, () => new NetworkError()));
-      const events = await collect(replayingLogStream(script.open, mapAgentLogMessage, { ...settings, maxReconnects: 3 }));
+      const events = await collect(
+        replayingLogStream(script.open, mapAgentLogMessage, { ...settings, maxReconnects: 3 }),
+      );
       assert.deepEqual(events.map(label), ['reconnecting#1', 'reconnecting#2', 'reconnecting#3', 'gave-up']);
       assert.deepEqual(
         events.flatMap((e) => (e.kind === 'reconnecting' ? [e.delayMs] : [])),
@@ -323,12 +387,22 @@ describe('log stream', () => {
         connection(delta(1) + delta(2) + delta(3), 'drop'),
         connection(delta(1) + delta(2) + delta(3) + v1({ type: 'finish', status: 'completed' }), 'close'),
       );
-      const events = await collect(replayingLogStream(script.open, mapAgentLogMessage, { ...settings, maxReconnects: 1 }));
-      assert.deepEqual(events.filter((e) => e.kind !== 'connected' && e.kind !== 'reconnecting').map(label), ['d1', 'd2', 'd3', 'finish:completed']);
+      const events = await collect(
+        replayingLogStream(script.open, mapAgentLogMessage, { ...settings, maxReconnects: 1 }),
+      );
+      assert.deepEqual(events.filter((e) => e.kind !== 'connected' && e.kind !== 'reconnecting').map(label), [
+        'd1',
+        'd2',
+        'd3',
+        'finish:completed',
+      ]);
     });
 
     it('waits as long as a 429 Retry-After says before reconnecting', async () => {
-      const script = opener(new RateLimitError(12_000), connection(v1({ type: 'finish', status: 'completed' }), 'close'));
+      const script = opener(
+        new RateLimitError(12_000),
+        connection(v1({ type: 'finish', status: 'completed' }), 'close'),
+      );
       const events = await collect(replayingLogStream(script.open, mapAgentLogMessage, settings));
       const reconnecting = events.find((e) => e.kind === 'reconnecting');
       assert.ok(reconnecting?.kind === 'reconnecting');
@@ -338,7 +412,9 @@ describe('log stream', () => {
 
     it('throws a non-transient error (404) instead of reconnecting', async () => {
       const script = opener(new NotFoundError());
-      await assert.rejects(collect(replayingLogStream(script.open, mapAgentLogMessage, settings)), (e: unknown) => NotFoundError.is(e));
+      await assert.rejects(collect(replayingLogStream(script.open, mapAgentLogMessage, settings)), (e: unknown) =>
+        NotFoundError.is(e),
+      );
       assert.equal(script.count(), 1);
     });
 
@@ -347,7 +423,10 @@ describe('log stream', () => {
       const controller = new AbortController();
       const seen: LogStreamEvent[] = [];
       const done = (async () => {
-        for await (const event of replayingLogStream(async () => conn, mapAgentLogMessage, { ...settings, signal: controller.signal })) {
+        for await (const event of replayingLogStream(async () => conn, mapAgentLogMessage, {
+          ...settings,
+          signal: controller.signal,
+        })) {
           seen.push(event);
         }
       })();
@@ -362,7 +441,13 @@ describe('log stream', () => {
       const slowClock = new FakeClock();
       const controller = new AbortController();
       const script = opener(new NetworkError());
-      const done = collect(replayingLogStream(script.open, mapAgentLogMessage, { ...settings, clock: slowClock, signal: controller.signal }));
+      const done = collect(
+        replayingLogStream(script.open, mapAgentLogMessage, {
+          ...settings,
+          clock: slowClock,
+          signal: controller.signal,
+        }),
+      );
       await waitFor(() => slowClock.pending().length === 1);
       controller.abort();
       assert.deepEqual((await done).map(label), ['reconnecting#1']);

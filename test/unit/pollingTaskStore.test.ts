@@ -9,7 +9,9 @@ const INTERVAL = 5_000;
 
 /** `count` tasks newest first; the first `active` of them running. */
 function seed(api: FakeTasksApi, count: number, active = 0, status: TaskStatus = 'running'): Task[] {
-  const tasks = Array.from({ length: count }, (_, i) => aTask({ status: i < active ? status : 'completed', prompt: `Task number ${i}` }));
+  const tasks = Array.from({ length: count }, (_, i) =>
+    aTask({ status: i < active ? status : 'completed', prompt: `Task number ${i}` }),
+  );
   api.add(...tasks);
   return tasks;
 }
@@ -71,7 +73,10 @@ describe('PollingTaskStore', () => {
       assert.equal(h.store.tasks().length, 0);
       assert.ok(changes.some((change) => 'all' in change));
       await h.run(0);
-      assert.deepEqual(h.store.tasks().map((task) => task.id), ['cloud-1']);
+      assert.deepEqual(
+        h.store.tasks().map((task) => task.id),
+        ['cloud-1'],
+      );
       connection.set({ kind: 'none' });
       assert.equal(h.store.status().state, 'noKey');
       assert.equal(h.store.tasks().length, 0);
@@ -83,7 +88,11 @@ describe('PollingTaskStore', () => {
      * Steady-state requests per refresh interval, after the first load: what this store
      * does against the naive "list + one status call per active task".
      */
-    async function requestsPerInterval(active: number, activity: { visible: boolean; focused: boolean }, intervals = 12): Promise<number> {
+    async function requestsPerInterval(
+      active: number,
+      activity: { visible: boolean; focused: boolean },
+      intervals = 12,
+    ): Promise<number> {
       const api = new FakeTasksApi();
       seed(api, 60, active);
       const h = startStore(FakeConnection.to(api), { visible: true, focused: true });
@@ -101,7 +110,8 @@ describe('PollingTaskStore', () => {
 
     it('makes one request per interval while 1, 5 or 50 tasks run (naive: 2, 6, 51) and one a minute when idle', async () => {
       const measured: Record<number, number> = {};
-      for (const k of [0, 1, 5, 50]) measured[k] = (await requestsPerInterval(k, { visible: true, focused: true })) / 12;
+      for (const k of [0, 1, 5, 50])
+        measured[k] = (await requestsPerInterval(k, { visible: true, focused: true })) / 12;
       assert.equal(measured[0], 1 / 12, 'idle: one list call per minute');
       assert.equal(measured[1], 1);
       assert.equal(measured[5], 1);
@@ -110,7 +120,8 @@ describe('PollingTaskStore', () => {
     });
 
     it('makes no request at all while hidden and unfocused, whatever runs', async () => {
-      for (const k of [0, 1, 5, 50]) assert.equal(await requestsPerInterval(k, { visible: false, focused: false }), 0, `k=${k}`);
+      for (const k of [0, 1, 5, 50])
+        assert.equal(await requestsPerInterval(k, { visible: false, focused: false }), 0, `k=${k}`);
     });
 
     it('makes no request while the window is unfocused even with the view visible', async () => {
@@ -119,7 +130,11 @@ describe('PollingTaskStore', () => {
 
     it('while hidden (window focused) checks active tasks only once a minute, for the status bar and notifications', async () => {
       assert.equal(await requestsPerInterval(0, { visible: false, focused: true }), 0);
-      assert.equal(await requestsPerInterval(5, { visible: false, focused: true }), 1, 'one list call in twelve 5 s intervals');
+      assert.equal(
+        await requestsPerInterval(5, { visible: false, focused: true }),
+        1,
+        'one list call in twelve 5 s intervals',
+      );
     });
 
     it('makes no request while starting hidden, and catches up at once when shown', async () => {
@@ -181,7 +196,10 @@ describe('PollingTaskStore', () => {
       api.clearCalls();
       await h.run(INTERVAL);
       assert.equal(api.count('list'), 1);
-      assert.deepEqual(api.calls.filter((c) => c.method === 'status').map((c) => c.id), [old.id]);
+      assert.deepEqual(
+        api.calls.filter((c) => c.method === 'status').map((c) => c.id),
+        [old.id],
+      );
       api.setStatus(old.id, 'completed');
       await h.run(INTERVAL);
       assert.equal(statusOf(h, old.id), 'completed');
@@ -315,7 +333,14 @@ describe('PollingTaskStore', () => {
       seed(api, 3);
       const h = start(FakeConnection.to(api));
       await h.run(0);
-      h.store.upsert({ id: 'new-run', api: 'agent', status: 'queued', rawStatus: 'queued', prompt: 'Created here', threadId: 'chat-new' });
+      h.store.upsert({
+        id: 'new-run',
+        api: 'agent',
+        status: 'queued',
+        rawStatus: 'queued',
+        prompt: 'Created here',
+        threadId: 'chat-new',
+      });
       assert.equal(h.store.get('new-run')?.prompt, 'Created here');
       assert.ok(h.store.get('new-run')?.createdAt !== undefined);
       assert.equal(h.store.needsDetails('new-run'), false);
@@ -403,7 +428,11 @@ describe('PollingTaskStore', () => {
       const h = start(FakeConnection.to(api));
       await h.run(0);
       api.setStatus(running!.id, 'completed');
-      api.detailsOf.set(running!.id, { prompt: 'p', repoUrl: 'https://github.com/o/r.git', createdBranch: 'blackbox/x' });
+      api.detailsOf.set(running!.id, {
+        prompt: 'p',
+        repoUrl: 'https://github.com/o/r.git',
+        createdBranch: 'blackbox/x',
+      });
       await h.run(INTERVAL);
       await h.store.ensureDetails([running!.id], 1_000);
       assert.equal(h.store.get(running!.id)?.createdBranch, 'blackbox/x');
@@ -483,7 +512,13 @@ describe('PollingTaskStore', () => {
       api.release('list');
       await h.run(0);
       assert.equal(h.store.status().stale, false);
-      assert.deepEqual(h.store.tasks().map((task) => task.id).sort(), tasks.map((task) => task.id).sort());
+      assert.deepEqual(
+        h.store
+          .tasks()
+          .map((task) => task.id)
+          .sort(),
+        tasks.map((task) => task.id).sort(),
+      );
     });
 
     it('drops the latest snapshot as soon as the key turns out to be another account’s, and draws that account’s own', async () => {
@@ -499,15 +534,26 @@ describe('PollingTaskStore', () => {
       const connection = new FakeConnection({ kind: 'pending' });
       const h = start(connection, { storage });
       await h.run(0);
-      assert.deepEqual(h.store.tasks().map((task) => task.id), ['other-1'], 'the latest snapshot, before the key is known');
+      assert.deepEqual(
+        h.store.tasks().map((task) => task.id),
+        ['other-1'],
+        'the latest snapshot, before the key is known',
+      );
       const seen: string[][] = [];
       h.store.onDidChange(() => seen.push(h.store.tasks().map((task) => task.id)));
-      connection.set({ kind: 'connected', connection: { api: mine, accountKey: 'agent https://agent.example mine0000' } });
+      connection.set({
+        kind: 'connected',
+        connection: { api: mine, accountKey: 'agent https://agent.example mine0000' },
+      });
       assert.equal(h.store.get('other-1'), undefined, 'gone the moment the account is known');
       await h.run(0);
       assert.ok(seen.length > 0 && seen.every((ids) => !ids.includes('other-1')), 'never shown again');
       assert.equal(storage.loads, 1, 'this account’s snapshot is read instead…');
-      assert.deepEqual(h.store.tasks().map((task) => task.id), ['mine-1'], '…and drawn');
+      assert.deepEqual(
+        h.store.tasks().map((task) => task.id),
+        ['mine-1'],
+        '…and drawn',
+      );
       assert.equal(h.store.status().stale, true);
       mine.release('list');
     });
@@ -521,7 +567,10 @@ describe('PollingTaskStore', () => {
       const connection = new FakeConnection({ kind: 'pending' });
       const h = start(connection, { storage });
       await h.run(0);
-      connection.set({ kind: 'connected', connection: { api: new FakeTasksApi(), accountKey: 'agent https://agent.example bbbb2222' } });
+      connection.set({
+        kind: 'connected',
+        connection: { api: new FakeTasksApi(), accountKey: 'agent https://agent.example bbbb2222' },
+      });
       storage.release();
       await h.run(0);
       assert.equal(h.store.tasks().length, 0);

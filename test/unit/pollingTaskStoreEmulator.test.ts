@@ -21,10 +21,19 @@ interface Measured {
   readonly byPath: Readonly<Record<string, number>>;
 }
 
-async function measure(api: 'agent' | 'cloud', running: number, activity: { visible: boolean; focused: boolean }): Promise<Measured> {
+async function measure(
+  api: 'agent' | 'cloud',
+  running: number,
+  activity: { visible: boolean; focused: boolean },
+): Promise<Measured> {
   const emulator: Emulator = await startEmulator({ scenario: manyTasksScenario({ api, count: 60, running }) });
   const clock = new FakeClock();
-  const client = createTasksApi({ kind: api, baseUrl: emulator.url, apiKey: api === 'agent' ? emulator.keys.agent : emulator.keys.cloud, timeoutMs: 5_000 });
+  const client = createTasksApi({
+    kind: api,
+    baseUrl: emulator.url,
+    apiKey: api === 'agent' ? emulator.keys.agent : emulator.keys.cloud,
+    timeoutMs: 5_000,
+  });
   const store = new PollingTaskStore({ connection: FakeConnection.to(client), clock });
   const idle = () => !store.status().refreshing;
   try {

@@ -19,7 +19,9 @@ describe('preflight', () => {
   });
 
   it('explains a detached HEAD, offers another branch or cancel, and checks nothing else', () => {
-    const issues = preflightIssues(state({ branch: undefined, headCommit: 'a1b2c3d', onRemote: false, ahead: 3, uncommitted: 2 }));
+    const issues = preflightIssues(
+      state({ branch: undefined, headCommit: 'a1b2c3d', onRemote: false, ahead: 3, uncommitted: 2 }),
+    );
     assert.deepEqual(kinds(issues), ['detachedHead']);
     assert.match(issues[0]?.message ?? '', /detached at a1b2c3d/);
     assert.deepEqual(choices(issues[0]), ['pickBranch', 'cancel']);
@@ -54,8 +56,14 @@ describe('preflight', () => {
   });
 
   it('orders several issues from the most fundamental', () => {
-    assert.deepEqual(kinds(preflightIssues(state({ onRemote: false, uncommitted: 1 }))), ['notOnRemote', 'uncommittedChanges']);
-    assert.deepEqual(kinds(preflightIssues(state({ ahead: 2, uncommitted: 1 }))), ['unpushedCommits', 'uncommittedChanges']);
+    assert.deepEqual(kinds(preflightIssues(state({ onRemote: false, uncommitted: 1 }))), [
+      'notOnRemote',
+      'uncommittedChanges',
+    ]);
+    assert.deepEqual(kinds(preflightIssues(state({ ahead: 2, uncommitted: 1 }))), [
+      'unpushedCommits',
+      'uncommittedChanges',
+    ]);
   });
 
   it('does not report commits as unpushed when the branch is not on the remote at all', () => {
@@ -65,7 +73,10 @@ describe('preflight', () => {
   it('leaves out what the user already accepted', () => {
     const accepted = preflightIssues(state({ ahead: 2, uncommitted: 1 }), ['unpushedCommits']);
     assert.deepEqual(kinds(accepted), ['uncommittedChanges']);
-    assert.deepEqual(preflightIssues(state({ ahead: 2, uncommitted: 1 }), ['unpushedCommits', 'uncommittedChanges']), []);
+    assert.deepEqual(
+      preflightIssues(state({ ahead: 2, uncommitted: 1 }), ['unpushedCommits', 'uncommittedChanges']),
+      [],
+    );
     assert.deepEqual(preflightIssues(state({ branch: undefined }), ['detachedHead']), []);
   });
 

@@ -90,7 +90,13 @@ describe('security', function () {
     beforeEach(async () => {
       diagnostics.length = 0;
       emulator = await startEmulator({ keys: { agent: FAKE_AGENT_KEY, cloud: FAKE_CLOUD_KEY }, keepAliveMs: 0 });
-      emulator.addTask({ api: 'agent', id: RUN, prompt: 'Fix it', status: 'completed', log: scriptedRunLog({ steps: [{ text: 'done' }] }) });
+      emulator.addTask({
+        api: 'agent',
+        id: RUN,
+        prompt: 'Fix it',
+        status: 'completed',
+        log: scriptedRunLog({ steps: [{ text: 'done' }] }),
+      });
       emulator.addTask({ api: 'cloud', id: CLOUD, prompt: 'Fix it', status: 'completed' });
     });
     afterEach(() => emulator.close());
@@ -101,7 +107,9 @@ describe('security', function () {
       for (const status of [400, 401, 402, 403, 404, 409, 422, 429, 500, 502, 503, 504]) {
         for (const body of ['json', 'json-object', 'text', 'html'] as const) {
           emulator.fault(faults.status(status, { body, message: echoed, times: 1 }));
-          const error = await client('agent', { maxRetries: 0 }).get(RUN).catch((e: unknown) => e);
+          const error = await client('agent', { maxRetries: 0 })
+            .get(RUN)
+            .catch((e: unknown) => e);
           assert.ok(ApiError.is(error), `HTTP ${status} ${body} gave ${String(error)}`);
           assertNoKey(textsOf(error), `HTTP ${status} (${body})`);
           checked++;
@@ -113,15 +121,26 @@ describe('security', function () {
 
     it('in no network, timeout or protocol error', async () => {
       const port = await closedPort();
-      const refused = await createTasksApi({ kind: 'agent', baseUrl: `http://127.0.0.1:${port}`, apiKey: FAKE_AGENT_KEY, maxRetries: 0 })
+      const refused = await createTasksApi({
+        kind: 'agent',
+        baseUrl: `http://127.0.0.1:${port}`,
+        apiKey: FAKE_AGENT_KEY,
+        maxRetries: 0,
+      })
         .list()
         .catch((e: unknown) => e);
       emulator.fault(faults.hang({ path: '/api/v1/tasks', times: 1 }));
-      const timedOut = await client('agent', { clock: undefined, timeoutMs: 200, maxRetries: 0 }).list().catch((e: unknown) => e);
+      const timedOut = await client('agent', { clock: undefined, timeoutMs: 200, maxRetries: 0 })
+        .list()
+        .catch((e: unknown) => e);
       emulator.fault(faults.malformedJson({ path: '/api/v1/tasks', times: 1 }, `{"tasks": "${FAKE_AGENT_KEY}`));
-      const malformed = await client('agent').list().catch((e: unknown) => e);
+      const malformed = await client('agent')
+        .list()
+        .catch((e: unknown) => e);
       emulator.fault(faults.drop({ afterBytes: 10 }, { path: '/api/v1/tasks', times: 1 }));
-      const reset = await client('agent', { maxRetries: 0 }).list().catch((e: unknown) => e);
+      const reset = await client('agent', { maxRetries: 0 })
+        .list()
+        .catch((e: unknown) => e);
       for (const [name, error] of Object.entries({ refused, timedOut, malformed, reset })) {
         assert.ok(ApiError.is(error), `${name}: ${String(error)}`);
         assertNoKey(textsOf(error), name);
@@ -136,7 +155,10 @@ describe('security', function () {
         id: runId,
         prompt: 'Echo',
         status: 'completed',
-        log: [{ event: { type: 'text-start', id: 't' } }, { event: { type: 'error', errorText: `auth failed for ${FAKE_AGENT_KEY}` } }],
+        log: [
+          { event: { type: 'text-start', id: 't' } },
+          { event: { type: 'error', errorText: `auth failed for ${FAKE_AGENT_KEY}` } },
+        ],
       });
       emulator.fault(faults.sse({ unknownEvents: true }, { path: `/api/v1/tasks/${runId}/logs/stream` }));
       emulator.fault(faults.drop({ afterEvents: 1 }, { path: `/api/v1/tasks/${runId}/logs/stream`, times: 1 }));
@@ -145,7 +167,9 @@ describe('security', function () {
       assert.ok(events.some((event) => event.kind === 'reconnecting'));
       // The renderer's text goes to the output channel, which redacts every append with the
       // session's keys (src/adapters/logChannels.ts; asserted in the integration suite).
-      const samples = events.filter((event) => event.kind === 'malformed' || event.kind === 'reconnecting').map((event) => JSON.stringify(event));
+      const samples = events
+        .filter((event) => event.kind === 'malformed' || event.kind === 'reconnecting')
+        .map((event) => JSON.stringify(event));
       assertNoKey(samples, 'stream notes');
       assertNoKey(diagnostics, 'stream diagnostics');
     });
@@ -157,15 +181,24 @@ describe('security', function () {
         await api.list();
         await api.get(id);
         await api.status(id);
-        const created = await api.create({ prompt: 'Add a health check', repoUrl: 'https://github.com/blackbox-demo/shop-api.git' });
+        const created = await api.create({
+          prompt: 'Add a health check',
+          repoUrl: 'https://github.com/blackbox-demo/shop-api.git',
+        });
         await api.cancel(created.id);
         await api.continue(id, { prompt: 'And a readiness check' }).catch(() => undefined);
         for await (const event of api.streamLogs(id)) void event;
       }
       assert.ok(emulator.requests.length >= 14);
-      assert.ok(emulator.requests.every((request) => request.authorized), 'every request carried the key in its header');
+      assert.ok(
+        emulator.requests.every((request) => request.authorized),
+        'every request carried the key in its header',
+      );
       assertNoKey(
-        emulator.requests.map((request) => `${request.method} ${request.path} ${JSON.stringify(request.query)} ${JSON.stringify(request.body ?? null)}`),
+        emulator.requests.map(
+          (request) =>
+            `${request.method} ${request.path} ${JSON.stringify(request.query)} ${JSON.stringify(request.body ?? null)}`,
+        ),
         'a recorded request',
       );
       assertNoKey(diagnostics, 'diagnostics');
@@ -182,7 +215,10 @@ describe('security', function () {
         assert.ok(InvalidInputError.is(thrown));
         assertNoKey(textsOf(thrown), 'the refusal');
       }
-      const redacted = redactSecrets(`a ${FAKE_AGENT_KEY} b ${encodeURIComponent(FAKE_AGENT_KEY)} c Authorization: Bearer sk-other-key`, [FAKE_AGENT_KEY]);
+      const redacted = redactSecrets(
+        `a ${FAKE_AGENT_KEY} b ${encodeURIComponent(FAKE_AGENT_KEY)} c Authorization: Bearer sk-other-key`,
+        [FAKE_AGENT_KEY],
+      );
       assertNoKey([redacted], 'redacted text');
       assert.doesNotMatch(redacted, /sk-other-key/);
     });
@@ -201,7 +237,14 @@ describe('security', function () {
   });
 
   describe('plain http is refused except on loopback', () => {
-    const allowed = ['https://agent.blackbox.ai', 'https://cloud.blackbox.ai/', 'http://127.0.0.1:8123', 'http://localhost:3000', 'http://[::1]:9000', 'http://127.1.2.3'];
+    const allowed = [
+      'https://agent.blackbox.ai',
+      'https://cloud.blackbox.ai/',
+      'http://127.0.0.1:8123',
+      'http://localhost:3000',
+      'http://[::1]:9000',
+      'http://127.1.2.3',
+    ];
     const refused = [
       'http://agent.blackbox.ai',
       'http://localhost.evil.example',
@@ -230,7 +273,11 @@ describe('security', function () {
         return new Response('{}');
       }) as typeof fetch;
       for (const url of refused) {
-        assert.throws(() => createTasksApi({ kind: 'agent', baseUrl: url, apiKey: FAKE_AGENT_KEY, fetch: spy }), (e: unknown) => InvalidInputError.is(e), url);
+        assert.throws(
+          () => createTasksApi({ kind: 'agent', baseUrl: url, apiKey: FAKE_AGENT_KEY, fetch: spy }),
+          (e: unknown) => InvalidInputError.is(e),
+          url,
+        );
       }
       assert.deepEqual(calls, []);
     });
@@ -244,7 +291,12 @@ describe('security', function () {
         response.end();
       });
       try {
-        const error = await createTasksApi({ kind: 'agent', baseUrl: redirecting.url, apiKey: FAKE_AGENT_KEY, maxRetries: 0 })
+        const error = await createTasksApi({
+          kind: 'agent',
+          baseUrl: redirecting.url,
+          apiKey: FAKE_AGENT_KEY,
+          maxRetries: 0,
+        })
           .list()
           .catch((e: unknown) => e);
         assert.ok(ProtocolError.is(error), String(error));
@@ -310,7 +362,16 @@ describe('security', function () {
       error: HOSTILE,
       createdAt: now - 60_000,
       followUps: [{ prompt: HOSTILE, createdAt: now, status: 'queued' }],
-      agentRuns: [{ agent: '[a](command:evil)', model: '<i>m</i>', status: 'failed', rawStatus: 'error', branch: 'b`<x>', error: HOSTILE }],
+      agentRuns: [
+        {
+          agent: '[a](command:evil)',
+          model: '<i>m</i>',
+          status: 'failed',
+          rawStatus: 'error',
+          branch: 'b`<x>',
+          error: HOSTILE,
+        },
+      ],
     };
 
     it('tree labels and descriptions are plain text without controls or direction overrides', () => {
@@ -324,7 +385,10 @@ describe('security', function () {
     it('tooltips escape every markdown and HTML construct (and are not trusted by the tree)', () => {
       assertNoLiveMarkdown(taskTooltipMarkdown(task, { now }), 'task tooltip');
       assertNoLiveMarkdown(presentFollowUp(HOSTILE, 'queued', now, now).tooltip, 'follow-up tooltip');
-      assertNoLiveMarkdown(presentAgentRun(task.agentRuns?.[0] as NonNullable<Task['agentRuns']>[number]).tooltip, 'agent run tooltip');
+      assertNoLiveMarkdown(
+        presentAgentRun(task.agentRuns?.[0] as NonNullable<Task['agentRuns']>[number]).tooltip,
+        'agent run tooltip',
+      );
       const provider = readFileSync(join(repoRoot, 'src', 'adapters', 'taskTreeProvider.ts'), 'utf8');
       assert.match(provider, /tooltip\.isTrusted = false/);
       assert.match(provider, /tooltip\.supportHtml = false/);
@@ -335,15 +399,39 @@ describe('security', function () {
         ...task,
         messages: [
           { role: 'user', parts: [{ type: 'text', text: HOSTILE }] },
-          { role: 'assistant<script>', parts: [{ type: 'tool', toolName: '<svg onload=alert(1)>', summary: HOSTILE }, { type: 'other', kind: '<iframe>' }] },
+          {
+            role: 'assistant<script>',
+            parts: [
+              { type: 'tool', toolName: '<svg onload=alert(1)>', summary: HOSTILE },
+              { type: 'other', kind: '<iframe>' },
+            ],
+          },
         ],
       };
       const html = renderTaskDetailsHtml(details, { nonce: 'n0nce', formatTime: () => 'then' });
-      const csp = (/<meta http-equiv="Content-Security-Policy" content="([^"]*)">/.exec(html)?.[1] ?? '').replace(/&#39;/g, "'");
+      const csp = (/<meta http-equiv="Content-Security-Policy" content="([^"]*)">/.exec(html)?.[1] ?? '').replace(
+        /&#39;/g,
+        "'",
+      );
       assert.match(csp, /default-src 'none'/);
       assert.doesNotMatch(csp, /script-src|unsafe-inline|unsafe-eval/);
       // Task text may appear only as text: every tag on the page is one of its own, with no handler.
-      const forbiddenTags = new Set(['script', 'img', 'svg', 'iframe', 'object', 'embed', 'link', 'form', 'input', 'base', 'frame', 'math', 'video', 'audio']);
+      const forbiddenTags = new Set([
+        'script',
+        'img',
+        'svg',
+        'iframe',
+        'object',
+        'embed',
+        'link',
+        'form',
+        'input',
+        'base',
+        'frame',
+        'math',
+        'video',
+        'audio',
+      ]);
       for (const [, name, attributes] of html.matchAll(/<\/?([a-zA-Z][a-zA-Z0-9-]*)([^>]*)>/g)) {
         assert.ok(!forbiddenTags.has((name ?? '').toLowerCase()), `a <${name}> tag on the page`);
         assert.doesNotMatch(attributes ?? '', /\son[a-z]+\s*=/i, `an event handler on <${name}>`);
@@ -361,8 +449,18 @@ describe('security', function () {
         { kind: 'text-start', blockId: 't' },
         { kind: 'text', blockId: 't', text: HOSTILE },
         { kind: 'tool-start', toolCallId: 'c', toolName: 'bash\u001b[2J' },
-        { kind: 'tool-input', toolCallId: 'c', toolName: 'bash', input: { command: `echo \u001b]0;title\u0007 ${HOSTILE}` } },
-        { kind: 'tool-output', toolCallId: 'c', toolName: 'bash', output: { stdout: `${HOSTILE}\r\nprogress 10%\rprogress 100%`, exitCode: 0 } },
+        {
+          kind: 'tool-input',
+          toolCallId: 'c',
+          toolName: 'bash',
+          input: { command: `echo \u001b]0;title\u0007 ${HOSTILE}` },
+        },
+        {
+          kind: 'tool-output',
+          toolCallId: 'c',
+          toolName: 'bash',
+          output: { stdout: `${HOSTILE}\r\nprogress 10%\rprogress 100%`, exitCode: 0 },
+        },
         { kind: 'log', level: 'error', message: HOSTILE, step: 'agent_executing\u001b[1m' },
         { kind: 'error', message: HOSTILE },
         { kind: 'finish', status: 'failed', rawStatus: 'failed' },
@@ -370,7 +468,11 @@ describe('security', function () {
       const texts = [renderEvents(events), renderTaskHeader(task)];
       for (const text of texts) {
         // eslint-disable-next-line no-control-regex
-        assert.doesNotMatch(text, /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/, JSON.stringify(text.slice(0, 400)));
+        assert.doesNotMatch(
+          text,
+          /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/,
+          JSON.stringify(text.slice(0, 400)),
+        );
       }
     });
   });

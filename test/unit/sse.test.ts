@@ -81,7 +81,9 @@ describe('SSE reader', () => {
     it('gives identical events for 300 random multi-way splits', () => {
       const random = seeded(42);
       for (let trial = 0; trial < 300; trial++) {
-        const cuts = Array.from({ length: 1 + Math.floor(random() * 8) }, () => Math.floor(random() * bytes.length)).sort((a, b) => a - b);
+        const cuts = Array.from({ length: 1 + Math.floor(random() * 8) }, () =>
+          Math.floor(random() * bytes.length),
+        ).sort((a, b) => a - b);
         const chunks: Uint8Array[] = [];
         let from = 0;
         for (const cut of [...cuts, bytes.length]) {
@@ -120,10 +122,7 @@ describe('SSE reader', () => {
 
     it('gives identical events for every split and for single bytes', () => {
       everySingleSplitMatches(bytes, whole);
-      assert.deepEqual(
-        decodeChunks(Array.from(bytes, (_, index) => bytes.subarray(index, index + 1))),
-        whole,
-      );
+      assert.deepEqual(decodeChunks(Array.from(bytes, (_, index) => bytes.subarray(index, index + 1))), whole);
     });
   });
 
@@ -135,7 +134,10 @@ describe('SSE reader', () => {
       ...decoder.push(encoder.encode('data: small\n\n')),
       ...decoder.end(),
     ];
-    assert.deepEqual(items, [{ type: 'oversized', limit: 100 }, { type: 'message', data: 'small' }]);
+    assert.deepEqual(items, [
+      { type: 'oversized', limit: 100 },
+      { type: 'message', data: 'small' },
+    ]);
   });
 
   describe('readSse over a byte stream', () => {

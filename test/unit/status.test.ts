@@ -49,7 +49,10 @@ describe('status normalisation', () => {
     assert.deepEqual(normaliseAgentStatus('paused'), { status: 'unknown', rawStatus: 'paused' });
     assert.deepEqual(normaliseCloudStatus('queued'), { status: 'unknown', rawStatus: 'queued' });
     assert.deepEqual(normaliseAgentStatus(undefined), { status: 'unknown', rawStatus: '' });
-    assert.deepEqual(normaliseCloudStatus('processing '.toUpperCase()), { status: 'running', rawStatus: 'PROCESSING ' });
+    assert.deepEqual(normaliseCloudStatus('processing '.toUpperCase()), {
+      status: 'running',
+      rawStatus: 'PROCESSING ',
+    });
   });
 
   it('normaliseStatus dispatches by API kind', () => {

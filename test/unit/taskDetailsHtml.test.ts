@@ -1,5 +1,11 @@
 import * as assert from 'node:assert/strict';
-import { contentSecurityPolicy, escapeHtml, renderTaskDetailsHtml, repositoryName, safeGithubUrl } from '../../src/core/taskDetailsHtml';
+import {
+  contentSecurityPolicy,
+  escapeHtml,
+  renderTaskDetailsHtml,
+  repositoryName,
+  safeGithubUrl,
+} from '../../src/core/taskDetailsHtml';
 import type { TaskDetails } from '../../src/core/model';
 
 const HOSTILE = `<script>alert(1)</script><img src=x onerror="alert(2)"><a href="javascript:alert(3)">x</a>' \` "`;
@@ -39,7 +45,10 @@ function body(html: string): string {
 
 describe('taskDetailsHtml', () => {
   it('escapes every character that could open markup or break out of an attribute', () => {
-    assert.equal(escapeHtml(`<a href="x" title='y'>&\`</a>`), '&lt;a href=&quot;x&quot; title=&#39;y&#39;&gt;&amp;&#96;&lt;/a&gt;');
+    assert.equal(
+      escapeHtml(`<a href="x" title='y'>&\`</a>`),
+      '&lt;a href=&quot;x&quot; title=&#39;y&#39;&gt;&amp;&#96;&lt;/a&gt;',
+    );
   });
 
   it('escapes hostile text in every field that comes from the API', () => {
@@ -58,9 +67,18 @@ describe('taskDetailsHtml', () => {
         previousRunId: HOSTILE,
         repoUrl: HOSTILE,
         pullRequestUrl: HOSTILE,
-        agentRuns: [{ agent: HOSTILE, model: HOSTILE, status: 'unknown', rawStatus: HOSTILE, branch: HOSTILE, error: HOSTILE }],
+        agentRuns: [
+          { agent: HOSTILE, model: HOSTILE, status: 'unknown', rawStatus: HOSTILE, branch: HOSTILE, error: HOSTILE },
+        ],
         messages: [
-          { role: HOSTILE, parts: [{ type: 'text', text: HOSTILE }, { type: 'tool', toolName: HOSTILE, summary: HOSTILE }, { type: 'other', kind: HOSTILE }] },
+          {
+            role: HOSTILE,
+            parts: [
+              { type: 'text', text: HOSTILE },
+              { type: 'tool', toolName: HOSTILE, summary: HOSTILE },
+              { type: 'other', kind: HOSTILE },
+            ],
+          },
         ],
       }),
       state,
@@ -124,7 +142,12 @@ describe('taskDetailsHtml', () => {
   });
 
   it('links only https://github.com URLs', () => {
-    const html = body(renderTaskDetailsHtml(details({ pullRequestUrl: 'http://github.com/o/r/pull/1', repoUrl: 'https://evil.example/o/r.git' }), state));
+    const html = body(
+      renderTaskDetailsHtml(
+        details({ pullRequestUrl: 'http://github.com/o/r/pull/1', repoUrl: 'https://evil.example/o/r.git' }),
+        state,
+      ),
+    );
     assert.ok(!html.includes('href="http://'));
     assert.ok(!html.includes('href="https://evil'));
     assert.match(html, /not a github\.com link/);
@@ -136,10 +159,19 @@ describe('taskDetailsHtml', () => {
   });
 
   it('says when it refreshes itself, and shows a failed refresh without losing the page', () => {
-    const active = renderTaskDetailsHtml(details(), { ...state, fetchedAt: 5, refreshEverySeconds: 4, refreshError: 'Cannot <reach>' });
+    const active = renderTaskDetailsHtml(details(), {
+      ...state,
+      fetchedAt: 5,
+      refreshEverySeconds: 4,
+      refreshError: 'Cannot <reach>',
+    });
     assert.match(active, /Updated t5 · refreshing every 4 s while the task is active/);
     assert.match(active, /Could not refresh: Cannot &lt;reach&gt;/);
-    const done = renderTaskDetailsHtml(details({ status: 'completed', rawStatus: 'completed' }), { ...state, fetchedAt: 5, refreshEverySeconds: 4 });
+    const done = renderTaskDetailsHtml(details({ status: 'completed', rawStatus: 'completed' }), {
+      ...state,
+      fetchedAt: 5,
+      refreshEverySeconds: 4,
+    });
     assert.ok(!done.includes('refreshing every'));
   });
 
@@ -147,7 +179,15 @@ describe('taskDetailsHtml', () => {
     const html = body(
       renderTaskDetailsHtml(
         details({
-          messages: [{ role: 'assistant', parts: [{ type: 'text', text: '\u001b[31mred\u001b[0m \u202eevil' }, { type: 'tool', toolName: 'bash', summary: '\u001b]8;;https://x\u0007link' }] }],
+          messages: [
+            {
+              role: 'assistant',
+              parts: [
+                { type: 'text', text: '\u001b[31mred\u001b[0m \u202eevil' },
+                { type: 'tool', toolName: 'bash', summary: '\u001b]8;;https://x\u0007link' },
+              ],
+            },
+          ],
         }),
         state,
       ),
@@ -159,7 +199,10 @@ describe('taskDetailsHtml', () => {
 
   it('bounds a huge message and titles a task without a prompt by its id', () => {
     const html = renderTaskDetailsHtml(
-      details({ prompt: undefined, messages: [{ role: 'assistant', parts: [{ type: 'text', text: 'z'.repeat(50_000) }] }] }),
+      details({
+        prompt: undefined,
+        messages: [{ role: 'assistant', parts: [{ type: 'text', text: 'z'.repeat(50_000) }] }],
+      }),
       state,
     );
     assert.match(html, /<h1>Task run-1<\/h1>/);

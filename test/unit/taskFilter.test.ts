@@ -1,6 +1,13 @@
 import * as assert from 'node:assert/strict';
 import { repositoryDisplayName } from '../../src/core/githubRemote';
-import { describeFilter, isFilterActive, NO_FILTER, normalizeRepoUrl, parseFilter, taskMatcher } from '../../src/core/taskFilter';
+import {
+  describeFilter,
+  isFilterActive,
+  NO_FILTER,
+  normalizeRepoUrl,
+  parseFilter,
+  taskMatcher,
+} from '../../src/core/taskFilter';
 import type { Task } from '../../src/core/model';
 
 function task(overrides: Partial<Task>): Task {
@@ -24,8 +31,14 @@ describe('taskFilter', () => {
     });
 
     it('keeps different repositories and hosts apart', () => {
-      assert.notEqual(normalizeRepoUrl('https://github.com/acme/shop'), normalizeRepoUrl('https://github.com/acme/shop-api'));
-      assert.notEqual(normalizeRepoUrl('https://gitlab.com/acme/shop'), normalizeRepoUrl('https://github.com/acme/shop'));
+      assert.notEqual(
+        normalizeRepoUrl('https://github.com/acme/shop'),
+        normalizeRepoUrl('https://github.com/acme/shop-api'),
+      );
+      assert.notEqual(
+        normalizeRepoUrl('https://gitlab.com/acme/shop'),
+        normalizeRepoUrl('https://github.com/acme/shop'),
+      );
     });
 
     it('rejects what is not a repository URL', () => {
@@ -75,11 +88,18 @@ describe('taskFilter', () => {
 
   it('describes the active filter in a short phrase, statuses in lifecycle order', () => {
     assert.equal(describeFilter(NO_FILTER), '');
-    assert.equal(describeFilter({ scope: 'repository', text: ' login ', statuses: ['failed', 'running'] }), 'this repository · “login” · running, failed');
+    assert.equal(
+      describeFilter({ scope: 'repository', text: ' login ', statuses: ['failed', 'running'] }),
+      'this repository · “login” · running, failed',
+    );
   });
 
   it('reads a stored filter back defensively', () => {
-    assert.deepEqual(parseFilter({ scope: 'repository', text: 'x', statuses: ['failed', 'bogus'] }), { scope: 'repository', text: 'x', statuses: ['failed'] });
+    assert.deepEqual(parseFilter({ scope: 'repository', text: 'x', statuses: ['failed', 'bogus'] }), {
+      scope: 'repository',
+      text: 'x',
+      statuses: ['failed'],
+    });
     assert.deepEqual(parseFilter('garbage'), NO_FILTER);
     assert.deepEqual(parseFilter({ scope: 'elsewhere', text: 3 }), NO_FILTER);
   });

@@ -33,13 +33,24 @@ describe('taskGrouping', () => {
   });
 
   it('orders rows newest first, falling back to the server order', () => {
-    const model = buildTreeModel([task('old', 'completed', 30), task('new', 'completed', 1), { ...task('a', 'completed', 0), createdAt: undefined }, { ...task('b', 'completed', 0), createdAt: undefined }], {
-      rank: new Map([
-        ['b', 0],
-        ['a', 1],
-      ]),
-    });
-    assert.deepEqual(model.groups[0]?.rows.map((row) => row.id), ['task:new', 'task:old', 'task:b', 'task:a']);
+    const model = buildTreeModel(
+      [
+        task('old', 'completed', 30),
+        task('new', 'completed', 1),
+        { ...task('a', 'completed', 0), createdAt: undefined },
+        { ...task('b', 'completed', 0), createdAt: undefined },
+      ],
+      {
+        rank: new Map([
+          ['b', 0],
+          ['a', 1],
+        ]),
+      },
+    );
+    assert.deepEqual(
+      model.groups[0]?.rows.map((row) => row.id),
+      ['task:new', 'task:old', 'task:b', 'task:a'],
+    );
   });
 
   it('shows a v1 chat as its latest run, with earlier runs as children, in the latest run’s group', () => {
@@ -53,21 +64,41 @@ describe('taskGrouping', () => {
     assert.equal(running?.count, 1);
     const row = running?.rows[0];
     assert.equal(row?.taskId, 'third');
-    assert.deepEqual(row?.earlierRuns.map((run) => run.id), ['first', 'second']);
+    assert.deepEqual(
+      row?.earlierRuns.map((run) => run.id),
+      ['first', 'second'],
+    );
     const completed = model.groups.find((group) => group.status === 'completed');
-    assert.deepEqual(completed?.rows.map((r) => r.taskId), ['alone'], 'earlier runs are not listed twice');
+    assert.deepEqual(
+      completed?.rows.map((r) => r.taskId),
+      ['alone'],
+      'earlier runs are not listed twice',
+    );
   });
 
   it('never threads Cloud tasks (their follow-ups live inside the task)', () => {
-    const model = buildTreeModel([task('a', 'completed', 1, { api: 'cloud', threadId: 'a' }), task('b', 'completed', 2, { api: 'cloud', threadId: 'a' })]);
+    const model = buildTreeModel([
+      task('a', 'completed', 1, { api: 'cloud', threadId: 'a' }),
+      task('b', 'completed', 2, { api: 'cloud', threadId: 'a' }),
+    ]);
     assert.equal(model.groups[0]?.count, 2);
   });
 
   it('applies the filter before grouping', () => {
-    const model = buildTreeModel([task('a', 'failed', 1, { prompt: 'login' }), task('b', 'failed', 2, { prompt: 'other' }), task('c', 'completed', 3, { prompt: 'login too' })], {
-      filter: { ...NO_FILTER, text: 'login', statuses: ['failed'] },
-    });
-    assert.deepEqual(model.groups.map((g) => [g.status, g.count]), [['failed', 1]]);
+    const model = buildTreeModel(
+      [
+        task('a', 'failed', 1, { prompt: 'login' }),
+        task('b', 'failed', 2, { prompt: 'other' }),
+        task('c', 'completed', 3, { prompt: 'login too' }),
+      ],
+      {
+        filter: { ...NO_FILTER, text: 'login', statuses: ['failed'] },
+      },
+    );
+    assert.deepEqual(
+      model.groups.map((g) => [g.status, g.count]),
+      [['failed', 1]],
+    );
     assert.equal(model.shown, 1);
     assert.equal(model.total, 3);
   });
@@ -80,14 +111,27 @@ describe('taskGrouping', () => {
   });
 
   it('counts running and queued runs', () => {
-    assert.deepEqual(countActive([task('a', 'running', 1), task('b', 'queued', 1), task('c', 'running', 1), task('d', 'failed', 1)]), { running: 2, queued: 1 });
+    assert.deepEqual(
+      countActive([task('a', 'running', 1), task('b', 'queued', 1), task('c', 'running', 1), task('d', 'failed', 1)]),
+      { running: 2, queued: 1 },
+    );
   });
 
   it('builds 10,000 tasks into groups without losing any', () => {
     const statuses: TaskStatus[] = ['running', 'queued', 'completed', 'failed', 'cancelled', 'interrupted'];
-    const many = Array.from({ length: 10_000 }, (_, i) => task(`t${i}`, statuses[i % statuses.length] as TaskStatus, i, i % 10 === 0 ? { threadId: `chat-${i % 300}` } : {}));
+    const many = Array.from({ length: 10_000 }, (_, i) =>
+      task(
+        `t${i}`,
+        statuses[i % statuses.length] as TaskStatus,
+        i,
+        i % 10 === 0 ? { threadId: `chat-${i % 300}` } : {},
+      ),
+    );
     const model = buildTreeModel(many);
-    const rows = model.groups.reduce((sum, group) => sum + group.rows.reduce((n, row) => n + 1 + row.earlierRuns.length, 0), 0);
+    const rows = model.groups.reduce(
+      (sum, group) => sum + group.rows.reduce((n, row) => n + 1 + row.earlierRuns.length, 0),
+      0,
+    );
     assert.equal(rows, 10_000);
   });
 });

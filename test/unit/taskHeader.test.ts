@@ -92,7 +92,19 @@ describe('task header', () => {
 
   it('handles a standalone task with nothing known but its id, and an unknown status', () => {
     const text = renderTaskHeader(task({ status: 'unknown', rawStatus: 'paused' }));
-    assert.equal(text, ['Task run-1', '', 'Status     unknown (paused)', 'Repository (none: a standalone prompt)', 'Task ID    run-1', HEADER_RULE, '', ''].join('\n'));
+    assert.equal(
+      text,
+      [
+        'Task run-1',
+        '',
+        'Status     unknown (paused)',
+        'Repository (none: a standalone prompt)',
+        'Task ID    run-1',
+        HEADER_RULE,
+        '',
+        '',
+      ].join('\n'),
+    );
   });
 
   it('lists the agents of a multi-agent task', () => {
@@ -121,7 +133,10 @@ describe('task header', () => {
     assert.equal(taskTitle(task({ prompt: '\n\n  Fix   the bug  \nmore' })), 'Fix the bug');
     assert.equal(taskTitle(task({ title: 'Renamed', prompt: 'Original' })), 'Renamed');
     assert.equal(taskTitle(task({ id: 'abc' })), 'Task abc');
-    assert.equal(channelTitle(task({ prompt: 'Add a dark mode toggle to the settings page of the app' })), 'BLACKBOX: Add a dark mode toggle to the settings…');
+    assert.equal(
+      channelTitle(task({ prompt: 'Add a dark mode toggle to the settings page of the app' })),
+      'BLACKBOX: Add a dark mode toggle to the settings…',
+    );
     assert.equal(channelTitle(task({ prompt: 'Short' })), 'BLACKBOX: Short');
     assert.equal(channelTitle(task({ prompt: 'x'.repeat(60) })), `BLACKBOX: ${'x'.repeat(39)}…`);
   });

@@ -17,7 +17,13 @@ import type { Task } from '../../src/core/model';
 const NOW = Date.parse('2025-03-01T12:00:00Z');
 
 function task(overrides: Partial<Task> = {}): Task {
-  return { id: '7f3c2a1e-0000-4000-8000-000000000001', api: 'agent', status: 'completed', rawStatus: 'completed', ...overrides };
+  return {
+    id: '7f3c2a1e-0000-4000-8000-000000000001',
+    api: 'agent',
+    status: 'completed',
+    rawStatus: 'completed',
+    ...overrides,
+  };
 }
 
 /** The text a reader sees: backslash escapes resolved, bold markers gone. */
@@ -53,7 +59,10 @@ describe('taskPresentation', () => {
 
   describe('description', () => {
     it('shows relative time and the short model name', () => {
-      const text = taskDescription(task({ createdAt: NOW - 5 * 60_000, model: 'blackboxai/anthropic/claude-sonnet-4.6' }), { now: NOW });
+      const text = taskDescription(
+        task({ createdAt: NOW - 5 * 60_000, model: 'blackboxai/anthropic/claude-sonnet-4.6' }),
+        { now: NOW },
+      );
       assert.equal(text, '5 min ago · claude-sonnet-4.6');
     });
 
@@ -62,17 +71,31 @@ describe('taskPresentation', () => {
     });
 
     it('says Cancelling… for an active task with a cancel under way, and links follow-ups', () => {
-      const text = taskDescription(task({ status: 'running', rawStatus: 'running', createdAt: NOW }), { now: NOW, pendingCancel: true, earlierRuns: 2 });
+      const text = taskDescription(task({ status: 'running', rawStatus: 'running', createdAt: NOW }), {
+        now: NOW,
+        pendingCancel: true,
+        earlierRuns: 2,
+      });
       assert.match(text, /^Cancelling… · just now/);
       assert.match(text, /follow-up · 3 runs/);
     });
 
     it('places an earlier run of a chat', () => {
-      assert.equal(taskDescription(task({ createdAt: NOW - 60 * 60_000 }), { now: NOW, runOfThread: { index: 1, total: 3 }, latestInThread: false }), 'run 1 of 3 · 1 h ago');
+      assert.equal(
+        taskDescription(task({ createdAt: NOW - 60 * 60_000 }), {
+          now: NOW,
+          runOfThread: { index: 1, total: 3 },
+          latestInThread: false,
+        }),
+        'run 1 of 3 · 1 h ago',
+      );
     });
 
     it('keeps an unknown raw status visible', () => {
-      assert.match(taskDescription(task({ status: 'unknown', rawStatus: 'paused_by_admin' }), { now: NOW }), /paused_by_admin/);
+      assert.match(
+        taskDescription(task({ status: 'unknown', rawStatus: 'paused_by_admin' }), { now: NOW }),
+        /paused_by_admin/,
+      );
     });
   });
 
@@ -107,7 +130,13 @@ describe('taskPresentation', () => {
       const plain = tokens(contextValueFor(task()));
       assert.ok(!plain.includes('hasBranch') && !plain.includes('hasPullRequest'));
       const rich = tokens(
-        contextValueFor(task({ repoUrl: 'https://github.com/o/r.git', createdBranch: 'blackbox/fix', pullRequestUrl: 'https://github.com/o/r/pull/12' })),
+        contextValueFor(
+          task({
+            repoUrl: 'https://github.com/o/r.git',
+            createdBranch: 'blackbox/fix',
+            pullRequestUrl: 'https://github.com/o/r/pull/12',
+          }),
+        ),
       );
       assert.ok(rich.includes('hasBranch') && rich.includes('hasPullRequest'));
       assert.ok(!tokens(contextValueFor(task({ pullRequestUrl: 'javascript:alert(1)' }))).includes('hasPullRequest'));
@@ -138,8 +167,11 @@ describe('taskPresentation', () => {
 
   describe('tooltip markdown', () => {
     it('escapes markdown, links, HTML and command links in untrusted text', () => {
-      const hostile = 'Click [here](command:workbench.action.terminal.new) <img src=x onerror=alert(1)> **bold** `code`';
-      const md = taskTooltipMarkdown(task({ prompt: hostile, error: '<script>x</script> [a](http://evil)' }), { now: NOW });
+      const hostile =
+        'Click [here](command:workbench.action.terminal.new) <img src=x onerror=alert(1)> **bold** `code`';
+      const md = taskTooltipMarkdown(task({ prompt: hostile, error: '<script>x</script> [a](http://evil)' }), {
+        now: NOW,
+      });
       assert.ok(!md.includes('[here](command:'), md);
       assert.ok(!/<img/.test(md.replace(/\\</g, '')), 'raw <img must not survive');
       assert.ok(md.includes('\\[here\\]\\(command\\:workbench'), md);
@@ -198,7 +230,13 @@ describe('taskPresentation', () => {
     assert.equal(followUp.label, 'Also *update* docs');
     assert.match(followUp.description, /follow-up · Running · 1 min ago/);
     assert.ok(followUp.tooltip.includes('\\*update\\*'));
-    const run = presentAgentRun({ agent: 'codex', model: 'openai/gpt-5', status: 'failed', rawStatus: 'error', error: '<b>boom</b>' });
+    const run = presentAgentRun({
+      agent: 'codex',
+      model: 'openai/gpt-5',
+      status: 'failed',
+      rawStatus: 'error',
+      error: '<b>boom</b>',
+    });
     assert.equal(run.label, 'codex');
     assert.equal(run.description, 'gpt-5 · Failed');
     assert.ok(!run.tooltip.includes('<b>'));

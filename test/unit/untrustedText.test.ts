@@ -1,5 +1,12 @@
 import * as assert from 'node:assert/strict';
-import { StreamingTextCleaner, cleanTerminalLine, cleanText, clip, clipWords, oneLine } from '../../src/core/untrustedText';
+import {
+  StreamingTextCleaner,
+  cleanTerminalLine,
+  cleanText,
+  clip,
+  clipWords,
+  oneLine,
+} from '../../src/core/untrustedText';
 import { formatDateTime, formatDuration, formatSeconds, formatTimeOfDay } from '../../src/core/timeFormat';
 
 describe('untrusted text', () => {
@@ -54,7 +61,11 @@ describe('untrusted text', () => {
       assert.equal(cleaner.push('x\u001b[38;5'), 'x');
       assert.equal(cleaner.heldChars, 6);
       assert.equal(cleaner.push(';1mY'), 'Y');
-      assert.equal(cleaner.push(`\u001b]${'z'.repeat(1000)}`).length, 1001, 'a sequence too long to be real is not held');
+      assert.equal(
+        cleaner.push(`\u001b]${'z'.repeat(1000)}`).length,
+        1001,
+        'a sequence too long to be real is not held',
+      );
       assert.equal(cleaner.heldChars, 0);
     });
 

@@ -92,7 +92,9 @@ export class FakeTasksApi implements TasksApi {
       return {
         tasks,
         hasMore,
-        ...(hasMore ? { next: this.kind === 'agent' ? { page: Math.floor(start / limit) + 2 } : { offset: start + limit } } : {}),
+        ...(hasMore
+          ? { next: this.kind === 'agent' ? { page: Math.floor(start / limit) + 2 } : { offset: start + limit } }
+          : {}),
       };
     });
   }

@@ -20,7 +20,10 @@ export interface LoopbackTasksApi {
  * fake clock, fixed jitter and short reconnect delays. After each test the server closes and
  * no diagnostic line may contain the key.
  */
-export function useLoopbackTasksApi(kind: ApiKind, options: { readonly baseUrl?: (serverUrl: string) => string } = {}): LoopbackTasksApi {
+export function useLoopbackTasksApi(
+  kind: ApiKind,
+  options: { readonly baseUrl?: (serverUrl: string) => string } = {},
+): LoopbackTasksApi {
   const apiKey = kind === 'agent' ? FAKE_AGENT_KEY : FAKE_CLOUD_KEY;
   let server: LoopbackServer | undefined;
   let clock: FakeClock | undefined;

@@ -1,7 +1,11 @@
 import { Emitter } from '../../../src/core/emitter';
 import type { Task } from '../../../src/core/model';
 import { PollingTaskStore } from '../../../src/core/pollingTaskStore';
-import type { ConnectionSource, ConnectionState, PollingTaskStoreOptions } from '../../../src/core/pollingTaskStoreTypes';
+import type {
+  ConnectionSource,
+  ConnectionState,
+  PollingTaskStoreOptions,
+} from '../../../src/core/pollingTaskStoreTypes';
 import type { LatestSnapshot, SnapshotStorage, TaskSnapshot } from '../../../src/core/taskSnapshot';
 import type { TasksApi } from '../../../src/core/tasksApi';
 import { FakeClock } from './fakeClock';
@@ -64,7 +68,9 @@ export class MemoryStorage implements SnapshotStorage {
     if (this.gate) await this.gate;
     const account = this.latest;
     const text = account === undefined ? undefined : this.saved.get(account);
-    return account === undefined || text === undefined ? undefined : { raw: JSON.parse(text), belongsTo: (key) => key === account };
+    return account === undefined || text === undefined
+      ? undefined
+      : { raw: JSON.parse(text), belongsTo: (key) => key === account };
   }
 
   async forgetLatest(): Promise<void> {
@@ -82,7 +88,11 @@ export interface StoreHarness {
 
 export function startStore(
   connection: ConnectionSource,
-  options: Partial<PollingTaskStoreOptions> & { readonly visible?: boolean; readonly focused?: boolean; readonly clock?: FakeClock } = {},
+  options: Partial<PollingTaskStoreOptions> & {
+    readonly visible?: boolean;
+    readonly focused?: boolean;
+    readonly clock?: FakeClock;
+  } = {},
 ): StoreHarness {
   const clock = options.clock ?? new FakeClock();
   const store = new PollingTaskStore({ connection, clock, persistDelayMs: 1_000, ...options });
