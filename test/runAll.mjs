@@ -20,7 +20,8 @@ const bin = (pkg, file) => join(repoRoot, 'node_modules', pkg, file);
 const stages = [
   { name: 'build', command: [node, 'esbuild.mjs', '--tests'] },
   { name: 'check-types', command: [node, bin('typescript', 'bin/tsc'), '--noEmit', '-p', '.'] },
-  { name: 'lint', command: [node, 'test/lint.mjs'] },
+  { name: 'eslint', command: [node, bin('eslint', 'bin/eslint.js'), '.'] },
+  { name: 'prettier', command: [node, bin('prettier', 'bin/prettier.cjs'), '--check', '**/*.{ts,mjs,js}'] },
   {
     name: 'unit',
     command: [node, bin('mocha', 'bin/mocha.js'), '--config', 'test/unit/.mocharc.json'],

@@ -111,7 +111,8 @@ class DetailsPanel {
         else this.cancelTimer();
       }),
     );
-    const self = this; // the handle's getters read this panel's live state
+    // eslint-disable-next-line @typescript-eslint/no-this-alias -- the handle's getters read this panel's live state, and a getter cannot be an arrow function
+    const self = this;
     this.handle = {
       taskId: task.id,
       get html() {

@@ -67,8 +67,8 @@ export class TaskTreeProvider implements vscode.TreeDataProvider<TaskTreeNode>, 
 
   constructor(private readonly source: TaskTreeSource) {
     this.disposables.push(
-      { dispose: source.store.onDidChange((change) => this.onStoreChange(change)).dispose },
-      { dispose: source.store.onDidChangeStatus(() => this.onStatusChange()).dispose },
+      source.store.onDidChange((change) => this.onStoreChange(change)),
+      source.store.onDidChangeStatus(() => this.onStatusChange()),
     );
   }
 

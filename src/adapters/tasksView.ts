@@ -231,14 +231,12 @@ export function createTasksView(deps: TasksViewDeps): { readonly view: TasksView
   };
 
   disposables.push(
-    { dispose: store.onDidChangeStatus(updateFrame).dispose },
-    {
-      dispose: store.onDidChange((change) => {
-        if ('all' in change) unseen.clear();
-        else for (const id of change.ids) if (!store.get(id)) unseen.delete(id);
-        changed.fire();
-      }).dispose,
-    },
+    store.onDidChangeStatus(updateFrame),
+    store.onDidChange((change) => {
+      if ('all' in change) unseen.clear();
+      else for (const id of change.ids) if (!store.get(id)) unseen.delete(id);
+      changed.fire();
+    }),
     remotes.onDidChange(() => {
       provider.refreshAll();
       updateFrame();
@@ -305,11 +303,12 @@ export function createTasksView(deps: TasksViewDeps): { readonly view: TasksView
     onDidChange: changed.event,
     onDidRedraw: (listener, thisArgs, disposables) =>
       provider.onDidChangeTreeData(
-        (nodes) =>
+        (nodes) => {
           listener.call(
             thisArgs,
             nodes === undefined ? undefined : (Array.isArray(nodes) ? nodes : [nodes]).map((node) => node.id),
-          ),
+          );
+        },
         undefined,
         disposables,
       ),

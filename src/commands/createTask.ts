@@ -214,9 +214,7 @@ function readArguments(argument: unknown): CreateArguments {
     ...(text('model') !== undefined ? { model: text('model') } : {}),
     ...(Array.isArray(agents) ? { agents: agents.filter(isAgentChoice) } : {}),
     ...(flag('useDefaults') !== undefined ? { useDefaults: flag('useDefaults') } : {}),
-    ...(preflight && typeof preflight === 'object'
-      ? { preflight: preflight as Partial<Record<PreflightIssueKind, PreflightChoice>> }
-      : {}),
+    ...(preflight && typeof preflight === 'object' ? { preflight: preflight } : {}),
     ...(text('baseBranch') !== undefined ? { baseBranch: text('baseBranch') } : {}),
     ...(flag('skipPreflight') !== undefined ? { skipPreflight: flag('skipPreflight') } : {}),
   };

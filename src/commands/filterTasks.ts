@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { ALL_STATUSES, type TaskStatus } from '../core/model';
+import { ALL_STATUSES } from '../core/model';
 import { parseFilter, type TaskFilter } from '../core/taskFilter';
 import { statusWord } from '../core/taskPresentation';
 import type { CommandContext } from './commandContext';
@@ -14,7 +14,7 @@ export function filterTasksCommand(context: CommandContext) {
   return async (argument?: unknown): Promise<TaskFilter> => {
     const { view } = context;
     if (argument && typeof argument === 'object') {
-      view.setFilter(parseFilter({ ...view.filter(), ...(argument as object) }));
+      view.setFilter(parseFilter({ ...view.filter(), ...argument }));
       return view.filter();
     }
     const current = view.filter();
@@ -59,7 +59,7 @@ export function filterTasksCommand(context: CommandContext) {
         })),
         { canPickMany: true, placeHolder: 'Show tasks with these statuses (none picked: every status)' },
       );
-      if (picked) view.setFilter({ statuses: picked.map((item) => item.status as TaskStatus) });
+      if (picked) view.setFilter({ statuses: picked.map((item) => item.status) });
     }
     return view.filter();
   };

@@ -170,7 +170,7 @@ export function mapAgentLogMessage(_event: string | undefined, data: unknown): D
 }
 
 function mapAgentLogEvent(type: string, data: Readonly<Record<string, unknown>>): LogEvent | undefined {
-  const text = (key: string): string | undefined => (typeof data[key] === 'string' ? (data[key] as string) : undefined);
+  const text = (key: string): string | undefined => (typeof data[key] === 'string' ? data[key] : undefined);
   switch (type) {
     case 'start': {
       const reader = ObjectReader.of(data);

@@ -18,7 +18,7 @@ export function apiKindForKey(key: string): ApiKind | undefined {
  * The API to use: an explicit setting wins; `auto` goes by the key's prefix and is
  * undefined for a key of unknown shape (the caller asks the user to choose).
  */
-export function resolveApiKind(setting: ApiSetting | string | undefined, key: string | undefined): ApiKind | undefined {
+export function resolveApiKind(setting: string | undefined, key: string | undefined): ApiKind | undefined {
   if (setting === 'agent' || setting === 'cloud') return setting;
   return key === undefined ? undefined : apiKindForKey(key);
 }

@@ -123,7 +123,7 @@ function parseAgentRun(reader: ObjectReader): AgentRun {
 export function mapCloudLogMessage(event: string | undefined, data: unknown): DecodedMessage {
   if (!isJsonObject(data)) return { kind: 'malformed' };
   const text = (object: Readonly<Record<string, unknown>>, key: string): string | undefined =>
-    typeof object[key] === 'string' ? (object[key] as string) : undefined;
+    typeof object[key] === 'string' ? object[key] : undefined;
   switch (event) {
     case 'connected':
       return { kind: 'connection' };

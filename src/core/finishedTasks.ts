@@ -144,7 +144,7 @@ export function planFinishedNotice(batch: readonly Task[], mode: NotificationMod
   }
   return {
     severity: failed ? (many ? 'warning' : 'error') : 'info',
-    message: many ? batchMessage(tasks) : singleMessage(tasks[0] as Task),
+    message: many ? batchMessage(tasks) : singleMessage(tasks[0]),
     actions,
     taskIds: tasks.map((task) => task.id),
   };

@@ -1,4 +1,4 @@
-import { apiKindForKey, type ApiSetting } from './apiConfig';
+import { apiKindForKey } from './apiConfig';
 import {
   AuthError,
   ForbiddenError,
@@ -45,7 +45,7 @@ export type KeyKindDecision =
  * session uses it too) but a disagreeing prefix is pointed out; otherwise the prefix
  * decides, and an unknown prefix means the user must choose.
  */
-export function decideKeyKind(rawKey: string, setting: ApiSetting | string | undefined): KeyKindDecision {
+export function decideKeyKind(rawKey: string, setting: string | undefined): KeyKindDecision {
   const byPrefix = apiKindForKey(rawKey);
   if (setting === 'agent' || setting === 'cloud') {
     if (byPrefix && byPrefix !== setting) {

@@ -275,7 +275,7 @@ function oneByOne<T>(batches: AsyncGenerator<readonly T[]>): AsyncIterableIterat
   const done = (): IteratorResult<T> => ({ value: undefined, done: true });
   const next = (): Promise<IteratorResult<T>> => {
     if (fetching) return fetching.then(next, next);
-    if (at < batch.length) return Promise.resolve({ value: batch[at++] as T, done: false });
+    if (at < batch.length) return Promise.resolve({ value: batch[at++], done: false });
     if (finished) return Promise.resolve(done());
     fetching = batches.next().then(
       (result) => {

@@ -83,7 +83,7 @@ export function buildTreeModel(tasks: readonly Task[], options: TreeModelOptions
   }
   for (const runs of threads.values()) {
     if (runs.length === 1) {
-      const only = runs[0] as Task;
+      const only = runs[0];
       rows.push({ id: taskNodeId(only.id), taskId: only.id, task: only, earlierRuns: [] });
       continue;
     }

@@ -208,7 +208,7 @@ export function presentTask(task: Task, context: PresentationContext): TaskPrese
  * literally), so server text can neither format, link, embed HTML nor fake a command link.
  */
 export function escapeMarkdown(text: string): string {
-  return cleanText(text).replace(/[!-\/:-@\[-`{-~]/g, (c) => `\\${c}`);
+  return cleanText(text).replace(/[!-/:-@[-`{-~]/g, (c) => `\\${c}`);
 }
 
 /** Untrusted multi-line text as markdown paragraphs that keep the author's line breaks. */

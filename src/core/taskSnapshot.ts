@@ -1,4 +1,4 @@
-import { ALL_STATUSES, type Task, type TaskStatus } from './model';
+import { ALL_STATUSES, type Task } from './model';
 import { detailsFieldsOf, type DetailsEntry } from './detailsCache';
 
 /**
@@ -73,7 +73,7 @@ export function parseSnapshotTask(value: unknown): Task | undefined {
   const task: Record<string, unknown> = {
     id,
     api,
-    status: status as TaskStatus,
+    status: status,
     rawStatus: str(raw.rawStatus) ?? status,
   };
   for (const key of [

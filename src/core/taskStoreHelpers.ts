@@ -16,7 +16,7 @@ export async function forEachLimited<T>(
   let next = 0;
   const worker = async (): Promise<void> => {
     while (next < items.length) {
-      const item = items[next++] as T;
+      const item = items[next++];
       await run(item);
     }
   };

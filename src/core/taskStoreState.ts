@@ -214,7 +214,7 @@ export abstract class TaskStoreState implements Disposable {
       const cached = this.details.get(incoming.id);
       next = cached ? ({ ...cached.fields, ...defined } as MutableTask) : ({ ...defined } as MutableTask);
     } else {
-      next = { ...previous, ...defined } as MutableTask;
+      next = { ...previous, ...defined };
       const stamp = this.statusStamp.get(incoming.id);
       const olderThanStream = requestStartedAt !== undefined && stamp !== undefined && requestStartedAt < stamp;
       const goingBack = previous.api === 'agent' && isTerminal(previous.status) && !isTerminal(next.status);
@@ -336,7 +336,7 @@ export abstract class TaskStoreState implements Disposable {
 function definedFields(task: Task): Partial<MutableTask> {
   const result: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(task)) if (value !== undefined && value !== null) result[key] = value;
-  return result as Partial<MutableTask>;
+  return result;
 }
 
 function sameTask(a: Task, b: Task): boolean {

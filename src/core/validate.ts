@@ -111,7 +111,7 @@ export class ObjectReader {
     const value = this.value[key];
     if (value === undefined || value === null) return undefined;
     if (!Array.isArray(value)) throw new ProtocolError(this.field(key));
-    return value;
+    return value as readonly unknown[];
   }
 
   array(key: string): readonly unknown[] {

@@ -77,7 +77,7 @@ function rates(runs: readonly Rate[]): {
   bytes: number;
 } {
   const ms = median(runs.map((run) => run.ms));
-  const first = runs[0] as Rate;
+  const first = runs[0];
   return {
     ms,
     events: first.events,
@@ -220,7 +220,7 @@ async function throughput(sizeMb: number, repetitions: number): Promise<unknown>
     }
     const summary = (runs: readonly PipelineRun[]) => ({
       ...rates(runs),
-      renderedChars: (runs[0] as PipelineRun).renderedChars,
+      renderedChars: runs[0].renderedChars,
       reconnects: runs.reduce((sum, run) => sum + run.reconnects, 0),
     });
     return {

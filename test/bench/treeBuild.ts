@@ -54,7 +54,7 @@ export function benchTasks(count: number): Task[] {
   for (let i = 0; i < count; i++) {
     const status = pickStatus(random());
     const createdAt = NOW - i * 7 * 60_000 - Math.floor(random() * 60_000);
-    const repoUrl = REPOS[i % REPOS.length] as string;
+    const repoUrl = REPOS[i % REPOS.length];
     const prompt = `Task ${i}: make the order totals ignore a coupon when a sale price already applies\nThen add tests for the edge cases and update the changelog.`;
     if (random() < 0.6) {
       if (i % 4 !== 1 || chat === '') chat = `chat-${i}`;

@@ -110,7 +110,7 @@ function create(ctx: RequestContext, registry: TaskRegistry): Reply {
     }
     const choices: Array<{ agent: string; model?: string }> = [];
     for (const item of selected) {
-      const agent = isObject(item) ? item.agent : item;
+      const agent: unknown = isObject(item) ? item.agent : item;
       if (!validAgent(agent)) return unsupportedAgent(agent);
       const model = isObject(item) && typeof item.model === 'string' ? item.model : undefined;
       choices.push({ agent, model });
@@ -127,7 +127,7 @@ function create(ctx: RequestContext, registry: TaskRegistry): Reply {
         }),
       );
     }
-    return created(runs[0] as TaskState, runs.length);
+    return created(runs[0], runs.length);
   }
   const run = registry.createRun({ ...common, agent: typeof body.agent === 'string' ? body.agent : undefined });
   return created(run, 1);

@@ -54,7 +54,7 @@ export class SseChannel {
     private readonly options: SseChannelOptions,
   ) {
     const framing = options.faults.filter((f): f is Fault & SseFault => f.kind === 'sse');
-    this.framing = framing.length > 0 ? Object.assign({ kind: 'sse' as const }, ...framing) : undefined;
+    this.framing = framing.length > 0 ? (Object.assign({ kind: 'sse' as const }, ...framing) as SseFault) : undefined;
     for (const f of options.faults) {
       if (f.kind === 'drop') {
         if (f.afterBytes !== undefined) this.dropAfterBytes = f.afterBytes;
@@ -179,7 +179,7 @@ export class SseChannel {
   private runSteps(): void {
     this.busy = true;
     while (this.nextStep < this.steps.length) {
-      const step = this.steps[this.nextStep] as Step;
+      const step = this.steps[this.nextStep];
       // Let a step that has run (and the bytes it holds) go while the rest wait for a drain.
       this.steps[this.nextStep++] = DONE;
       const pending = step();

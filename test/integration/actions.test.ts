@@ -27,7 +27,7 @@ async function seedTask(
 }
 
 async function run<T>(command: string, argument: Record<string, unknown>): Promise<T> {
-  return (await vscode.commands.executeCommand<T>(command, argument)) as T;
+  return await vscode.commands.executeCommand<T>(command, argument);
 }
 
 function writes(emulator: Emulator, method: string, pathEnd: string): RecordedRequest[] {

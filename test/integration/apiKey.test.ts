@@ -9,16 +9,13 @@ const SECRET_NAME = 'blackboxTasks.apiKey';
 const ENV_KEY = 'BLACKBOX_API_KEY';
 
 async function setApiKey(argument: Record<string, unknown>): Promise<SetApiKeyResult> {
-  return (await vscode.commands.executeCommand<SetApiKeyResult>(
-    'blackboxTasks.setApiKey',
-    argument,
-  )) as SetApiKeyResult;
+  return await vscode.commands.executeCommand<SetApiKeyResult>('blackboxTasks.setApiKey', argument);
 }
 
 async function clearApiKey(): Promise<ClearApiKeyResult> {
-  return (await vscode.commands.executeCommand<ClearApiKeyResult>('blackboxTasks.clearApiKey', {
+  return await vscode.commands.executeCommand<ClearApiKeyResult>('blackboxTasks.clearApiKey', {
     confirm: true,
-  })) as ClearApiKeyResult;
+  });
 }
 
 /**

@@ -36,7 +36,7 @@ async function seedTask(
 }
 
 async function run<T>(command: string, argument: Record<string, unknown>): Promise<T> {
-  return (await vscode.commands.executeCommand<T>(command, argument)) as T;
+  return await vscode.commands.executeCommand<T>(command, argument);
 }
 
 describe('Check Out Task Branch and Review Changes (git extension, local bare "GitHub")', function () {
@@ -82,9 +82,9 @@ describe('Check Out Task Branch and Review Changes (git extension, local bare "G
     );
 
     let settled: CheckoutBranchResult | undefined;
-    void (vscode.commands.executeCommand('blackboxTasks.checkoutBranch') as Thenable<CheckoutBranchResult>).then(
-      (result) => (settled = result),
-    );
+    void vscode.commands
+      .executeCommand<CheckoutBranchResult>('blackboxTasks.checkoutBranch')
+      .then((result) => (settled = result));
     // Enter on the task quick pick once it opens: the newest task with a branch comes first.
     await waitUntil(
       async () => {

@@ -10,10 +10,7 @@ const SSH_REMOTE = 'git@github.com:blackbox-demo/create-over-ssh.git';
 const MODEL = 'blackboxai/anthropic/claude-sonnet-4.6';
 
 async function create(argument: Record<string, unknown>): Promise<CreateTaskResult> {
-  return (await vscode.commands.executeCommand<CreateTaskResult>(
-    'blackboxTasks.createTask',
-    argument,
-  )) as CreateTaskResult;
+  return await vscode.commands.executeCommand<CreateTaskResult>('blackboxTasks.createTask', argument);
 }
 
 function creates(emulator: Emulator): RecordedRequest[] {

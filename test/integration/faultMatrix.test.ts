@@ -33,6 +33,7 @@ async function viewWhen(
   } catch (error) {
     throw new Error(
       `${error instanceof Error ? error.message : String(error)}; view: ${JSON.stringify({ state: last?.state, message: last?.message, rows: last ? taskRows(last) : 0 })}`,
+      { cause: error },
     );
   }
 }

@@ -3,10 +3,12 @@
 // integration entry before any test file or extension code runs in this host.
 // `import x = require()` keeps the real module objects: a namespace import would be a copy
 // that the extension's own `require('node:https')` never sees.
+/* eslint-disable @typescript-eslint/no-require-imports -- the spy must patch the very module objects the extension requires (see above) */
 import http = require('node:http');
 import https = require('node:https');
 import net = require('node:net');
 import tls = require('node:tls');
+/* eslint-enable @typescript-eslint/no-require-imports */
 
 export interface NetworkAttempt {
   readonly via: string;

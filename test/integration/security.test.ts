@@ -53,7 +53,7 @@ function leaks(text: string): string[] {
 }
 
 async function run<T>(command: string, argument?: unknown): Promise<T> {
-  return (await vscode.commands.executeCommand<T>(command, argument)) as T;
+  return await vscode.commands.executeCommand<T>(command, argument);
 }
 
 async function seed(

@@ -72,7 +72,7 @@ async function waitForTree(
           extra: last.extraRows.map((r) => r.label),
         })
       : 'nothing';
-    throw new Error(`${error instanceof Error ? error.message : String(error)}; tree: ${seen}`);
+    throw new Error(`${error instanceof Error ? error.message : String(error)}; tree: ${seen}`, { cause: error });
   }
 }
 

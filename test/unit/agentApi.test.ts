@@ -78,7 +78,7 @@ describe('Agent API v1 client', () => {
         }),
       );
       const page = await client.list();
-      const request = loopback.requests[0]!;
+      const request = loopback.requests[0];
       assert.equal(request.method, 'GET');
       assert.equal(request.path, '/api/v1/tasks');
       assert.equal(request.query.get('page'), '1');
@@ -98,7 +98,7 @@ describe('Agent API v1 client', () => {
         startedAt: Date.parse('2025-01-01T10:00:05Z'),
       });
       assert.deepEqual(
-        { status: page.tasks[1]!.status, rawStatus: page.tasks[1]!.rawStatus, model: page.tasks[1]!.model },
+        { status: page.tasks[1].status, rawStatus: page.tasks[1].rawStatus, model: page.tasks[1].model },
         { status: 'unknown', rawStatus: 'paused', model: undefined },
       );
     });
@@ -106,7 +106,7 @@ describe('Agent API v1 client', () => {
     it('follows the cursor with a status filter and ends when hasMore is false', async () => {
       const client = await api(replyJson({ tasks: [], page: 3, limit: 5, hasMore: false }));
       const page = await client.list({ cursor: { page: 3 }, limit: 5, status: 'interrupted' });
-      const query = loopback.requests[0]!.query;
+      const query = loopback.requests[0].query;
       assert.deepEqual([query.get('page'), query.get('limit'), query.get('status')], ['3', '5', 'interrupted']);
       assert.deepEqual(page, { tasks: [], hasMore: false });
     });
@@ -177,21 +177,21 @@ describe('Agent API v1 client', () => {
     it('maps details: prompt, repository, branches, messages with tool parts summarised', async () => {
       const client = await api(replyJson(detailsOf()));
       const details = await client.get(RUN_ID);
-      assert.equal(loopback.requests[0]!.path, `/api/v1/tasks/${RUN_ID}`);
+      assert.equal(loopback.requests[0].path, `/api/v1/tasks/${RUN_ID}`);
       assert.equal(details.prompt, 'Fix the failing tests');
       assert.equal(details.repoUrl, 'https://github.com/acme/shop.git');
       assert.equal(details.baseBranch, 'main');
       assert.equal(details.createdBranch, 'blackbox/fix-tests');
       assert.equal(details.threadId, CHAT_ID);
       assert.equal(details.error, undefined);
-      assert.deepEqual(details.messages[1]!.parts, [
+      assert.deepEqual(details.messages[1].parts, [
         { type: 'text', text: 'Looking.' },
         { type: 'tool', toolName: 'bash', summary: 'npm test' },
         { type: 'tool', toolName: 'read_file', summary: 'src/a.ts' },
         { type: 'other', kind: 'reasoning' },
         { type: 'other', kind: 'step-start' },
       ]);
-      assert.equal(details.messages[0]!.createdAt, Date.parse('2025-01-01T10:00:00Z'));
+      assert.equal(details.messages[0].createdAt, Date.parse('2025-01-01T10:00:00Z'));
     });
 
     it("takes a follow-up run's prompt from the user message it answers", async () => {
@@ -230,7 +230,7 @@ describe('Agent API v1 client', () => {
     it('puts ids into the path encoded', async () => {
       const client = await api(replyJson(detailsOf()));
       await client.get('../a b?c#d');
-      assert.equal(loopback.requests[0]!.path, '/api/v1/tasks/..%2Fa%20b%3Fc%23d');
+      assert.equal(loopback.requests[0].path, '/api/v1/tasks/..%2Fa%20b%3Fc%23d');
     });
   });
 
@@ -246,7 +246,7 @@ describe('Agent API v1 client', () => {
       }),
     );
     const info = await client.status(RUN_ID);
-    assert.equal(loopback.requests[0]!.path, `/api/v1/tasks/${RUN_ID}/status`);
+    assert.equal(loopback.requests[0].path, `/api/v1/tasks/${RUN_ID}/status`);
     assert.deepEqual(info, {
       id: RUN_ID,
       status: 'running',
@@ -268,7 +268,7 @@ describe('Agent API v1 client', () => {
         model: 'blackboxai/anthropic/claude-sonnet-4.6',
         agent: 'claude',
       });
-      const request = loopback.requests[0]!;
+      const request = loopback.requests[0];
       assert.equal(request.method, 'POST');
       assert.equal(request.path, '/api/v1/tasks');
       assert.deepEqual(request.json, {
@@ -300,11 +300,11 @@ describe('Agent API v1 client', () => {
       const client = await api(replyJson({ taskId: 'x', runId: 'x', chatId: 'c', agentCount: 2 }));
       await client.create({ prompt: 'Compare', agents: [{ agent: 'claude', model: 'm1' }, { agent: 'codex' }] });
       await client.create({ prompt: 'Just answer' });
-      assert.deepEqual(loopback.requests[0]!.json, {
+      assert.deepEqual(loopback.requests[0].json, {
         prompt: 'Compare',
         selectedAgents: [{ agent: 'claude', model: 'm1' }, { agent: 'codex' }],
       });
-      assert.deepEqual(loopback.requests[1]!.json, { prompt: 'Just answer' });
+      assert.deepEqual(loopback.requests[1].json, { prompt: 'Just answer' });
     });
 
     it('is never retried, even on a transient failure', async () => {
@@ -331,7 +331,7 @@ describe('Agent API v1 client', () => {
         replyJson({ runId: 'run-2', chatId: CHAT_ID, assistantMessageId: 'a2', previousRunId: RUN_ID }),
       );
       const continued = await client.continue(RUN_ID, { prompt: 'Also update docs', agent: 'codex', model: 'gpt' });
-      const request = loopback.requests[0]!;
+      const request = loopback.requests[0];
       assert.equal(request.path, `/api/v1/tasks/${RUN_ID}/continue`);
       assert.deepEqual(request.json, { prompt: 'Also update docs', model: 'gpt', agent: 'codex' });
       assert.equal(continued.id, 'run-2');
@@ -363,7 +363,7 @@ describe('Agent API v1 client', () => {
     it('sends PATCH {action: "cancel"} and reads the result', async () => {
       const client = await api(replyJson({ success: true, status: 'cancelled', message: 'Task cancelled' }));
       const result = await client.cancel(RUN_ID);
-      const request = loopback.requests[0]!;
+      const request = loopback.requests[0];
       assert.equal(request.method, 'PATCH');
       assert.equal(request.path, `/api/v1/tasks/${RUN_ID}`);
       assert.deepEqual(request.json, { action: 'cancel' });
@@ -410,9 +410,9 @@ describe('Agent API v1 client', () => {
       step = 7;
       const split = await collect(client.streamLogs(RUN_ID, { includeDeltas: false }));
       assert.deepEqual(split, whole);
-      assert.equal(loopback.requests[0]!.path, `/api/v1/tasks/${RUN_ID}/logs/stream`);
-      assert.equal(loopback.requests[0]!.headers['accept'], 'text/event-stream');
-      assert.equal(loopback.requests[1]!.query.get('includeDeltas'), 'false');
+      assert.equal(loopback.requests[0].path, `/api/v1/tasks/${RUN_ID}/logs/stream`);
+      assert.equal(loopback.requests[0].headers['accept'], 'text/event-stream');
+      assert.equal(loopback.requests[1].query.get('includeDeltas'), 'false');
       assert.deepEqual(
         whole.map((e) => e.kind),
         ['connected', 'start', 'text-start', 'text', 'tool-start', 'tool-input', 'malformed', 'unknown', 'finish'],

@@ -43,7 +43,7 @@ function scripted(answers: readonly (TaskStatus | Error)[]): {
       const answer = answers[Math.min(calls, answers.length - 1)];
       calls++;
       if (answer instanceof Error) throw answer;
-      return info(answer as TaskStatus);
+      return info(answer);
     },
   };
 }

@@ -149,7 +149,7 @@ describe('clients against the emulator', () => {
         const posts = emu.requests.filter((r) => r.method === 'POST');
         assert.equal(posts.length, 1);
         const events = await followLive(api.streamLogs(created.id));
-        const last = events[events.length - 1]!;
+        const last = events[events.length - 1];
         assert.ok(
           last.kind === 'finish' || (last.kind === 'status' && last.status === 'completed'),
           `ended with ${JSON.stringify(last)}`,

@@ -55,7 +55,7 @@ describe('Cloud API client', () => {
         }),
       );
       const page = await client.list();
-      const request = loopback.requests[0]!;
+      const request = loopback.requests[0];
       assert.equal(request.path, '/api/tasks');
       assert.deepEqual(
         [request.query.get('limit'), request.query.get('offset'), request.query.has('status')],
@@ -90,7 +90,7 @@ describe('Cloud API client', () => {
           { agent: 'codex', status: 'failed', rawStatus: 'error', error: 'crashed' },
         ],
       });
-      assert.deepEqual([page.tasks[1]!.status, page.tasks[1]!.rawStatus], ['unknown', 'hibernating']);
+      assert.deepEqual([page.tasks[1].status, page.tasks[1].rawStatus], ['unknown', 'hibernating']);
     });
 
     it('maps the status filter onto the coarse Cloud one and narrows the result', async () => {
@@ -122,13 +122,13 @@ describe('Cloud API client', () => {
         ['cancelled', 'stopped'],
       ] as const) {
         await client.list({ status });
-        assert.equal(loopback.requests[loopback.requests.length - 1]!.query.get('status'), expected);
+        assert.equal(loopback.requests[loopback.requests.length - 1].query.get('status'), expected);
       }
       assert.deepEqual(
         loopback.requests.slice(0, 2).map((r) => r.query.get('status')),
         ['active', 'active'],
       );
-      assert.equal(loopback.requests[0]!.query.get('offset'), '40');
+      assert.equal(loopback.requests[0].query.get('offset'), '40');
     });
 
     it('answers an "interrupted" filter without asking (no Cloud task can be interrupted)', async () => {
@@ -158,7 +158,7 @@ describe('Cloud API client', () => {
   it('get: reads {task} and builds the conversation from the prompt and follow-ups', async () => {
     const client = await api(replyJson({ task: cloudTask() }));
     const details = await client.get('tsk_a1b2c3');
-    assert.equal(loopback.requests[0]!.path, '/api/tasks/tsk_a1b2c3');
+    assert.equal(loopback.requests[0].path, '/api/tasks/tsk_a1b2c3');
     assert.equal(details.createdBranch, 'blackbox/fix-tests');
     assert.deepEqual(
       details.messages.map((m) => [m.role, m.parts]),
@@ -177,7 +177,7 @@ describe('Cloud API client', () => {
       }),
     );
     const info = await client.status('tsk_a1b2c3');
-    assert.equal(loopback.requests[0]!.path, '/api/tasks/tsk_a1b2c3');
+    assert.equal(loopback.requests[0].path, '/api/tasks/tsk_a1b2c3');
     assert.deepEqual(info, {
       id: 'tsk_a1b2c3',
       status: 'failed',
@@ -213,7 +213,7 @@ describe('Cloud API client', () => {
         agent: 'claude',
         model: 'm',
       });
-      assert.deepEqual(loopback.requests[0]!.json, {
+      assert.deepEqual(loopback.requests[0].json, {
         prompt: 'Fix the failing tests',
         repoUrl: 'https://github.com/acme/shop.git',
         selectedBranch: 'main',
@@ -233,7 +233,7 @@ describe('Cloud API client', () => {
         prompt: 'Compare',
         agents: [{ agent: 'claude', model: 'a' }, { agent: 'gemini', model: 'b' }, { agent: 'codex' }],
       });
-      assert.deepEqual(loopback.requests[0]!.json, {
+      assert.deepEqual(loopback.requests[0].json, {
         prompt: 'Compare',
         selectedAgents: [{ agent: 'claude', model: 'a' }, { agent: 'gemini', model: 'b' }, { agent: 'codex' }],
       });
@@ -263,8 +263,8 @@ describe('Cloud API client', () => {
         else sendJson(response, 200, { task: cloudTask({ status: 'completed', followupMessages: [] }) });
       });
       const continued = await client.continue('tsk_a1b2c3', { prompt: 'Now add tests', agent: 'codex', model: 'gpt' });
-      assert.equal(loopback.requests[0]!.path, '/api/tasks/tsk_a1b2c3/continue');
-      assert.deepEqual(loopback.requests[0]!.json, {
+      assert.equal(loopback.requests[0].path, '/api/tasks/tsk_a1b2c3/continue');
+      assert.deepEqual(loopback.requests[0].json, {
         currentPrompt: 'Now add tests',
         selectedAgent: 'codex',
         selectedModel: 'gpt',
@@ -299,8 +299,8 @@ describe('Cloud API client', () => {
     it('sends PATCH {action: "stop"} and reads the stopped task', async () => {
       const client = await api(replyJson({ message: 'Task stopped', task: cloudTask({ status: 'stopped' }) }));
       const result = await client.cancel('tsk_a1b2c3');
-      assert.equal(loopback.requests[0]!.method, 'PATCH');
-      assert.deepEqual(loopback.requests[0]!.json, { action: 'stop' });
+      assert.equal(loopback.requests[0].method, 'PATCH');
+      assert.deepEqual(loopback.requests[0].json, { action: 'stop' });
       assert.deepEqual(result, { success: true, status: 'cancelled', message: 'Task stopped' });
     });
 
@@ -337,7 +337,7 @@ describe('Cloud API client', () => {
       step = 5;
       const split = await collect(client.streamLogs('tsk_a1b2c3'));
       assert.deepEqual(split, whole);
-      const request = loopback.requests[0]!;
+      const request = loopback.requests[0];
       assert.equal(request.path, '/api/tasks/tsk_a1b2c3/stream');
       assert.deepEqual([request.query.get('fromIndex'), request.query.get('includeStatus')], ['0', 'true']);
       assert.deepEqual(whole, [
@@ -382,7 +382,7 @@ describe('Cloud API client', () => {
         events.flatMap((e) => (e.kind === 'log' ? [e.message] : e.kind === 'status' ? [e.rawStatus] : [])),
         ['processing', 'line 0', 'line 1', 'line 2', 'line 3'],
       );
-      assert.equal(events[events.length - 1]!.kind, 'finish');
+      assert.equal(events[events.length - 1].kind, 'finish');
     });
   });
 });

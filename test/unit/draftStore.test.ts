@@ -22,7 +22,7 @@ function fakeMemento(): vscode.Memento & { readonly updates: number } {
         }),
       );
     },
-  } as vscode.Memento & { readonly updates: number };
+  };
 }
 
 describe('draftStore', () => {

@@ -14,7 +14,6 @@ import {
 } from '../../src/core/errors';
 import type { LogEvent, LogStreamEvent } from '../../src/core/logEvents';
 import { renderEvents } from '../../src/core/logRenderer';
-import type { Task } from '../../src/core/model';
 import { PollingTaskStore } from '../../src/core/pollingTaskStore';
 import { buildTreeModel } from '../../src/core/taskGrouping';
 import { presentTask, taskTooltipMarkdown } from '../../src/core/taskPresentation';
@@ -360,7 +359,7 @@ describe('fault matrix', function () {
     assert.equal(task?.rawStatus, 'paused_for_review');
     const tree = buildTreeModel(store.tasks());
     assert.ok(tree.groups.find((group) => group.status === 'unknown')?.rows.some((row) => row.taskId === DONE));
-    assert.match(presentTask(task as Task, { now: Date.now() }).description, /paused_for_review/);
+    assert.match(presentTask(task, { now: Date.now() }).description, /paused_for_review/);
 
     const runId = '11111111-0000-4000-8000-000000000008';
     emulator.addTask({

@@ -95,7 +95,7 @@ describe('HttpClient', () => {
       body: { prompt: 'x' },
     });
     assert.deepEqual(body, { fine: true });
-    const request = server!.requests[0]!;
+    const request = server!.requests[0];
     assert.equal(request.headers['authorization'], `Bearer ${FAKE_AGENT_KEY}`);
     assert.equal(request.headers['accept'], 'application/json');
     assert.equal(request.headers['content-type'], 'application/json');
@@ -247,7 +247,7 @@ describe('HttpClient', () => {
       const http = await client(status(503), { clock: slowClock });
       const controller = new AbortController();
       const pending = http.requestJson({ method: 'GET', path: '/x', signal: controller.signal });
-      await waitFor(() => slowClock.pending().length === 1 && slowClock.pending()[0]! < 30_000);
+      await waitFor(() => slowClock.pending().length === 1 && slowClock.pending()[0] < 30_000);
       controller.abort();
       await assert.rejects(pending, (e: unknown) => isAbortError(e));
       assert.equal(server!.requests.length, 1);
@@ -355,7 +355,7 @@ describe('HttpClient', () => {
       const text = await new Response(opened.body).text();
       assert.equal(text, 'data: {}\n\n');
       opened.close();
-      const request = server!.requests[0]!;
+      const request = server!.requests[0];
       assert.equal(request.headers['accept'], 'text/event-stream');
       assert.equal(request.headers['authorization'], `Bearer ${FAKE_AGENT_KEY}`);
       assert.equal(request.query.get('fromIndex'), '3');

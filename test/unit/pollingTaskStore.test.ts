@@ -116,7 +116,7 @@ describe('PollingTaskStore', () => {
       assert.equal(measured[1], 1);
       assert.equal(measured[5], 1);
       assert.equal(measured[50], 1);
-      for (const k of [1, 5, 50]) assert.ok((measured[k] as number) < 1 + k, `fewer than the naive ${1 + k}`);
+      for (const k of [1, 5, 50]) assert.ok(measured[k] < 1 + k, `fewer than the naive ${1 + k}`);
     });
 
     it('makes no request at all while hidden and unfocused, whatever runs', async () => {
@@ -166,13 +166,13 @@ describe('PollingTaskStore', () => {
       const [running] = seed(api, 3, 1);
       const h = start(FakeConnection.to(api));
       await h.run(0);
-      assert.equal(statusOf(h, running!.id), 'running');
-      api.setStatus(running!.id, 'completed');
+      assert.equal(statusOf(h, running.id), 'running');
+      api.setStatus(running.id, 'completed');
       await h.run(INTERVAL);
-      assert.equal(statusOf(h, running!.id), 'completed');
-      assert.deepEqual(h.finished, [[running!.id]]);
+      assert.equal(statusOf(h, running.id), 'completed');
+      assert.deepEqual(h.finished, [[running.id]]);
       await h.run(INTERVAL * 3);
-      assert.deepEqual(h.finished, [[running!.id]]);
+      assert.deepEqual(h.finished, [[running.id]]);
     });
 
     it('reports tasks that finish in the same refresh as one batch', async () => {
@@ -297,13 +297,13 @@ describe('PollingTaskStore', () => {
       h.store.onDidChange((change) => changes.push(change));
       api.hold('list');
       await h.run(INTERVAL);
-      h.store.applyStatus(running!.id, 'completed', 'completed');
-      assert.equal(statusOf(h, running!.id), 'completed');
-      assert.deepEqual(changes, [{ ids: [running!.id] }]);
+      h.store.applyStatus(running.id, 'completed', 'completed');
+      assert.equal(statusOf(h, running.id), 'completed');
+      assert.deepEqual(changes, [{ ids: [running.id] }]);
       api.release('list');
       await h.run(0);
-      assert.equal(statusOf(h, running!.id), 'completed');
-      assert.deepEqual(h.finished, [[running!.id]]);
+      assert.equal(statusOf(h, running.id), 'completed');
+      assert.deepEqual(h.finished, [[running.id]]);
     });
 
     it('never moves a finished v1 run back to running', async () => {
@@ -311,9 +311,9 @@ describe('PollingTaskStore', () => {
       const [task] = seed(api, 1);
       const h = start(FakeConnection.to(api));
       await h.run(0);
-      api.setStatus(task!.id, 'running');
+      api.setStatus(task.id, 'running');
       await h.run(60_000, 5_000);
-      assert.equal(statusOf(h, task!.id), 'completed');
+      assert.equal(statusOf(h, task.id), 'completed');
     });
 
     it('lets a continued Cloud task run again', async () => {
@@ -352,11 +352,11 @@ describe('PollingTaskStore', () => {
       const [running] = seed(api, 1, 1);
       const h = start(FakeConnection.to(api));
       await h.run(0);
-      h.store.setPendingCancel(running!.id, true);
-      assert.equal(h.store.isPendingCancel(running!.id), true);
-      api.setStatus(running!.id, 'cancelled');
+      h.store.setPendingCancel(running.id, true);
+      assert.equal(h.store.isPendingCancel(running.id), true);
+      api.setStatus(running.id, 'cancelled');
       await h.run(INTERVAL);
-      assert.equal(h.store.isPendingCancel(running!.id), false);
+      assert.equal(h.store.isPendingCancel(running.id), false);
     });
   });
 
@@ -373,7 +373,7 @@ describe('PollingTaskStore', () => {
       await h.store.loadMore();
       assert.equal(h.store.tasks().length, 23);
       assert.equal(h.store.status().hasMore, false);
-      assert.ok(h.store.get(all[22]!.id));
+      assert.ok(h.store.get(all[22].id));
       await h.store.loadMore();
       assert.equal(api.count('list'), 3);
     });
@@ -395,7 +395,7 @@ describe('PollingTaskStore', () => {
       const tasks = seed(api, 8);
       const h = start(FakeConnection.to(api));
       await h.run(0);
-      assert.equal(h.store.get(tasks[0]!.id)?.prompt, undefined, 'the v1 list has no prompt');
+      assert.equal(h.store.get(tasks[0].id)?.prompt, undefined, 'the v1 list has no prompt');
       assert.equal(api.count('get'), 0, 'nothing is fetched before rows are drawn');
       api.hold('get');
       h.store.requestDetails(tasks.map((t) => t.id));
@@ -405,7 +405,7 @@ describe('PollingTaskStore', () => {
       await h.run(0);
       assert.equal(api.count('get'), 8);
       assert.equal(api.maxInFlight, 3);
-      assert.equal(h.store.get(tasks[0]!.id)?.prompt, 'Task number 0');
+      assert.equal(h.store.get(tasks[0].id)?.prompt, 'Task number 0');
       h.store.requestDetails(tasks.map((t) => t.id));
       await h.run(0);
       assert.equal(api.count('get'), 8, 'a finished task’s details are never fetched again');
@@ -417,9 +417,9 @@ describe('PollingTaskStore', () => {
       const h = start(FakeConnection.to(api));
       await h.run(0);
       api.failures.get.push(new NotFoundError());
-      h.store.requestDetails([task!.id]);
+      h.store.requestDetails([task.id]);
       await h.run(0);
-      assert.equal(h.store.get(task!.id), undefined);
+      assert.equal(h.store.get(task.id), undefined);
     });
 
     it('fetches a v1 run’s final details when it finishes, for the branch the agent pushed', async () => {
@@ -427,15 +427,15 @@ describe('PollingTaskStore', () => {
       const [running] = seed(api, 1, 1);
       const h = start(FakeConnection.to(api));
       await h.run(0);
-      api.setStatus(running!.id, 'completed');
-      api.detailsOf.set(running!.id, {
+      api.setStatus(running.id, 'completed');
+      api.detailsOf.set(running.id, {
         prompt: 'p',
         repoUrl: 'https://github.com/o/r.git',
         createdBranch: 'blackbox/x',
       });
       await h.run(INTERVAL);
-      await h.store.ensureDetails([running!.id], 1_000);
-      assert.equal(h.store.get(running!.id)?.createdBranch, 'blackbox/x');
+      await h.store.ensureDetails([running.id], 1_000);
+      assert.equal(h.store.get(running.id)?.createdBranch, 'blackbox/x');
     });
   });
 
@@ -458,7 +458,7 @@ describe('PollingTaskStore', () => {
       assert.equal(api.count('list'), 1, 'the refresh is on its way…');
       assert.equal(second.store.tasks().length, 3, '…and the cached tasks are already there');
       assert.equal(second.store.status().stale, true);
-      assert.equal(second.store.get(tasks[0]!.id)?.prompt, 'Task number 0', 'with their cached prompts');
+      assert.equal(second.store.get(tasks[0].id)?.prompt, 'Task number 0', 'with their cached prompts');
       api.release('list');
       await second.run(0);
       assert.equal(second.store.status().stale, false);
@@ -599,16 +599,16 @@ describe('PollingTaskStore', () => {
       const first = start(FakeConnection.to(api), { storage });
       await first.run(2_000);
       first.store.dispose();
-      api.setStatus(running!.id, 'completed');
+      api.setStatus(running.id, 'completed');
       api.clearCalls();
       api.hold('list');
       const second = start(FakeConnection.to(api), { storage, visible: false });
       await second.run(0);
-      assert.equal(second.store.get(running!.id)?.status, 'running', 'drawn from the snapshot');
+      assert.equal(second.store.get(running.id)?.status, 'running', 'drawn from the snapshot');
       assert.equal(api.count('list'), 1, 'a hidden view still checks on tasks the snapshot shows running');
       api.release('list');
       await second.run(0);
-      assert.equal(second.store.get(running!.id)?.status, 'completed');
+      assert.equal(second.store.get(running.id)?.status, 'completed');
       assert.deepEqual(second.finished, []);
     });
   });

@@ -377,7 +377,6 @@ describe('security', function () {
     it('tree labels and descriptions are plain text without controls or direction overrides', () => {
       const shown = presentTask(task, { now });
       for (const text of [shown.label, shown.description]) {
-        // eslint-disable-next-line no-control-regex
         assert.doesNotMatch(text, /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/, text);
       }
     });
@@ -438,7 +437,7 @@ describe('security', function () {
       }
       assert.doesNotMatch(html, /href="(?!https:\/\/github\.com\/)/, 'links only to https://github.com');
       // Every field, not only message text, is cleaned of terminal escapes, controls and direction overrides.
-      // eslint-disable-next-line no-control-regex
+
       assert.doesNotMatch(html, /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/);
       assert.ok(html.includes('Trojan exe.txt and a hyperlink and red'));
       assert.equal((html.match(/<style nonce="n0nce">/g) ?? []).length, 1, 'only the page’s own style sheet');
@@ -467,7 +466,6 @@ describe('security', function () {
       ];
       const texts = [renderEvents(events), renderTaskHeader(task)];
       for (const text of texts) {
-        // eslint-disable-next-line no-control-regex
         assert.doesNotMatch(
           text,
           /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/,

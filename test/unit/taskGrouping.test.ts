@@ -120,12 +120,7 @@ describe('taskGrouping', () => {
   it('builds 10,000 tasks into groups without losing any', () => {
     const statuses: TaskStatus[] = ['running', 'queued', 'completed', 'failed', 'cancelled', 'interrupted'];
     const many = Array.from({ length: 10_000 }, (_, i) =>
-      task(
-        `t${i}`,
-        statuses[i % statuses.length] as TaskStatus,
-        i,
-        i % 10 === 0 ? { threadId: `chat-${i % 300}` } : {},
-      ),
+      task(`t${i}`, statuses[i % statuses.length], i, i % 10 === 0 ? { threadId: `chat-${i % 300}` } : {}),
     );
     const model = buildTreeModel(many);
     const rows = model.groups.reduce(

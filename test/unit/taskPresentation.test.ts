@@ -28,7 +28,7 @@ function task(overrides: Partial<Task> = {}): Task {
 
 /** The text a reader sees: backslash escapes resolved, bold markers gone. */
 function rendered(md: string): string {
-  return md.replace(/\\([!-\/:-@\[-`{-~])/g, '$1').replace(/\*\*/g, '');
+  return md.replace(/\\([!-/:-@[-`{-~])/g, '$1').replace(/\*\*/g, '');
 }
 
 function tokens(value: string): string[] {

@@ -149,7 +149,7 @@ export class FakeTasksApi implements TasksApi {
       }
       if (options.signal?.aborted) throw abortError();
       const failure = this.failures[method].shift();
-      if (failure !== undefined) throw failure;
+      if (failure !== undefined) throw failure as Error;
       return answer();
     } finally {
       this.inFlight--;
@@ -158,7 +158,7 @@ export class FakeTasksApi implements TasksApi {
 }
 
 function definedOnly(value: Partial<Task>): Partial<Task> {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<Task>;
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined));
 }
 
 function abortError(): Error {
