@@ -19,15 +19,22 @@ function typescriptFilesUnder(dir) {
   return found;
 }
 
-/** Prints build errors in the `file:line:col: error:` form problem matchers understand. */
+/**
+ * Prints build errors as `✘ [ERROR] message` then `    file:line:col:`, the form the problem
+ * matcher in .vscode/tasks.json reads. In watch mode each rebuild is framed by
+ * `[watch] build started` / `[watch] build finished`, so VS Code knows when a background
+ * build is running (F5 waits for the first one).
+ */
 const reportProblems = {
   name: 'report-problems',
   setup(build) {
+    if (watch) build.onStart(() => console.log('[watch] build started'));
     build.onEnd((result) => {
       for (const { text, location } of result.errors) {
         console.error(`✘ [ERROR] ${text}`);
         if (location) console.error(`    ${location.file}:${location.line}:${location.column}:`);
       }
+      if (watch) console.log('[watch] build finished');
     });
   },
 };

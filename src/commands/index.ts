@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { presentError } from '../adapters/errorPresenter';
+import { manifestText } from '../adapters/manifestText';
 import type { CommandContext, CommandFactory } from './commandContext';
 import { setApiKeyCommand } from './setApiKey';
 import { clearApiKeyCommand } from './clearApiKey';
@@ -47,7 +48,7 @@ export const COMMAND_FACTORIES: Readonly<Record<string, CommandFactory>> = {
  * shared error presenter, so no command fails silently and none shows raw errors.
  */
 export function registerCommands(context: CommandContext): void {
-  const titles = commandTitles(context.extension);
+  const titles = commandTitles(context.extension.extension);
   for (const [id, factory] of Object.entries(COMMAND_FACTORIES)) {
     const handler = factory(context);
     context.extension.subscriptions.push(
@@ -55,7 +56,7 @@ export function registerCommands(context: CommandContext): void {
         try {
           return await handler(...args);
         } catch (error) {
-          await presentError(error, titles.get(id) ?? id, {
+          await presentError(error, titles().get(id) ?? id, {
             logger: context.logger,
             redact: (text) => context.session.redact(text),
           });
@@ -66,9 +67,20 @@ export function registerCommands(context: CommandContext): void {
   }
 }
 
-function commandTitles(extension: vscode.ExtensionContext): Map<string, string> {
-  const contributed =
-    (extension.extension.packageJSON as { contributes?: { commands?: { command: string; title: string }[] } })
-      .contributes?.commands ?? [];
-  return new Map(contributed.map((c) => [c.command, c.title.replace(/…$/, '')]));
+/**
+ * The commands' titles as the user reads them, for error messages ("Create Task failed: …").
+ * Read on the first failure, not at activation.
+ */
+export function commandTitles(extension: vscode.Extension<unknown>): () => ReadonlyMap<string, string> {
+  let titles: ReadonlyMap<string, string> | undefined;
+  return () => {
+    if (titles) return titles;
+    const contributed =
+      (extension.packageJSON as { contributes?: { commands?: { command: string; title: string }[] } }).contributes
+        ?.commands ?? [];
+    titles = new Map(
+      contributed.map((c) => [c.command, manifestText(extension, vscode.env.language, c.title).replace(/…$/, '')]),
+    );
+    return titles;
+  };
 }

@@ -2,6 +2,7 @@ import * as assert from 'node:assert/strict';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
+import { commandTitles } from '../../src/commands/index';
 import { extension, testApi } from './harness';
 
 interface MenuItem {
@@ -202,5 +203,21 @@ describe('contributions', () => {
     assert.ok(tokens.size > 0, 'expected viewItem conditions in the menus');
     const unknown = [...tokens].filter((token) => !quoted(token).test(source));
     assert.deepEqual(unknown, []);
+  });
+
+  it('shows every manifest text resolved from package.nls.json, with no %key% placeholder left', () => {
+    const placeholders: string[] = [];
+    const visit = (value: unknown, path: string): void => {
+      if (typeof value === 'string') {
+        if (/^%[^%\s]+%$/.test(value)) placeholders.push(`${path}: ${value}`);
+      } else if (Array.isArray(value)) value.forEach((item, index) => visit(item, `${path}[${index}]`));
+      else if (typeof value === 'object' && value !== null)
+        for (const [key, item] of Object.entries(value)) visit(item, `${path}.${key}`);
+    };
+    visit(extension().packageJSON, 'package.json');
+    assert.deepEqual(placeholders, []);
+    const titles = commandTitles(extension())();
+    assert.equal(titles.get('blackboxTasks.createTask'), 'Create Task');
+    assert.equal(titles.get('blackboxTasks.cancelTask'), 'Cancel Task');
   });
 });

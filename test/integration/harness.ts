@@ -47,6 +47,14 @@ let startup: StartupObservation | undefined;
  * context-key spies, activates the extension, lets it idle for `idleMs` without a key, and
  * keeps what it saw, so activation tests do not depend on which suites ran before them.
  */
+/** The run's first line: which VS Code, where, on which Node (the launcher shows output from it on). */
+export function hostDescription(): string {
+  return (
+    `Running integration tests in ${vscode.env.appName} ${vscode.version} ` +
+    `(uiKind ${vscode.UIKind[vscode.env.uiKind]}, remote ${vscode.env.remoteName ?? 'none'}, Node ${process.version})`
+  );
+}
+
 export async function activateUnderObservation(idleMs = 1_000): Promise<StartupObservation> {
   installNetworkSpy();
   installContextKeySpy();

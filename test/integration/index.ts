@@ -1,10 +1,9 @@
 // Mocha entry that VS Code's extension host loads (`--extensionTestsPath`): runs every
 // out/test/integration/**/*.test.js inside the real extension host.
-import * as vscode from 'vscode';
 import Mocha from 'mocha';
 import { readdirSync, statSync } from 'node:fs';
 import { join, resolve, sep } from 'node:path';
-import { activateUnderObservation } from './harness';
+import { activateUnderObservation, hostDescription } from './harness';
 
 const repoRoot = resolve(__dirname, '..', '..', '..');
 
@@ -19,10 +18,7 @@ function testFilesUnder(dir: string): string[] {
 }
 
 export async function run(): Promise<void> {
-  console.log(
-    `Running integration tests in ${vscode.env.appName} ${vscode.version} ` +
-      `(uiKind ${vscode.UIKind[vscode.env.uiKind]}, remote ${vscode.env.remoteName ?? 'none'}, Node ${process.version})`,
-  );
+  console.log(hostDescription());
   // Before any test file loads: spies first, then activation, so activation itself is observed.
   await activateUnderObservation();
 

@@ -67,8 +67,11 @@ function seconds(startedAt) {
 function run(command, args, options = {}) {
   const result = spawnSync(command, args, { stdio: 'inherit', ...options });
   if (result.error) throw result.error;
-  if (result.status !== 0)
+  if (result.status !== 0) {
+    const output = typeof result.stdout === 'string' ? `${result.stdout}${result.stderr}`.trim().split('\n') : [];
+    if (output.length > 1) console.error(output.slice(-40).join('\n'));
     throw new Error(`${command} ${args.join(' ')} exited with ${result.status ?? result.signal}`);
+  }
 }
 
 function readJson(path) {
@@ -98,8 +101,10 @@ function ensureAptPackages() {
   const aptGet = asRoot ? ['apt-get'] : ['sudo', 'env', 'DEBIAN_FRONTEND=noninteractive', 'apt-get'];
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
   log(`apt: installing ${missing.join(', ')}`);
-  run(aptGet[0], [...aptGet.slice(1), 'update', '-qq'], { env });
-  run(aptGet[0], [...aptGet.slice(1), 'install', '-y', '-qq', '--no-install-recommends', ...missing], { env });
+  // dpkg's progress runs to hundreds of lines: keep it out of the log unless something fails.
+  const quiet = { env, stdio: 'pipe', encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 };
+  run(aptGet[0], [...aptGet.slice(1), 'update', '-qq'], quiet);
+  run(aptGet[0], [...aptGet.slice(1), 'install', '-y', '-qq', '--no-install-recommends', ...missing], quiet);
   log(`apt: done in ${seconds(startedAt)}`);
 }
 

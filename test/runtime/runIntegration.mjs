@@ -32,7 +32,7 @@ function git(cwd, ...args) {
 }
 
 /** A small git repository with a GitHub-style origin, so repository-aware code has something to read. */
-function createWorkspace(parent) {
+export function createWorkspace(parent) {
   const folder = join(parent, 'workspace');
   mkdirSync(folder, { recursive: true });
   writeFileSync(

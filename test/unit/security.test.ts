@@ -483,7 +483,9 @@ describe('security', function () {
 
     it('declares limited support, and says what is limited', () => {
       assert.equal(manifest.capabilities.untrustedWorkspaces.supported, 'limited');
-      assert.match(manifest.capabilities.untrustedWorkspaces.description ?? '', /checked out|git/);
+      const nls = JSON.parse(readFileSync(join(repoRoot, 'package.nls.json'), 'utf8')) as Record<string, string>;
+      const description = manifest.capabilities.untrustedWorkspaces.description ?? '';
+      assert.match(nls[/^%(.+)%$/.exec(description)?.[1] ?? ''] ?? description, /checked out|git/);
     });
 
     it('hides Check Out and Review from the Command Palette in an untrusted workspace', () => {
