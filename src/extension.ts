@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { useTranslator } from './core/l10n';
 import { ApiSession } from './adapters/apiSession';
 import { createLogger, type Logger } from './adapters/logger';
 import { createTasksView, type TasksView } from './adapters/tasksView';
@@ -25,6 +26,7 @@ export interface BlackboxTasksTestApi {
  */
 export function activate(extension: vscode.ExtensionContext): BlackboxTasksTestApi {
   const started = performance.now();
+  useTranslator((message, ...args) => vscode.l10n.t(message, ...args));
   const channel = vscode.window.createOutputChannel('BLACKBOX Agent Tasks', { log: true });
   extension.subscriptions.push(channel);
   let redact: (text: string) => string = (text) => text;
@@ -52,7 +54,10 @@ export function activate(extension: vscode.ExtensionContext): BlackboxTasksTestA
     const message = error instanceof Error ? error.message : String(error);
     logger.error(`Activation failed: ${message}`);
     void vscode.window
-      .showErrorMessage(`BLACKBOX Agent Tasks could not start: ${redact(message)}`, 'Show Output')
+      .showErrorMessage(
+        vscode.l10n.t('BLACKBOX Agent Tasks could not start: {0}', redact(message)),
+        vscode.l10n.t('Show Output'),
+      )
       .then((choice) => {
         if (choice) channel.show();
       });

@@ -48,8 +48,8 @@ export async function pickAgents(kind: ApiKind, title: string): Promise<AgentSel
         ? []
         : [
             {
-              label: '$(sparkle) Service default',
-              description: 'let BLACKBOX choose the agent',
+              label: `$(sparkle) ${vscode.l10n.t('Service default')}`,
+              description: vscode.l10n.t('let BLACKBOX choose the agent'),
               action: { kind: 'agent' as const },
             },
           ]),
@@ -57,23 +57,27 @@ export async function pickAgents(kind: ApiKind, title: string): Promise<AgentSel
         label: `$(hubot) ${agent}`,
         description:
           agent === defaults.agent
-            ? 'default (setting)'
+            ? vscode.l10n.t('default (setting)')
             : known.includes(agent)
               ? ''
-              : 'from settings; not documented for this API',
+              : vscode.l10n.t('from settings; not documented for this API'),
         action: { kind: 'agent' as const, agent },
       })),
       { label: '', kind: vscode.QuickPickItemKind.Separator, action: { kind: 'none' } },
-      { label: `$(settings) Model: ${model ?? 'service default'}`, description: 'change…', action: { kind: 'model' } },
       {
-        label: '$(organization) Several agents at once…',
-        description: `${MIN_AGENTS}–${MAX_AGENTS} agents, each in its own run`,
+        label: `$(settings) ${vscode.l10n.t('Model: {0}', model ?? vscode.l10n.t('service default'))}`,
+        description: vscode.l10n.t('change…'),
+        action: { kind: 'model' },
+      },
+      {
+        label: `$(organization) ${vscode.l10n.t('Several agents at once…')}`,
+        description: vscode.l10n.t('{0}–{1} agents, each in its own run', MIN_AGENTS, MAX_AGENTS),
         action: { kind: 'multi' },
       },
     ];
     const picked = await vscode.window.showQuickPick(items, {
       title,
-      placeHolder: 'Which agent should do it? (Enter takes the first)',
+      placeHolder: vscode.l10n.t('Which agent should do it? (Enter takes the first)'),
     });
     if (!picked) return undefined;
     const action = picked.action;
@@ -82,7 +86,9 @@ export async function pickAgents(kind: ApiKind, title: string): Promise<AgentSel
     if (action.kind === 'model') {
       const typed = await vscode.window.showInputBox({
         title,
-        prompt: 'Model id, e.g. blackboxai/anthropic/claude-sonnet-4.6. Leave empty for the service default.',
+        prompt: vscode.l10n.t(
+          'Model id, e.g. blackboxai/anthropic/claude-sonnet-4.6. Leave empty for the service default.',
+        ),
         value: model ?? '',
       });
       if (typed !== undefined) model = typed.trim() || undefined;
@@ -103,13 +109,17 @@ async function pickSeveralAgents(kind: ApiKind, title: string): Promise<string[]
       {
         title,
         canPickMany: true,
-        placeHolder: `Choose ${MIN_AGENTS}–${MAX_AGENTS} agents; each works on the task in its own run`,
+        placeHolder: vscode.l10n.t(
+          'Choose {0}–{1} agents; each works on the task in its own run',
+          MIN_AGENTS,
+          MAX_AGENTS,
+        ),
       },
     );
     if (!picked) return undefined;
     if (picked.length >= MIN_AGENTS && picked.length <= MAX_AGENTS) return picked.map((item) => item.label);
     void vscode.window.showWarningMessage(
-      `Choose between ${MIN_AGENTS} and ${MAX_AGENTS} agents (you chose ${picked.length}).`,
+      vscode.l10n.t('Choose between {0} and {1} agents (you chose {2}).', MIN_AGENTS, MAX_AGENTS, picked.length),
     );
   }
 }

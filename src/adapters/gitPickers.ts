@@ -21,7 +21,7 @@ export async function pickRepository(
     const branch = repository.head().branch;
     return {
       label: `$(repo) ${repository.label}`,
-      description: [remote ? gitHubDisplayName(remote.repository) : 'no GitHub remote', branch]
+      description: [remote ? gitHubDisplayName(remote.repository) : vscode.l10n.t('no GitHub remote'), branch]
         .filter(Boolean)
         .join(' · '),
       detail: repository.root.fsPath,
@@ -30,7 +30,11 @@ export async function pickRepository(
   });
   if (options.offerStandalone) {
     items.push({ label: '', kind: vscode.QuickPickItemKind.Separator, choice: undefined });
-    items.push({ label: '$(cloud) No repository', description: 'a standalone task', choice: { kind: 'standalone' } });
+    items.push({
+      label: `$(cloud) ${vscode.l10n.t('No repository')}`,
+      description: vscode.l10n.t('a standalone task'),
+      choice: { kind: 'standalone' },
+    });
   }
   const picked = await vscode.window.showQuickPick(items, {
     placeHolder: options.placeHolder,
@@ -59,7 +63,7 @@ export async function pickRemoteBranch(
   options: { readonly placeHolder: string; readonly preferred?: readonly string[] },
 ): Promise<string | undefined> {
   const names = await vscode.window.withProgress(
-    { location: vscode.ProgressLocation.Window, title: `Fetching branches from ${remote}` },
+    { location: vscode.ProgressLocation.Window, title: vscode.l10n.t('Fetching branches from {0}', remote) },
     async () => {
       try {
         await repository.fetch(remote, undefined);
@@ -71,7 +75,7 @@ export async function pickRemoteBranch(
   );
   if (names.length === 0) {
     void vscode.window.showWarningMessage(
-      `${remote} has no branches that this repository knows of. Push a branch first.`,
+      vscode.l10n.t('{0} has no branches that this repository knows of. Push a branch first.', remote),
     );
     return undefined;
   }

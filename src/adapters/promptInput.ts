@@ -10,8 +10,6 @@ export interface PromptInputOptions {
   readonly onDraft?: (text: string) => void;
 }
 
-const EDITOR_BUTTON_TOOLTIP = 'Write in an editor (for long or multi-line prompts)';
-
 /**
  * Asks for a prompt: a one-line input box for quick follow-ups, with a button that moves
  * the text into a Markdown editor for long, multi-line prompts (an input box cannot hold
@@ -32,10 +30,15 @@ function inputBox(options: PromptInputOptions, initial: string): Promise<InputBo
     const box = vscode.window.createInputBox();
     box.title = options.title;
     box.placeholder = options.placeHolder;
-    box.prompt = 'Enter sends it. For a long or multi-line prompt, use the editor button.';
+    box.prompt = vscode.l10n.t('Enter sends it. For a long or multi-line prompt, use the editor button.');
     box.value = initial;
     box.ignoreFocusOut = true;
-    box.buttons = [{ iconPath: new vscode.ThemeIcon('go-to-file'), tooltip: EDITOR_BUTTON_TOOLTIP }];
+    box.buttons = [
+      {
+        iconPath: new vscode.ThemeIcon('go-to-file'),
+        tooltip: vscode.l10n.t('Write in an editor (for long or multi-line prompts)'),
+      },
+    ];
     let settled = false;
     const finish = (choice: InputBoxChoice): void => {
       if (settled) return;
@@ -50,7 +53,7 @@ function inputBox(options: PromptInputOptions, initial: string): Promise<InputBo
       }),
       box.onDidAccept(() => {
         if (box.value.trim() === '') {
-          box.validationMessage = 'Write the prompt first.';
+          box.validationMessage = vscode.l10n.t('Write the prompt first.');
           return;
         }
         finish({ kind: 'accepted', text: box.value.trim() });
@@ -87,22 +90,23 @@ async function promptInEditor(options: PromptInputOptions, initial: string): Pro
         }),
       );
     });
+    const send = vscode.l10n.t('Send');
     for (;;) {
       const choice = await Promise.race([
         vscode.window.showInformationMessage(
-          `${options.title}: write the prompt in the editor, then choose Send.`,
-          'Send',
-          'Cancel',
+          vscode.l10n.t('{0}: write the prompt in the editor, then choose {1}.', options.title, send),
+          send,
+          vscode.l10n.t('Cancel'),
         ),
         closed,
       ]);
-      if (choice !== 'Send') return undefined;
+      if (choice !== send) return undefined;
       const text = document.getText().trim();
       if (text !== '') {
         await closeWithoutSaving(document);
         return text;
       }
-      void vscode.window.showWarningMessage('The prompt is empty. Write it in the editor first.');
+      void vscode.window.showWarningMessage(vscode.l10n.t('The prompt is empty. Write it in the editor first.'));
     }
   } finally {
     for (const subscription of subscriptions) subscription.dispose();

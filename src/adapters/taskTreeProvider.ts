@@ -296,8 +296,8 @@ export class TaskTreeProvider implements vscode.TreeDataProvider<TaskTreeNode>, 
         commandId: undefined,
         icon: 'repo',
       }));
-      notice.label = this.source.repositoriesProblem() ?? 'No GitHub remote found in this workspace';
-      notice.description = 'Show all tasks';
+      notice.label = this.source.repositoriesProblem() ?? vscode.l10n.t('No GitHub remote found in this workspace');
+      notice.description = vscode.l10n.t('Show all tasks');
       notice.commandId = 'blackboxTasks.showAllTasks';
       return [notice];
     }
@@ -309,8 +309,8 @@ export class TaskTreeProvider implements vscode.TreeDataProvider<TaskTreeNode>, 
       commandId: undefined,
       icon: 'filter',
     }));
-    notice.label = `No tasks match the filter (${model.total} hidden)`;
-    notice.description = 'Clear filter';
+    notice.label = vscode.l10n.t('No tasks match the filter ({0} hidden)', model.total);
+    notice.description = vscode.l10n.t('Clear filter');
     notice.commandId = 'blackboxTasks.clearFilter';
     return [notice];
   }

@@ -22,18 +22,24 @@ export function clearApiKeyCommand(context: CommandContext) {
     if (session.keySource !== 'secret') {
       const message =
         session.keySource === 'env'
-          ? 'No API key is stored in VS Code. The key in use comes from the BLACKBOX_API_KEY environment variable; unset it to disconnect.'
-          : 'No API key is stored in VS Code.';
+          ? vscode.l10n.t(
+              'No API key is stored in VS Code. The key in use comes from the BLACKBOX_API_KEY environment variable; unset it to disconnect.',
+            )
+          : vscode.l10n.t('No API key is stored in VS Code.');
       void vscode.window.showInformationMessage(message);
       return { cleared: false, keySource: session.keySource, message };
     }
+    const removeKey = vscode.l10n.t('Remove Key');
     const confirmed =
       booleanArgument(argument, 'confirm') ??
       (await vscode.window.showWarningMessage(
-        'Remove the stored BLACKBOX API key?',
-        { modal: true, detail: 'VS Code forgets the key in every window. You need the key again to set it later.' },
-        'Remove Key',
-      )) === 'Remove Key';
+        vscode.l10n.t('Remove the stored BLACKBOX API key?'),
+        {
+          modal: true,
+          detail: vscode.l10n.t('VS Code forgets the key in every window. You need the key again to set it later.'),
+        },
+        removeKey,
+      )) === removeKey;
     if (!confirmed) return { cleared: false, keySource: session.keySource };
 
     await session.clearKey();
@@ -41,8 +47,8 @@ export function clearApiKeyCommand(context: CommandContext) {
     const after = sourceOf(session);
     const message =
       after === 'env'
-        ? 'Stored API key removed. BLACKBOX_API_KEY from the environment is still used.'
-        : 'Stored API key removed. Set a key to see your tasks again.';
+        ? vscode.l10n.t('Stored API key removed. BLACKBOX_API_KEY from the environment is still used.')
+        : vscode.l10n.t('Stored API key removed. Set a key to see your tasks again.');
     void vscode.window.showInformationMessage(message);
     return { cleared: true, keySource: after, message };
   };

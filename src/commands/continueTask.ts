@@ -20,8 +20,6 @@ export interface ContinueTaskResult {
   readonly message?: string;
 }
 
-const DOING = 'Sending the follow-up (your text is kept as a draft)';
-
 /**
  * Continue Task…: a follow-up prompt for a finished task (see core/followUp for why active
  * tasks are not offered). The text is saved as a draft per conversation while it is typed
@@ -40,9 +38,11 @@ export function continueTaskCommand(context: CommandContext) {
 
     const continuable = new Set(continuableTasks(store.tasks()).map((task) => task.id));
     const picked = await resolveTask(argument, context, {
-      placeHolder: 'Choose a finished task to continue',
+      placeHolder: vscode.l10n.t('Choose a finished task to continue'),
       qualifies: (task) => continuable.has(task.id),
-      noneMessage: 'There is no finished task to continue. A follow-up can be sent once a task has finished.',
+      noneMessage: vscode.l10n.t(
+        'There is no finished task to continue. A follow-up can be sent once a task has finished.',
+      ),
     });
     if (!picked) return { outcome: 'cancelled' };
     const task = latestRunOf(picked, store.tasks());
@@ -50,10 +50,14 @@ export function continueTaskCommand(context: CommandContext) {
 
     const blocker =
       task.api !== connection.kind
-        ? `It belongs to the ${API_NAMES[task.api]}, but the current key is for the ${API_NAMES[connection.kind]}.`
+        ? vscode.l10n.t(
+            'It belongs to the {0}, but the current key is for the {1}.',
+            API_NAMES[task.api],
+            API_NAMES[connection.kind],
+          )
         : continueBlocker(task);
     if (blocker) {
-      const message = `Task ${label} cannot take a follow-up now. ${blocker}`;
+      const message = vscode.l10n.t('Task {0} cannot take a follow-up now. {1}', label, blocker);
       void vscode.window.showWarningMessage(message);
       return { outcome: 'blocked', message };
     }
@@ -62,12 +66,12 @@ export function continueTaskCommand(context: CommandContext) {
     let prompt = stringArgument(argument, 'prompt')?.trim();
     if (!prompt && booleanArgument(argument, 'acceptDraft')) {
       prompt = drafts.get(draftKey)?.trim();
-      if (!prompt) return { outcome: 'cancelled', message: 'There is no draft for this task.' };
+      if (!prompt) return { outcome: 'cancelled', message: vscode.l10n.t('There is no draft for this task.') };
     }
     if (!prompt) {
       prompt = await askForPrompt({
-        title: `Continue ${label}`,
-        placeHolder: 'What should the agent do next?',
+        title: vscode.l10n.t('Continue {0}', label),
+        placeHolder: vscode.l10n.t('What should the agent do next?'),
         ...(drafts.get(draftKey) ? { initialValue: drafts.get(draftKey) } : {}),
         onDraft: (text) => void drafts.save(draftKey, text),
       });
@@ -79,17 +83,21 @@ export function continueTaskCommand(context: CommandContext) {
     try {
       const text = prompt;
       continued = await vscode.window.withProgress(
-        { location: vscode.ProgressLocation.Notification, title: `Sending the follow-up to ${label}…` },
+        {
+          location: vscode.ProgressLocation.Notification,
+          title: vscode.l10n.t('Sending the follow-up to {0}…', label),
+        },
         () => connection.api.continue(task.id, { prompt: text }),
       );
     } catch (error) {
+      const doing = vscode.l10n.t('Sending the follow-up (your text is kept as a draft)');
       // Shown without waiting, so the command (and a test driving it) is not held by the notification.
-      void presentError(error, DOING, { logger, redact: (text) => session.redact(text), canRetry: true }).then(
+      void presentError(error, doing, { logger, redact: (text) => session.redact(text), canRetry: true }).then(
         (retry) => {
           if (retry) void vscode.commands.executeCommand('blackboxTasks.continueTask', { taskId: task.id });
         },
       );
-      return { outcome: 'failed', message: session.redact(describeError(error, DOING).message) };
+      return { outcome: 'failed', message: session.redact(describeError(error, doing).message) };
     }
 
     await drafts.clear(draftKey);
@@ -103,7 +111,7 @@ export function continueTaskCommand(context: CommandContext) {
         logger.debug(`Could not reveal ${linked.id}: ${error instanceof Error ? error.message : String(error)}`),
       );
     followTaskLogs(context.logs, linked);
-    vscode.window.setStatusBarMessage(`$(comment-discussion) Follow-up sent to ${label}.`, 5_000);
+    vscode.window.setStatusBarMessage(`$(comment-discussion) ${vscode.l10n.t('Follow-up sent to {0}.', label)}`, 5_000);
     return { outcome: 'sent', taskId: linked.id, previousId: continued.previousId };
   };
 }

@@ -6,12 +6,12 @@ import { resolveTask } from './resolveTask';
 export function copyTaskIdCommand(context: CommandContext) {
   return async (argument?: unknown): Promise<string | undefined> => {
     const task = await resolveTask(argument, context, {
-      placeHolder: 'Choose a task whose ID to copy',
-      noneMessage: 'There is no task yet.',
+      placeHolder: vscode.l10n.t('Choose a task whose ID to copy'),
+      noneMessage: vscode.l10n.t('There is no task yet.'),
     });
     if (!task) return undefined;
     await vscode.env.clipboard.writeText(task.id);
-    vscode.window.setStatusBarMessage(`$(copy) Copied task ID ${task.id}`, 3_000);
+    vscode.window.setStatusBarMessage(`$(copy) ${vscode.l10n.t('Copied task ID {0}', task.id)}`, 3_000);
     return task.id;
   };
 }

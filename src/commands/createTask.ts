@@ -58,7 +58,6 @@ interface CreateArguments {
 
 /** One draft for every new task: whatever was typed last is offered again, whichever repository it ends up in. */
 const DRAFT_KEY = 'create:task';
-const DOING = 'Creating the task (your prompt is kept as a draft)';
 /** Push-and-recheck rounds before giving up; each round resolves at least one issue. */
 const MAX_PREFLIGHT_ROUNDS = 6;
 
@@ -78,7 +77,7 @@ export function createTaskCommand(context: CommandContext) {
     const connection = await requireConnection(context);
     if (!connection) {
       if (args.prompt) await drafts.save(DRAFT_KEY, args.prompt);
-      return { outcome: 'cancelled', message: 'No API key is set.' };
+      return { outcome: 'cancelled', message: vscode.l10n.t('No API key is set.') };
     }
 
     const target = await chooseTarget(context, args);
@@ -94,19 +93,22 @@ export function createTaskCommand(context: CommandContext) {
     }
 
     const where =
-      target.kind === 'repository' ? `${gitHubDisplayName(target.remote.repository)} · ${baseBranch}` : 'no repository';
+      target.kind === 'repository'
+        ? `${gitHubDisplayName(target.remote.repository)} · ${baseBranch}`
+        : vscode.l10n.t('no repository');
     const draftKey = DRAFT_KEY;
     let prompt = args.prompt?.trim();
     if (!prompt && args.acceptDraft) {
       prompt = drafts.get(draftKey)?.trim();
-      if (!prompt) return { outcome: 'cancelled', preflight: answered, message: 'There is no draft to send.' };
+      if (!prompt)
+        return { outcome: 'cancelled', preflight: answered, message: vscode.l10n.t('There is no draft to send.') };
     }
     if (!prompt) {
       const draft = drafts.get(draftKey);
       prompt = (
         await askForPrompt({
-          title: `New BLACKBOX task (${where})`,
-          placeHolder: 'Describe the change for the agent',
+          title: vscode.l10n.t('New BLACKBOX task ({0})', where),
+          placeHolder: vscode.l10n.t('Describe the change for the agent'),
           ...(draft ? { initialValue: draft } : {}),
           onDraft: (text) => void drafts.save(draftKey, text),
         })
@@ -117,8 +119,9 @@ export function createTaskCommand(context: CommandContext) {
 
     const selection = hasAgentArguments(args)
       ? selectionFromArguments(args)
-      : await pickAgents(connection.kind, `New BLACKBOX task (${where})`);
-    if (!selection) return { outcome: 'cancelled', preflight: answered, message: 'Your prompt is kept as a draft.' };
+      : await pickAgents(connection.kind, vscode.l10n.t('New BLACKBOX task ({0})', where));
+    if (!selection)
+      return { outcome: 'cancelled', preflight: answered, message: vscode.l10n.t('Your prompt is kept as a draft.') };
 
     const request: CreateTaskInput = {
       prompt,
@@ -134,7 +137,9 @@ export function createTaskCommand(context: CommandContext) {
     };
 
     if (sending) {
-      const message = 'A task is already being created. Wait for it to finish; your prompt is kept as a draft.';
+      const message = vscode.l10n.t(
+        'A task is already being created. Wait for it to finish; your prompt is kept as a draft.',
+      );
       void vscode.window.showInformationMessage(message);
       return { outcome: 'busy', request, message };
     }
@@ -142,22 +147,28 @@ export function createTaskCommand(context: CommandContext) {
     const current = context.session.current();
     if (!current) {
       void requireConnection(context);
-      return { outcome: 'failed', request, message: 'No API key is set. Your prompt is kept as a draft.' };
+      return {
+        outcome: 'failed',
+        request,
+        message: vscode.l10n.t('No API key is set. Your prompt is kept as a draft.'),
+      };
     }
 
     sending = true;
     let created: CreatedTask;
     try {
       created = await vscode.window.withProgress(
-        { location: vscode.ProgressLocation.Notification, title: `Creating the task (${where})…` },
+        { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Creating the task ({0})…', where) },
         () => current.api.create(request),
       );
     } catch (error) {
       const uncertain = NetworkError.is(error) || TimeoutError.is(error);
       if (uncertain) void context.store.refresh();
       const doing = uncertain
-        ? `${DOING}. The server may have received it: check the list before you retry, so it is not created twice`
-        : DOING;
+        ? vscode.l10n.t(
+            'Creating the task (your prompt is kept as a draft). The server may have received it: check the list before you retry, so it is not created twice',
+          )
+        : vscode.l10n.t('Creating the task (your prompt is kept as a draft)');
       void presentError(error, doing, {
         logger: context.logger,
         redact: (text) => context.session.redact(text),
@@ -193,7 +204,7 @@ export function createTaskCommand(context: CommandContext) {
         ),
       );
     followTaskLogs(context.logs, created.id);
-    vscode.window.setStatusBarMessage(`$(check) Task created (${where}).`, 5_000);
+    vscode.window.setStatusBarMessage(`$(check) ${vscode.l10n.t('Task created ({0}).', where)}`, 5_000);
     return { outcome: 'created', taskId: created.id, request, preflight: answered };
   };
 }
@@ -268,14 +279,15 @@ async function chooseTarget(context: CommandContext, args: CreateArguments): Pro
     repository =
       repositories.find((candidate) => candidate.root.fsPath === wanted) ??
       (await context.git.openRepository(vscode.Uri.file(args.repository)));
-    if (!repository) return offerStandalone(`${args.repository} is not an open git repository.`, false);
+    if (!repository)
+      return offerStandalone(vscode.l10n.t('{0} is not an open git repository.', args.repository), false);
   } else if (repositories.length === 0) {
-    return offerStandalone('No git repository is open in this window.', true);
+    return offerStandalone(vscode.l10n.t('No git repository is open in this window.'), true);
   } else if (repositories.length === 1) {
     repository = repositories[0];
   } else {
     const choice = await pickRepository(repositories, {
-      placeHolder: 'Which repository should the agent work on?',
+      placeHolder: vscode.l10n.t('Which repository should the agent work on?'),
       offerStandalone: true,
     });
     if (!choice) return undefined;
@@ -289,17 +301,26 @@ async function chooseTarget(context: CommandContext, args: CreateArguments): Pro
   if (args.remote !== undefined) {
     remote = remotes.find((candidate) => candidate.remote === args.remote);
     if (!remote)
-      return offerStandalone(`The remote "${args.remote}" of ${repository.label} does not point at GitHub.`, false);
+      return offerStandalone(
+        vscode.l10n.t('The remote "{0}" of {1} does not point at GitHub.', args.remote, repository.label),
+        false,
+      );
   } else {
     remote = repository.preferredGitHubRemote();
     if (!remote && remotes.length > 1) {
       if (!interactive) return undefined;
-      remote = await pickGitHubRemote(remotes, `Which remote of ${repository.label} should the agent clone?`);
+      remote = await pickGitHubRemote(
+        remotes,
+        vscode.l10n.t('Which remote of {0} should the agent clone?', repository.label),
+      );
       if (!remote) return undefined;
     }
   }
   if (!remote)
-    return offerStandalone(`${repository.label} has no GitHub remote, so the agent cannot clone it.`, interactive);
+    return offerStandalone(
+      vscode.l10n.t('{0} has no GitHub remote, so the agent cannot clone it.', repository.label),
+      interactive,
+    );
   return { kind: 'repository', repository, remote };
 }
 
@@ -310,8 +331,11 @@ async function offerStandalone(why: string, interactive: boolean): Promise<Targe
   }
   const choice = await vscode.window.showInformationMessage(
     why,
-    { modal: true, detail: 'You can still create a standalone task: the agent gets your prompt but no repository.' },
-    'Create Standalone Task',
+    {
+      modal: true,
+      detail: vscode.l10n.t('You can still create a standalone task: the agent gets your prompt but no repository.'),
+    },
+    vscode.l10n.t('Create Standalone Task'),
   );
   return choice ? { kind: 'standalone' } : undefined;
 }
@@ -333,7 +357,7 @@ async function runPreflight(
   const accepted = new Set<PreflightIssueKind>();
   try {
     await vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Window, title: `Checking ${remote.remote}` },
+      { location: vscode.ProgressLocation.Window, title: vscode.l10n.t('Checking {0}', remote.remote) },
       async () => {
         await repository.refresh();
         const branch = repository.head().branch;
@@ -359,7 +383,10 @@ async function runPreflight(
         const branch = state.branch;
         const setUpstream = repository.head().upstream === undefined;
         await vscode.window.withProgress(
-          { location: vscode.ProgressLocation.Notification, title: `Pushing "${branch}" to ${remote.remote}…` },
+          {
+            location: vscode.ProgressLocation.Notification,
+            title: vscode.l10n.t('Pushing "{0}" to {1}…', branch, remote.remote),
+          },
           () => repository.push(remote.remote, branch, setUpstream),
         );
         await repository.refresh();
@@ -367,13 +394,13 @@ async function runPreflight(
         const picked = args.preflight
           ? args.baseBranch
           : await pickRemoteBranch(repository, remote.remote, {
-              placeHolder: `Base the task on which branch of ${remote.remote}?`,
+              placeHolder: vscode.l10n.t('Base the task on which branch of {0}?', remote.remote),
               ...(state.branch ? { preferred: [state.branch] } : {}),
             });
         return picked ? { ok: true, branch: picked } : { ok: false };
       }
     }
-    return { ok: false, message: 'The repository kept changing while it was being checked. Try again.' };
+    return { ok: false, message: vscode.l10n.t('The repository kept changing while it was being checked. Try again.') };
   } catch (error) {
     if (!GitOperationError.is(error)) throw error;
     void vscode.window.showErrorMessage(error.message);

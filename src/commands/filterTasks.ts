@@ -21,33 +21,43 @@ export function filterTasksCommand(context: CommandContext) {
     const choices: FilterChoice[] = [
       {
         action: 'text',
-        label: '$(search) Filter by Text…',
-        description: current.text ? `now “${current.text}”` : 'prompt, id, branch',
+        label: `$(search) ${vscode.l10n.t('Filter by Text…')}`,
+        description: current.text ? vscode.l10n.t('now “{0}”', current.text) : vscode.l10n.t('prompt, id, branch'),
       },
       {
         action: 'status',
-        label: '$(list-filter) Filter by Status…',
-        description: current.statuses.length ? `now ${current.statuses.join(', ')}` : 'every status',
+        label: `$(list-filter) ${vscode.l10n.t('Filter by Status…')}`,
+        description: current.statuses.length
+          ? vscode.l10n.t('now {0}', current.statuses.join(', '))
+          : vscode.l10n.t('every status'),
       },
       current.scope === 'repository'
-        ? { action: 'scope', label: '$(list-flat) Show All Tasks', description: 'now only this repository’s tasks' }
+        ? {
+            action: 'scope',
+            label: `$(list-flat) ${vscode.l10n.t('Show All Tasks')}`,
+            description: vscode.l10n.t('now only this repository’s tasks'),
+          }
         : {
             action: 'scope',
-            label: '$(repo) Show Only This Repository’s Tasks',
-            description: 'tasks on a git remote of this workspace',
+            label: `$(repo) ${vscode.l10n.t('Show Only This Repository’s Tasks')}`,
+            description: vscode.l10n.t('tasks on a git remote of this workspace'),
           },
-      { action: 'clear', label: '$(clear-all) Clear Filter' },
+      { action: 'clear', label: `$(clear-all) ${vscode.l10n.t('Clear Filter')}` },
     ];
-    const choice = await vscode.window.showQuickPick(choices, { placeHolder: 'Filter the BLACKBOX tasks' });
+    const choice = await vscode.window.showQuickPick(choices, {
+      placeHolder: vscode.l10n.t('Filter the BLACKBOX tasks'),
+    });
     if (!choice) return current;
     if (choice.action === 'clear') view.clearFilter();
     else if (choice.action === 'scope')
       view.setFilter({ scope: current.scope === 'repository' ? 'all' : 'repository' });
     else if (choice.action === 'text') {
       const text = await vscode.window.showInputBox({
-        prompt: 'Show tasks whose prompt, id, branch, model or repository contains this text (empty: no text filter)',
+        prompt: vscode.l10n.t(
+          'Show tasks whose prompt, id, branch, model or repository contains this text (empty: no text filter)',
+        ),
         value: current.text,
-        placeHolder: 'e.g. login',
+        placeHolder: vscode.l10n.t('e.g. login'),
       });
       if (text !== undefined) view.setFilter({ text: text.trim() });
     } else {
@@ -57,7 +67,7 @@ export function filterTasksCommand(context: CommandContext) {
           status,
           picked: current.statuses.includes(status),
         })),
-        { canPickMany: true, placeHolder: 'Show tasks with these statuses (none picked: every status)' },
+        { canPickMany: true, placeHolder: vscode.l10n.t('Show tasks with these statuses (none picked: every status)') },
       );
       if (picked) view.setFilter({ statuses: picked.map((item) => item.status) });
     }

@@ -17,16 +17,16 @@ export interface OpenPullRequestResult {
 export function openPullRequestCommand(context: CommandContext) {
   return async (argument?: unknown): Promise<OpenPullRequestResult> => {
     const task = await resolveTask(argument, context, {
-      placeHolder: 'Choose a task whose pull request to open',
+      placeHolder: vscode.l10n.t('Choose a task whose pull request to open'),
       qualifies: (candidate) => safePullRequestUrl(candidate.pullRequestUrl) !== undefined,
-      noneMessage: 'No task has a pull request yet.',
+      noneMessage: vscode.l10n.t('No task has a pull request yet.'),
     });
     if (!task) return { opened: false };
     const url = safePullRequestUrl(task.pullRequestUrl);
     if (!url) {
       const message = task.pullRequestUrl
-        ? 'The task’s pull request link is not a github.com pull request URL, so it was not opened.'
-        : 'This task has no pull request.';
+        ? vscode.l10n.t('The task’s pull request link is not a github.com pull request URL, so it was not opened.')
+        : vscode.l10n.t('This task has no pull request.');
       void vscode.window.showWarningMessage(message);
       return { opened: false, message };
     }

@@ -1,3 +1,4 @@
+import * as vscode from 'vscode';
 import { TaskDetailsPanels, type TaskDetailsPanelHandle } from '../adapters/taskDetailsPanel';
 import type { CommandContext } from './commandContext';
 import { requireConnection } from './requireConnection';
@@ -15,8 +16,8 @@ export function openTaskCommand(context: CommandContext) {
   return async (argument?: unknown): Promise<TaskDetailsPanelHandle | undefined> => {
     if (!(await requireConnection(context))) return undefined;
     const task = await resolveTask(argument, context, {
-      placeHolder: 'Choose a task to open',
-      noneMessage: 'There is no task to open yet.',
+      placeHolder: vscode.l10n.t('Choose a task to open'),
+      noneMessage: vscode.l10n.t('There is no task to open yet.'),
     });
     if (!task) return undefined;
     return panels.open(task);

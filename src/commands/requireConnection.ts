@@ -28,8 +28,10 @@ export async function requireConnection(context: CommandContext): Promise<ApiCon
   const message =
     problem && problem.reason !== 'noKey'
       ? problem.message
-      : 'No BLACKBOX API key is set. Set one (or the BLACKBOX_API_KEY environment variable) to work with tasks.';
-  void vscode.window.showWarningMessage(message, 'Set API Key…').then((choice) => {
+      : vscode.l10n.t(
+          'No BLACKBOX API key is set. Set one (or the BLACKBOX_API_KEY environment variable) to work with tasks.',
+        );
+  void vscode.window.showWarningMessage(message, vscode.l10n.t('Set API Key…')).then((choice) => {
     if (choice) void vscode.commands.executeCommand('blackboxTasks.setApiKey');
   });
   return undefined;

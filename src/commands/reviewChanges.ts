@@ -40,8 +40,8 @@ export interface ReviewChangesResult {
 export function reviewChangesCommand(context: CommandContext) {
   return async (argument?: unknown): Promise<ReviewChangesResult> => {
     const found = await taskRepository(context, argument, {
-      action: 'Reviewing a task branch',
-      placeHolder: 'Review the changes of which task?',
+      action: vscode.l10n.t('Reviewing a task branch'),
+      placeHolder: vscode.l10n.t('Review the changes of which task?'),
     });
     if (!found.ok) return { outcome: found.stop, ...(found.message ? { message: found.message } : {}) };
     const { task, repository, remote, branch } = found;
@@ -49,12 +49,12 @@ export function reviewChangesCommand(context: CommandContext) {
     let base = stringArgument(argument, 'baseBranch') ?? task.baseBranch;
     if (base === undefined) {
       base = await pickRemoteBranch(repository, remote.remote, {
-        placeHolder: `The task does not say its base branch. Compare "${branch}" with which branch?`,
+        placeHolder: vscode.l10n.t('The task does not say its base branch. Compare "{0}" with which branch?', branch),
         preferred: ['main', 'master'],
       });
       if (!base) return { outcome: 'cancelled' };
     }
-    const checkedBase = checkTaskBranch(base, "task's base branch");
+    const checkedBase = checkTaskBranch(base, vscode.l10n.t("task's base branch"));
     if (!checkedBase.ok) return { outcome: 'refused', message: checkedBase.message };
     const baseBranch = checkedBase.branch;
 
@@ -62,12 +62,12 @@ export function reviewChangesCommand(context: CommandContext) {
       const compared = await vscode.window.withProgress(
         {
           location: vscode.ProgressLocation.Notification,
-          title: `Comparing "${branch}" with "${baseBranch}"`,
+          title: vscode.l10n.t('Comparing "{0}" with "{1}"', branch, baseBranch),
           cancellable: true,
         },
         async (progress, token) => {
           for (const name of new Set([branch, baseBranch])) {
-            progress.report({ message: `fetching ${name} from ${remote.remote}…` });
+            progress.report({ message: vscode.l10n.t('fetching {0} from {1}…', name, remote.remote) });
             try {
               await repository.fetch(remote.remote, name, token);
             } catch (error) {
@@ -83,7 +83,7 @@ export function reviewChangesCommand(context: CommandContext) {
       const { files, changes, leftCommit, rightCommit } = compared;
       const summary = { base: baseBranch, head: branch, leftCommit, rightCommit, files };
       if (changes.length === 0) {
-        const message = `"${branch}" has no changes compared with "${baseBranch}".`;
+        const message = vscode.l10n.t('"{0}" has no changes compared with "{1}".', branch, baseBranch);
         void vscode.window.showInformationMessage(message);
         return { outcome: 'noChanges', ...summary, message };
       }
@@ -100,7 +100,7 @@ export function reviewChangesCommand(context: CommandContext) {
       return { outcome: 'shown', ...summary };
     } catch (error) {
       if (!GitOperationError.is(error)) throw error;
-      void vscode.window.showErrorMessage(error.message, 'Show Output').then((choice) => {
+      void vscode.window.showErrorMessage(error.message, vscode.l10n.t('Show Output')).then((choice) => {
         if (choice) context.logger.show();
       });
       return { outcome: 'failed', base: baseBranch, head: branch, message: error.message };
@@ -111,8 +111,11 @@ export function reviewChangesCommand(context: CommandContext) {
 async function compare(repository: LocalRepository, remote: string, base: string, head: string) {
   const [baseRef, headRef] = [await repository.remoteBranch(remote, base), await repository.remoteBranch(remote, head)];
   if (!headRef?.commit)
-    throw new GitOperationError(`"${head}" is not on ${remote}. The agent may not have pushed it yet.`);
-  if (!baseRef?.commit) throw new GitOperationError(`The base branch "${base}" is not on ${remote}.`);
+    throw new GitOperationError(
+      vscode.l10n.t('"{0}" is not on {1}. The agent may not have pushed it yet.', head, remote),
+    );
+  if (!baseRef?.commit)
+    throw new GitOperationError(vscode.l10n.t('The base branch "{0}" is not on {1}.', base, remote));
   const rightCommit = headRef.commit;
   // The commit where the agent's branch left the base: the left side of every diff.
   const leftCommit = (await repository.mergeBase(baseRef.commit, rightCommit)) || baseRef.commit;

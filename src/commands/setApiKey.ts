@@ -66,7 +66,7 @@ export function setApiKeyCommand(context: CommandContext) {
         outcome: 'unusableUrl',
         stored: false,
         kind,
-        message: `The key was not stored: the setting ${setting} cannot be used. ${reason}`,
+        message: vscode.l10n.t('The key was not stored: the setting {0} cannot be used. {1}', setting, reason),
       });
     }
 
@@ -75,23 +75,32 @@ export function setApiKeyCommand(context: CommandContext) {
     if (verdict?.verdict === 'rejected') {
       logger.warn(`A new API key was not stored: the ${API_NAMES[kind]} rejected it.`);
       const message = note ? `${verdict.message} ${note}` : verdict.message;
-      void vscode.window.showErrorMessage(message, 'Try Again').then((choice) => {
+      void vscode.window.showErrorMessage(message, vscode.l10n.t('Try Again')).then((choice) => {
         if (choice) void vscode.commands.executeCommand('blackboxTasks.setApiKey');
       });
       return { outcome: 'rejected', stored: false, kind, message };
     }
     if (verdict?.verdict === 'unverified') {
       logger.warn(`A new API key could not be checked: ${verdict.message}`);
+      const storeAnywayLabel = vscode.l10n.t('Store Anyway');
       const storeAnyway =
         booleanArgument(argument, 'storeUnverified') ??
-        (await vscode.window.showWarningMessage(verdict.message, { modal: true }, 'Store Anyway')) === 'Store Anyway';
+        (await vscode.window.showWarningMessage(verdict.message, { modal: true }, storeAnywayLabel)) ===
+          storeAnywayLabel;
       if (!storeAnyway) return { outcome: 'notStored', stored: false, kind, message: verdict.message };
     }
 
     await session.storeKey(key, kind);
-    const checked = verdict === undefined ? 'API key stored' : 'API key stored without checking it';
-    const precedence = envInUse ? ' It takes precedence over BLACKBOX_API_KEY from the environment.' : '';
-    const message = `${checked}. Connected to the ${API_NAMES[kind]} at ${candidate.baseUrl}.${precedence}${note ? ` ${note}` : ''}`;
+    const connected =
+      verdict === undefined
+        ? vscode.l10n.t('API key stored. Connected to the {0} at {1}.', API_NAMES[kind], candidate.baseUrl)
+        : vscode.l10n.t(
+            'API key stored without checking it. Connected to the {0} at {1}.',
+            API_NAMES[kind],
+            candidate.baseUrl,
+          );
+    const precedence = envInUse ? vscode.l10n.t('It takes precedence over BLACKBOX_API_KEY from the environment.') : '';
+    const message = [connected, precedence, note].filter(Boolean).join(' ');
     logger.info(`API key stored (${API_NAMES[kind]}, ${verdict === undefined ? 'verified' : 'not verified'}).`);
     return tell('info', {
       outcome: verdict === undefined ? 'verified' : 'storedUnverified',
@@ -105,16 +114,18 @@ export function setApiKeyCommand(context: CommandContext) {
 async function askForKey(source: 'secret' | 'env' | 'none'): Promise<string | undefined> {
   const context =
     source === 'env'
-      ? 'BLACKBOX_API_KEY from the environment is in use now; a key stored here takes precedence over it. '
+      ? vscode.l10n.t(
+          'BLACKBOX_API_KEY from the environment is in use now; a key stored here takes precedence over it. ',
+        )
       : source === 'secret'
-        ? 'This replaces the stored key. '
+        ? vscode.l10n.t('This replaces the stored key. ')
         : '';
   return vscode.window.showInputBox({
-    title: 'BLACKBOX: Set API Key',
+    title: vscode.l10n.t('BLACKBOX: Set API Key'),
     password: true,
     ignoreFocusOut: true,
-    placeHolder: 'sk-… (Agent API v1, Pro plan) or bb_… (Cloud API token)',
-    prompt: `${context}The key is checked with one request, then kept in VS Code's secret storage.`,
+    placeHolder: vscode.l10n.t('sk-… (Agent API v1, Pro plan) or bb_… (Cloud API token)'),
+    prompt: `${context}${vscode.l10n.t("The key is checked with one request, then kept in VS Code's secret storage.")}`,
     validateInput: (value) => (value.trim() === '' ? undefined : keyInputProblem(value)),
   });
 }
@@ -124,18 +135,18 @@ async function pickKind(warning: string): Promise<ApiKind | undefined> {
     {
       label: API_NAMES.agent,
       description: 'agent.blackbox.ai',
-      detail: 'Keys that come with a BLACKBOX Pro plan (normally sk-…)',
+      detail: vscode.l10n.t('Keys that come with a BLACKBOX Pro plan (normally sk-…)'),
       api: 'agent',
     },
     {
       label: API_NAMES.cloud,
       description: 'cloud.blackbox.ai',
-      detail: 'BLACKBOX Cloud API tokens (normally bb_…)',
+      detail: vscode.l10n.t('BLACKBOX Cloud API tokens (normally bb_…)'),
       api: 'cloud',
     },
   ];
   const picked = await vscode.window.showQuickPick(items, {
-    title: 'Unrecognised key: which API is it for?',
+    title: vscode.l10n.t('Unrecognised key: which API is it for?'),
     placeHolder: warning,
     ignoreFocusOut: true,
   });
@@ -147,7 +158,7 @@ async function verify(api: TasksApi, kind: ApiKind, key: string): Promise<Verifi
   return vscode.window.withProgress(
     {
       location: vscode.ProgressLocation.Notification,
-      title: `Checking the key with the ${API_NAMES[kind]}…`,
+      title: vscode.l10n.t('Checking the key with the {0}…', API_NAMES[kind]),
       cancellable: true,
     },
     async (_progress, token) => {

@@ -1,3 +1,4 @@
+import * as vscode from 'vscode';
 import type { CommandContext } from './commandContext';
 import { resolveTask } from './resolveTask';
 
@@ -8,8 +9,8 @@ import { resolveTask } from './resolveTask';
 export function showLogsCommand(context: CommandContext) {
   return async (argument?: unknown): Promise<void> => {
     const task = await resolveTask(argument, context, {
-      placeHolder: 'Show the log of which task?',
-      noneMessage: 'There are no tasks yet. Create one first.',
+      placeHolder: vscode.l10n.t('Show the log of which task?'),
+      noneMessage: vscode.l10n.t('There are no tasks yet. Create one first.'),
     });
     if (!task) return;
     context.view.markSeen(task.id);

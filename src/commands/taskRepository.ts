@@ -24,7 +24,10 @@ export type TaskRepository =
 /** In an untrusted workspace this extension never runs git: says so, and returns the message. */
 function refuseIfUntrusted(action: string): string | undefined {
   if (vscode.workspace.isTrusted) return undefined;
-  const message = `${action} runs git in this workspace, which is not trusted. Trust the workspace (Manage Workspace Trust) and try again.`;
+  const message = vscode.l10n.t(
+    '{0} runs git in this workspace, which is not trusted. Trust the workspace (Manage Workspace Trust) and try again.',
+    action,
+  );
   void vscode.window.showWarningMessage(message);
   return message;
 }
@@ -39,7 +42,12 @@ export function checkTaskBranch(
 ): { readonly ok: true; readonly branch: string } | { readonly ok: false; readonly message: string } {
   const check = checkBranchName(name);
   if (check.ok) return { ok: true, branch: check.name };
-  const message = `The ${what} ${quoteBranchName(name)} is not a safe branch name (${check.reason}), so it was not used. Nothing was run.`;
+  const message = vscode.l10n.t(
+    'The {0} {1} is not a safe branch name ({2}), so it was not used. Nothing was run.',
+    what,
+    quoteBranchName(name),
+    check.reason,
+  );
   void vscode.window.showErrorMessage(message);
   return { ok: false, message };
 }
@@ -62,23 +70,23 @@ export async function taskRepository(
     placeHolder: command.placeHolder,
     qualifies: (candidate) => Boolean(candidate.createdBranch),
     qualifiesFromDetails: true,
-    noneMessage: 'No task has a branch yet. The agent pushes one as it works.',
+    noneMessage: vscode.l10n.t('No task has a branch yet. The agent pushes one as it works.'),
   });
   if (!task) return { ok: false, stop: 'cancelled' };
 
   if (!task.createdBranch) {
-    const message = 'The agent has not pushed a branch for this task yet.';
+    const message = vscode.l10n.t('The agent has not pushed a branch for this task yet.');
     void vscode.window.showInformationMessage(message);
     return { ok: false, stop: 'noBranch', message };
   }
-  const checked = checkTaskBranch(task.createdBranch, "task's branch");
+  const checked = checkTaskBranch(task.createdBranch, vscode.l10n.t("task's branch"));
   if (!checked.ok) return { ok: false, stop: 'refused', message: checked.message };
 
   const wanted = task.repoUrl ? parseGitHubRemote(task.repoUrl) : undefined;
   if (!wanted) {
     const message = task.repoUrl
-      ? `The task's repository (${task.repoUrl}) is not a GitHub repository this extension can match.`
-      : 'This task has no repository.';
+      ? vscode.l10n.t("The task's repository ({0}) is not a GitHub repository this extension can match.", task.repoUrl)
+      : vscode.l10n.t('This task has no repository.');
     void vscode.window.showWarningMessage(message);
     return { ok: false, stop: 'noRepository', message };
   }
@@ -90,7 +98,10 @@ export async function taskRepository(
   }
   const matches = await context.git.repositoriesFor(task.repoUrl ?? '');
   if (matches.length === 0) {
-    const message = `No open repository has a remote for ${gitHubDisplayName(wanted)}. Open a clone of it in this window and try again.`;
+    const message = vscode.l10n.t(
+      'No open repository has a remote for {0}. Open a clone of it in this window and try again.',
+      gitHubDisplayName(wanted),
+    );
     void vscode.window.showWarningMessage(message);
     return { ok: false, stop: 'noRepository', message };
   }
@@ -98,7 +109,9 @@ export async function taskRepository(
   const preferred = preferredRoot
     ? matches.find((match) => match.repository.root.fsPath === vscode.Uri.file(preferredRoot).fsPath)
     : undefined;
-  const match = preferred ?? (await pickMatchingRepository(matches, `Which clone of ${gitHubDisplayName(wanted)}?`));
+  const match =
+    preferred ??
+    (await pickMatchingRepository(matches, vscode.l10n.t('Which clone of {0}?', gitHubDisplayName(wanted))));
   if (!match) return { ok: false, stop: 'cancelled' };
   return { ok: true, task, repository: match.repository, remote: match.remote, branch: checked.branch };
 }
