@@ -1,12 +1,12 @@
 import * as vscode from 'vscode';
-import { useTranslator } from './core/l10n';
-import { ApiSession } from './adapters/apiSession';
+import { useTranslator } from './core/util/l10n';
+import { ApiSession } from './adapters/api/apiSession';
 import { createLogger, type Logger } from './adapters/logger';
-import { createTasksView, type TasksView } from './adapters/tasksView';
-import { createLogChannels, type LogChannels } from './adapters/logChannels';
-import { createGitAccess, type GitAccess } from './adapters/git';
+import { createTasksView, type TasksView } from './adapters/view/tasksView';
+import { createLogChannels, type LogChannels } from './adapters/logs/logChannels';
+import { createGitAccess, type GitAccess } from './adapters/git/git';
 import { registerCommands } from './commands/index';
-import type { TaskStore } from './core/taskStore';
+import type { TaskStore } from './core/tasks/taskStore';
 
 /** What `activate` returns: the composed parts, so integration tests can drive and observe them. */
 export interface BlackboxTasksTestApi {

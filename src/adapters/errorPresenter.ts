@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { describeError, type ErrorRemedy } from '../core/errorDescription';
+import { describeError, type ErrorRemedy } from '../core/view/errorDescription';
 import type { Logger } from './logger';
 
 const REMEDY_LABELS: Record<ErrorRemedy, string> = {

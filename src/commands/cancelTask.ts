@@ -9,13 +9,13 @@ import {
   type CancelRequestOutcome,
   type RecheckSchedule,
   type SettleResult,
-} from '../core/cancelPolicy';
-import { systemClock } from '../core/clock';
-import { BadRequestError, isAbortError } from '../core/errors';
-import { isActive, isTerminal } from '../core/model';
-import type { CommandContext } from './commandContext';
-import { booleanArgument, requireConnection } from './requireConnection';
-import { resolveTask } from './resolveTask';
+} from '../core/tasks/cancelPolicy';
+import { systemClock } from '../core/util/clock';
+import { BadRequestError, isAbortError } from '../core/http/errors';
+import { isActive, isTerminal } from '../core/tasks/model';
+import type { CommandContext } from './support/commandContext';
+import { booleanArgument, requireConnection } from './support/requireConnection';
+import { resolveTask } from './support/resolveTask';
 
 export interface CancelTaskResult {
   readonly outcome: CancelOutcome['kind'] | 'notActive' | 'declined' | 'failed' | 'aborted';

@@ -1,8 +1,8 @@
 import * as vscode from 'vscode';
-import { GitOperationError } from '../core/gitFailure';
-import type { CommandContext } from './commandContext';
-import { actionArguments } from './requireConnection';
-import { taskRepository, type BranchCommandStop } from './taskRepository';
+import { GitOperationError } from '../core/git/gitFailure';
+import type { CommandContext } from './support/commandContext';
+import { actionArguments } from './support/requireConnection';
+import { taskRepository, type BranchCommandStop } from './support/taskRepository';
 
 export interface CheckoutBranchResult {
   readonly outcome: 'checkedOut' | 'alreadyOn' | 'failed' | BranchCommandStop;

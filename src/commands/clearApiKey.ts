@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
-import type { KeySource } from '../adapters/apiSession';
-import type { CommandContext } from './commandContext';
-import { booleanArgument } from './requireConnection';
+import type { KeySource } from '../adapters/api/apiSession';
+import type { CommandContext } from './support/commandContext';
+import { booleanArgument } from './support/requireConnection';
 
 export interface ClearApiKeyResult {
   readonly cleared: boolean;

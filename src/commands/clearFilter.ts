@@ -1,4 +1,4 @@
-import type { CommandContext } from './commandContext';
+import type { CommandContext } from './support/commandContext';
 
 /** Clear Task Filter: all tasks again, no text, every status. */
 export function clearFilterCommand(context: CommandContext) {

@@ -1,16 +1,16 @@
 import * as vscode from 'vscode';
-import { continueDraftKey, createDraftStore } from '../adapters/draftStore';
+import { continueDraftKey, createDraftStore } from '../adapters/prompts/draftStore';
 import { presentError } from '../adapters/errorPresenter';
-import { askForPrompt } from '../adapters/promptInput';
-import { taskLabelForMessage } from '../core/cancelPolicy';
-import { describeError } from '../core/errorDescription';
-import { continueBlocker, continuableTasks, latestRunOf, linkContinuedTask } from '../core/followUp';
-import { API_NAMES } from '../core/keyCheck';
-import type { ContinuedTask } from '../core/tasksApi';
-import type { CommandContext } from './commandContext';
-import { followTaskLogs } from './followTaskLogs';
-import { booleanArgument, requireConnection, stringArgument } from './requireConnection';
-import { resolveTask } from './resolveTask';
+import { askForPrompt } from '../adapters/prompts/promptInput';
+import { taskLabelForMessage } from '../core/tasks/cancelPolicy';
+import { describeError } from '../core/view/errorDescription';
+import { continueBlocker, continuableTasks, latestRunOf, linkContinuedTask } from '../core/tasks/followUp';
+import { API_NAMES } from '../core/api/keyCheck';
+import type { ContinuedTask } from '../core/api/tasksApi';
+import type { CommandContext } from './support/commandContext';
+import { followTaskLogs } from './support/followTaskLogs';
+import { booleanArgument, requireConnection, stringArgument } from './support/requireConnection';
+import { resolveTask } from './support/resolveTask';
 
 export interface ContinueTaskResult {
   readonly outcome: 'sent' | 'blocked' | 'failed' | 'cancelled';

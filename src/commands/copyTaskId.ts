@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
-import type { CommandContext } from './commandContext';
-import { resolveTask } from './resolveTask';
+import type { CommandContext } from './support/commandContext';
+import { resolveTask } from './support/resolveTask';
 
 /** Copy Task ID: the id the API knows the task by (v1 runId, Cloud id), with a brief status bar note. */
 export function copyTaskIdCommand(context: CommandContext) {

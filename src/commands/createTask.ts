@@ -1,25 +1,25 @@
 import * as vscode from 'vscode';
-import { agentDefaults, pickAgents, type AgentSelection } from '../adapters/agentPicker';
-import { createDraftStore } from '../adapters/draftStore';
+import { agentDefaults, pickAgents, type AgentSelection } from '../adapters/prompts/agentPicker';
+import { createDraftStore } from '../adapters/prompts/draftStore';
 import { presentError } from '../adapters/errorPresenter';
-import type { GitHubRemote, LocalRepository } from '../adapters/gitRepository';
-import { pickGitHubRemote, pickRemoteBranch, pickRepository } from '../adapters/gitPickers';
-import { askForPrompt } from '../adapters/promptInput';
-import { describeError } from '../core/errorDescription';
-import { NetworkError, TimeoutError } from '../core/errors';
-import { GitOperationError } from '../core/gitFailure';
-import { gitHubDisplayName } from '../core/githubRemote';
+import type { GitHubRemote, LocalRepository } from '../adapters/git/gitRepository';
+import { pickGitHubRemote, pickRemoteBranch, pickRepository } from '../adapters/git/gitPickers';
+import { askForPrompt } from '../adapters/prompts/promptInput';
+import { describeError } from '../core/view/errorDescription';
+import { NetworkError, TimeoutError } from '../core/http/errors';
+import { GitOperationError } from '../core/git/gitFailure';
+import { gitHubDisplayName } from '../core/git/githubRemote';
 import {
   preflightIssues,
   type PreflightChoice,
   type PreflightIssue,
   type PreflightIssueKind,
   type PreflightState,
-} from '../core/preflight';
-import type { AgentChoice, CreatedTask, CreateTaskInput } from '../core/tasksApi';
-import type { CommandContext } from './commandContext';
-import { followTaskLogs } from './followTaskLogs';
-import { actionArguments, booleanArgument, requireConnection, stringArgument } from './requireConnection';
+} from '../core/git/preflight';
+import type { AgentChoice, CreatedTask, CreateTaskInput } from '../core/api/tasksApi';
+import type { CommandContext } from './support/commandContext';
+import { followTaskLogs } from './support/followTaskLogs';
+import { actionArguments, booleanArgument, requireConnection, stringArgument } from './support/requireConnection';
 
 export interface CreateTaskResult {
   /** busy: another create was being sent, so this one sent nothing. */

@@ -1,8 +1,8 @@
 import * as vscode from 'vscode';
-import { ALL_STATUSES } from '../core/model';
-import { parseFilter, type TaskFilter } from '../core/taskFilter';
-import { statusWord } from '../core/taskPresentation';
-import type { CommandContext } from './commandContext';
+import { ALL_STATUSES } from '../core/tasks/model';
+import { parseFilter, type TaskFilter } from '../core/view/taskFilter';
+import { statusWord } from '../core/view/taskPresentation';
+import type { CommandContext } from './support/commandContext';
 
 type FilterChoice = vscode.QuickPickItem & { readonly action: 'text' | 'status' | 'scope' | 'clear' };
 

@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { presentError } from '../adapters/errorPresenter';
 import { manifestText } from '../adapters/manifestText';
-import type { CommandContext, CommandFactory } from './commandContext';
+import type { CommandContext, CommandFactory } from './support/commandContext';
 import { setApiKeyCommand } from './setApiKey';
 import { clearApiKeyCommand } from './clearApiKey';
 import { createTaskCommand } from './createTask';

@@ -1,4 +1,4 @@
-import type { CommandContext } from './commandContext';
+import type { CommandContext } from './support/commandContext';
 
 /** Load More Tasks: appends the next page (the tree's "Load more…" row). */
 export function loadMoreCommand(context: CommandContext) {

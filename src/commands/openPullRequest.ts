@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
-import { safePullRequestUrl } from '../core/taskPresentation';
-import type { CommandContext } from './commandContext';
-import { resolveTask } from './resolveTask';
+import { safePullRequestUrl } from '../core/view/taskPresentation';
+import type { CommandContext } from './support/commandContext';
+import { resolveTask } from './support/resolveTask';
 
 export interface OpenPullRequestResult {
   readonly opened: boolean;

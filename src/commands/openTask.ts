@@ -1,8 +1,8 @@
 import * as vscode from 'vscode';
-import { TaskDetailsPanels, type TaskDetailsPanelHandle } from '../adapters/taskDetailsPanel';
-import type { CommandContext } from './commandContext';
-import { requireConnection } from './requireConnection';
-import { resolveTask } from './resolveTask';
+import { TaskDetailsPanels, type TaskDetailsPanelHandle } from '../adapters/view/taskDetailsPanel';
+import type { CommandContext } from './support/commandContext';
+import { requireConnection } from './support/requireConnection';
+import { resolveTask } from './support/resolveTask';
 
 /**
  * Open Task Details: a read-only webview of the task's conversation and metadata, one

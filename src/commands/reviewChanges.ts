@@ -1,12 +1,12 @@
 import * as vscode from 'vscode';
-import type { LocalRepository } from '../adapters/gitRepository';
-import { GIT_STATUS } from '../adapters/gitConstants';
-import type { GitChange } from '../adapters/gitExtensionApi';
-import { pickRemoteBranch } from '../adapters/gitPickers';
-import { GitOperationError } from '../core/gitFailure';
-import type { CommandContext } from './commandContext';
-import { stringArgument } from './requireConnection';
-import { checkTaskBranch, taskRepository, type BranchCommandStop } from './taskRepository';
+import type { LocalRepository } from '../adapters/git/gitRepository';
+import { GIT_STATUS } from '../adapters/git/gitConstants';
+import type { GitChange } from '../adapters/git/gitExtensionApi';
+import { pickRemoteBranch } from '../adapters/git/gitPickers';
+import { GitOperationError } from '../core/git/gitFailure';
+import type { CommandContext } from './support/commandContext';
+import { stringArgument } from './support/requireConnection';
+import { checkTaskBranch, taskRepository, type BranchCommandStop } from './support/taskRepository';
 
 export type ChangeKind = 'added' | 'modified' | 'deleted' | 'renamed';
 

@@ -5,11 +5,11 @@ import {
   keyInputProblem,
   verificationVerdict,
   type VerificationVerdict,
-} from '../core/keyCheck';
-import type { ApiKind } from '../core/model';
-import type { TasksApi } from '../core/tasksApi';
-import type { CommandContext } from './commandContext';
-import { actionArguments, booleanArgument, stringArgument } from './requireConnection';
+} from '../core/api/keyCheck';
+import type { ApiKind } from '../core/tasks/model';
+import type { TasksApi } from '../core/api/tasksApi';
+import type { CommandContext } from './support/commandContext';
+import { actionArguments, booleanArgument, stringArgument } from './support/requireConnection';
 
 export type SetApiKeyOutcome =
   'verified' | 'storedUnverified' | 'rejected' | 'notStored' | 'invalid' | 'unusableUrl' | 'cancelled';

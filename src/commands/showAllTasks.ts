@@ -1,4 +1,4 @@
-import type { CommandContext } from './commandContext';
+import type { CommandContext } from './support/commandContext';
 
 /** Show All Tasks: leaves the repository scope (text and status filters stay). */
 export function showAllTasksCommand(context: CommandContext) {

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
-import type { CommandContext } from './commandContext';
-import { resolveTask } from './resolveTask';
+import type { CommandContext } from './support/commandContext';
+import { resolveTask } from './support/resolveTask';
 
 /**
  * Show Task Logs: the task's live log in its own Output channel (also what clicking a task

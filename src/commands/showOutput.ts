@@ -1,4 +1,4 @@
-import type { CommandContext } from './commandContext';
+import type { CommandContext } from './support/commandContext';
 
 export function showOutputCommand(context: CommandContext) {
   return (): void => context.logger.show();

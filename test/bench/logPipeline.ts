@@ -11,12 +11,12 @@
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
-import { mapAgentLogMessage } from '../../src/core/agentParsing';
-import { createTasksApi } from '../../src/core/createTasksApi';
-import { LogRenderer } from '../../src/core/logRenderer';
-import { readSseBatches } from '../../src/core/sse';
-import type { LogStreamEvent } from '../../src/core/logEvents';
-import type { TasksApi } from '../../src/core/tasksApi';
+import { mapAgentLogMessage } from '../../src/core/api/agentParsing';
+import { createTasksApi } from '../../src/core/api/createTasksApi';
+import { LogRenderer } from '../../src/core/logs/logRenderer';
+import { readSseBatches } from '../../src/core/logs/sse';
+import type { LogStreamEvent } from '../../src/core/logs/logEvents';
+import type { TasksApi } from '../../src/core/api/tasksApi';
 import { collectGarbage, heapUsed, median, megabytes, nowMs, runPart } from './benchSupport';
 import { benchLogEvents, finishEvent, sseFrame } from './logFixture';
 

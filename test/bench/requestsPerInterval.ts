@@ -7,10 +7,10 @@
  *
  *   node out/test/bench/requestsPerInterval.js [intervals]   (default 12: one idle refresh period)
  */
-import { createTasksApi } from '../../src/core/createTasksApi';
-import { isActive } from '../../src/core/model';
-import { PollingTaskStore } from '../../src/core/pollingTaskStore';
-import type { TasksApi } from '../../src/core/tasksApi';
+import { createTasksApi } from '../../src/core/api/createTasksApi';
+import { isActive } from '../../src/core/tasks/model';
+import { PollingTaskStore } from '../../src/core/tasks/pollingTaskStore';
+import type { TasksApi } from '../../src/core/api/tasksApi';
 import { startEmulator, type Emulator } from '../emulator/emulator';
 import { manyTasksScenario } from '../emulator/scenarios';
 import { FakeClock, waitFor } from '../unit/support/fakeClock';

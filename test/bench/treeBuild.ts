@@ -7,9 +7,9 @@
  *
  *   node out/test/bench/treeBuild.js [repetitions]
  */
-import type { Task, TaskStatus } from '../../src/core/model';
-import { buildTreeModel } from '../../src/core/taskGrouping';
-import { presentTask } from '../../src/core/taskPresentation';
+import type { Task, TaskStatus } from '../../src/core/tasks/model';
+import { buildTreeModel } from '../../src/core/view/taskGrouping';
+import { presentTask } from '../../src/core/view/taskPresentation';
 import { median, nowMs, runPart } from './benchSupport';
 
 const NOW = Date.parse('2026-03-02T12:00:00Z');

@@ -3,7 +3,7 @@ import * as vscode from 'vscode';
 import type { CancelTaskResult } from '../../src/commands/cancelTask';
 import type { ContinueTaskResult } from '../../src/commands/continueTask';
 import type { OpenPullRequestResult } from '../../src/commands/openPullRequest';
-import type { TaskDetailsPanelHandle } from '../../src/adapters/taskDetailsPanel';
+import type { TaskDetailsPanelHandle } from '../../src/adapters/view/taskDetailsPanel';
 import type { BlackboxTasksTestApi } from '../../src/extension';
 import type { Emulator, RecordedRequest, TaskSpec } from '../emulator/emulator';
 import { setKey, useEmulator, waitUntil } from './harness';

@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import type { TasksViewSnapshot } from '../../src/adapters/tasksView';
+import type { TasksViewSnapshot } from '../../src/adapters/view/tasksView';
 import type { BlackboxTasksTestApi } from '../../src/extension';
 import { faults } from '../emulator/faults';
 import type { Emulator } from '../emulator/emulator';

@@ -8,7 +8,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import * as vscode from 'vscode';
-import type { LocalRepository } from '../../src/adapters/gitRepository';
+import type { LocalRepository } from '../../src/adapters/git/gitRepository';
 import type { BlackboxTasksTestApi } from '../../src/extension';
 import { waitUntil } from './harness';
 

@@ -3,9 +3,9 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
-import { createTaskSnapshotStorage } from '../../src/adapters/taskSnapshotStorage';
-import type { PollingTaskStore } from '../../src/core/pollingTaskStore';
-import { accountKeyFor, SNAPSHOT_VERSION, type TaskSnapshot } from '../../src/core/taskSnapshot';
+import { createTaskSnapshotStorage } from '../../src/adapters/tasks/taskSnapshotStorage';
+import type { PollingTaskStore } from '../../src/core/tasks/pollingTaskStore';
+import { accountKeyFor, SNAPSHOT_VERSION, type TaskSnapshot } from '../../src/core/tasks/taskSnapshot';
 import { clearKey, EXTENSION_ID, setKey, useEmulator, waitUntil } from './harness';
 
 const MINE = accountKeyFor('agent', 'https://agent.example', 'aaaa1111');

@@ -1,8 +1,8 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import type { TasksViewSnapshot } from '../../src/adapters/tasksView';
-import type { TreeRowSnapshot } from '../../src/adapters/taskTreeNodes';
-import type { PollingTaskStore } from '../../src/core/pollingTaskStore';
+import type { TasksViewSnapshot } from '../../src/adapters/view/tasksView';
+import type { TreeRowSnapshot } from '../../src/adapters/view/taskTreeNodes';
+import type { PollingTaskStore } from '../../src/core/tasks/pollingTaskStore';
 import type { BlackboxTasksTestApi } from '../../src/extension';
 import type { Emulator, TaskSpec } from '../emulator/emulator';
 import { manyTasksScenario } from '../emulator/scenarios';

@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import type { ServerResponse } from 'node:http';
-import { ApiError, InvalidInputError, ProtocolError, ServerError, isAbortError } from '../../src/core/errors';
-import type { LogStreamEvent } from '../../src/core/logEvents';
+import { ApiError, InvalidInputError, ProtocolError, ServerError, isAbortError } from '../../src/core/http/errors';
+import type { LogStreamEvent } from '../../src/core/logs/logEvents';
 import { FAKE_AGENT_KEY, sendJson } from './support/loopbackServer';
 import { replyJson, useLoopbackTasksApi } from './support/loopbackTasksApi';
 import { RECORDED_AGENT_STREAM } from './support/recordedStreams';

@@ -5,7 +5,7 @@ import {
   apiKindForKey,
   checkBaseUrl,
   resolveApiKind,
-} from '../../src/core/apiConfig';
+} from '../../src/core/api/apiConfig';
 
 describe('apiConfig', () => {
   it('tells the API from the key prefix', () => {

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { AppendBatcher, type BatchTimer } from '../../src/core/appendBatcher';
+import { AppendBatcher, type BatchTimer } from '../../src/core/logs/appendBatcher';
 
 /** A timer driven by hand: `advance` fires what is due, in order. */
 function manualTimer(): BatchTimer & { advance(ms: number): void; readonly pending: number } {

@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { checkBranchName, isValidBranchName, quoteBranchName } from '../../src/core/branchName';
+import { checkBranchName, isValidBranchName, quoteBranchName } from '../../src/core/git/branchName';
 
 const GOOD = [
   'main',

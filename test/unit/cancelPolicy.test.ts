@@ -6,10 +6,10 @@ import {
   recheckUntilTerminal,
   taskLabelForMessage,
   type SettleResult,
-} from '../../src/core/cancelPolicy';
-import type { Clock } from '../../src/core/clock';
-import { AuthError, NetworkError, NotFoundError, abortError, isAbortError } from '../../src/core/errors';
-import type { TaskStatus, TaskStatusInfo } from '../../src/core/model';
+} from '../../src/core/tasks/cancelPolicy';
+import type { Clock } from '../../src/core/util/clock';
+import { AuthError, NetworkError, NotFoundError, abortError, isAbortError } from '../../src/core/http/errors';
+import type { TaskStatus, TaskStatusInfo } from '../../src/core/tasks/model';
 
 /** A clock whose sleeps return at once but are recorded, so the schedule is observable. */
 function fakeClock(): Clock & { readonly sleeps: number[]; elapsed: number } {

@@ -1,10 +1,10 @@
 import * as assert from 'node:assert/strict';
-import { createTasksApi } from '../../src/core/createTasksApi';
-import { ApiError, AuthError, NotFoundError, ServerError } from '../../src/core/errors';
-import type { LogStreamEvent } from '../../src/core/logEvents';
-import type { ApiKind, Task } from '../../src/core/model';
-import { normaliseStatus } from '../../src/core/status';
-import type { TasksApi } from '../../src/core/tasksApi';
+import { createTasksApi } from '../../src/core/api/createTasksApi';
+import { ApiError, AuthError, NotFoundError, ServerError } from '../../src/core/http/errors';
+import type { LogStreamEvent } from '../../src/core/logs/logEvents';
+import type { ApiKind, Task } from '../../src/core/tasks/model';
+import { normaliseStatus } from '../../src/core/api/status';
+import type { TasksApi } from '../../src/core/api/tasksApi';
 import { startEmulator } from '../emulator/emulator';
 import type { Emulator } from '../emulator/emulator';
 import { faults } from '../emulator/faults';

@@ -1,6 +1,13 @@
 import * as assert from 'node:assert/strict';
-import { ApiError, AuthError, BadRequestError, NotFoundError, ProtocolError, ServerError } from '../../src/core/errors';
-import type { LogStreamEvent } from '../../src/core/logEvents';
+import {
+  ApiError,
+  AuthError,
+  BadRequestError,
+  NotFoundError,
+  ProtocolError,
+  ServerError,
+} from '../../src/core/http/errors';
+import type { LogStreamEvent } from '../../src/core/logs/logEvents';
 import { FAKE_CLOUD_KEY, sendJson } from './support/loopbackServer';
 import { replyJson, useLoopbackTasksApi } from './support/loopbackTasksApi';
 import { RECORDED_CLOUD_STREAM } from './support/recordedStreams';

@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
-import { DetailsCache, type DetailsOutcome } from '../../src/core/detailsCache';
-import { NetworkError, NotFoundError } from '../../src/core/errors';
-import type { Task, TaskDetails } from '../../src/core/model';
+import { DetailsCache, type DetailsOutcome } from '../../src/core/tasks/detailsCache';
+import { NetworkError, NotFoundError } from '../../src/core/http/errors';
+import type { Task, TaskDetails } from '../../src/core/tasks/model';
 import { settle } from './support/fakeTasksApi';
 
 function task(id: string, overrides: Partial<Task> = {}): Task {

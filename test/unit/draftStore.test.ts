@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import type * as vscode from 'vscode';
-import { continueDraftKey, createDraftStore } from '../../src/adapters/draftStore';
+import { continueDraftKey, createDraftStore } from '../../src/adapters/prompts/draftStore';
 
 /** An in-memory Memento whose updates resolve on a later tick, as the real one's do. */
 function fakeMemento(): vscode.Memento & { readonly updates: number } {

@@ -14,7 +14,7 @@ import {
   abortError,
   isAbortError,
   redactSecrets,
-} from '../../src/core/errors';
+} from '../../src/core/http/errors';
 import { FAKE_AGENT_KEY } from './support/loopbackServer';
 
 describe('errors', () => {

@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
-import { createTasksApi, type TasksApiOptions } from '../../src/core/createTasksApi';
-import { describeError } from '../../src/core/errorDescription';
+import { createTasksApi, type TasksApiOptions } from '../../src/core/api/createTasksApi';
+import { describeError } from '../../src/core/view/errorDescription';
 import {
   AuthError,
   BadRequestError,
@@ -11,13 +11,13 @@ import {
   RateLimitError,
   ServerError,
   TimeoutError,
-} from '../../src/core/errors';
-import type { LogEvent, LogStreamEvent } from '../../src/core/logEvents';
-import { renderEvents } from '../../src/core/logRenderer';
-import { PollingTaskStore } from '../../src/core/pollingTaskStore';
-import { buildTreeModel } from '../../src/core/taskGrouping';
-import { presentTask, taskTooltipMarkdown } from '../../src/core/taskPresentation';
-import type { TasksApi } from '../../src/core/tasksApi';
+} from '../../src/core/http/errors';
+import type { LogEvent, LogStreamEvent } from '../../src/core/logs/logEvents';
+import { renderEvents } from '../../src/core/logs/logRenderer';
+import { PollingTaskStore } from '../../src/core/tasks/pollingTaskStore';
+import { buildTreeModel } from '../../src/core/view/taskGrouping';
+import { presentTask, taskTooltipMarkdown } from '../../src/core/view/taskPresentation';
+import type { TasksApi } from '../../src/core/api/tasksApi';
 import { startEmulator, type Emulator, type EmulatorOptions } from '../emulator/emulator';
 import { faults } from '../emulator/faults';
 import { scriptedRunLog } from '../emulator/scenarios';

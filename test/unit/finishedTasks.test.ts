@@ -4,8 +4,8 @@ import {
   parseNotificationMode,
   planFinishedNotice,
   TransitionTracker,
-} from '../../src/core/finishedTasks';
-import type { Task, TaskStatus } from '../../src/core/model';
+} from '../../src/core/tasks/finishedTasks';
+import type { Task, TaskStatus } from '../../src/core/tasks/model';
 import { FakeClock } from './support/fakeClock';
 import { settle } from './support/fakeTasksApi';
 

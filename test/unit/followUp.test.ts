@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
-import { continueBlocker, continuableTasks, latestRunOf, linkContinuedTask } from '../../src/core/followUp';
-import type { Task, TaskStatus } from '../../src/core/model';
+import { continueBlocker, continuableTasks, latestRunOf, linkContinuedTask } from '../../src/core/tasks/followUp';
+import type { Task, TaskStatus } from '../../src/core/tasks/model';
 
 function run(id: string, status: TaskStatus, createdAt: number, extra: Partial<Task> = {}): Task {
   return { id, api: 'agent', threadId: 'chat-1', status, rawStatus: status, createdAt, ...extra };

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { describeGitFailure, GitOperationError, withoutCredentials } from '../../src/core/gitFailure';
+import { describeGitFailure, GitOperationError, withoutCredentials } from '../../src/core/git/gitFailure';
 
 const context = { doing: 'Checking out "blackbox/fix"', remote: 'origin', branch: 'blackbox/fix' };
 

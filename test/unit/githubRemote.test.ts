@@ -6,7 +6,7 @@ import {
   parseGitHubRemote,
   repositoryKey,
   sameGitHubRepository,
-} from '../../src/core/githubRemote';
+} from '../../src/core/git/githubRemote';
 
 describe('githubRemote', () => {
   describe('gitHubCloneUrl', () => {

@@ -12,11 +12,11 @@ import {
   ServerError,
   TimeoutError,
   isAbortError,
-} from '../../src/core/errors';
-import { HttpClient } from '../../src/core/http';
-import type { HttpClientOptions } from '../../src/core/http';
-import { cleanServerText, serverMessage } from '../../src/core/httpErrorMapping';
-import { backoffDelay, parseRetryAfter } from '../../src/core/retryTiming';
+} from '../../src/core/http/errors';
+import { HttpClient } from '../../src/core/http/http';
+import type { HttpClientOptions } from '../../src/core/http/http';
+import { cleanServerText, serverMessage } from '../../src/core/http/httpErrorMapping';
+import { backoffDelay, parseRetryAfter } from '../../src/core/http/retryTiming';
 import { FakeClock, waitFor } from './support/fakeClock';
 import { FAKE_AGENT_KEY, closedPort, sendJson, startLoopbackServer } from './support/loopbackServer';
 import type { LoopbackServer } from './support/loopbackServer';

@@ -1,6 +1,13 @@
 import * as assert from 'node:assert/strict';
-import { decideKeyKind, keyInputProblem, verificationVerdict } from '../../src/core/keyCheck';
-import { AuthError, ForbiddenError, NetworkError, ServerError, TimeoutError, abortError } from '../../src/core/errors';
+import { decideKeyKind, keyInputProblem, verificationVerdict } from '../../src/core/api/keyCheck';
+import {
+  AuthError,
+  ForbiddenError,
+  NetworkError,
+  ServerError,
+  TimeoutError,
+  abortError,
+} from '../../src/core/http/errors';
 
 const AGENT_KEY = 'sk-test-0123456789abcdef';
 const CLOUD_KEY = 'bb_test_0123456789abcdef';

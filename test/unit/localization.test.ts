@@ -3,7 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { formatMessage, l10n, useTranslator } from '../../src/core/l10n';
+import { formatMessage, l10n, useTranslator } from '../../src/core/util/l10n';
 
 const repoRoot = resolve(__dirname, '..', '..', '..');
 

@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
-import { LogRenderer, renderEventStream, renderEvents } from '../../src/core/logRenderer';
-import type { LogStreamEvent } from '../../src/core/logEvents';
+import { LogRenderer, renderEventStream, renderEvents } from '../../src/core/logs/logRenderer';
+import type { LogStreamEvent } from '../../src/core/logs/logEvents';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 

@@ -1,11 +1,11 @@
 import * as assert from 'node:assert/strict';
-import { mapAgentLogMessage } from '../../src/core/agentParsing';
-import { mapCloudLogMessage } from '../../src/core/cloudParsing';
-import { NetworkError, NotFoundError, RateLimitError } from '../../src/core/errors';
-import type { OpenedStream } from '../../src/core/http';
-import type { LogStreamEvent } from '../../src/core/logEvents';
-import { indexedLogStream, replayingLogStream } from '../../src/core/logStream';
-import type { LogStreamSettings } from '../../src/core/logStream';
+import { mapAgentLogMessage } from '../../src/core/api/agentParsing';
+import { mapCloudLogMessage } from '../../src/core/api/cloudParsing';
+import { NetworkError, NotFoundError, RateLimitError } from '../../src/core/http/errors';
+import type { OpenedStream } from '../../src/core/http/http';
+import type { LogStreamEvent } from '../../src/core/logs/logEvents';
+import { indexedLogStream, replayingLogStream } from '../../src/core/logs/logStream';
+import type { LogStreamSettings } from '../../src/core/logs/logStream';
 import { FakeClock, waitFor } from './support/fakeClock';
 
 const encoder = new TextEncoder();

@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
-import { AuthError, NetworkError, NotFoundError, RateLimitError } from '../../src/core/errors';
-import type { Task, TaskStatus } from '../../src/core/model';
-import type { TaskStoreChange } from '../../src/core/taskStore';
+import { AuthError, NetworkError, NotFoundError, RateLimitError } from '../../src/core/http/errors';
+import type { Task, TaskStatus } from '../../src/core/tasks/model';
+import type { TaskStoreChange } from '../../src/core/tasks/taskStore';
 import { aTask, FakeTasksApi, settle } from './support/fakeTasksApi';
 import { FakeConnection, MemoryStorage, startStore, type StoreHarness } from './support/storeHarness';
 

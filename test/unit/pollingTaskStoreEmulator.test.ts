@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
-import { createTasksApi } from '../../src/core/createTasksApi';
-import { PollingTaskStore } from '../../src/core/pollingTaskStore';
+import { createTasksApi } from '../../src/core/api/createTasksApi';
+import { PollingTaskStore } from '../../src/core/tasks/pollingTaskStore';
 import { startEmulator, type Emulator } from '../emulator/emulator';
 import { manyTasksScenario } from '../emulator/scenarios';
 import { FakeClock, waitFor } from './support/fakeClock';

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { preflightIssues, type PreflightIssue, type PreflightState } from '../../src/core/preflight';
+import { preflightIssues, type PreflightIssue, type PreflightState } from '../../src/core/git/preflight';
 
 function state(overrides: Partial<PreflightState> = {}): PreflightState {
   return { branch: 'feature/login', remote: 'origin', onRemote: true, ahead: 0, uncommitted: 0, ...overrides };

@@ -5,7 +5,7 @@ import {
   planNextRefresh,
   refreshPeriod,
   type RefreshInputs,
-} from '../../src/core/refreshPolicy';
+} from '../../src/core/tasks/refreshPolicy';
 
 const NOW = 1_000_000;
 

@@ -1,18 +1,23 @@
 import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { checkBaseUrl } from '../../src/core/apiConfig';
-import { checkBranchName, quoteBranchName } from '../../src/core/branchName';
-import { createTasksApi, type TasksApiOptions } from '../../src/core/createTasksApi';
-import { describeError } from '../../src/core/errorDescription';
-import { ApiError, InvalidInputError, ProtocolError, redactSecrets } from '../../src/core/errors';
-import type { LogStreamEvent } from '../../src/core/logEvents';
-import { renderEvents } from '../../src/core/logRenderer';
-import type { Task, TaskDetails } from '../../src/core/model';
-import { renderTaskDetailsHtml } from '../../src/core/taskDetailsHtml';
-import { renderTaskHeader } from '../../src/core/taskHeader';
-import { presentAgentRun, presentFollowUp, presentTask, taskTooltipMarkdown } from '../../src/core/taskPresentation';
-import type { TasksApi } from '../../src/core/tasksApi';
+import { checkBaseUrl } from '../../src/core/api/apiConfig';
+import { checkBranchName, quoteBranchName } from '../../src/core/git/branchName';
+import { createTasksApi, type TasksApiOptions } from '../../src/core/api/createTasksApi';
+import { describeError } from '../../src/core/view/errorDescription';
+import { ApiError, InvalidInputError, ProtocolError, redactSecrets } from '../../src/core/http/errors';
+import type { LogStreamEvent } from '../../src/core/logs/logEvents';
+import { renderEvents } from '../../src/core/logs/logRenderer';
+import type { Task, TaskDetails } from '../../src/core/tasks/model';
+import { renderTaskDetailsHtml } from '../../src/core/view/taskDetailsHtml';
+import { renderTaskHeader } from '../../src/core/logs/taskHeader';
+import {
+  presentAgentRun,
+  presentFollowUp,
+  presentTask,
+  taskTooltipMarkdown,
+} from '../../src/core/view/taskPresentation';
+import type { TasksApi } from '../../src/core/api/tasksApi';
 import { startEmulator, type Emulator } from '../emulator/emulator';
 import { faults } from '../emulator/faults';
 import { scriptedRunLog } from '../emulator/scenarios';
@@ -166,7 +171,7 @@ describe('security', function () {
       for await (const event of client('agent').streamLogs(runId)) events.push(event);
       assert.ok(events.some((event) => event.kind === 'reconnecting'));
       // The renderer's text goes to the output channel, which redacts every append with the
-      // session's keys (src/adapters/logChannels.ts; asserted in the integration suite).
+      // session's keys (src/adapters/logs/logChannels.ts; asserted in the integration suite).
       const samples = events
         .filter((event) => event.kind === 'malformed' || event.kind === 'reconnecting')
         .map((event) => JSON.stringify(event));
@@ -388,7 +393,7 @@ describe('security', function () {
         presentAgentRun(task.agentRuns?.[0] as NonNullable<Task['agentRuns']>[number]).tooltip,
         'agent run tooltip',
       );
-      const provider = readFileSync(join(repoRoot, 'src', 'adapters', 'taskTreeProvider.ts'), 'utf8');
+      const provider = readFileSync(join(repoRoot, 'src', 'adapters', 'view', 'taskTreeProvider.ts'), 'utf8');
       assert.match(provider, /tooltip\.isTrusted = false/);
       assert.match(provider, /tooltip\.supportHtml = false/);
     });

@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
-import { NetworkError, TimeoutError, isAbortError } from '../../src/core/errors';
-import { SseDecoder, readSse } from '../../src/core/sse';
-import type { SseItem } from '../../src/core/sse';
+import { NetworkError, TimeoutError, isAbortError } from '../../src/core/http/errors';
+import { SseDecoder, readSse } from '../../src/core/logs/sse';
+import type { SseItem } from '../../src/core/logs/sse';
 import { FakeClock, waitFor } from './support/fakeClock';
 import { RECORDED_AGENT_STREAM, RECORDED_CLOUD_STREAM } from './support/recordedStreams';
 

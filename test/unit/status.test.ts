@@ -5,8 +5,8 @@ import {
   normaliseAgentStatus,
   normaliseCloudStatus,
   normaliseStatus,
-} from '../../src/core/status';
-import type { TaskStatus } from '../../src/core/model';
+} from '../../src/core/api/status';
+import type { TaskStatus } from '../../src/core/tasks/model';
 
 describe('status normalisation', () => {
   it('maps the v1 list/details vocabulary', () => {

@@ -5,8 +5,8 @@ import {
   renderTaskDetailsHtml,
   repositoryName,
   safeGithubUrl,
-} from '../../src/core/taskDetailsHtml';
-import type { TaskDetails } from '../../src/core/model';
+} from '../../src/core/view/taskDetailsHtml';
+import type { TaskDetails } from '../../src/core/tasks/model';
 
 const HOSTILE = `<script>alert(1)</script><img src=x onerror="alert(2)"><a href="javascript:alert(3)">x</a>' \` "`;
 

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { repositoryDisplayName } from '../../src/core/githubRemote';
+import { repositoryDisplayName } from '../../src/core/git/githubRemote';
 import {
   describeFilter,
   isFilterActive,
@@ -7,8 +7,8 @@ import {
   normalizeRepoUrl,
   parseFilter,
   taskMatcher,
-} from '../../src/core/taskFilter';
-import type { Task } from '../../src/core/model';
+} from '../../src/core/view/taskFilter';
+import type { Task } from '../../src/core/tasks/model';
 
 function task(overrides: Partial<Task>): Task {
   return { id: 'x', api: 'cloud', status: 'completed', rawStatus: 'completed', ...overrides };

@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
-import { buildTreeModel, countActive, groupExpandedByDefault } from '../../src/core/taskGrouping';
-import type { Task, TaskStatus } from '../../src/core/model';
-import { NO_FILTER } from '../../src/core/taskFilter';
+import { buildTreeModel, countActive, groupExpandedByDefault } from '../../src/core/view/taskGrouping';
+import type { Task, TaskStatus } from '../../src/core/tasks/model';
+import { NO_FILTER } from '../../src/core/view/taskFilter';
 
 const T0 = Date.parse('2025-03-01T12:00:00Z');
 

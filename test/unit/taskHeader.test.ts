@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
-import { HEADER_RULE, channelTitle, renderTaskHeader, repositoryName, taskTitle } from '../../src/core/taskHeader';
-import type { Task } from '../../src/core/model';
+import { HEADER_RULE, channelTitle, renderTaskHeader, repositoryName, taskTitle } from '../../src/core/logs/taskHeader';
+import type { Task } from '../../src/core/tasks/model';
 
 const AT = (h: number, m: number, s: number) => Date.UTC(2026, 10, 23, h, m, s);
 

@@ -11,8 +11,8 @@ import {
   taskDescription,
   taskLabel,
   taskTooltipMarkdown,
-} from '../../src/core/taskPresentation';
-import type { Task } from '../../src/core/model';
+} from '../../src/core/view/taskPresentation';
+import type { Task } from '../../src/core/tasks/model';
 
 const NOW = Date.parse('2025-03-01T12:00:00Z');
 

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { accountKeyFor, parseSnapshot, parseSnapshotTask, SNAPSHOT_VERSION } from '../../src/core/taskSnapshot';
+import { accountKeyFor, parseSnapshot, parseSnapshotTask, SNAPSHOT_VERSION } from '../../src/core/tasks/taskSnapshot';
 
 describe('taskSnapshot', () => {
   it('reads back what was written', () => {

@@ -6,8 +6,8 @@ import {
   clip,
   clipWords,
   oneLine,
-} from '../../src/core/untrustedText';
-import { formatDateTime, formatDuration, formatSeconds, formatTimeOfDay } from '../../src/core/timeFormat';
+} from '../../src/core/util/untrustedText';
+import { formatDateTime, formatDuration, formatSeconds, formatTimeOfDay } from '../../src/core/util/timeFormat';
 
 describe('untrusted text', () => {
   describe('cleanText', () => {

@@ -1,6 +1,6 @@
-import { NotFoundError } from '../../../src/core/errors';
-import type { ApiKind, Task, TaskDetails, TaskStatus, TaskStatusInfo } from '../../../src/core/model';
-import type { ListOptions, RequestOptions, TaskPage, TasksApi } from '../../../src/core/tasksApi';
+import { NotFoundError } from '../../../src/core/http/errors';
+import type { ApiKind, Task, TaskDetails, TaskStatus, TaskStatusInfo } from '../../../src/core/tasks/model';
+import type { ListOptions, RequestOptions, TaskPage, TasksApi } from '../../../src/core/api/tasksApi';
 
 /**
  * An in-memory TasksApi for store tests: tasks listed newest first like the real

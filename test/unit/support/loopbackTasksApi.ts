@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
-import { createTasksApi } from '../../../src/core/createTasksApi';
-import type { ApiKind } from '../../../src/core/model';
-import type { TasksApi } from '../../../src/core/tasksApi';
+import { createTasksApi } from '../../../src/core/api/createTasksApi';
+import type { ApiKind } from '../../../src/core/tasks/model';
+import type { TasksApi } from '../../../src/core/api/tasksApi';
 import { FakeClock } from './fakeClock';
 import { FAKE_AGENT_KEY, FAKE_CLOUD_KEY, sendJson, startLoopbackServer } from './loopbackServer';
 import type { Handler, LoopbackServer, RecordedRequest } from './loopbackServer';

@@ -1,13 +1,13 @@
-import { Emitter } from '../../../src/core/emitter';
-import type { Task } from '../../../src/core/model';
-import { PollingTaskStore } from '../../../src/core/pollingTaskStore';
+import { Emitter } from '../../../src/core/util/emitter';
+import type { Task } from '../../../src/core/tasks/model';
+import { PollingTaskStore } from '../../../src/core/tasks/pollingTaskStore';
 import type {
   ConnectionSource,
   ConnectionState,
   PollingTaskStoreOptions,
-} from '../../../src/core/pollingTaskStoreTypes';
-import type { LatestSnapshot, SnapshotStorage, TaskSnapshot } from '../../../src/core/taskSnapshot';
-import type { TasksApi } from '../../../src/core/tasksApi';
+} from '../../../src/core/tasks/pollingTaskStoreTypes';
+import type { LatestSnapshot, SnapshotStorage, TaskSnapshot } from '../../../src/core/tasks/taskSnapshot';
+import type { TasksApi } from '../../../src/core/api/tasksApi';
 import { FakeClock } from './fakeClock';
 import { settle } from './fakeTasksApi';
 

@@ -1,0 +1,294 @@
+import * as vscode from 'vscode';
+import { AppendBatcher } from '../../core/logs/appendBatcher';
+import { isAbortError } from '../../core/http/errors';
+import { LogRenderer } from '../../core/logs/logRenderer';
+import type { LogStreamEvent } from '../../core/logs/logEvents';
+import { isTerminal, type Task } from '../../core/tasks/model';
+import { renderTaskHeader, taskTitle } from '../../core/logs/taskHeader';
+import type { TaskStore } from '../../core/tasks/taskStore';
+import type { TasksApi } from '../../core/api/tasksApi';
+import { oneLine } from '../../core/util/untrustedText';
+import type { ApiConnection, ApiSession } from '../api/apiSession';
+import { presentError } from '../errorPresenter';
+import type { Logger } from '../logger';
+import type { LogChannelOutput, LogChannelState, LogStreamEnd } from './logChannels';
+
+export interface TaskLogChannelDeps {
+  readonly session: ApiSession;
+  readonly store: TaskStore;
+  readonly logger: Logger;
+  /** Append batching interval (the batcher's default when absent). */
+  readonly batchIntervalMs?: number;
+  /** How many characters of each transcript are kept; read on every write, as recording may start later. */
+  readonly transcriptChars: () => number;
+  /** Retry as the user asks for it: through the registry, so the channel also becomes the most recent. */
+  readonly retry: (taskId: string) => Promise<void>;
+}
+
+interface StreamRun {
+  readonly controller: AbortController;
+  /** The client it streams from: a new key or API setting means a new client. */
+  readonly api: TasksApi | undefined;
+  done?: Promise<LogStreamEnd>;
+}
+
+/** One task's Output channel and the lifecycle of the stream that fills it. */
+export class TaskLogChannel {
+  readonly batcher: AppendBatcher;
+  run?: StreamRun;
+  lastEnd?: LogStreamEnd;
+  /** Log events rendered by the latest stream. */
+  events = 0;
+  appends = 0;
+  chars = 0;
+  restarts = -1;
+  transcript?: string;
+  disposed = false;
+
+  constructor(
+    readonly taskId: string,
+    readonly name: string,
+    readonly output: LogChannelOutput,
+    /** The task as last known, for the header when the store has forgotten it. */
+    public task: Task,
+    private readonly deps: TaskLogChannelDeps,
+  ) {
+    this.batcher = new AppendBatcher(
+      (text) => this.write(text),
+      deps.batchIntervalMs !== undefined ? { intervalMs: deps.batchIntervalMs } : {},
+    );
+  }
+
+  state(): LogChannelState {
+    return {
+      taskId: this.taskId,
+      name: this.name,
+      streaming: this.run !== undefined,
+      ...(this.lastEnd ? { lastEnd: this.lastEnd } : {}),
+      events: this.events,
+      appends: this.appends,
+      chars: this.chars,
+      restarts: this.restarts,
+    };
+  }
+
+  /** Starts the stream from the beginning on a cleared channel, stopping any current one first. */
+  startStream(task: Task): void {
+    this.run?.controller.abort();
+    this.batcher.discard();
+    if (this.restarts >= 0) {
+      // Starting over replays the whole log, so what is shown goes first: nothing appears twice.
+      this.output.clear();
+      this.appends = 0;
+      this.chars = 0;
+      if (this.transcript !== undefined) this.transcript = '';
+    }
+    this.restarts++;
+    this.task = task;
+    delete this.lastEnd;
+    const api = this.deps.session.current()?.api;
+    this.events = 0;
+    const run: StreamRun = { controller: new AbortController(), api };
+    this.run = run;
+    run.done = this.pump(task, run)
+      .catch((error: unknown) => {
+        this.deps.logger.error(`The log stream of task ${this.taskId} failed unexpectedly: ${messageOf(error)}`);
+        return 'failed' as const;
+      })
+      .then((end) => {
+        if (this.run === run) {
+          this.run = undefined;
+          this.lastEnd = end;
+        }
+        return end;
+      });
+  }
+
+  /**
+   * A new key or API setting means a new client: a running stream starts over on it (the
+   * channel is cleared first, so nothing appears twice); without a key it stops.
+   */
+  connectionChanged(current: ApiConnection | undefined): void {
+    const run = this.run;
+    if (!run || run.api === current?.api) return;
+    if (current) {
+      this.deps.logger.debug(`Restarting the log stream of task ${this.taskId}: the API key or settings changed.`);
+      this.startStream(this.deps.store.get(this.taskId) ?? this.task);
+      return;
+    }
+    run.controller.abort();
+    this.run = undefined;
+    this.lastEnd = 'no-connection';
+    this.batcher.append('\n— stopped: the API key was removed —\n');
+    this.batcher.flush();
+    this.deps.logger.debug(`Stopped the log stream of task ${this.taskId}: the API key was removed.`);
+  }
+
+  /** Stops the stream for good; the Output channel itself goes with `disposeOutput`. */
+  stop(why: string): void {
+    this.disposed = true;
+    if (this.run) this.deps.logger.debug(`Stopping the log stream of task ${this.taskId}: ${why}.`);
+    this.run?.controller.abort();
+    this.run = undefined;
+    this.batcher.dispose();
+  }
+
+  disposeOutput(): void {
+    try {
+      this.output.dispose();
+    } catch {
+      // Already gone with the window.
+    }
+  }
+
+  private async pump(task: Task, run: StreamRun): Promise<LogStreamEnd> {
+    const { signal } = run.controller;
+    const write = (text: string) => {
+      if (!signal.aborted && text.length > 0) this.batcher.append(text);
+    };
+    write(renderTaskHeader(task));
+    const { api } = run;
+    if (!api) {
+      write('— No BLACKBOX API key is set: set one to see this log. —\n');
+      this.batcher.flush();
+      return 'no-connection';
+    }
+    const live = !isTerminal(task.status);
+    // The Cloud API says when a task was created, not when it started: the duration then counts from creation.
+    const startedAt = task.startedAt ?? task.createdAt;
+    const renderer = new LogRenderer({
+      ...(startedAt !== undefined ? { startedAt } : {}),
+      ...(!live && task.completedAt !== undefined ? { completedAt: task.completedAt } : {}),
+      ...(live ? { now: () => Date.now() } : {}),
+      status: task.status,
+      showAgents: (task.agentRuns?.length ?? 0) > 1,
+    });
+    this.deps.logger.debug(`Log stream of task ${task.id} starting (${api.kind} API).`);
+    let end: LogStreamEnd = 'ended';
+    let gaveUpReason: string | undefined;
+    try {
+      for await (const event of api.streamLogs(task.id, { signal })) {
+        if (signal.aborted) return 'stopped';
+        this.events++;
+        this.observe(event);
+        write(renderer.render(event));
+        if (event.kind === 'gave-up') {
+          end = 'gave-up';
+          gaveUpReason = event.reason;
+        } else if (event.kind === 'finish' || (event.kind === 'status' && isTerminal(event.status))) {
+          end = 'finished';
+        }
+      }
+    } catch (error) {
+      if (signal.aborted || isAbortError(error)) return 'stopped';
+      write(renderer.end());
+      write(`— could not read the log: ${oneLine(this.deps.session.redact(describeFailure(error)), 300)} —\n`);
+      this.batcher.flush();
+      this.logStats(task.id, renderer, 'failed');
+      this.offerRetryAfterError(error);
+      return 'failed';
+    }
+    if (signal.aborted) return 'stopped';
+    write(renderer.end());
+    if (end === 'ended') write('— the log ended without a final status —\n');
+    this.batcher.flush();
+    this.logStats(task.id, renderer, end);
+    if (end === 'gave-up') this.offerRetryAfterGivingUp(gaveUpReason ?? 'the connection kept failing');
+    return end;
+  }
+
+  /** The tree learns a status the moment the stream says it. */
+  private observe(event: LogStreamEvent): void {
+    const { store } = this.deps;
+    const { taskId } = this;
+    switch (event.kind) {
+      case 'status':
+        store.applyStatus(taskId, event.status, event.rawStatus, event.error);
+        break;
+      case 'finish':
+        // A finish that names no status still means the task is done: ask the server what became of it.
+        if (event.status === 'unknown' && event.rawStatus === undefined) void store.refresh().catch(() => undefined);
+        else store.applyStatus(taskId, event.status, event.rawStatus ?? event.status);
+        break;
+      case 'start': {
+        // Only a queued task moves on: a replayed start must not revive a finished one.
+        const known = store.get(taskId);
+        if (known && known.status === 'queued') store.applyStatus(taskId, 'running', 'running');
+        break;
+      }
+      case 'reconnecting':
+        this.deps.logger.info(
+          `Log stream of task ${taskId} dropped (${event.reason}); reconnecting in ${event.delayMs} ms (attempt ${event.attempt}).`,
+        );
+        break;
+      case 'gave-up':
+        this.deps.logger.warn(`Log stream of task ${taskId} gave up: ${event.reason}`);
+        break;
+      case 'malformed':
+        this.deps.logger.debug(`Log stream of task ${taskId}: skipped malformed data: ${event.sample}`);
+        break;
+      default:
+        break;
+    }
+  }
+
+  private logStats(taskId: string, renderer: LogRenderer, end: LogStreamEnd): void {
+    const { events, unknown, malformed, unknownTypes } = renderer.stats;
+    const types = Object.entries(unknownTypes)
+      .map(([type, count]) => `${type} ×${count}`)
+      .join(', ');
+    this.deps.logger.debug(
+      `Log stream of task ${taskId} ended (${end}): ${events} events, ${unknown} unknown${types ? ` (${types})` : ''}, ${malformed} malformed.`,
+    );
+  }
+
+  private offerRetryAfterGivingUp(reason: string): void {
+    const title = taskTitle(this.task, 60);
+    void vscode.window
+      .showWarningMessage(
+        `The live log of “${title}” stopped: ${oneLine(this.deps.session.redact(reason), 200)}`,
+        'Retry',
+        'Show Log',
+      )
+      .then((choice) => {
+        if (this.disposed) return;
+        if (choice === 'Retry') void this.deps.retry(this.taskId);
+        else if (choice === 'Show Log') this.output.show(true);
+      });
+  }
+
+  private offerRetryAfterError(error: unknown): void {
+    const title = taskTitle(this.task, 60);
+    void presentError(error, `Reading the log of “${title}”`, {
+      logger: this.deps.logger,
+      redact: (text) => this.deps.session.redact(text),
+      canRetry: true,
+    }).then((retry) => {
+      if (retry && !this.disposed) void this.deps.retry(this.taskId);
+    });
+  }
+
+  private write(text: string): void {
+    if (this.disposed) return;
+    const safe = this.deps.session.redact(text);
+    this.output.append(safe);
+    this.appends++;
+    this.chars += safe.length;
+    if (this.transcript !== undefined) {
+      const keep = this.deps.transcriptChars();
+      this.transcript += safe;
+      if (this.transcript.length > 2 * keep) this.transcript = this.transcript.slice(-keep);
+    }
+  }
+}
+
+function describeFailure(error: unknown): string {
+  if (error && typeof error === 'object' && typeof (error as { userMessage?: unknown }).userMessage === 'string') {
+    return (error as { userMessage: string }).userMessage;
+  }
+  return messageOf(error);
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

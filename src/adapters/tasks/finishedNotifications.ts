@@ -1,0 +1,101 @@
+import * as vscode from 'vscode';
+import { systemClock } from '../../core/util/clock';
+import {
+  FinishedBatcher,
+  parseNotificationMode,
+  planFinishedNotice,
+  type FinishedNotice,
+  type NoticeAction,
+} from '../../core/tasks/finishedTasks';
+import type { Task } from '../../core/tasks/model';
+import type { PollingTaskStore } from '../../core/tasks/pollingTaskStore';
+import { taskLabel } from '../../core/view/taskPresentation';
+import type { Logger } from '../logger';
+
+/**
+ * One notification per batch of tasks that finished while this window watched them, with
+ * the actions that fit (Show Logs, Check Out Branch, Open Pull Request), under the
+ * `blackboxTasks.notifications` setting. Before showing, a v1 run's final details are
+ * fetched (briefly) so the branch and error are known.
+ */
+export interface FinishedNotifications extends vscode.Disposable {
+  /** Every notice shown in this session, newest last (bounded), for tests and diagnostics. */
+  readonly shown: readonly FinishedNotice[];
+}
+
+const DETAILS_WAIT_MS = 3_000;
+const KEPT_NOTICES = 20;
+
+export function createFinishedNotifications(deps: {
+  readonly store: PollingTaskStore;
+  readonly logger: Logger;
+  /** Called for every finished task, whatever the setting (the view's badge counts them). */
+  readonly onFinished: (tasks: readonly Task[]) => void;
+  /** Called when the user acts on tasks from a notification (they have been looked at). */
+  readonly onSeen: (taskId: string) => void;
+}): FinishedNotifications {
+  const batcher = new FinishedBatcher(systemClock, 1_500);
+  const shown: FinishedNotice[] = [];
+  const subscriptions = [
+    deps.store.onDidFinish((tasks) => {
+      deps.onFinished(tasks);
+      batcher.add(tasks);
+    }),
+    batcher.onDidBatch((batch) => void present(batch)),
+  ];
+
+  const present = async (batch: readonly Task[]): Promise<void> => {
+    const mode = parseNotificationMode(vscode.workspace.getConfiguration('blackboxTasks').get('notifications'));
+    if (!planFinishedNotice(batch, mode)) return;
+    await deps.store.ensureDetails(
+      batch.filter((task) => task.api === 'agent').map((task) => task.id),
+      DETAILS_WAIT_MS,
+    );
+    const fresh = batch.map((task) => deps.store.get(task.id) ?? task);
+    const notice = planFinishedNotice(fresh, mode);
+    if (!notice) return;
+    shown.push(notice);
+    if (shown.length > KEPT_NOTICES) shown.shift();
+    const titles = notice.actions.map((action) => action.title);
+    const show =
+      notice.severity === 'error'
+        ? vscode.window.showErrorMessage
+        : notice.severity === 'warning'
+          ? vscode.window.showWarningMessage
+          : vscode.window.showInformationMessage;
+    const choice = await show(notice.message, ...titles);
+    const action = notice.actions.find((candidate) => candidate.title === choice);
+    if (action) await run(action, fresh);
+  };
+
+  const run = async (action: NoticeAction, tasks: readonly Task[]): Promise<void> => {
+    let taskId: string | undefined = action.taskIds[0];
+    if (action.taskIds.length > 1) {
+      const picked = await vscode.window.showQuickPick(
+        action.taskIds.map((id) => {
+          const task = deps.store.get(id) ?? tasks.find((candidate) => candidate.id === id);
+          return { label: task ? taskLabel(task) : id, description: task?.status, id };
+        }),
+        { placeHolder: `${action.title.replace(/…$/, '')}: which task?` },
+      );
+      taskId = picked?.id;
+    }
+    if (!taskId) return;
+    deps.onSeen(taskId);
+    try {
+      await vscode.commands.executeCommand(action.command, taskId);
+    } catch (error) {
+      deps.logger.error(
+        `${action.title} from a notification failed: ${error instanceof Error ? error.message : String(error)}`,
+      );
+    }
+  };
+
+  return {
+    shown,
+    dispose: () => {
+      for (const subscription of subscriptions) subscription.dispose();
+      batcher.dispose();
+    },
+  };
+}

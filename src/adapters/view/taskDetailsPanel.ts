@@ -1,0 +1,239 @@
+import { randomBytes } from 'node:crypto';
+import * as vscode from 'vscode';
+import { describeError } from '../../core/view/errorDescription';
+import { AuthError, NotFoundError, isAbortError } from '../../core/http/errors';
+import { isActive, type Task, type TaskDetails } from '../../core/tasks/model';
+import { renderTaskDetailsHtml } from '../../core/view/taskDetailsHtml';
+import type { TaskStore } from '../../core/tasks/taskStore';
+import type { ApiSession } from '../api/apiSession';
+import type { Logger } from '../logger';
+
+export interface TaskDetailsPanelsDeps {
+  readonly session: ApiSession;
+  readonly store: TaskStore;
+  readonly logger: Logger;
+  /** How often an open, visible panel of an active task re-fetches it. */
+  readonly refreshMs?: number;
+}
+
+/** What a caller (and a test) can see of one open details panel. */
+export interface TaskDetailsPanelHandle {
+  readonly taskId: string;
+  /** The page as last rendered. */
+  readonly html: string;
+  /** The details last fetched, if any. */
+  readonly details: TaskDetails | undefined;
+  /** Whether a refresh is scheduled (only while the panel is visible and the task active). */
+  readonly refreshing: boolean;
+  /** Number of fetches made so far. */
+  readonly fetches: number;
+  /** Resolves when the fetch under way (if any) has landed. */
+  settled(): Promise<void>;
+  dispose(): void;
+}
+
+const DEFAULT_REFRESH_MS = 4_000;
+const VIEW_TYPE = 'blackboxTasks.taskDetails';
+
+/**
+ * Read-only task details, one webview panel per task (opening it again reveals it). The
+ * page has no script at all (`enableScripts: false`, CSP `default-src 'none'`), command
+ * links are off, and every API text is escaped by the pure renderer. While the task is
+ * active and the panel visible it re-fetches every few seconds; hidden, closed or
+ * finished, it stops.
+ */
+export class TaskDetailsPanels implements vscode.Disposable {
+  private readonly panels = new Map<string, DetailsPanel>();
+
+  constructor(private readonly deps: TaskDetailsPanelsDeps) {}
+
+  open(task: Task): TaskDetailsPanelHandle {
+    const existing = this.panels.get(task.id);
+    if (existing) {
+      existing.reveal();
+      return existing.handle;
+    }
+    const panel = new DetailsPanel(task, this.deps, () => this.panels.delete(task.id));
+    this.panels.set(task.id, panel);
+    return panel.handle;
+  }
+
+  get(taskId: string): TaskDetailsPanelHandle | undefined {
+    return this.panels.get(taskId)?.handle;
+  }
+
+  dispose(): void {
+    for (const panel of [...this.panels.values()]) panel.dispose();
+    this.panels.clear();
+  }
+}
+
+class DetailsPanel {
+  /**
+   * What callers get: plain data and functions, no references into VS Code objects, so a
+   * command returning it can be serialised when the workbench invoked the command.
+   */
+  readonly handle: TaskDetailsPanelHandle;
+  private readonly panel: vscode.WebviewPanel;
+  private readonly subscriptions: vscode.Disposable[] = [];
+  private timer: NodeJS.Timeout | undefined;
+  private inFlight: { readonly controller: AbortController; readonly done: Promise<void> } | undefined;
+  private closed = false;
+  private lastDetails: TaskDetails | undefined;
+  private lastFetchedAt: number | undefined;
+  private lastError: string | undefined;
+  private stopped = false;
+  private fetchCount = 0;
+  html = '';
+
+  constructor(
+    private task: Task,
+    private readonly deps: TaskDetailsPanelsDeps,
+    private readonly onClosed: () => void,
+  ) {
+    this.panel = vscode.window.createWebviewPanel(
+      VIEW_TYPE,
+      panelTitle(task),
+      { viewColumn: vscode.ViewColumn.Active, preserveFocus: false },
+      {
+        enableScripts: false,
+        enableCommandUris: false,
+        enableForms: false,
+        localResourceRoots: [],
+        enableFindWidget: true,
+        retainContextWhenHidden: false,
+      },
+    );
+    this.subscriptions.push(
+      this.panel.onDidDispose(() => this.dispose()),
+      this.panel.onDidChangeViewState(() => {
+        if (this.panel.visible) this.scheduleRefresh(0);
+        else this.cancelTimer();
+      }),
+    );
+    // eslint-disable-next-line @typescript-eslint/no-this-alias -- the handle's getters read this panel's live state, and a getter cannot be an arrow function
+    const self = this;
+    this.handle = {
+      taskId: task.id,
+      get html() {
+        return self.html;
+      },
+      get details() {
+        return self.lastDetails;
+      },
+      get refreshing() {
+        return self.timer !== undefined;
+      },
+      get fetches() {
+        return self.fetchCount;
+      },
+      settled: async () => {
+        await self.inFlight?.done;
+      },
+      dispose: () => self.dispose(),
+    };
+    this.render({ ...task, messages: [] });
+    void this.fetch();
+  }
+
+  reveal(): void {
+    this.panel.reveal(undefined, false);
+    // A reopened finished task is fetched once more: it may have been continued since.
+    if (!this.inFlight) {
+      this.stopped = false;
+      void this.fetch();
+    }
+  }
+
+  dispose(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.cancelTimer();
+    this.inFlight?.controller.abort();
+    for (const subscription of this.subscriptions) subscription.dispose();
+    this.panel.dispose();
+    this.onClosed();
+  }
+
+  private fetch(): Promise<void> {
+    if (this.closed) return Promise.resolve();
+    this.cancelTimer();
+    const controller = new AbortController();
+    const done = this.fetchOnce(controller.signal).finally(() => {
+      if (this.inFlight?.controller === controller) this.inFlight = undefined;
+      this.scheduleRefresh();
+    });
+    this.inFlight = { controller, done };
+    return done;
+  }
+
+  private async fetchOnce(signal: AbortSignal): Promise<void> {
+    const connection = this.deps.session.current();
+    if (!connection) {
+      this.lastError = 'No usable API key: set one with “BLACKBOX: Set API Key…”.';
+      this.stopped = true;
+      this.render();
+      return;
+    }
+    this.fetchCount++;
+    try {
+      const details = await connection.api.get(this.task.id, { signal });
+      if (this.closed) return;
+      this.lastDetails = details;
+      this.lastFetchedAt = Date.now();
+      this.lastError = undefined;
+      const { messages: _messages, ...task } = details;
+      this.task = task;
+      this.deps.store.upsert(task);
+      this.panel.title = panelTitle(task);
+      this.stopped = !isActive(details.status);
+    } catch (error) {
+      if (isAbortError(error) || this.closed) return;
+      const description = describeError(error, 'Refreshing the task');
+      this.lastError = this.deps.session.redact(description.message);
+      this.deps.logger.warn(`Task details ${this.task.id}: ${this.lastError}`);
+      // No retry cures a rejected key or a task that is gone.
+      if (AuthError.is(error) || NotFoundError.is(error)) this.stopped = true;
+    }
+    this.render();
+  }
+
+  private render(initial?: TaskDetails): void {
+    if (this.closed) return;
+    const details = this.lastDetails ?? initial ?? { ...this.task, messages: [] };
+    const active = isActive(details.status) && !this.stopped;
+    this.html = renderTaskDetailsHtml(details, {
+      nonce: randomBytes(16).toString('base64'),
+      ...(this.lastFetchedAt !== undefined ? { fetchedAt: this.lastFetchedAt } : {}),
+      ...(active ? { refreshEverySeconds: Math.round(this.refreshMs / 1000) } : {}),
+      ...(this.lastError ? { refreshError: this.lastError } : {}),
+    });
+    this.panel.webview.html = this.html;
+  }
+
+  private get refreshMs(): number {
+    return this.deps.refreshMs ?? DEFAULT_REFRESH_MS;
+  }
+
+  /** Only a visible panel of a task still active polls; `delayMs` 0 fetches at once. */
+  private scheduleRefresh(delayMs = this.refreshMs): void {
+    if (this.closed || this.stopped || this.inFlight || this.timer || !this.panel.visible) return;
+    const status = this.lastDetails?.status ?? this.task.status;
+    if (!isActive(status)) return;
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      void this.fetch();
+    }, delayMs);
+  }
+
+  private cancelTimer(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+}
+
+function panelTitle(task: Task): string {
+  const text = (task.title ?? task.prompt ?? '').trim().split(/\r?\n/, 1)[0] ?? '';
+  const label = text === '' ? task.id : text;
+  return `Task: ${label.length > 40 ? `${label.slice(0, 39)}…` : label}`;
+}

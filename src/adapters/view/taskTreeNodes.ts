@@ -1,0 +1,208 @@
+import * as vscode from 'vscode';
+import type { AgentRun, FollowUp, Task, TaskStatus } from '../../core/tasks/model';
+import {
+  presentAgentRun,
+  presentFollowUp,
+  presentTask,
+  type PresentationContext,
+  type ThemeIconSpec,
+} from '../../core/view/taskPresentation';
+
+/** The Tasks tree's nodes, the TreeItem each is shown as, and the tree as plain data. */
+
+export interface GroupNode {
+  readonly kind: 'group';
+  readonly id: string;
+  readonly status: TaskStatus;
+  label: string;
+  count: number;
+}
+
+export interface TaskNode {
+  readonly kind: 'task';
+  readonly id: string;
+  /** Commands resolve their argument through this (see commands/resolveTask.ts). */
+  readonly taskId: string;
+  task: Task;
+  /** Earlier runs of the same v1 chat, oldest first. */
+  earlierRuns: readonly Task[];
+  parent: GroupNode | TaskNode;
+  /** Place in its chat when this is an earlier run shown under the latest one. */
+  runOfThread: { readonly index: number; readonly total: number } | undefined;
+}
+
+export interface FollowUpNode {
+  readonly kind: 'followUp';
+  readonly id: string;
+  parent: TaskNode;
+  followUp: FollowUp;
+}
+
+export interface AgentRunNode {
+  readonly kind: 'agentRun';
+  readonly id: string;
+  parent: TaskNode;
+  run: AgentRun;
+}
+
+export interface LoadMoreNode {
+  readonly kind: 'loadMore';
+  readonly id: 'loadMore';
+}
+
+export interface NoticeNode {
+  readonly kind: 'notice';
+  readonly id: string;
+  label: string;
+  description: string;
+  commandId: string | undefined;
+  icon: string;
+}
+
+export type TaskTreeNode = GroupNode | TaskNode | FollowUpNode | AgentRunNode | LoadMoreNode | NoticeNode;
+
+/** The tree as plain data, what a test (or a screen reader) would see. */
+export interface TreeRowSnapshot {
+  readonly id: string;
+  readonly taskId?: string;
+  readonly label: string;
+  readonly description: string;
+  readonly contextValue: string;
+  readonly icon?: string;
+  readonly command?: string;
+  readonly children: readonly TreeRowSnapshot[];
+}
+
+export interface TreeGroupSnapshot {
+  readonly id: string;
+  readonly label: string;
+  readonly count: number;
+  readonly expanded: boolean;
+  readonly rows: readonly TreeRowSnapshot[];
+}
+
+export interface TreeSnapshot {
+  readonly groups: readonly TreeGroupSnapshot[];
+  /** Rows at the root that are not groups: notices and "Load more…". */
+  readonly extraRows: readonly TreeRowSnapshot[];
+}
+
+/** What a snapshot reads: the tree as VS Code sees it. */
+export interface TreeItemSource {
+  getChildren(element?: TaskTreeNode): TaskTreeNode[];
+  getTreeItem(element: TaskTreeNode): vscode.TreeItem;
+}
+
+export function groupTreeItem(element: GroupNode, expanded: boolean): vscode.TreeItem {
+  const item = new vscode.TreeItem(
+    element.label,
+    expanded ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed,
+  );
+  item.id = element.id;
+  item.description = String(element.count);
+  item.contextValue = `group ${element.status}`;
+  item.accessibilityInformation = {
+    label: `${element.label}: ${element.count} ${element.count === 1 ? 'task' : 'tasks'}`,
+  };
+  return item;
+}
+
+export function taskTreeItem(element: TaskNode, context: PresentationContext): vscode.TreeItem {
+  const shown = presentTask(element.task, context);
+  const hasChildren =
+    element.earlierRuns.length > 0 ||
+    (element.task.followUps?.length ?? 0) > 0 ||
+    (element.task.agentRuns?.length ?? 0) > 1;
+  const item = new vscode.TreeItem(
+    shown.label,
+    hasChildren ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None,
+  );
+  item.id = element.id;
+  item.description = shown.description;
+  item.iconPath = themeIcon(shown.icon);
+  item.contextValue = shown.contextValue;
+  item.command = { command: 'blackboxTasks.showLogs', title: 'Show Task Logs', arguments: [element] };
+  item.accessibilityInformation = {
+    label: [shown.label, shown.statusWord, shown.description].filter(Boolean).join(', '),
+  };
+  return item;
+}
+
+export function followUpTreeItem(element: FollowUpNode, now: number): vscode.TreeItem {
+  const shown = presentFollowUp(element.followUp.prompt, element.followUp.status, element.followUp.createdAt, now);
+  const item = new vscode.TreeItem(shown.label, vscode.TreeItemCollapsibleState.None);
+  item.id = element.id;
+  item.description = shown.description;
+  item.iconPath = themeIcon(shown.icon);
+  item.contextValue = 'followUp';
+  item.command = { command: 'blackboxTasks.showLogs', title: 'Show Task Logs', arguments: [element.parent.taskId] };
+  return item;
+}
+
+export function agentRunTreeItem(element: AgentRunNode): vscode.TreeItem {
+  const shown = presentAgentRun(element.run);
+  const item = new vscode.TreeItem(shown.label, vscode.TreeItemCollapsibleState.None);
+  item.id = element.id;
+  item.description = shown.description;
+  item.iconPath = themeIcon(shown.icon);
+  item.contextValue = 'agentRun';
+  return item;
+}
+
+export function loadMoreTreeItem(element: LoadMoreNode, loading: boolean): vscode.TreeItem {
+  const item = new vscode.TreeItem(loading ? 'Loading more…' : 'Load more…', vscode.TreeItemCollapsibleState.None);
+  item.id = element.id;
+  item.iconPath = new vscode.ThemeIcon(loading ? 'loading~spin' : 'ellipsis');
+  item.contextValue = 'loadMore';
+  item.command = { command: 'blackboxTasks.loadMore', title: 'Load More Tasks' };
+  return item;
+}
+
+export function noticeTreeItem(element: NoticeNode): vscode.TreeItem {
+  const item = new vscode.TreeItem(element.label, vscode.TreeItemCollapsibleState.None);
+  item.id = element.id;
+  item.description = element.description;
+  item.iconPath = new vscode.ThemeIcon(element.icon);
+  item.contextValue = 'notice';
+  if (element.commandId) item.command = { command: element.commandId, title: element.description };
+  return item;
+}
+
+export function treeSnapshot(tree: TreeItemSource): TreeSnapshot {
+  const groups: TreeGroupSnapshot[] = [];
+  const extraRows: TreeRowSnapshot[] = [];
+  for (const root of tree.getChildren()) {
+    if (root.kind === 'group') {
+      const item = tree.getTreeItem(root);
+      groups.push({
+        id: root.id,
+        label: root.label,
+        count: root.count,
+        expanded: item.collapsibleState === vscode.TreeItemCollapsibleState.Expanded,
+        rows: tree.getChildren(root).map((node) => rowSnapshot(tree, node)),
+      });
+    } else {
+      extraRows.push(rowSnapshot(tree, root));
+    }
+  }
+  return { groups, extraRows };
+}
+
+function rowSnapshot(tree: TreeItemSource, node: TaskTreeNode): TreeRowSnapshot {
+  const item = tree.getTreeItem(node);
+  const label = typeof item.label === 'string' ? item.label : (item.label?.label ?? '');
+  return {
+    id: node.id,
+    ...(node.kind === 'task' ? { taskId: node.taskId } : {}),
+    label,
+    description: typeof item.description === 'string' ? item.description : '',
+    contextValue: item.contextValue ?? '',
+    ...(item.iconPath instanceof vscode.ThemeIcon ? { icon: item.iconPath.id } : {}),
+    ...(item.command ? { command: item.command.command } : {}),
+    children: node.kind === 'task' ? tree.getChildren(node).map((child) => rowSnapshot(tree, child)) : [],
+  };
+}
+
+function themeIcon(spec: ThemeIconSpec): vscode.ThemeIcon {
+  return new vscode.ThemeIcon(spec.id, spec.color ? new vscode.ThemeColor(spec.color) : undefined);
+}

@@ -1,0 +1,331 @@
+import * as vscode from 'vscode';
+import { Emitter } from '../../core/util/emitter';
+import type { FinishedNotice } from '../../core/tasks/finishedTasks';
+import type { TaskStatus } from '../../core/tasks/model';
+import { PollingTaskStore } from '../../core/tasks/pollingTaskStore';
+import type { ConnectionSource, ConnectionState, StoreState } from '../../core/tasks/pollingTaskStoreTypes';
+import { describeFilter, isFilterActive, NO_FILTER, parseFilter, type TaskFilter } from '../../core/view/taskFilter';
+import type { TaskStore } from '../../core/tasks/taskStore';
+import { accountKeyFor } from '../../core/tasks/taskSnapshot';
+import type { ApiSession } from '../api/apiSession';
+import { createFinishedNotifications } from '../tasks/finishedNotifications';
+import type { GitAccess } from '../git/git';
+import type { Logger } from '../logger';
+import { createTaskStatusBar } from '../tasks/statusBar';
+import { createTaskSnapshotStorage } from '../tasks/taskSnapshotStorage';
+import type { TaskTreeNode, TreeSnapshot } from './taskTreeNodes';
+import { TaskTreeProvider } from './taskTreeProvider';
+import { createTreeContextKeys } from './treeContextKeys';
+import { createWorkspaceRemotes } from '../git/workspaceRemotes';
+
+export const TASKS_VIEW_ID = 'blackboxTasks.tasks';
+const FILTER_STATE = 'blackboxTasks.filter';
+const EXPANSION_STATE = 'blackboxTasks.groupExpansion';
+/** How VS Code's TreeView.reveal says it could not place a row (the message is all it gives). */
+const UNRESOLVED_TREE_ITEM = 'Cannot resolve tree item';
+/** Relative times ("4 min ago") are redrawn this often while the view is visible. */
+const CLOCK_REDRAW_MS = 60_000;
+
+/** The Tasks view as plain data, for integration tests: what is drawn and what frames it. */
+export interface TasksViewSnapshot extends TreeSnapshot {
+  readonly state: StoreState;
+  readonly stale: boolean;
+  readonly description: string | undefined;
+  readonly message: string | undefined;
+  readonly badge: number;
+  readonly filter: TaskFilter;
+  readonly statusBar: string | undefined;
+}
+
+/** The Tasks tree view as other parts of the extension (and tests) drive it. */
+export interface TasksView extends vscode.Disposable {
+  /** Selects and shows a task's row (expanding its group); a row VS Code cannot place yet is skipped, not an error. */
+  reveal(taskId: string): Promise<void>;
+  /** The user has looked at this task: it no longer counts in the view's badge. */
+  markSeen(taskId: string): void;
+  /** Refreshes now with progress in the view; problems show in the view, never as a notification. */
+  refresh(): Promise<void>;
+  /** Appends the next page; rejects with the API error so the command can show it. */
+  loadMore(): Promise<void>;
+  filter(): TaskFilter;
+  /** Changes part of the filter (scope, text, statuses) and redraws. */
+  setFilter(change: Partial<TaskFilter>): void;
+  clearFilter(): void;
+  /** Finished tasks not looked at yet (the badge). */
+  unseenCount(): number;
+  snapshot(): TasksViewSnapshot;
+  /** Fires whenever what `snapshot()` returns may have changed. */
+  readonly onDidChange: vscode.Event<void>;
+  /** What the tree asked VS Code to redraw: node ids (`task:…`, `group:…`), or undefined for the whole tree. */
+  readonly onDidRedraw: vscode.Event<readonly string[] | undefined>;
+  /** Tests only: pretend the view is (in)visible or the window (un)focused; undefined uses the real state. */
+  setActivityOverride(override: { readonly visible?: boolean; readonly focused?: boolean } | undefined): void;
+  /** Forgets the remembered expand/collapse choices, so groups open by default again (tests start from it). */
+  forgetExpansion(): void;
+  /** Notifications shown for finished tasks in this session, newest last. */
+  recentNotices(): readonly FinishedNotice[];
+}
+
+export interface TasksViewDeps {
+  readonly extension: vscode.ExtensionContext;
+  readonly session: ApiSession;
+  readonly git: GitAccess;
+  readonly logger: Logger;
+}
+
+/** The session's key and settings as the store sees them; "not read yet" is not "no key". */
+function connectionFrom(session: ApiSession, disposables: vscode.Disposable[]): ConnectionSource {
+  const changed = new Emitter<void>();
+  disposables.push(
+    session.onDidChange(() => changed.fire()),
+    changed,
+  );
+  return {
+    onDidChange: changed.event,
+    state(): ConnectionState {
+      const current = session.current();
+      if (!session.isLoaded) return { kind: 'pending' };
+      if (current)
+        return {
+          kind: 'connected',
+          connection: {
+            api: current.api,
+            accountKey: accountKeyFor(current.kind, current.api.baseUrl, current.keyFingerprint),
+          },
+        };
+      const problem = session.currentProblem();
+      return problem && problem.reason !== 'noKey' ? { kind: 'none', problem: problem.message } : { kind: 'none' };
+    },
+  };
+}
+
+function refreshIntervalMs(): number {
+  const seconds = vscode.workspace.getConfiguration('blackboxTasks').get<number>('refreshIntervalSeconds', 5);
+  return Math.min(600, Math.max(2, Number.isFinite(seconds) ? seconds : 5)) * 1000;
+}
+
+export function createTasksView(deps: TasksViewDeps): { readonly view: TasksView; readonly store: TaskStore } {
+  const { extension, logger } = deps;
+  const disposables: vscode.Disposable[] = [];
+  const changed = new vscode.EventEmitter<void>();
+  disposables.push(changed);
+
+  const store = new PollingTaskStore({
+    connection: connectionFrom(deps.session, disposables),
+    storage: createTaskSnapshotStorage(extension.globalStorageUri),
+    onDiagnostic: (message) => logger.debug(message),
+  });
+  // The interval matters once there is a connection to refresh, so the setting is read then,
+  // not during activate() (the default until then is the setting's default).
+  let intervalRead = false;
+  disposables.push(
+    deps.session.onDidChange(() => {
+      if (intervalRead || !deps.session.isLoaded) return;
+      intervalRead = true;
+      store.setRefreshInterval(refreshIntervalMs());
+    }),
+  );
+  const remotes = createWorkspaceRemotes(deps.git);
+  disposables.push(remotes);
+
+  let filter = parseFilter(extension.workspaceState.get(FILTER_STATE));
+  const expansion = new Map<string, boolean>(
+    Object.entries(extension.workspaceState.get<Record<string, boolean>>(EXPANSION_STATE) ?? {}),
+  );
+  const unseen = new Set<string>();
+  let override: { readonly visible?: boolean; readonly focused?: boolean } | undefined;
+
+  const provider = new TaskTreeProvider({
+    store,
+    filter: () => filter,
+    repositories: () => remotes.keys(),
+    repositoriesProblem: () => remotes.unavailableReason(),
+    groupExpanded: (status: TaskStatus) => expansion.get(status),
+    now: () => Date.now(),
+  });
+  disposables.push(provider);
+  const treeView = vscode.window.createTreeView<TaskTreeNode>(TASKS_VIEW_ID, {
+    treeDataProvider: provider,
+    showCollapseAll: true,
+  });
+  disposables.push(treeView);
+  const statusBar = createTaskStatusBar(store);
+  disposables.push(statusBar);
+  const notifications = createFinishedNotifications({
+    store,
+    logger,
+    onFinished: (tasks) => {
+      for (const task of tasks) unseen.add(task.id);
+      updateFrame();
+    },
+    onSeen: (taskId) => markSeen(taskId),
+  });
+  disposables.push(notifications);
+
+  const setContext = createTreeContextKeys();
+
+  const updateActivity = (): void => {
+    store.setActivity({
+      viewVisible: override?.visible ?? treeView.visible,
+      windowFocused: override?.focused ?? vscode.window.state.focused,
+    });
+  };
+
+  let progressShown = false;
+  const showInitialProgress = (): void => {
+    const status = store.status();
+    if (progressShown || !status.refreshing || status.state !== 'loading') return;
+    progressShown = true;
+    void vscode.window.withProgress(
+      { location: { viewId: TASKS_VIEW_ID } },
+      () =>
+        new Promise<void>((resolve) => {
+          const subscription = store.onDidChangeStatus(() => {
+            if (store.status().refreshing) return;
+            subscription.dispose();
+            progressShown = false;
+            resolve();
+          });
+        }),
+    );
+  };
+
+  const updateFrame = (): void => {
+    const status = store.status();
+    const parts = [describeFilter(filter)];
+    if (status.stale) parts.push('cached, updating…');
+    const description = parts.filter(Boolean).join(' · ');
+    treeView.description = description || undefined;
+    const repositoryProblem = filter.scope === 'repository' ? remotes.unavailableReason() : undefined;
+    treeView.message = status.problem ?? repositoryProblem;
+    treeView.badge = unseen.size
+      ? {
+          value: unseen.size,
+          tooltip:
+            unseen.size === 1 ? '1 finished task not looked at yet' : `${unseen.size} finished tasks not looked at yet`,
+        }
+      : undefined;
+    setContext('blackboxTasks.state', status.state);
+    setContext('blackboxTasks.filterActive', isFilterActive(filter));
+    setContext('blackboxTasks.scope', filter.scope);
+    showInitialProgress();
+    changed.fire();
+  };
+
+  const markSeen = (taskId: string): void => {
+    if (unseen.delete(taskId)) updateFrame();
+  };
+
+  const applyFilter = (next: TaskFilter): void => {
+    filter = next;
+    void extension.workspaceState.update(FILTER_STATE, filter);
+    if (filter.scope === 'repository') remotes.start();
+    provider.refreshAll();
+    updateFrame();
+  };
+
+  const rememberExpansion = (node: TaskTreeNode, expanded: boolean): void => {
+    if (node.kind !== 'group') return;
+    expansion.set(node.status, expanded);
+    void extension.workspaceState.update(EXPANSION_STATE, Object.fromEntries(expansion));
+  };
+
+  disposables.push(
+    store.onDidChangeStatus(updateFrame),
+    store.onDidChange((change) => {
+      if ('all' in change) unseen.clear();
+      else for (const id of change.ids) if (!store.get(id)) unseen.delete(id);
+      changed.fire();
+    }),
+    remotes.onDidChange(() => {
+      provider.refreshAll();
+      updateFrame();
+    }),
+    treeView.onDidChangeVisibility(updateActivity),
+    vscode.window.onDidChangeWindowState(updateActivity),
+    treeView.onDidChangeSelection((event) => {
+      for (const node of event.selection) if (node.kind === 'task') markSeen(node.taskId);
+    }),
+    treeView.onDidExpandElement((event) => rememberExpansion(event.element, true)),
+    treeView.onDidCollapseElement((event) => rememberExpansion(event.element, false)),
+    vscode.workspace.onDidChangeConfiguration((event) => {
+      if (event.affectsConfiguration('blackboxTasks.refreshIntervalSeconds'))
+        store.setRefreshInterval(refreshIntervalMs());
+    }),
+  );
+  const clockRedraw = setInterval(() => {
+    if (treeView.visible) provider.refreshAll();
+  }, CLOCK_REDRAW_MS);
+  disposables.push({ dispose: () => clearInterval(clockRedraw) });
+
+  if (filter.scope === 'repository') remotes.start();
+  updateActivity();
+  store.start();
+  updateFrame();
+
+  const view: TasksView = {
+    async reveal(taskId: string): Promise<void> {
+      provider.flush();
+      const node = provider.nodeOf(taskId);
+      if (!node) return;
+      try {
+        await treeView.reveal(node, { select: true, focus: false, expand: true });
+      } catch (error) {
+        // VS Code places a row through its parents as it has drawn them; one it has not drawn yet
+        // cannot be placed. The row shows when the tree is next drawn, so there is nothing to report.
+        const message = error instanceof Error ? error.message : String(error);
+        if (!message.includes(UNRESOLVED_TREE_ITEM)) throw error;
+        logger.debug(`Task ${taskId} was not revealed: its row is not drawn yet (${message}).`);
+      }
+    },
+    markSeen,
+    refresh: () =>
+      Promise.resolve(vscode.window.withProgress({ location: { viewId: TASKS_VIEW_ID } }, () => store.refresh())),
+    loadMore: () => store.loadMore(),
+    filter: () => filter,
+    setFilter: (change) => applyFilter(parseFilter({ ...filter, ...change })),
+    clearFilter: () => applyFilter(NO_FILTER),
+    unseenCount: () => unseen.size,
+    snapshot: (): TasksViewSnapshot => {
+      const status = store.status();
+      const tree = provider.snapshot();
+      return {
+        ...tree,
+        state: status.state,
+        stale: status.stale,
+        description: treeView.description,
+        message: treeView.message,
+        badge: unseen.size,
+        filter,
+        statusBar: statusBar.text(),
+      };
+    },
+    onDidChange: changed.event,
+    onDidRedraw: (listener, thisArgs, disposables) =>
+      provider.onDidChangeTreeData(
+        (nodes) => {
+          listener.call(
+            thisArgs,
+            nodes === undefined ? undefined : (Array.isArray(nodes) ? nodes : [nodes]).map((node) => node.id),
+          );
+        },
+        undefined,
+        disposables,
+      ),
+    setActivityOverride: (next) => {
+      override = next;
+      updateActivity();
+    },
+    recentNotices: () => notifications.shown,
+    forgetExpansion: () => {
+      expansion.clear();
+      void extension.workspaceState.update(EXPANSION_STATE, undefined);
+      provider.refreshAll();
+    },
+    dispose: () => {
+      store.dispose();
+      for (const disposable of disposables.reverse()) disposable.dispose();
+    },
+  };
+  return { view, store };
+}

@@ -1,0 +1,209 @@
+import { mapAgentLogMessage, parseAgentDetails, parseAgentTask } from './agentParsing';
+import { InvalidInputError } from '../http/errors';
+import { HttpTasksApiBase } from './httpTasksApiBase';
+import type { LogStreamEvent } from '../logs/logEvents';
+import { replayingLogStream } from '../logs/logStream';
+import type { Task, TaskDetails, TaskStatusInfo } from '../tasks/model';
+import { agentStatusFilter, normaliseAgentStatus } from './status';
+import type {
+  CancelResult,
+  ContinueInput,
+  ContinuedTask,
+  CreateTaskInput,
+  CreatedTask,
+  ListOptions,
+  LogStreamOptions,
+  RequestOptions,
+  TaskPage,
+  TasksApi,
+} from './tasksApi';
+import { ObjectReader, checkContinueInput, checkCreateInput, clampLimit } from './validate';
+
+/** The Agent API v1 (`/api/v1`, `sk-` keys). */
+
+const DEFAULT_PAGE_SIZE = 20;
+/** Prompts learnt from creation or details, so list rows (which carry none) can show one. */
+const MAX_REMEMBERED_PROMPTS = 1000;
+
+export class AgentTasksApi extends HttpTasksApiBase implements TasksApi {
+  readonly kind = 'agent' as const;
+  private readonly prompts = new Map<string, string>();
+
+  async list(options: ListOptions = {}): Promise<TaskPage> {
+    const page = options.cursor && 'page' in options.cursor ? Math.max(1, Math.floor(options.cursor.page)) : 1;
+    const limit = clampLimit(options.limit ?? DEFAULT_PAGE_SIZE);
+    const status = options.status === undefined ? undefined : agentStatusFilter(options.status);
+    const body = await this.http.requestJson({
+      method: 'GET',
+      path: '/api/v1/tasks',
+      query: { page, limit, status },
+      signal: options.signal,
+    });
+    const reader = ObjectReader.of(body);
+    let tasks = reader.objects('tasks', true).map((item) => this.withKnownPrompt(parseAgentTask(item)));
+    // v1 cannot filter by "unknown"; filter here so the caller gets what it asked for.
+    if (options.status === 'unknown') tasks = tasks.filter((task) => task.status === 'unknown');
+    const hasMore = reader.optionalBoolean('hasMore') ?? false;
+    const echoedPage = reader.optionalNumber('page') ?? page;
+    return hasMore ? { tasks, hasMore, next: { page: echoedPage + 1 } } : { tasks, hasMore };
+  }
+
+  async get(id: string, options: RequestOptions = {}): Promise<TaskDetails> {
+    const body = await this.http.requestJson({ method: 'GET', path: taskPath(id), signal: options.signal });
+    const details = parseAgentDetails(ObjectReader.of(body));
+    if (details.prompt !== undefined) this.rememberPrompt(details.id, details.prompt);
+    return details;
+  }
+
+  async status(id: string, options: RequestOptions = {}): Promise<TaskStatusInfo> {
+    const body = await this.http.requestJson({ method: 'GET', path: `${taskPath(id)}/status`, signal: options.signal });
+    const reader = ObjectReader.of(body);
+    const progress = reader.optionalNumber('progress');
+    const error = reader.optionalErrorText('error');
+    const startedAt = reader.optionalTimestamp('startedAt');
+    const completedAt = reader.optionalTimestamp('completedAt');
+    return {
+      id: reader.optionalString('runId') ?? id,
+      ...normaliseAgentStatus(reader.optionalString('status')),
+      ...(progress !== undefined ? { progress } : {}),
+      ...(error !== undefined ? { error } : {}),
+      ...(startedAt !== undefined ? { startedAt } : {}),
+      ...(completedAt !== undefined ? { completedAt } : {}),
+    };
+  }
+
+  async create(input: CreateTaskInput, options: RequestOptions = {}): Promise<CreatedTask> {
+    checkCreateInput(input);
+    const requestBody = {
+      prompt: input.prompt,
+      ...(input.repoUrl ? { repoUrl: input.repoUrl } : {}),
+      ...(input.baseBranch ? { selectedBranch: input.baseBranch } : {}),
+      ...(input.model ? { model: input.model } : {}),
+      ...(input.agent ? { agent: input.agent } : {}),
+      ...(input.agents && input.agents.length > 0
+        ? {
+            selectedAgents: input.agents.map((choice) => ({
+              agent: choice.agent,
+              ...(choice.model ? { model: choice.model } : {}),
+            })),
+          }
+        : {}),
+    };
+    // Never retried: a lost answer must not start a second task.
+    const body = await this.http.requestJson({
+      method: 'POST',
+      path: '/api/v1/tasks',
+      body: requestBody,
+      signal: options.signal,
+      retry: false,
+    });
+    const reader = ObjectReader.of(body);
+    const id = reader.optionalString('runId') ?? reader.string('taskId');
+    const threadId = reader.optionalString('chatId');
+    const agentCount = reader.optionalNumber('agentCount');
+    const task = this.startedRun(id, threadId, input, {
+      ...(input.repoUrl ? { repoUrl: input.repoUrl } : {}),
+      ...(input.baseBranch ? { baseBranch: input.baseBranch } : {}),
+    });
+    return {
+      id,
+      ...(threadId !== undefined ? { threadId } : {}),
+      task,
+      ...(agentCount !== undefined ? { agentCount } : {}),
+    };
+  }
+
+  async continue(id: string, input: ContinueInput, options: RequestOptions = {}): Promise<ContinuedTask> {
+    checkContinueInput(input);
+    if (input.model && !input.agent) {
+      throw new InvalidInputError('Choosing a model for a follow-up also needs an agent; choose both or neither.');
+    }
+    const body = await this.http.requestJson({
+      method: 'POST',
+      path: `${taskPath(id)}/continue`,
+      body: {
+        prompt: input.prompt,
+        ...(input.model ? { model: input.model } : {}),
+        ...(input.agent ? { agent: input.agent } : {}),
+      },
+      signal: options.signal,
+      retry: false,
+    });
+    const reader = ObjectReader.of(body);
+    const runId = reader.string('runId');
+    const threadId = reader.optionalString('chatId');
+    const previousId = reader.optionalString('previousRunId') ?? id;
+    const task = this.startedRun(runId, threadId, input, { previousRunId: previousId });
+    return { id: runId, previousId, ...(threadId !== undefined ? { threadId } : {}), task };
+  }
+
+  async cancel(id: string, options: RequestOptions = {}): Promise<CancelResult> {
+    const body = await this.http.requestJson({
+      method: 'PATCH',
+      path: taskPath(id),
+      body: { action: 'cancel' },
+      signal: options.signal,
+      retry: false,
+    });
+    if (body === undefined) return { success: true };
+    const reader = ObjectReader.of(body);
+    const rawStatus = reader.optionalString('status');
+    const message = reader.optionalString('message');
+    return {
+      success: reader.optionalBoolean('success') ?? true,
+      ...(rawStatus !== undefined ? { status: normaliseAgentStatus(rawStatus).status } : {}),
+      ...(message !== undefined ? { message } : {}),
+    };
+  }
+
+  streamLogs(id: string, options: LogStreamOptions = {}): AsyncIterable<LogStreamEvent> {
+    const path = `${taskPath(id)}/logs/stream`;
+    const query = options.includeDeltas === false ? { includeDeltas: 'false' } : {};
+    return replayingLogStream(
+      (signal) => this.http.openStream({ path, query, signal }),
+      mapAgentLogMessage,
+      this.logStreamSettings(id, options),
+    );
+  }
+
+  /** A run the API has just started, as sent: queued until a poll says more (list rows carry no prompt, so it is remembered). */
+  private startedRun(
+    id: string,
+    threadId: string | undefined,
+    input: Pick<CreateTaskInput, 'prompt' | 'model' | 'agent'>,
+    more: Pick<Task, 'repoUrl' | 'baseBranch' | 'previousRunId'>,
+  ): Task {
+    this.rememberPrompt(id, input.prompt);
+    return {
+      id,
+      api: 'agent',
+      ...(threadId !== undefined ? { threadId } : {}),
+      status: 'queued',
+      rawStatus: 'queued',
+      prompt: input.prompt,
+      ...(input.model ? { model: input.model } : {}),
+      ...(input.agent ? { agent: input.agent } : {}),
+      ...more,
+      createdAt: this.clock.now(),
+    };
+  }
+
+  private withKnownPrompt(task: Task): Task {
+    if (task.prompt !== undefined) return task;
+    const prompt = this.prompts.get(task.id);
+    return prompt === undefined ? task : { ...task, prompt };
+  }
+
+  private rememberPrompt(id: string, prompt: string): void {
+    this.prompts.delete(id);
+    this.prompts.set(id, prompt);
+    if (this.prompts.size > MAX_REMEMBERED_PROMPTS) {
+      const oldest = this.prompts.keys().next().value;
+      if (oldest !== undefined) this.prompts.delete(oldest);
+    }
+  }
+}
+
+function taskPath(id: string): string {
+  return `/api/v1/tasks/${encodeURIComponent(id)}`;
+}

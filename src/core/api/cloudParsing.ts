@@ -1,0 +1,187 @@
+import type { LogEvent } from '../logs/logEvents';
+import type { DecodedMessage } from '../logs/logStream';
+import type { AgentRun, ChatMessage, DiffStats, FollowUp, Task, TaskDetails } from '../tasks/model';
+import { normaliseCloudStatus } from './status';
+import { ObjectReader, definedFields, isJsonObject } from './validate';
+
+/** Cloud API answers and log stream events, read into the model. */
+
+export function parseCloudTask(reader: ObjectReader): Task {
+  const id = reader.string('id');
+  const prompt = reader.optionalText('prompt');
+  const title = reader.optionalText('title');
+  const repoUrl = reader.optionalText('repoUrl');
+  const agent = reader.optionalText('selectedAgent');
+  const model = reader.optionalText('selectedModel');
+  const baseBranch = reader.optionalText('selectedBranch');
+  const createdBranch = reader.optionalText('branchName');
+  const pullRequestUrl = reader.optionalText('prUrl');
+  const error = reader.optionalErrorText('error');
+  const progress = reader.optionalNumber('progress');
+  const createdAt = reader.optionalTimestamp('createdAt');
+  const updatedAt = reader.optionalTimestamp('updatedAt');
+  const completedAt = reader.optionalTimestamp('completedAt');
+  const startedAt = reader.optionalTimestamp('startedAt');
+  const diffStats = parseDiffStats(reader.optionalObject('diffStats'));
+  const followUps = parseFollowUps(reader);
+  const agentRuns = reader.objects('agentExecutions').map(parseAgentRun);
+  return definedFields({
+    id,
+    api: 'cloud' as const,
+    threadId: id,
+    ...normaliseCloudStatus(reader.optionalString('status')),
+    prompt,
+    title,
+    model,
+    agent,
+    repoUrl,
+    baseBranch,
+    createdBranch,
+    pullRequestUrl,
+    diffStats,
+    error,
+    progress,
+    createdAt,
+    startedAt,
+    completedAt,
+    updatedAt,
+    ...(followUps.length > 0 ? { followUps } : {}),
+    ...(agentRuns.length > 0 ? { agentRuns } : {}),
+  });
+}
+
+/** The conversation of a Cloud task: its prompt, then each follow-up. */
+export function cloudDetails(task: Task): TaskDetails {
+  const messages: ChatMessage[] = [];
+  if (task.prompt !== undefined) {
+    messages.push({
+      role: 'user',
+      parts: [{ type: 'text', text: task.prompt }],
+      ...(task.createdAt !== undefined ? { createdAt: task.createdAt } : {}),
+    });
+  }
+  for (const followUp of task.followUps ?? []) {
+    messages.push({
+      role: 'user',
+      parts: [{ type: 'text', text: followUp.prompt }],
+      ...(followUp.createdAt !== undefined ? { createdAt: followUp.createdAt } : {}),
+    });
+  }
+  return { ...task, messages };
+}
+
+function parseDiffStats(reader: ObjectReader | undefined): DiffStats | undefined {
+  if (!reader) return undefined;
+  return {
+    filesChanged: reader.optionalNumber('totalFilesChanged') ?? 0,
+    linesAdded: reader.optionalNumber('totalLinesAdded') ?? 0,
+    linesRemoved: reader.optionalNumber('totalLinesRemoved') ?? 0,
+  };
+}
+
+/** `followupMessages`: plain strings or objects with the prompt under one of a few names. */
+function parseFollowUps(reader: ObjectReader): FollowUp[] {
+  const items = reader.optionalArray('followupMessages') ?? [];
+  const followUps: FollowUp[] = [];
+  items.forEach((item, index) => {
+    if (typeof item === 'string') {
+      followUps.push({ prompt: item });
+      return;
+    }
+    const entry = ObjectReader.of(item, `${reader.field('followupMessages')}[${index}]`);
+    const prompt =
+      entry.optionalString('prompt') ??
+      entry.optionalString('message') ??
+      entry.optionalString('content') ??
+      entry.optionalString('text');
+    if (prompt === undefined) return;
+    const createdAt = entry.optionalTimestamp('createdAt') ?? entry.optionalTimestamp('timestamp');
+    const rawStatus = entry.optionalString('status');
+    followUps.push({
+      prompt,
+      ...(createdAt !== undefined ? { createdAt } : {}),
+      ...(rawStatus !== undefined ? { status: normaliseCloudStatus(rawStatus).status } : {}),
+    });
+  });
+  return followUps;
+}
+
+function parseAgentRun(reader: ObjectReader): AgentRun {
+  const model = reader.optionalText('model');
+  const branch = reader.optionalText('branchName');
+  const error = reader.optionalErrorText('error');
+  return {
+    agent: reader.optionalText('agent') ?? 'agent',
+    ...normaliseCloudStatus(reader.optionalString('status')),
+    ...(model !== undefined ? { model } : {}),
+    ...(branch !== undefined ? { branch } : {}),
+    ...(error !== undefined ? { error } : {}),
+  };
+}
+
+/** One Cloud stream event (`connected`, `log`, `status`, `complete`, `error`, …) as a log event. */
+export function mapCloudLogMessage(event: string | undefined, data: unknown): DecodedMessage {
+  if (!isJsonObject(data)) return { kind: 'malformed' };
+  const text = (object: Readonly<Record<string, unknown>>, key: string): string | undefined =>
+    typeof object[key] === 'string' ? object[key] : undefined;
+  switch (event) {
+    case 'connected':
+      return { kind: 'connection' };
+    case 'log': {
+      const log = isJsonObject(data['log']) ? data['log'] : data;
+      const message = text(log, 'message');
+      if (message === undefined) return { kind: 'malformed' };
+      const index = data['index'];
+      const contentType = text(log, 'contentType');
+      const step = text(log, 'step');
+      const agent = text(log, 'agent');
+      const timestamp = timestampOf(log['timestamp']);
+      const logEvent: LogEvent = {
+        kind: 'log',
+        level: text(log, 'type') ?? 'info',
+        message,
+        ...(contentType !== undefined ? { contentType } : {}),
+        ...(step !== undefined ? { step } : {}),
+        ...(agent !== undefined ? { agent } : {}),
+        ...(timestamp !== undefined ? { timestamp } : {}),
+      };
+      return typeof index === 'number' && Number.isInteger(index) && index >= 0
+        ? { kind: 'event', event: logEvent, index }
+        : { kind: 'event', event: logEvent };
+    }
+    case 'status': {
+      const rawStatus = text(data, 'status');
+      if (rawStatus === undefined) return { kind: 'malformed' };
+      const error = text(data, 'error');
+      return {
+        kind: 'event',
+        event: { kind: 'status', ...normaliseCloudStatus(rawStatus), ...(error ? { error } : {}) },
+      };
+    }
+    case 'complete': {
+      const rawStatus = text(data, 'status');
+      return {
+        kind: 'event',
+        event:
+          rawStatus === undefined
+            ? { kind: 'finish', status: 'unknown' }
+            : { kind: 'finish', status: normaliseCloudStatus(rawStatus).status, rawStatus },
+      };
+    }
+    case 'error':
+      return {
+        kind: 'event',
+        event: { kind: 'error', message: text(data, 'error') ?? text(data, 'message') ?? 'The log stream failed.' },
+      };
+    default:
+      return { kind: 'event', event: { kind: 'unknown', type: event ?? text(data, 'type') ?? 'message' } };
+  }
+}
+
+function timestampOf(value: unknown): number | undefined {
+  try {
+    return ObjectReader.of({ value }).optionalTimestamp('value');
+  } catch {
+    return undefined;
+  }
+}

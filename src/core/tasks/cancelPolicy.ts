@@ -1,0 +1,163 @@
+import type { Clock } from '../util/clock';
+import { AuthError, NotFoundError, abortError, isAbortError } from '../http/errors';
+import { isTerminal, type TaskStatus, type TaskStatusInfo } from './model';
+
+/**
+ * The pure half of "Cancel Task": after the cancel request, re-check the task's real
+ * status a bounded number of times (a cancel is asynchronous on the server, and a task
+ * may finish on its own meanwhile), then say plainly what happened.
+ */
+
+export interface RecheckSchedule {
+  /** Status checks at most; the first one is immediate. */
+  readonly attempts: number;
+  /** Pause between two checks. */
+  readonly intervalMs: number;
+}
+
+export const CANCEL_RECHECK: RecheckSchedule = { attempts: 10, intervalMs: 1000 };
+
+export type SettleResult =
+  | { readonly settled: true; readonly status: TaskStatus; readonly checks: number }
+  | {
+      readonly settled: false;
+      /** timeout: still active after every check; gone: the server no longer knows it; failed: the last check failed. */
+      readonly reason: 'timeout' | 'gone' | 'failed';
+      readonly lastStatus?: TaskStatus;
+      readonly checks: number;
+    };
+
+export interface RecheckDeps {
+  readonly check: (signal: AbortSignal | undefined) => Promise<TaskStatusInfo>;
+  /** Every status seen, so the row follows along. */
+  readonly onStatus: (info: TaskStatusInfo) => void;
+  readonly clock: Clock;
+  readonly signal?: AbortSignal;
+  readonly schedule?: RecheckSchedule;
+}
+
+/**
+ * Polls until the status is terminal or the schedule runs out. A failed check is not
+ * fatal (the next one may work) except 401, which no retry cures, and 404, which means
+ * the task is gone. Rejects with an AbortError when the signal aborts.
+ */
+export async function recheckUntilTerminal(deps: RecheckDeps): Promise<SettleResult> {
+  const schedule = deps.schedule ?? CANCEL_RECHECK;
+  const attempts = Math.max(1, Math.floor(schedule.attempts));
+  let lastStatus: TaskStatus | undefined;
+  let lastFailed = false;
+  for (let check = 1; check <= attempts; check++) {
+    if (deps.signal?.aborted) throw abortError();
+    if (check > 1) await deps.clock.sleep(schedule.intervalMs, deps.signal).catch(() => Promise.reject(abortError()));
+    try {
+      const info = await deps.check(deps.signal);
+      lastFailed = false;
+      lastStatus = info.status;
+      deps.onStatus(info);
+      if (isTerminal(info.status)) return { settled: true, status: info.status, checks: check };
+    } catch (error) {
+      if (isAbortError(error) || deps.signal?.aborted) throw abortError();
+      if (AuthError.is(error)) throw error;
+      if (NotFoundError.is(error))
+        return { settled: false, reason: 'gone', checks: check, ...(lastStatus ? { lastStatus } : {}) };
+      lastFailed = true;
+    }
+  }
+  return {
+    settled: false,
+    reason: lastFailed ? 'failed' : 'timeout',
+    checks: attempts,
+    ...(lastStatus ? { lastStatus } : {}),
+  };
+}
+
+/** What the server said to the cancel request. */
+export type CancelRequestOutcome =
+  | { readonly accepted: true; readonly status?: TaskStatus }
+  /** success:false (v1), or a refusal such as the Cloud API's "only running tasks can be stopped". */
+  | { readonly accepted: false; readonly status?: TaskStatus; readonly serverMessage?: string };
+
+export type CancelOutcomeKind =
+  'cancelled' | 'alreadyFinished' | 'finishedOtherwise' | 'refused' | 'pending' | 'gone' | 'unconfirmed';
+
+export interface CancelOutcome {
+  readonly kind: CancelOutcomeKind;
+  readonly severity: 'info' | 'warning';
+  readonly message: string;
+  /** The last status known, if any. */
+  readonly finalStatus?: TaskStatus;
+}
+
+/** One plain sentence (or two) for every way a cancel can end. `label` comes from taskLabelForMessage. */
+export function describeCancelOutcome(input: {
+  readonly label: string;
+  readonly request: CancelRequestOutcome;
+  readonly settle: SettleResult;
+  readonly schedule?: RecheckSchedule;
+}): CancelOutcome {
+  const { request, settle, label } = input;
+  const finalStatus = settle.settled ? settle.status : (settle.lastStatus ?? request.status);
+  const outcome = (kind: CancelOutcomeKind, severity: CancelOutcome['severity'], message: string): CancelOutcome =>
+    finalStatus ? { kind, severity, message, finalStatus } : { kind, severity, message };
+
+  if (!settle.settled && settle.reason === 'gone') {
+    return outcome('gone', 'warning', `Task ${label} no longer exists on the server (it answered 404).`);
+  }
+  if (!request.accepted) {
+    if (finalStatus === 'cancelled')
+      return outcome('alreadyFinished', 'info', `Task ${label} had already been cancelled.`);
+    if (finalStatus && isTerminal(finalStatus)) {
+      return outcome(
+        'alreadyFinished',
+        'info',
+        `Task ${label} had already finished (${finalStatus}), so there was nothing to cancel.`,
+      );
+    }
+    const reason = request.serverMessage ? cleanServerText(request.serverMessage) : '';
+    const because = reason ? ` The server said: “${reason}”.` : '';
+    const still = finalStatus ? ` It still reports ${finalStatus}.` : '';
+    return outcome('refused', 'warning', `The server did not cancel task ${label}.${because}${still}`);
+  }
+  if (settle.settled) {
+    if (settle.status === 'cancelled') return outcome('cancelled', 'info', `Cancelled task ${label}.`);
+    return outcome(
+      'finishedOtherwise',
+      'warning',
+      `Task ${label} finished as ${settle.status} before the cancel took effect.`,
+    );
+  }
+  if (settle.reason === 'failed') {
+    return outcome(
+      'unconfirmed',
+      'warning',
+      `Cancel requested for task ${label}, but its status could not be checked afterwards. The list shows its final status once it can be read.`,
+    );
+  }
+  const schedule = input.schedule ?? CANCEL_RECHECK;
+  const seconds = Math.round(((Math.max(1, schedule.attempts) - 1) * schedule.intervalMs) / 1000);
+  const state = finalStatus ? `still reports ${finalStatus}` : 'has not finished';
+  return outcome(
+    'pending',
+    'warning',
+    `Cancel requested for task ${label}, but it ${state} after ${seconds} s. The list shows its final status when it changes.`,
+  );
+}
+
+/** A task's name for a message: its first line, shortened and quoted, else its id. */
+export function taskLabelForMessage(task: {
+  readonly id: string;
+  readonly prompt?: string;
+  readonly title?: string;
+}): string {
+  const line = cleanServerText((task.title ?? task.prompt ?? '').trim().split(/\r?\n/, 1)[0] ?? '', 60);
+  return line === '' ? task.id : `“${line}”`;
+}
+
+/** Untrusted text made fit for a one-line notification: no control or bidi characters, bounded length. */
+export function cleanServerText(text: string, max = 200): string {
+  const flat = text
+    .replace(/[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2066-\u2069]+/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
+  return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
+}

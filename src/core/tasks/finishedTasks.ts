@@ -1,0 +1,172 @@
+import type { Clock } from '../util/clock';
+import { Emitter, type Event } from '../util/emitter';
+import { ALL_STATUSES, isActive, isTerminal, type Task, type TaskStatus } from './model';
+import { safePullRequestUrl, statusWord, taskLabel, truncate, firstLine } from '../view/taskPresentation';
+
+/**
+ * "A task this window saw running has finished": detected per task, batched when several
+ * finish together, and turned into one notification as plain data.
+ */
+
+/** Remembers which tasks were seen active from live data; reports each one's move to a terminal status once. */
+export class TransitionTracker {
+  private readonly watched = new Set<string>();
+
+  /** Returns true exactly when a watched task has just become terminal. */
+  observe(id: string, status: TaskStatus): boolean {
+    if (isActive(status)) {
+      this.watched.add(id);
+      return false;
+    }
+    if (isTerminal(status) && this.watched.delete(id)) return true;
+    return false;
+  }
+
+  isWatched(id: string): boolean {
+    return this.watched.has(id);
+  }
+
+  forget(id: string): void {
+    this.watched.delete(id);
+  }
+
+  clear(): void {
+    this.watched.clear();
+  }
+}
+
+/**
+ * Collects finished tasks for a short window after the first one, so tasks that finish
+ * together (one refresh, or streams a moment apart) make one notification.
+ */
+export class FinishedBatcher {
+  private readonly batched = new Emitter<readonly Task[]>();
+  readonly onDidBatch: Event<readonly Task[]> = this.batched.event;
+  private pending = new Map<string, Task>();
+  private controller: AbortController | undefined;
+
+  constructor(
+    private readonly clock: Clock,
+    private readonly windowMs = 1_500,
+  ) {}
+
+  add(tasks: readonly Task[]): void {
+    if (tasks.length === 0) return;
+    for (const task of tasks) this.pending.set(task.id, task);
+    if (this.controller) return;
+    const controller = new AbortController();
+    this.controller = controller;
+    this.clock.sleep(this.windowMs, controller.signal).then(
+      () => this.flush(),
+      () => undefined,
+    );
+  }
+
+  /** Emits what is pending now. */
+  flush(): void {
+    this.controller?.abort();
+    this.controller = undefined;
+    const batch = [...this.pending.values()];
+    this.pending = new Map();
+    if (batch.length) this.batched.fire(batch);
+  }
+
+  dispose(): void {
+    this.controller?.abort();
+    this.controller = undefined;
+    this.pending.clear();
+    this.batched.dispose();
+  }
+}
+
+export type NotificationMode = 'all' | 'failures' | 'none';
+
+export function parseNotificationMode(value: unknown): NotificationMode {
+  return value === 'failures' || value === 'none' ? value : 'all';
+}
+
+export interface NoticeAction {
+  readonly title: string;
+  /** An existing command, invoked with a task id string. */
+  readonly command: 'blackboxTasks.showLogs' | 'blackboxTasks.checkoutBranch' | 'blackboxTasks.openPullRequest';
+  /** The tasks it can act on; more than one means the user picks. */
+  readonly taskIds: readonly string[];
+}
+
+export interface FinishedNotice {
+  readonly severity: 'info' | 'warning' | 'error';
+  readonly message: string;
+  readonly actions: readonly NoticeAction[];
+  readonly taskIds: readonly string[];
+}
+
+const UNSUCCESSFUL: ReadonlySet<TaskStatus> = new Set<TaskStatus>(['failed', 'cancelled', 'interrupted']);
+
+export function isUnsuccessful(status: TaskStatus): boolean {
+  return UNSUCCESSFUL.has(status);
+}
+
+const OUTCOME_PHRASES: Readonly<Partial<Record<TaskStatus, string>>> = {
+  completed: 'completed',
+  failed: 'failed',
+  cancelled: 'was cancelled',
+  interrupted: 'was interrupted',
+};
+
+/** The notification for a batch of finished tasks under the user's setting, or undefined for none. */
+export function planFinishedNotice(batch: readonly Task[], mode: NotificationMode): FinishedNotice | undefined {
+  if (mode === 'none') return undefined;
+  const tasks = mode === 'failures' ? batch.filter((task) => isUnsuccessful(task.status)) : [...batch];
+  if (tasks.length === 0) return undefined;
+  const failed = tasks.some((task) => task.status === 'failed' || task.status === 'interrupted');
+  const withBranch = tasks.filter((task) => task.createdBranch && task.repoUrl).map((task) => task.id);
+  const withPullRequest = tasks.filter((task) => safePullRequestUrl(task.pullRequestUrl)).map((task) => task.id);
+  const many = tasks.length > 1;
+  const actions: NoticeAction[] = [
+    {
+      title: many ? 'Show Logs…' : 'Show Logs',
+      command: 'blackboxTasks.showLogs',
+      taskIds: tasks.map((task) => task.id),
+    },
+  ];
+  if (withBranch.length)
+    actions.push({
+      title: withBranch.length > 1 ? 'Check Out Branch…' : 'Check Out Branch',
+      command: 'blackboxTasks.checkoutBranch',
+      taskIds: withBranch,
+    });
+  if (withPullRequest.length) {
+    actions.push({
+      title: withPullRequest.length > 1 ? 'Open Pull Request…' : 'Open Pull Request',
+      command: 'blackboxTasks.openPullRequest',
+      taskIds: withPullRequest,
+    });
+  }
+  return {
+    severity: failed ? (many ? 'warning' : 'error') : 'info',
+    message: many ? batchMessage(tasks) : singleMessage(tasks[0]),
+    actions,
+    taskIds: tasks.map((task) => task.id),
+  };
+}
+
+function quoted(task: Task): string {
+  return `“${truncate(taskLabel(task), 60)}”`;
+}
+
+function singleMessage(task: Task): string {
+  const phrase = OUTCOME_PHRASES[task.status] ?? `ended (${statusWord(task.status).toLowerCase()})`;
+  const error = task.status === 'failed' && task.error ? `: ${truncate(firstLine(task.error), 160)}` : '.';
+  return `BLACKBOX task ${quoted(task)} ${phrase}${error}`;
+}
+
+function batchMessage(tasks: readonly Task[]): string {
+  const counts = new Map<TaskStatus, number>();
+  for (const task of tasks) counts.set(task.status, (counts.get(task.status) ?? 0) + 1);
+  const summary = ALL_STATUSES.filter((status) => counts.has(status))
+    .map((status) => `${counts.get(status)} ${statusWord(status).toLowerCase()}`)
+    .join(', ');
+  const named = tasks.slice(0, 3).map(quoted).join(', ');
+  const more = tasks.length > 3 ? ` and ${tasks.length - 3} more` : '';
+  return `${tasks.length} BLACKBOX tasks finished (${summary}): ${named}${more}.`;
+}

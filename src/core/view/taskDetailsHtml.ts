@@ -1,0 +1,263 @@
+import { isActive, type ChatMessage, type MessagePart, type TaskDetails } from '../tasks/model';
+import { cleanText } from '../util/untrustedText';
+
+/**
+ * The task details page as one HTML string. Every piece of text from the API is untrusted:
+ * it is escaped, never placed in a URL or a style, and the page carries a CSP that allows
+ * no script and no network at all (`default-src 'none'`); its one style sheet is nonce'd.
+ * Links are emitted only for https://github.com/ URLs (the pull request and the repository).
+ * Terminal escape sequences and bidi overrides are removed from message text first.
+ */
+
+export interface DetailsPageState {
+  /** A fresh random value per render, for the CSP. */
+  readonly nonce: string;
+  /** When the details shown were fetched (epoch ms). */
+  readonly fetchedAt?: number;
+  /** Set while the page refreshes itself, in seconds. */
+  readonly refreshEverySeconds?: number;
+  /** The last refresh failed: the page still shows what was fetched before. */
+  readonly refreshError?: string;
+  /** Formats an epoch-ms time; injectable so tests do not depend on the machine's locale and zone. */
+  readonly formatTime?: (epochMs: number) => string;
+}
+
+/** Longest text of one message part shown; the rest is summarised as a count. */
+const MAX_PART_CHARS = 20_000;
+
+export function escapeHtml(text: string): string {
+  return cleanText(text).replace(/[&<>"'`]/g, (char) => ESCAPES[char] ?? char);
+}
+
+const ESCAPES: Readonly<Record<string, string>> = {
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+  '"': '&quot;',
+  "'": '&#39;',
+  '`': '&#96;',
+};
+
+/** The URL itself when it is an https link to github.com (no credentials, no other port), else undefined. */
+export function safeGithubUrl(raw: string | undefined): string | undefined {
+  if (!raw) return undefined;
+  let url: URL;
+  try {
+    url = new URL(raw.trim());
+  } catch {
+    return undefined;
+  }
+  if (
+    url.protocol !== 'https:' ||
+    url.hostname !== 'github.com' ||
+    url.port !== '' ||
+    url.username !== '' ||
+    url.password !== ''
+  )
+    return undefined;
+  return url.href;
+}
+
+/** owner/repo from a GitHub clone URL, or undefined when it is not one. */
+export function repositoryName(repoUrl: string | undefined): string | undefined {
+  const url = safeGithubUrl(repoUrl);
+  if (!url) return undefined;
+  const match = /^https:\/\/github\.com\/([A-Za-z0-9_.-]+)\/([A-Za-z0-9_.-]+?)(?:\.git)?\/?$/.exec(url);
+  return match ? `${match[1]}/${match[2]}` : undefined;
+}
+
+/** Nothing may load or run: only the page's own nonce'd style sheet applies. */
+export function contentSecurityPolicy(state: Pick<DetailsPageState, 'nonce'>): string {
+  return [`default-src 'none'`, `style-src 'nonce-${state.nonce}'`, `form-action 'none'`, `base-uri 'none'`].join('; ');
+}
+
+export function renderTaskDetailsHtml(details: TaskDetails, state: DetailsPageState): string {
+  const formatTime = state.formatTime ?? ((ms: number) => new Date(ms).toLocaleString());
+  const title = headline(details);
+  return [
+    '<!DOCTYPE html>',
+    '<html lang="en">',
+    '<head>',
+    '<meta charset="UTF-8">',
+    `<meta http-equiv="Content-Security-Policy" content="${escapeHtml(contentSecurityPolicy(state))}">`,
+    '<meta name="viewport" content="width=device-width, initial-scale=1.0">',
+    `<title>${escapeHtml(title)}</title>`,
+    `<style nonce="${escapeHtml(state.nonce)}">${STYLES}</style>`,
+    '</head>',
+    '<body>',
+    `<header><h1>${escapeHtml(title)}</h1>${statusBadge(details)}</header>`,
+    renderFreshness(details, state, formatTime),
+    renderMetadata(details, formatTime),
+    renderAgentRuns(details),
+    renderConversation(details.messages, formatTime),
+    '</body>',
+    '</html>',
+  ].join('\n');
+}
+
+function headline(details: TaskDetails): string {
+  const text = (details.title ?? details.prompt ?? firstUserText(details.messages) ?? '').trim();
+  const line = text.split(/\r?\n/, 1)[0] ?? '';
+  if (line === '') return `Task ${details.id}`;
+  return line.length > 120 ? `${line.slice(0, 119)}…` : line;
+}
+
+function firstUserText(messages: readonly ChatMessage[]): string | undefined {
+  for (const message of messages) {
+    if (message.role !== 'user') continue;
+    for (const part of message.parts) if (part.type === 'text' && part.text.trim() !== '') return part.text;
+  }
+  return undefined;
+}
+
+function statusBadge(details: TaskDetails): string {
+  const shown = details.status === 'unknown' ? `unknown (${details.rawStatus})` : details.status;
+  return `<span class="status status-${escapeHtml(details.status)}">${escapeHtml(shown)}</span>`;
+}
+
+function renderFreshness(details: TaskDetails, state: DetailsPageState, formatTime: (ms: number) => string): string {
+  const parts: string[] = [];
+  if (state.fetchedAt !== undefined) parts.push(`Updated ${escapeHtml(formatTime(state.fetchedAt))}`);
+  if (state.refreshEverySeconds !== undefined && isActive(details.status))
+    parts.push(`refreshing every ${state.refreshEverySeconds} s while the task is active`);
+  const line = parts.length > 0 ? `<p class="muted">${parts.join(' · ')}.</p>` : '';
+  const failure = state.refreshError
+    ? `<p class="warning" role="status">Could not refresh: ${escapeHtml(state.refreshError)}</p>`
+    : '';
+  return line + failure;
+}
+
+function renderMetadata(details: TaskDetails, formatTime: (ms: number) => string): string {
+  const rows: [string, string][] = [];
+  const text = (value: string | undefined): string | undefined =>
+    value === undefined || value === '' ? undefined : escapeHtml(value);
+  const add = (label: string, html: string | undefined): void => {
+    if (html !== undefined) rows.push([label, html]);
+  };
+
+  add('Task ID', `<code>${escapeHtml(details.id)}</code>`);
+  if (details.threadId && details.threadId !== details.id)
+    add('Chat ID', `<code>${escapeHtml(details.threadId)}</code>`);
+  if (details.previousRunId) add('Continues run', `<code>${escapeHtml(details.previousRunId)}</code>`);
+  add('API', details.api === 'agent' ? 'Agent API v1' : 'Cloud API');
+  if (details.progress !== undefined && isActive(details.status))
+    add('Progress', `${Math.max(0, Math.min(100, Math.round(details.progress)))} %`);
+  add('Repository', renderRepository(details.repoUrl));
+  add('Base branch', details.baseBranch ? `<code>${escapeHtml(details.baseBranch)}</code>` : undefined);
+  add('Created branch', details.createdBranch ? `<code>${escapeHtml(details.createdBranch)}</code>` : undefined);
+  add('Pull request', renderPullRequest(details.pullRequestUrl));
+  add('Changes', renderDiffStats(details));
+  add('Agent', text(details.agent));
+  add('Model', text(details.model));
+  add('Created', details.createdAt !== undefined ? escapeHtml(formatTime(details.createdAt)) : undefined);
+  add('Started', details.startedAt !== undefined ? escapeHtml(formatTime(details.startedAt)) : undefined);
+  add('Finished', details.completedAt !== undefined ? escapeHtml(formatTime(details.completedAt)) : undefined);
+
+  const table = `<table class="meta"><tbody>${rows.map(([label, html]) => `<tr><th scope="row">${escapeHtml(label)}</th><td>${html}</td></tr>`).join('')}</tbody></table>`;
+  const error = details.error
+    ? `<section class="error" aria-label="Error"><h2>Error</h2><div class="text">${escapeHtml(bounded(cleanText(details.error)))}</div></section>`
+    : '';
+  return `<section aria-label="Details">${table}</section>${error}`;
+}
+
+function renderRepository(repoUrl: string | undefined): string | undefined {
+  if (!repoUrl) return undefined;
+  const name = repositoryName(repoUrl);
+  if (!name) return escapeHtml(repoUrl);
+  return `<a href="${escapeHtml(`https://github.com/${name}`)}">${escapeHtml(name)}</a>`;
+}
+
+function renderPullRequest(url: string | undefined): string | undefined {
+  if (!url) return undefined;
+  const safe = safeGithubUrl(url);
+  if (!safe) return `${escapeHtml(url)} <span class="muted">(not a github.com link, so not linked)</span>`;
+  const number = /\/pull\/(\d+)/.exec(safe)?.[1];
+  return `<a href="${escapeHtml(safe)}">${escapeHtml(number ? `#${number}` : safe)}</a>`;
+}
+
+function renderDiffStats(details: TaskDetails): string | undefined {
+  const stats = details.diffStats;
+  if (!stats) return undefined;
+  const files = `${stats.filesChanged} file${stats.filesChanged === 1 ? '' : 's'}`;
+  return `<span class="added">+${stats.linesAdded}</span> <span class="removed">−${stats.linesRemoved}</span> in ${files}`;
+}
+
+function renderAgentRuns(details: TaskDetails): string {
+  const runs = details.agentRuns ?? [];
+  if (runs.length === 0) return '';
+  const rows = runs
+    .map(
+      (run) =>
+        `<tr><td>${escapeHtml(run.agent)}</td><td>${escapeHtml(run.model ?? '')}</td><td>${escapeHtml(run.status === 'unknown' ? run.rawStatus : run.status)}</td>` +
+        `<td>${run.branch ? `<code>${escapeHtml(run.branch)}</code>` : ''}</td><td>${escapeHtml(run.error ?? '')}</td></tr>`,
+    )
+    .join('');
+  return `<section aria-label="Agents"><h2>Agents</h2><table class="runs"><thead><tr><th>Agent</th><th>Model</th><th>Status</th><th>Branch</th><th>Error</th></tr></thead><tbody>${rows}</tbody></table></section>`;
+}
+
+function renderConversation(messages: readonly ChatMessage[], formatTime: (ms: number) => string): string {
+  if (messages.length === 0)
+    return `<section aria-label="Conversation"><h2>Conversation</h2><p class="muted">No messages yet.</p></section>`;
+  const items = messages.map((message) => renderMessage(message, formatTime)).join('\n');
+  return `<section aria-label="Conversation"><h2>Conversation</h2>\n${items}\n</section>`;
+}
+
+function roleLabel(role: string): string {
+  if (role === 'user') return 'You';
+  if (role === 'assistant') return 'Agent';
+  if (role === 'system') return 'System';
+  return role === '' ? 'Unknown' : role;
+}
+
+function renderMessage(message: ChatMessage, formatTime: (ms: number) => string): string {
+  const roleClass = message.role === 'user' || message.role === 'assistant' ? message.role : 'other';
+  const when =
+    message.createdAt !== undefined ? ` <span class="muted">${escapeHtml(formatTime(message.createdAt))}</span>` : '';
+  const parts = message.parts.length > 0 ? message.parts.map(renderPart).join('') : '<p class="muted">(empty)</p>';
+  return `<article class="message ${roleClass}"><h3>${escapeHtml(roleLabel(message.role))}${when}</h3>${parts}</article>`;
+}
+
+function renderPart(part: MessagePart): string {
+  switch (part.type) {
+    case 'text':
+      return `<div class="text">${escapeHtml(bounded(cleanText(part.text)))}</div>`;
+    case 'tool':
+      return `<details class="tool"><summary>Tool: ${escapeHtml(part.toolName)}</summary><div class="text">${escapeHtml(bounded(cleanText(part.summary)))}</div></details>`;
+    case 'other':
+      return `<p class="muted">(${escapeHtml(part.kind)} content not shown)</p>`;
+  }
+}
+
+function bounded(text: string): string {
+  if (text.length <= MAX_PART_CHARS) return text;
+  return `${text.slice(0, MAX_PART_CHARS)}\n… (${text.length - MAX_PART_CHARS} more characters not shown)`;
+}
+
+const STYLES = `
+body { font-family: var(--vscode-font-family); font-size: var(--vscode-font-size); color: var(--vscode-foreground); background: var(--vscode-editor-background); padding: 0 20px 24px; line-height: 1.5; }
+header { display: flex; align-items: baseline; gap: 12px; flex-wrap: wrap; }
+h1 { font-size: 1.4em; margin: 16px 0 4px; overflow-wrap: anywhere; }
+h2 { font-size: 1.1em; margin: 20px 0 8px; border-bottom: 1px solid var(--vscode-panel-border); padding-bottom: 4px; }
+h3 { font-size: 1em; margin: 0 0 6px; }
+a { color: var(--vscode-textLink-foreground); }
+a:hover { color: var(--vscode-textLink-activeForeground); }
+code { font-family: var(--vscode-editor-font-family); background: var(--vscode-textCodeBlock-background); padding: 0 4px; border-radius: 3px; overflow-wrap: anywhere; }
+.muted { color: var(--vscode-descriptionForeground); }
+.warning { color: var(--vscode-editorWarning-foreground); }
+.status { padding: 1px 8px; border-radius: 10px; background: var(--vscode-badge-background); color: var(--vscode-badge-foreground); font-size: 0.9em; }
+.status-failed, .status-interrupted { background: var(--vscode-inputValidation-errorBackground); color: var(--vscode-foreground); }
+.status-completed { background: var(--vscode-testing-iconPassed); color: var(--vscode-editor-background); }
+table { border-collapse: collapse; }
+table.meta th { text-align: left; font-weight: normal; color: var(--vscode-descriptionForeground); padding: 2px 16px 2px 0; vertical-align: top; }
+table.meta td, table.runs td, table.runs th { padding: 2px 12px 2px 0; vertical-align: top; text-align: left; }
+.added { color: var(--vscode-gitDecoration-addedResourceForeground); }
+.removed { color: var(--vscode-gitDecoration-deletedResourceForeground); }
+.error { border-left: 3px solid var(--vscode-errorForeground); padding-left: 10px; }
+.error h2 { border: none; color: var(--vscode-errorForeground); }
+.message { border-left: 3px solid var(--vscode-panel-border); padding: 6px 12px; margin: 10px 0; background: var(--vscode-textBlockQuote-background); }
+.message.user { border-left-color: var(--vscode-textLink-foreground); }
+.message.assistant { border-left-color: var(--vscode-charts-purple); }
+.text { white-space: pre-wrap; overflow-wrap: anywhere; }
+.tool { margin: 6px 0; font-family: var(--vscode-editor-font-family); font-size: 0.95em; }
+.tool summary { cursor: pointer; color: var(--vscode-descriptionForeground); }
+`;

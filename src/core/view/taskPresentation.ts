@@ -1,0 +1,335 @@
+import { isActive, isTerminal, type AgentRun, type Task, type TaskStatus } from '../tasks/model';
+import { repositoryDisplayName } from '../git/githubRemote';
+import { cleanText, clip } from '../util/untrustedText';
+
+/**
+ * How a task looks in the tree, as plain data: label, description, icon, tooltip and the
+ * capability tokens menus match on. Pure and cheap, because it runs for every drawn row.
+ * Every text taken from a task is untrusted and is escaped before it enters markdown.
+ */
+
+export interface ThemeIconSpec {
+  /** Codicon id, `~spin` included when it animates. */
+  readonly id: string;
+  /** Theme colour id, absent for the default foreground. */
+  readonly color?: string;
+}
+
+export interface TaskPresentation {
+  readonly label: string;
+  readonly description: string;
+  readonly icon: ThemeIconSpec;
+  readonly contextValue: string;
+  /** One word for the status, e.g. for accessibility labels. */
+  readonly statusWord: string;
+}
+
+export interface PresentationContext {
+  readonly now: number;
+  readonly pendingCancel?: boolean;
+  /** v1: the other runs of the same chat shown with this one (0 when it stands alone). */
+  readonly earlierRuns?: number;
+  /** False for an earlier run of a v1 chat: only the latest run is continued. */
+  readonly latestInThread?: boolean;
+  /** An earlier run of a v1 chat shown under its latest run: its place in the chat (1-based). */
+  readonly runOfThread?: { readonly index: number; readonly total: number };
+}
+
+const LABEL_MAX = 80;
+const TOOLTIP_PROMPT_MAX = 1500;
+
+const STATUS_WORDS: Readonly<Record<TaskStatus, string>> = {
+  running: 'Running',
+  queued: 'Queued',
+  completed: 'Completed',
+  failed: 'Failed',
+  cancelled: 'Cancelled',
+  interrupted: 'Interrupted',
+  unknown: 'Unknown',
+};
+
+const STATUS_ICONS: Readonly<Record<TaskStatus, ThemeIconSpec>> = {
+  running: { id: 'sync~spin', color: 'charts.blue' },
+  queued: { id: 'clock', color: 'charts.yellow' },
+  completed: { id: 'pass', color: 'testing.iconPassed' },
+  failed: { id: 'error', color: 'testing.iconFailed' },
+  cancelled: { id: 'circle-slash', color: 'disabledForeground' },
+  interrupted: { id: 'debug-disconnect', color: 'charts.orange' },
+  unknown: { id: 'question' },
+};
+
+const CANCELLING_ICON: ThemeIconSpec = { id: 'loading~spin', color: 'disabledForeground' };
+
+export function statusWord(status: TaskStatus): string {
+  return STATUS_WORDS[status];
+}
+
+export function statusIcon(status: TaskStatus): ThemeIconSpec {
+  return STATUS_ICONS[status];
+}
+
+/** The plural group heading for a status ("Running", "Completed", …). */
+export function groupLabel(status: TaskStatus): string {
+  return STATUS_WORDS[status];
+}
+
+/** Labels by task object: a task is replaced, never changed, when it changes, so this never goes stale. */
+const labels = new WeakMap<Task, string>();
+
+/** First non-empty line of the prompt, whitespace collapsed, at most 80 characters. */
+export function taskLabel(task: Task): string {
+  let label = labels.get(task);
+  if (label === undefined) {
+    label = computeLabel(task);
+    labels.set(task, label);
+  }
+  return label;
+}
+
+function computeLabel(task: Task): string {
+  const source = task.prompt ?? task.title;
+  if (source !== undefined) {
+    const line = firstLine(source);
+    if (line) return truncate(line, LABEL_MAX);
+  }
+  return `Task ${shortId(task.id)}`;
+}
+
+/** Longest stretch of a line looked at: a label never shows more, and prompts can be huge. */
+const LINE_SCAN_MAX = 400;
+
+export function firstLine(text: string): string {
+  let start = 0;
+  while (start < text.length) {
+    const end = text.indexOf('\n', start);
+    const raw = text.slice(start, end < 0 ? text.length : Math.min(end, start + LINE_SCAN_MAX));
+    const line = cleanText(raw).replace(/\s+/g, ' ').trim();
+    if (line) return line;
+    if (end < 0) break;
+    start = end + 1;
+  }
+  return '';
+}
+
+/** At most `max` characters, an ellipsis marking the cut. */
+export function truncate(text: string, max: number): string {
+  return clip(text, max);
+}
+
+export function shortId(id: string): string {
+  return id.length > 8 ? id.slice(0, 8) : id;
+}
+
+/** `blackboxai/anthropic/claude-sonnet-4.6` → `claude-sonnet-4.6`. */
+export function shortModel(model: string): string {
+  const parts = model.split('/');
+  return parts[parts.length - 1] || model;
+}
+
+/** "just now", "4 min ago", "3 h ago", "2 d ago", then the date. */
+export function relativeTime(at: number, now: number): string {
+  const seconds = Math.round((now - at) / 1000);
+  if (seconds < 45) return 'just now';
+  const minutes = Math.round(seconds / 60);
+  if (minutes < 60) return `${minutes} min ago`;
+  const hours = Math.round(minutes / 60);
+  if (hours < 24) return `${hours} h ago`;
+  const days = Math.round(hours / 24);
+  if (days < 7) return `${days} d ago`;
+  return new Date(at).toISOString().slice(0, 10);
+}
+
+/** "45 s", "12 min", "1 h 5 min". */
+export function formatDuration(ms: number): string {
+  const seconds = Math.max(0, Math.round(ms / 1000));
+  if (seconds < 60) return `${seconds} s`;
+  const minutes = Math.floor(seconds / 60);
+  if (minutes < 60) return `${minutes} min`;
+  const hours = Math.floor(minutes / 60);
+  const rest = minutes % 60;
+  return rest ? `${hours} h ${rest} min` : `${hours} h`;
+}
+
+/** Space-separated capability tokens; menus match them with `\b…\b`. */
+export function contextValueFor(
+  task: Task,
+  context: Pick<PresentationContext, 'pendingCancel' | 'latestInThread'> = {},
+): string {
+  const tokens = ['task', task.status];
+  const active = isActive(task.status);
+  if (active) tokens.push('active');
+  if (active && !context.pendingCancel) tokens.push('cancellable');
+  if (context.pendingCancel && active) tokens.push('cancelling');
+  // Continuing a run that is still going is undocumented, and a chat is continued from its latest run.
+  if (isTerminal(task.status) && context.latestInThread !== false) tokens.push('continuable');
+  if (task.createdBranch && task.repoUrl) tokens.push('hasBranch');
+  if (safePullRequestUrl(task.pullRequestUrl)) tokens.push('hasPullRequest');
+  return tokens.join(' ');
+}
+
+/** Relative time, then what ran it, then what else belongs to it. */
+export function taskDescription(task: Task, context: PresentationContext): string {
+  const parts: string[] = [];
+  if (context.runOfThread) parts.push(`run ${context.runOfThread.index} of ${context.runOfThread.total}`);
+  if (context.pendingCancel && isActive(task.status)) parts.push('Cancelling…');
+  if (task.status === 'running' && task.progress !== undefined && task.progress > 0 && task.progress < 100)
+    parts.push(`${Math.round(task.progress)}%`);
+  const at = task.createdAt ?? task.startedAt;
+  if (at !== undefined) parts.push(relativeTime(at, context.now));
+  const runner = runnerText(task);
+  if (runner) parts.push(runner);
+  if (context.earlierRuns) parts.push(`follow-up · ${context.earlierRuns + 1} runs`);
+  const followUps = task.followUps?.length ?? 0;
+  if (followUps) parts.push(followUps === 1 ? '1 follow-up' : `${followUps} follow-ups`);
+  if (task.status === 'unknown') parts.push(`status “${truncate(task.rawStatus, 24)}”`);
+  return parts.join(' · ');
+}
+
+function runnerText(task: Task): string {
+  const model = task.model ? shortModel(task.model) : undefined;
+  if (task.agent && model)
+    return model.toLowerCase().includes(task.agent.toLowerCase()) ? model : `${task.agent} · ${model}`;
+  return task.agent ?? model ?? '';
+}
+
+export function presentTask(task: Task, context: PresentationContext): TaskPresentation {
+  const pendingCancel = context.pendingCancel === true && isActive(task.status);
+  return {
+    label: taskLabel(task),
+    description: taskDescription(task, context),
+    icon: pendingCancel ? CANCELLING_ICON : STATUS_ICONS[task.status],
+    contextValue: contextValueFor(task, context),
+    statusWord: STATUS_WORDS[task.status],
+  };
+}
+
+/**
+ * Backslash-escapes every ASCII punctuation character (CommonMark treats each escaped one
+ * literally), so server text can neither format, link, embed HTML nor fake a command link.
+ */
+export function escapeMarkdown(text: string): string {
+  return cleanText(text).replace(/[!-/:-@[-`{-~]/g, (c) => `\\${c}`);
+}
+
+/** Untrusted multi-line text as markdown paragraphs that keep the author's line breaks. */
+function escapeBlock(text: string): string {
+  return cleanText(text)
+    .split('\n')
+    .map((line) => escapeMarkdown(line.trim()))
+    .filter((line, index, lines) => line !== '' || (index > 0 && lines[index - 1] !== ''))
+    .join('  \n')
+    .trim();
+}
+
+/** Only a plain https GitHub pull request URL becomes a link; anything else stays text. */
+export function safePullRequestUrl(url: string | undefined): string | undefined {
+  if (!url) return undefined;
+  return /^https:\/\/github\.com\/[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+\/pull\/\d+\/?$/.test(url) ? url : undefined;
+}
+
+function isoTime(at: number): string {
+  return new Date(at).toISOString().replace('T', ' ').slice(0, 16) + ' UTC';
+}
+
+/** The hover: status, times and duration, repository and branches, PR, diff, error. Markdown, untrusted text escaped. */
+export function taskTooltipMarkdown(task: Task, context: PresentationContext): string {
+  const lines: string[] = [];
+  const head = [`**${statusWord(task.status)}**`];
+  if (task.status === 'unknown') head.push(`(${escapeMarkdown(task.rawStatus)})`);
+  if (context.pendingCancel && isActive(task.status)) head.push('— cancelling…');
+  const runner = runnerText(task);
+  if (runner) head.push(`· ${escapeMarkdown(runner)}`);
+  lines.push(head.join(' '));
+
+  const prompt = task.prompt ?? task.title;
+  if (prompt) lines.push(escapeBlock(truncate(prompt.trim(), TOOLTIP_PROMPT_MAX)));
+  else lines.push('*Prompt not loaded yet.*');
+
+  const facts: string[] = [];
+  if (task.createdAt !== undefined)
+    facts.push(`Created: ${isoTime(task.createdAt)} (${relativeTime(task.createdAt, context.now)})`);
+  if (task.startedAt !== undefined) facts.push(`Started: ${isoTime(task.startedAt)}`);
+  if (task.completedAt !== undefined) facts.push(`Finished: ${isoTime(task.completedAt)}`);
+  const from = task.startedAt ?? task.createdAt;
+  if (from !== undefined) {
+    if (task.completedAt !== undefined && isTerminal(task.status))
+      facts.push(`Duration: ${formatDuration(task.completedAt - from)}`);
+    else if (isActive(task.status))
+      facts.push(`${task.status === 'running' ? 'Running' : 'Waiting'} for ${formatDuration(context.now - from)}`);
+  }
+  if (task.repoUrl) facts.push(`Repository: ${escapeMarkdown(repositoryDisplayName(task.repoUrl))}`);
+  if (task.baseBranch || task.createdBranch) {
+    const base = task.baseBranch ? `\`${inlineCode(task.baseBranch)}\`` : '(default branch)';
+    facts.push(task.createdBranch ? `Branch: ${base} → \`${inlineCode(task.createdBranch)}\`` : `Base branch: ${base}`);
+  }
+  const pr = safePullRequestUrl(task.pullRequestUrl);
+  if (pr) facts.push(`Pull request: [${escapeMarkdown(pr.replace(/^https:\/\/github\.com\//, ''))}](${pr})`);
+  else if (task.pullRequestUrl) facts.push(`Pull request: ${escapeMarkdown(task.pullRequestUrl)}`);
+  if (task.diffStats) {
+    const d = task.diffStats;
+    facts.push(
+      `Changes: ${d.filesChanged} file${d.filesChanged === 1 ? '' : 's'}, +${d.linesAdded} −${d.linesRemoved}`,
+    );
+  }
+  if (context.earlierRuns) facts.push(`Follow-up in a chat of ${context.earlierRuns + 1} runs`);
+  if (task.followUps?.length) facts.push(`Follow-ups: ${task.followUps.length}`);
+  if (facts.length) lines.push(facts.join('  \n'));
+
+  if (task.error) lines.push(`**Error:** ${escapeBlock(truncate(task.error, 600))}`);
+  lines.push(`Task id: \`${inlineCode(task.id)}\``);
+  return lines.join('\n\n');
+}
+
+/** Text inside a backtick code span cannot contain a backtick or break the line. */
+function inlineCode(text: string): string {
+  return text.replace(/[`\r\n]/g, ' ');
+}
+
+/** A Cloud follow-up message as a child row. */
+export function presentFollowUp(
+  prompt: string,
+  status: TaskStatus | undefined,
+  createdAt: number | undefined,
+  now: number,
+): {
+  readonly label: string;
+  readonly description: string;
+  readonly icon: ThemeIconSpec;
+  readonly tooltip: string;
+} {
+  const description = [
+    status ? statusWord(status) : undefined,
+    createdAt !== undefined ? relativeTime(createdAt, now) : undefined,
+  ]
+    .filter((part): part is string => part !== undefined)
+    .join(' · ');
+  return {
+    label: truncate(firstLine(prompt) || 'Follow-up', LABEL_MAX),
+    description: description ? `follow-up · ${description}` : 'follow-up',
+    icon: status ? STATUS_ICONS[status] : { id: 'comment-discussion' },
+    tooltip: `**Follow-up**${status ? ` · ${statusWord(status)}` : ''}\n\n${escapeBlock(truncate(prompt.trim(), TOOLTIP_PROMPT_MAX))}`,
+  };
+}
+
+/** One agent's execution inside a Cloud multi-agent task, as a child row. */
+export function presentAgentRun(run: AgentRun): {
+  readonly label: string;
+  readonly description: string;
+  readonly icon: ThemeIconSpec;
+  readonly tooltip: string;
+} {
+  const model = run.model ? shortModel(run.model) : undefined;
+  const facts = [
+    `**${escapeMarkdown(run.agent)}**${model ? ` · ${escapeMarkdown(model)}` : ''} · ${statusWord(run.status)}`,
+  ];
+  if (run.branch) facts.push(`Branch: \`${inlineCode(run.branch)}\``);
+  if (run.error) facts.push(`**Error:** ${escapeBlock(truncate(run.error, 600))}`);
+  return {
+    label: run.agent,
+    description: [model, statusWord(run.status), run.branch]
+      .filter((part): part is string => Boolean(part))
+      .join(' · '),
+    icon: STATUS_ICONS[run.status],
+    tooltip: facts.join('\n\n'),
+  };
+}
