@@ -39,21 +39,36 @@ const reportProblems = {
   },
 };
 
+/**
+ * The commands in src/commands/onDemand.ts are a bundle of their own (dist/onDemand.js), loaded on
+ * their first use: the activation bundle keeps the `require('./onDemand.js')` as written.
+ */
+const keepOnDemandSeparate = {
+  name: 'keep-on-demand-separate',
+  setup(build) {
+    build.onResolve({ filter: /^\.\/onDemand\.js$/ }, (args) =>
+      args.importer.endsWith(join('src', 'commands', 'index.ts'))
+        ? { path: './onDemand.js', external: true }
+        : undefined,
+    );
+  },
+};
+
 async function buildExtension() {
   const options = {
-    entryPoints: ['src/extension.ts'],
+    entryPoints: { extension: 'src/extension.ts', onDemand: 'src/commands/onDemand.ts' },
+    outdir: 'dist',
     bundle: true,
     format: 'cjs',
     platform: 'node',
     target: 'node20',
-    outfile: 'dist/extension.js',
     external: ['vscode'],
     minify: production,
     sourcemap: !production,
     sourcesContent: false,
     legalComments: 'none',
     logLevel: 'warning',
-    plugins: [reportProblems],
+    plugins: [reportProblems, keepOnDemandSeparate],
   };
   if (watch) {
     const context = await esbuild.context(options);

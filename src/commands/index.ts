@@ -1,16 +1,9 @@
 import * as vscode from 'vscode';
 import { presentError } from '../adapters/errorPresenter';
 import { manifestText } from '../adapters/manifestText';
-import type { CommandContext, CommandFactory } from './support/commandContext';
-import { setApiKeyCommand } from './setApiKey';
-import { clearApiKeyCommand } from './clearApiKey';
-import { createTaskCommand } from './createTask';
-import { continueTaskCommand } from './continueTask';
-import { cancelTaskCommand } from './cancelTask';
+import type * as OnDemand from './onDemand';
+import type { CommandContext, CommandFactory, CommandHandler } from './support/commandContext';
 import { showLogsCommand } from './showLogs';
-import { openTaskCommand } from './openTask';
-import { checkoutBranchCommand } from './checkoutBranch';
-import { reviewChangesCommand } from './reviewChanges';
 import { openPullRequestCommand } from './openPullRequest';
 import { copyTaskIdCommand } from './copyTaskId';
 import { refreshCommand } from './refresh';
@@ -21,17 +14,12 @@ import { showRepositoryTasksCommand } from './showRepositoryTasks';
 import { showAllTasksCommand } from './showAllTasks';
 import { showOutputCommand } from './showOutput';
 
-/** Every command the extension contributes, in one table (package.json lists the same ids). */
+/**
+ * The commands loaded with the extension: cheap, and some needed at once (a click on a row shows its
+ * log). The rest are in onDemand.ts; together the two tables list every id package.json contributes.
+ */
 export const COMMAND_FACTORIES: Readonly<Record<string, CommandFactory>> = {
-  'blackboxTasks.setApiKey': setApiKeyCommand,
-  'blackboxTasks.clearApiKey': clearApiKeyCommand,
-  'blackboxTasks.createTask': createTaskCommand,
-  'blackboxTasks.continueTask': continueTaskCommand,
-  'blackboxTasks.cancelTask': cancelTaskCommand,
   'blackboxTasks.showLogs': showLogsCommand,
-  'blackboxTasks.openTask': openTaskCommand,
-  'blackboxTasks.checkoutBranch': checkoutBranchCommand,
-  'blackboxTasks.reviewChanges': reviewChangesCommand,
   'blackboxTasks.openPullRequest': openPullRequestCommand,
   'blackboxTasks.copyTaskId': copyTaskIdCommand,
   'blackboxTasks.refresh': refreshCommand,
@@ -49,12 +37,22 @@ export const COMMAND_FACTORIES: Readonly<Record<string, CommandFactory>> = {
  */
 export function registerCommands(context: CommandContext): void {
   const titles = commandTitles(context.extension.extension);
-  for (const [id, factory] of Object.entries(COMMAND_FACTORIES)) {
-    const handler = factory(context);
+  const handlers = new Map<string, CommandHandler>();
+  const handlerFor = (id: string): CommandHandler => {
+    let handler = handlers.get(id);
+    if (!handler) {
+      const factory = COMMAND_FACTORIES[id] ?? loadOnDemandCommands()[id];
+      if (!factory) throw new Error(`no handler for ${id}`);
+      handler = factory(context);
+      handlers.set(id, handler);
+    }
+    return handler;
+  };
+  for (const id of [...Object.keys(COMMAND_FACTORIES), ...ON_DEMAND_COMMAND_IDS]) {
     context.extension.subscriptions.push(
       vscode.commands.registerCommand(id, async (...args: unknown[]) => {
         try {
-          return await handler(...args);
+          return await handlerFor(id)(...args);
         } catch (error) {
           await presentError(error, titles().get(id) ?? id, {
             logger: context.logger,
@@ -65,6 +63,32 @@ export function registerCommands(context: CommandContext): void {
       }),
     );
   }
+}
+
+/** The ids onDemand.ts serves; registered at activation, loaded on first use. */
+export const ON_DEMAND_COMMAND_IDS: readonly string[] = [
+  'blackboxTasks.setApiKey',
+  'blackboxTasks.clearApiKey',
+  'blackboxTasks.createTask',
+  'blackboxTasks.continueTask',
+  'blackboxTasks.cancelTask',
+  'blackboxTasks.openTask',
+  'blackboxTasks.checkoutBranch',
+  'blackboxTasks.reviewChanges',
+];
+
+let onDemand: Readonly<Record<string, CommandFactory>> | undefined;
+
+function loadOnDemandCommands(): Readonly<Record<string, CommandFactory>> {
+  if (!onDemand) {
+    // dist/onDemand.js beside the bundle (esbuild keeps this require as written); out/…/onDemand.js in tests.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- a synchronous load on first use, kept out of the activation bundle
+    const loaded = require('./onDemand.js') as typeof OnDemand;
+    // The file has its own copy of the core's l10n facade: hand it VS Code's translator too.
+    loaded.useTranslator((message, ...args) => vscode.l10n.t(message, ...args));
+    onDemand = loaded.ON_DEMAND_COMMAND_FACTORIES;
+  }
+  return onDemand;
 }
 
 /**

@@ -1,0 +1,26 @@
+// The commands that do real work on the user's request (sending, cancelling, the key, git, the
+// details page), with everything only they use: prompts, pickers, pre-flight, the details HTML.
+// esbuild builds this into its own file, dist/onDemand.js, loaded on the first of these commands,
+// so activation does not pay for code most sessions run once or never.
+import { cancelTaskCommand } from './cancelTask';
+import { checkoutBranchCommand } from './checkoutBranch';
+import { clearApiKeyCommand } from './clearApiKey';
+import { continueTaskCommand } from './continueTask';
+import { createTaskCommand } from './createTask';
+import { openTaskCommand } from './openTask';
+import { reviewChangesCommand } from './reviewChanges';
+import { setApiKeyCommand } from './setApiKey';
+import type { CommandFactory } from './support/commandContext';
+
+export { useTranslator } from '../core/util/l10n';
+
+export const ON_DEMAND_COMMAND_FACTORIES: Readonly<Record<string, CommandFactory>> = {
+  'blackboxTasks.setApiKey': setApiKeyCommand,
+  'blackboxTasks.clearApiKey': clearApiKeyCommand,
+  'blackboxTasks.createTask': createTaskCommand,
+  'blackboxTasks.continueTask': continueTaskCommand,
+  'blackboxTasks.cancelTask': cancelTaskCommand,
+  'blackboxTasks.openTask': openTaskCommand,
+  'blackboxTasks.checkoutBranch': checkoutBranchCommand,
+  'blackboxTasks.reviewChanges': reviewChangesCommand,
+};
