@@ -10,8 +10,17 @@
 // --quick: fewer repetitions (for trying the bench out; the README figures use the full run).
 // --update-readme: replaces the table between the bench markers in README.md.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { cpus, loadavg, platform, release, totalmem } from 'node:os';
+import {
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
+import { cpus, loadavg, platform, release, tmpdir, totalmem } from 'node:os';
 import { join, relative } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { repoRoot } from '../runtime/provision.mjs';
@@ -20,6 +29,9 @@ const RESULT_MARKER = '@@bench-result ';
 const PART_LIMIT_MS = 240_000;
 const README_START = '<!-- bench:start -->';
 const README_END = '<!-- bench:end -->';
+
+/** The release the code's size is compared with: built from its commit in the same run. */
+const PREVIOUS_RELEASE = { version: '0.1.0', commit: '83c6c7852a73bc9ab24b66a5d44ef9618d9411fd' };
 
 const TARGETS = {
   activateMs: 20,
@@ -95,6 +107,14 @@ async function bundleComposition() {
     write: false,
     metafile: true,
     logLevel: 'silent',
+    // As in esbuild.mjs: the on-demand commands are a file of their own.
+    plugins: [
+      {
+        name: 'on-demand-external',
+        setup: (build) =>
+          build.onResolve({ filter: /^\.\/onDemand\.js$/ }, () => ({ path: './onDemand.js', external: true })),
+      },
+    ],
   });
   const groups = {};
   for (const output of Object.values(result.metafile.outputs)) {
@@ -113,16 +133,67 @@ async function bundleComposition() {
     .map(([group, bytes]) => ({ group, bytes }));
 }
 
+/** Lines and files of TypeScript under `dir`/src. */
+function sourceSize(dir) {
+  let lines = 0;
+  let files = 0;
+  const visit = (folder) => {
+    for (const name of readdirSync(folder)) {
+      const path = join(folder, name);
+      if (statSync(path).isDirectory()) visit(path);
+      else if (name.endsWith('.ts')) {
+        files++;
+        lines += readFileSync(path, 'utf8').split('\n').length;
+      }
+    }
+  };
+  visit(join(dir, 'src'));
+  return { lines, files };
+}
+
+/**
+ * The previous release's production bundle and source size, built now from its commit with this
+ * checkout's node_modules, so both sides come from the same esbuild and the same machine.
+ */
+function previousReleaseSize() {
+  const dir = mkdtempSync(join(tmpdir(), 'blackbox-previous-release-'));
+  try {
+    const archive = spawnSync('git', ['archive', '--format=tar', PREVIOUS_RELEASE.commit], {
+      cwd: repoRoot,
+      maxBuffer: 256 * 1024 * 1024,
+    });
+    if (archive.status !== 0) throw new Error(`git archive ${PREVIOUS_RELEASE.commit}: ${archive.stderr}`);
+    const untar = spawnSync('tar', ['-x', '-C', dir], { input: archive.stdout });
+    if (untar.status !== 0) throw new Error(`tar: ${untar.stderr}`);
+    symlinkSync(join(repoRoot, 'node_modules'), join(dir, 'node_modules'));
+    const built = spawnSync(process.execPath, ['esbuild.mjs', '--production'], { cwd: dir, encoding: 'utf8' });
+    if (built.status !== 0) throw new Error(`building ${PREVIOUS_RELEASE.version}: ${built.stderr}`);
+    return {
+      version: PREVIOUS_RELEASE.version,
+      bundleBytes: statSync(join(dir, 'dist', 'extension.js')).size,
+      ...sourceSize(dir),
+    };
+  } catch (error) {
+    return { version: PREVIOUS_RELEASE.version, error: error instanceof Error ? error.message : String(error) };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 async function sizes(options) {
   const bundle = join(repoRoot, 'dist', 'extension.js');
+  const onDemand = join(repoRoot, 'dist', 'onDemand.js');
   const vsix = join(repoRoot, 'blackbox-agent-tasks.vsix');
   const bytes = readFileSync(bundle);
   return {
     part: 'sizes',
     bundleBytes: bytes.length,
     bundleGzipBytes: gzipSync(bytes).length,
+    onDemandBytes: existsSync(onDemand) ? statSync(onDemand).size : undefined,
     bundleComposition: await bundleComposition(),
     vsixBytes: options.packaging && existsSync(vsix) ? statSync(vsix).size : undefined,
+    source: sourceSize(repoRoot),
+    previous: previousReleaseSize(),
   };
 }
 
@@ -248,12 +319,30 @@ function tableRows(results) {
   }
 
   if (size) {
+    const previous = size.previous;
+    const previousText = (value) => (previous?.error ? `${previous.version}: not built (${previous.error})` : value);
     add(
       'bundle dist/extension.js (production)',
       `${kb(size.bundleBytes)} (gzip ${kb(size.bundleGzipBytes)})`,
-      '—',
+      previousText(`${previous.version}: ${kb(previous.bundleBytes ?? 0)}`),
       `≤ ${TARGETS.bundleKb} KB`,
       verdict(size.bundleBytes / 1024, TARGETS.bundleKb, { format: (v) => `${v.toFixed(1)} KB` }),
+    );
+    add(
+      '  loaded on first use: dist/onDemand.js',
+      size.onDemandBytes === undefined ? 'not built' : kb(size.onDemandBytes),
+      `${previous.version}: everything in the activation bundle`,
+      '—',
+      '—',
+    );
+    add(
+      'source: TypeScript lines / files under src/',
+      `${size.source.lines.toLocaleString('en-US')} lines / ${size.source.files} files`,
+      previousText(
+        `${previous.version}: ${(previous.lines ?? 0).toLocaleString('en-US')} lines / ${previous.files ?? 0} files`,
+      ),
+      '—',
+      '—',
     );
     add(
       '  bundle bytes by origin',
