@@ -162,6 +162,7 @@ export class PollingTaskStore extends SnapshotTaskStore implements TaskStore, Di
       this.requestCount++;
       const page = await connection.api.list({ limit: this.pageSize, signal });
       if (epoch !== this.epoch) return;
+      this.reportRowProblems(page.problems);
       const listed = new Set<string>();
       const changedIds: string[] = [];
       const finished: Task[] = [];
@@ -233,6 +234,7 @@ export class PollingTaskStore extends SnapshotTaskStore implements TaskStore, Di
       this.requestCount++;
       const page = await connection.api.list({ cursor, limit: this.pageSize, signal: this.epochController.signal });
       if (epoch !== this.epoch) return;
+      this.reportRowProblems(page.problems);
       const changedIds: string[] = [];
       const finished: Task[] = [];
       page.tasks.forEach((task, index) => {

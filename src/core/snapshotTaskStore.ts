@@ -31,6 +31,7 @@ export abstract class SnapshotTaskStore extends TaskStoreState {
     this.pendingCancel.clear();
     this.statusStamp.clear();
     this.tracker.clear();
+    this.reportedRowProblems.clear();
     this.details.reset();
     this.details.resume();
     this.hasMore = false;

@@ -45,6 +45,8 @@ export abstract class TaskStoreState implements Disposable {
   /** When a status last came from a stream or an upsert: older list answers must not undo it. */
   protected readonly statusStamp = new Map<string, number>();
   protected readonly tracker = new TransitionTracker();
+  /** List rows already reported as skipped or partly ignored: each is logged once per connection, not per refresh. */
+  protected readonly reportedRowProblems = new Set<string>();
   protected readonly details: DetailsCache;
 
   protected readonly clock: Clock;
@@ -306,6 +308,14 @@ export abstract class TaskStoreState implements Disposable {
     this.store(previous, next, true, changedIds, finished);
     this.emit(changedIds, finished);
     if (changedIds.length) this.markDirty();
+  }
+
+  /** Logs what a list answer could not use, once per distinct problem. */
+  protected reportRowProblems(problems: readonly string[] | undefined): void {
+    const fresh = (problems ?? []).filter((problem) => !this.reportedRowProblems.has(problem));
+    if (!fresh.length) return;
+    for (const problem of fresh) this.reportedRowProblems.add(problem);
+    this.diagnostic(`The task list had rows this extension could not read whole: ${fresh.join('; ')}.`);
   }
 
   // ---- Schedule --------------------------------------------------------------------------

@@ -574,4 +574,63 @@ describe('fault matrix', function () {
     assert.ok(ServerError.is(empty));
     assert.match(empty.userMessage, /HTTP 500/);
   });
+  it('one bad row in a list: the row is skipped or its odd field ignored, every other task shown, logged once', async () => {
+    emulator = await emulatorWithTasks();
+    // Newest first: RUNNING, DONE, FAILED, LOGGED.
+    emulator.fault(faults.listRowField(0, 'title', 42, { path: '/api/v1/tasks' }));
+    emulator.fault(faults.listRowField(0, 'progress', 'half', { path: '/api/v1/tasks' }));
+    emulator.fault(faults.listRowField(1, 'agent', { name: 'claude' }, { path: '/api/v1/tasks' }));
+    emulator.fault(faults.listRowField(1, 'updatedAt', 'yesterday-ish', { path: '/api/v1/tasks' }));
+    emulator.fault(faults.listRowField(2, 'status', 7, { path: '/api/v1/tasks' }));
+    emulator.fault(faults.listRowField(3, 'runId', 12, { path: '/api/v1/tasks' }));
+    emulator.fault(faults.listRowField(3, 'taskId', null, { path: '/api/v1/tasks' }));
+    const clock = storeClock();
+    const diagnostics: string[] = [];
+    const store = new PollingTaskStore({
+      connection: FakeConnection.to(agentClient(emulator, { clock })),
+      clock,
+      onDiagnostic: (message) => diagnostics.push(message),
+    });
+    stores.push(store);
+    store.setActivity({ viewVisible: true, windowFocused: true });
+    store.start();
+    await waitFor(() => store.status().state === 'ready' && !store.status().refreshing, 5_000);
+
+    assert.equal(store.status().problem, undefined, 'the refresh succeeded');
+    assert.deepEqual(
+      store
+        .tasks()
+        .map((task) => task.id)
+        .sort(),
+      [DONE, RUNNING].sort(),
+      'the good rows are shown',
+    );
+    assert.equal(store.get(RUNNING)?.status, 'running');
+    assert.equal(store.get(RUNNING)?.title, undefined, 'an undocumented field of the wrong type is ignored');
+    assert.equal(store.get(DONE)?.status, 'completed');
+    const reports = () => diagnostics.filter((line) => /could not read whole/.test(line));
+    assert.equal(reports().length, 1, 'logged once');
+    const [report] = reports();
+    assert.match(report ?? '', /tasks\[0\]\.title/);
+    assert.match(report ?? '', /tasks\[1\]\.agent/);
+    assert.match(report ?? '', new RegExp(`tasks\\[2\\] \\(${FAILED}\\) skipped: tasks\\[2\\]\\.status`));
+    assert.match(report ?? '', /tasks\[3\] skipped/);
+
+    await store.refresh();
+    assert.equal(reports().length, 1, 'the same rows are not logged again on every refresh');
+
+    const cloud = createTasksApi({ kind: 'cloud', baseUrl: emulator.url, apiKey: emulator.keys.cloud });
+    emulator.fault(faults.listRowField(0, 'diffStats', 'n/a', { path: '/api/tasks' }));
+    emulator.fault(
+      faults.listRowField(0, 'followupMessages', [7, { prompt: 'And the changelog' }], { path: '/api/tasks' }),
+    );
+    const page = await cloud.list();
+    assert.equal(page.tasks[0]?.id, CLOUD_RUNNING);
+    assert.equal(page.tasks[0]?.diffStats, undefined);
+    assert.deepEqual(
+      page.tasks[0]?.followUps?.map((f) => f.prompt),
+      ['And the changelog'],
+    );
+    assert.equal(page.problems?.length, 1);
+  });
 });
