@@ -16,6 +16,10 @@ import type { LogEvent, LogStreamEvent } from '../../src/core/logEvents';
 import { renderEvents } from '../../src/core/logRenderer';
 import { PollingTaskStore } from '../../src/core/pollingTaskStore';
 import { buildTreeModel } from '../../src/core/taskGrouping';
+import { cloudDetails } from '../../src/core/cloudParsing';
+import { linkContinuedTask } from '../../src/core/followUp';
+import { renderTaskDetailsHtml } from '../../src/core/taskDetailsHtml';
+import { renderTaskHeader } from '../../src/core/taskHeader';
 import { presentTask, taskTooltipMarkdown } from '../../src/core/taskPresentation';
 import type { TasksApi } from '../../src/core/tasksApi';
 import { startEmulator, type Emulator, type EmulatorOptions } from '../emulator/emulator';
@@ -632,5 +636,35 @@ describe('fault matrix', function () {
       ['And the changelog'],
     );
     assert.equal(page.problems?.length, 1);
+  });
+  it('a value the server clears: a failed Cloud task continued to success shows no old error anywhere', async () => {
+    emulator = await startEmulator({ keepAliveMs: 0, clock: 'manual' });
+    const id = 'tskFailedOnce1';
+    emulator.addTask({ api: 'cloud', id, prompt: 'Ship the release', status: 'error', error: 'npm ci failed' });
+    const clock = storeClock();
+    const api = createTasksApi({ kind: 'cloud', baseUrl: emulator.url, apiKey: emulator.keys.cloud, clock });
+    const { store } = await readyStore(api, clock);
+    stores.push(store);
+    assert.equal(store.get(id)?.error, 'npm ci failed');
+
+    const before = store.get(id);
+    assert.ok(before);
+    const continued = await api.continue(id, { prompt: 'Try again with npm install' });
+    store.upsert(linkContinuedTask(before, continued, Date.now()));
+    assert.equal(store.get(id)?.status, 'running');
+    assert.equal(store.get(id)?.error, undefined, 'the continued task no longer carries the old error');
+    await store.refresh();
+    assert.equal(store.get(id)?.error, undefined, 'the list (error: null) keeps it cleared');
+
+    emulator.advance(600_000);
+    await store.refresh();
+    const done = store.get(id);
+    assert.ok(done);
+    assert.equal(done.status, 'completed');
+    assert.equal(done.error, undefined);
+    const now = Date.now();
+    assert.doesNotMatch(taskTooltipMarkdown(done, { now }), /npm ci failed|Error/);
+    assert.doesNotMatch(renderTaskHeader(done), /npm ci failed/);
+    assert.doesNotMatch(renderTaskDetailsHtml(cloudDetails(done), { nonce: 'n' }), /npm ci failed/);
   });
 });
