@@ -159,6 +159,27 @@ export const faults = {
     transform,
     ...scope,
   }),
+  /**
+   * A list answer whose row `index` has `field` set to `value` (e.g. a number where a string
+   * belongs): one bad row among good ones. `value: undefined` removes the field.
+   */
+  listRowField: (index: number, field: string, value: unknown, scope: FaultScope = {}): Fault => ({
+    kind: 'transform',
+    transform: (body) => {
+      if (typeof body !== 'object' || body === null || !Array.isArray((body as { tasks?: unknown }).tasks)) return body;
+      const tasks = [...(body as { tasks: unknown[] }).tasks];
+      const row = tasks[index];
+      if (typeof row === 'object' && row !== null) {
+        const changed: Record<string, unknown> = { ...(row as Record<string, unknown>) };
+        if (value === undefined) delete changed[field];
+        else changed[field] = value;
+        tasks[index] = changed;
+      }
+      return { ...body, tasks };
+    },
+    method: 'GET',
+    ...scope,
+  }),
   sse: (options: Omit<Extract<FaultEffect, { kind: 'sse' }>, 'kind'>, scope: FaultScope = {}): Fault => ({
     kind: 'sse',
     ...options,

@@ -2,7 +2,8 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { ClearApiKeyResult } from '../../src/commands/clearApiKey';
 import type { SetApiKeyResult } from '../../src/commands/setApiKey';
-import { setKey, useEmulator, waitForContextKey, waitUntil } from './harness';
+import { scriptedRunLog } from '../emulator/scenarios';
+import { setKey, setSetting, useEmulator, waitForContextKey, waitUntil } from './harness';
 
 /** The SecretStorage entry the session keeps the key under. */
 const SECRET_NAME = 'blackboxTasks.apiKey';
@@ -182,6 +183,57 @@ describe('API key: Set API Key…, Clear API Key, environment fallback', () => {
     await secrets.delete(SECRET_NAME);
     await waitUntil(() => api.session.keySource === 'none', { what: 'the session to drop the removed key' });
     await waitForContextKey('blackboxTasks.hasKey', false);
+  });
+
+  it('treats the same account as the same: storing its key again (here or in another window) or an equivalent settings change resets nothing', async () => {
+    const { emulator, api } = suite;
+    const id = emulator.addTask({ api: 'agent', prompt: 'Keep my place', status: 'running', createdAgoMs: 5_000 }).id;
+    const done = emulator.addTask({
+      api: 'agent',
+      prompt: 'Already done',
+      status: 'completed',
+      createdAgoMs: 60_000,
+      log: scriptedRunLog({ steps: [{ text: 'All done.' }] }),
+    }).id;
+    assert.equal((await setApiKey({ key: emulator.keys.agent })).outcome, 'verified');
+    await api.store.refresh();
+    await waitUntil(() => api.store.get(id), { what: 'the tasks to load' });
+    api.logs.recordTranscripts();
+    await api.logs.show(done, { preserveFocus: true });
+    await api.logs.whenStreamEnds(done);
+    const transcript = api.logs.textOf(done);
+    assert.match(transcript ?? '', /All done\./);
+    api.store.setPendingCancel(id, true);
+    const client = api.session.current()?.api;
+    const streams = () => emulator.requests.filter((r) => r.path.endsWith('/logs/stream')).length;
+    const streamsBefore = streams();
+    let sessionEvents = 0;
+    let resets = 0;
+    const subscriptions = [
+      api.session.onDidChange(() => sessionEvents++),
+      api.store.onDidChange((change) => {
+        if ('all' in change) resets++;
+      }),
+    ];
+    try {
+      // The command (which also fires SecretStorage's change event), another window storing
+      // the same key, and a settings event that changes nothing that decides where the key goes.
+      assert.equal((await setApiKey({ key: emulator.keys.agent })).outcome, 'verified');
+      await extensionSecrets(api.session).store(SECRET_NAME, emulator.keys.agent);
+      await setSetting('agentApiUrl', `${emulator.url}/`);
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      assert.equal(sessionEvents, 0, 'no connection change was announced');
+      assert.equal(resets, 0, 'the tree was not reset');
+      assert.equal(api.session.current()?.api, client, 'the same client goes on');
+      assert.equal(api.store.isPendingCancel(id), true, 'the pending cancel is kept');
+      assert.ok(api.store.get(id), 'the tasks are kept');
+      assert.equal(streams(), streamsBefore, 'the open log was not replayed');
+      assert.equal(api.logs.textOf(done), transcript, 'the open log was not cleared');
+    } finally {
+      for (const subscription of subscriptions) subscription.dispose();
+      api.store.setPendingCancel(id, false);
+      api.logs.close(done);
+    }
   });
 });
 

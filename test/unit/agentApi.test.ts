@@ -155,10 +155,6 @@ describe('Agent API v1 client', () => {
       const cases: Array<[unknown, string]> = [
         [{ tasks: 'nope', hasMore: false }, 'tasks'],
         [{ hasMore: false }, 'tasks'],
-        [{ tasks: [listedRun({ runId: 42 })] }, 'tasks[0].runId'],
-        [{ tasks: [listedRun(), listedRun({ runId: undefined, taskId: undefined })] }, 'tasks[1].taskId'],
-        [{ tasks: [listedRun({ createdAt: 'yesterday-ish' })] }, 'tasks[0].createdAt'],
-        [{ tasks: [listedRun({ status: 5 })] }, 'tasks[0].status'],
         [{ tasks: [], hasMore: 'yes' }, 'hasMore'],
         [[1, 2], '(body)'],
       ];
@@ -170,6 +166,34 @@ describe('Agent API v1 client', () => {
           return true;
         });
       }
+    });
+
+    it('skips a row without a usable id or status and ignores an odd optional field, naming each', async () => {
+      const cases: Array<[unknown, number, RegExp]> = [
+        [{ tasks: [listedRun({ runId: 42 }), listedRun()] }, 2, /tasks\[0\].*ignored tasks\[0\]\.runId/],
+        [
+          { tasks: [listedRun(), listedRun({ runId: undefined, taskId: undefined })] },
+          1,
+          /tasks\[1\] skipped: tasks\[1\]\.taskId/,
+        ],
+        [{ tasks: [listedRun({ createdAt: 'yesterday-ish' })] }, 1, /ignored tasks\[0\]\.createdAt/],
+        [{ tasks: [listedRun({ status: 5 }), listedRun()] }, 1, /skipped: tasks\[0\]\.status/],
+        [
+          { tasks: [listedRun({ title: 5, progress: 'half', agent: [], updatedAt: {} })] },
+          1,
+          /tasks\[0\]\.agent, tasks\[0\]\.title, tasks\[0\]\.progress, tasks\[0\]\.updatedAt/,
+        ],
+        [{ tasks: [7, listedRun()] }, 1, /tasks\[0\] skipped/],
+      ];
+      for (const [body, shown, problem] of cases) {
+        const client = await api(replyJson(body));
+        const page = await client.list();
+        assert.equal(page.tasks.length, shown, JSON.stringify(body));
+        assert.equal(page.problems?.length, 1);
+        assert.match(page.problems?.[0] ?? '', problem);
+      }
+      const clean = await (await api(replyJson({ tasks: [listedRun()] }))).list();
+      assert.equal(clean.problems, undefined, 'a clean answer reports nothing');
     });
   });
 

@@ -144,20 +144,25 @@ describe('Cloud API client', () => {
       assert.equal(loopback.requests.length, 0);
     });
 
-    it('names the field of a wrong-typed answer', async () => {
-      const cases: Array<[unknown, string]> = [
-        [{ tasks: {} }, 'tasks'],
-        [{ tasks: [cloudTask({ id: 7 })] }, 'tasks[0].id'],
-        [{ tasks: [cloudTask({ progress: 'half' })] }, 'tasks[0].progress'],
-        [{ tasks: [cloudTask({ diffStats: { totalLinesAdded: '10' } })] }, 'tasks[0].diffStats.totalLinesAdded'],
+    it('names the field of a wrong-typed answer; a bad row is skipped or degraded, never the whole list', async () => {
+      await assert.rejects(
+        (await api(replyJson({ tasks: {} }))).list(),
+        (e: unknown) => ProtocolError.is(e) && e.field === 'tasks',
+      );
+      const cases: Array<[unknown, number, string]> = [
+        [{ tasks: [cloudTask({ id: 7 }), cloudTask({ id: 'tsk_ok' })] }, 1, 'tasks[0].id'],
+        [{ tasks: [cloudTask({ progress: 'half' })] }, 1, 'tasks[0].progress'],
+        [{ tasks: [cloudTask({ diffStats: { totalLinesAdded: '10' } })] }, 1, 'tasks[0].diffStats.totalLinesAdded'],
         [
           { tasks: [cloudTask({ agentExecutions: [{ agent: 'x', status: 3 }] })] },
+          1,
           'tasks[0].agentExecutions[0].status',
         ],
       ];
-      for (const [body, field] of cases) {
-        const client = await api(replyJson(body));
-        await assert.rejects(client.list(), (e: unknown) => ProtocolError.is(e) && e.field === field);
+      for (const [body, shown, field] of cases) {
+        const page = await (await api(replyJson(body))).list();
+        assert.equal(page.tasks.length, shown, field);
+        assert.ok(page.problems?.[0]?.includes(field), `${field} in ${String(page.problems)}`);
       }
     });
   });

@@ -16,6 +16,10 @@ import type { LogEvent, LogStreamEvent } from '../../src/core/logs/logEvents';
 import { renderEvents } from '../../src/core/logs/logRenderer';
 import { PollingTaskStore } from '../../src/core/tasks/pollingTaskStore';
 import { buildTreeModel } from '../../src/core/view/taskGrouping';
+import { cloudDetails } from '../../src/core/api/cloudParsing';
+import { linkContinuedTask } from '../../src/core/tasks/followUp';
+import { renderTaskDetailsHtml } from '../../src/core/view/taskDetailsHtml';
+import { renderTaskHeader } from '../../src/core/logs/taskHeader';
 import { presentTask, taskTooltipMarkdown } from '../../src/core/view/taskPresentation';
 import type { TasksApi } from '../../src/core/api/tasksApi';
 import { startEmulator, type Emulator, type EmulatorOptions } from '../emulator/emulator';
@@ -573,5 +577,94 @@ describe('fault matrix', function () {
     const empty = await api.get(DONE).catch((e: unknown) => e);
     assert.ok(ServerError.is(empty));
     assert.match(empty.userMessage, /HTTP 500/);
+  });
+  it('one bad row in a list: the row is skipped or its odd field ignored, every other task shown, logged once', async () => {
+    emulator = await emulatorWithTasks();
+    // Newest first: RUNNING, DONE, FAILED, LOGGED.
+    emulator.fault(faults.listRowField(0, 'title', 42, { path: '/api/v1/tasks' }));
+    emulator.fault(faults.listRowField(0, 'progress', 'half', { path: '/api/v1/tasks' }));
+    emulator.fault(faults.listRowField(1, 'agent', { name: 'claude' }, { path: '/api/v1/tasks' }));
+    emulator.fault(faults.listRowField(1, 'updatedAt', 'yesterday-ish', { path: '/api/v1/tasks' }));
+    emulator.fault(faults.listRowField(2, 'status', 7, { path: '/api/v1/tasks' }));
+    emulator.fault(faults.listRowField(3, 'runId', 12, { path: '/api/v1/tasks' }));
+    emulator.fault(faults.listRowField(3, 'taskId', null, { path: '/api/v1/tasks' }));
+    const clock = storeClock();
+    const diagnostics: string[] = [];
+    const store = new PollingTaskStore({
+      connection: FakeConnection.to(agentClient(emulator, { clock })),
+      clock,
+      onDiagnostic: (message) => diagnostics.push(message),
+    });
+    stores.push(store);
+    store.setActivity({ viewVisible: true, windowFocused: true });
+    store.start();
+    await waitFor(() => store.status().state === 'ready' && !store.status().refreshing, 5_000);
+
+    assert.equal(store.status().problem, undefined, 'the refresh succeeded');
+    assert.deepEqual(
+      store
+        .tasks()
+        .map((task) => task.id)
+        .sort(),
+      [DONE, RUNNING].sort(),
+      'the good rows are shown',
+    );
+    assert.equal(store.get(RUNNING)?.status, 'running');
+    assert.equal(store.get(RUNNING)?.title, undefined, 'an undocumented field of the wrong type is ignored');
+    assert.equal(store.get(DONE)?.status, 'completed');
+    const reports = () => diagnostics.filter((line) => /could not read whole/.test(line));
+    assert.equal(reports().length, 1, 'logged once');
+    const [report] = reports();
+    assert.match(report ?? '', /tasks\[0\]\.title/);
+    assert.match(report ?? '', /tasks\[1\]\.agent/);
+    assert.match(report ?? '', new RegExp(`tasks\\[2\\] \\(${FAILED}\\) skipped: tasks\\[2\\]\\.status`));
+    assert.match(report ?? '', /tasks\[3\] skipped/);
+
+    await store.refresh();
+    assert.equal(reports().length, 1, 'the same rows are not logged again on every refresh');
+
+    const cloud = createTasksApi({ kind: 'cloud', baseUrl: emulator.url, apiKey: emulator.keys.cloud });
+    emulator.fault(faults.listRowField(0, 'diffStats', 'n/a', { path: '/api/tasks' }));
+    emulator.fault(
+      faults.listRowField(0, 'followupMessages', [7, { prompt: 'And the changelog' }], { path: '/api/tasks' }),
+    );
+    const page = await cloud.list();
+    assert.equal(page.tasks[0]?.id, CLOUD_RUNNING);
+    assert.equal(page.tasks[0]?.diffStats, undefined);
+    assert.deepEqual(
+      page.tasks[0]?.followUps?.map((f) => f.prompt),
+      ['And the changelog'],
+    );
+    assert.equal(page.problems?.length, 1);
+  });
+  it('a value the server clears: a failed Cloud task continued to success shows no old error anywhere', async () => {
+    emulator = await startEmulator({ keepAliveMs: 0, clock: 'manual' });
+    const id = 'tskFailedOnce1';
+    emulator.addTask({ api: 'cloud', id, prompt: 'Ship the release', status: 'error', error: 'npm ci failed' });
+    const clock = storeClock();
+    const api = createTasksApi({ kind: 'cloud', baseUrl: emulator.url, apiKey: emulator.keys.cloud, clock });
+    const { store } = await readyStore(api, clock);
+    stores.push(store);
+    assert.equal(store.get(id)?.error, 'npm ci failed');
+
+    const before = store.get(id);
+    assert.ok(before);
+    const continued = await api.continue(id, { prompt: 'Try again with npm install' });
+    store.upsert(linkContinuedTask(before, continued, Date.now()));
+    assert.equal(store.get(id)?.status, 'running');
+    assert.equal(store.get(id)?.error, undefined, 'the continued task no longer carries the old error');
+    await store.refresh();
+    assert.equal(store.get(id)?.error, undefined, 'the list (error: null) keeps it cleared');
+
+    emulator.advance(600_000);
+    await store.refresh();
+    const done = store.get(id);
+    assert.ok(done);
+    assert.equal(done.status, 'completed');
+    assert.equal(done.error, undefined);
+    const now = Date.now();
+    assert.doesNotMatch(taskTooltipMarkdown(done, { now }), /npm ci failed|Error/);
+    assert.doesNotMatch(renderTaskHeader(done), /npm ci failed/);
+    assert.doesNotMatch(renderTaskDetailsHtml(cloudDetails(done), { nonce: 'n' }), /npm ci failed/);
   });
 });

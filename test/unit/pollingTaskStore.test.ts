@@ -83,6 +83,66 @@ describe('PollingTaskStore', () => {
     });
   });
 
+  describe('the same account again', () => {
+    it('keeps the tasks, the finished-task tracker, pending cancels and paging when the same account reconnects', async () => {
+      const api = new FakeTasksApi();
+      const [running, other] = seed(api, 60, 2);
+      const connection = FakeConnection.to(api);
+      const h = start(connection);
+      await h.run(0);
+      h.store.setPendingCancel(running.id, true);
+      const changes: TaskStoreChange[] = [];
+      h.store.onDidChange((change) => changes.push(change));
+      api.clearCalls();
+      // The same key stored again fires twice (the command, then SecretStorage's event), each
+      // with a client object of its own for the same account.
+      const again = new FakeTasksApi();
+      again.tasks = [...api.tasks];
+      for (const [id, fields] of api.detailsOf) again.detailsOf.set(id, fields);
+      connection.set({ kind: 'connected', connection: { api: again, accountKey: `${api.kind} ${api.baseUrl}` } });
+      connection.set({ kind: 'connected', connection: { api: again, accountKey: `${api.kind} ${api.baseUrl}` } });
+      assert.deepEqual(changes, [], 'nothing redrawn');
+      assert.equal(h.store.tasks().length, 50);
+      assert.equal(h.store.status().hasMore, true);
+      assert.equal(h.store.isPendingCancel(running.id), true);
+      assert.equal(api.count(), 0, 'no reload');
+      // The tracker still knows the task was running here: it finishing is still reported.
+      again.setStatus(other.id, 'completed');
+      await h.run(INTERVAL);
+      assert.deepEqual(h.finished, [[other.id]]);
+      assert.equal(again.count('list'), 1, 'the new client is used from now on');
+    });
+
+    it('a refused key stored again is tried again at once, without dropping the tasks', async () => {
+      const api = new FakeTasksApi();
+      seed(api, 2, 1);
+      const connection = FakeConnection.to(api);
+      const h = start(connection);
+      await h.run(0);
+      api.failures.list.push(new AuthError());
+      await h.run(INTERVAL);
+      assert.match(h.store.status().problem ?? '', /Set API Key/);
+      api.clearCalls();
+      connection.set({ kind: 'connected', connection: { api, accountKey: `${api.kind} ${api.baseUrl}` } });
+      await h.run(0);
+      assert.equal(api.count('list'), 1);
+      assert.equal(h.store.status().problem, undefined);
+      assert.equal(h.store.tasks().length, 2);
+    });
+
+    it('no key, then no key again: nothing is redrawn', async () => {
+      const connection = new FakeConnection({ kind: 'none' });
+      const h = start(connection);
+      await h.run(0);
+      const changes: TaskStoreChange[] = [];
+      h.store.onDidChange((change) => changes.push(change));
+      connection.set({ kind: 'none' });
+      assert.deepEqual(changes, []);
+      connection.set({ kind: 'none', problem: 'Bad URL.' });
+      assert.equal(changes.length, 1, 'a new problem is news');
+    });
+  });
+
   describe('schedule and request counts', () => {
     /**
      * Steady-state requests per refresh interval, after the first load: what this store

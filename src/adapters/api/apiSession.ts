@@ -40,6 +40,8 @@ export class ApiSession implements vscode.Disposable {
   private loaded = false;
   private connection: ApiConnection | undefined;
   private problem: ConnectionProblem = { reason: 'noKey' };
+  /** Undefined until the first change event after the key was read. */
+  private published: PublishedState | undefined;
 
   constructor(
     private readonly context: vscode.ExtensionContext,
@@ -147,6 +149,7 @@ export class ApiSession implements vscode.Disposable {
     if (!this.loaded) return;
     const key = this.storedKey ?? this.environmentKey();
     const source = this.keySource;
+    const before = this.published;
     this.connection = undefined;
     if (!key || source === 'none') {
       this.problem = { reason: 'noKey' };
@@ -163,21 +166,36 @@ export class ApiSession implements vscode.Disposable {
         if (!baseUrl.ok) {
           this.problem = { reason: 'badUrl', message: baseUrl.reason };
         } else {
-          this.connection = {
-            api: this.build(kind, baseUrl.url, key),
-            kind,
-            keySource: source,
-            keyFingerprint: fingerprintOf(key),
-          };
+          const keyFingerprint = fingerprintOf(key);
+          const same = before?.kind === 'connected' ? before.connection : undefined;
+          // The same API, address and key (stored again, or a settings event that changed
+          // none of them) keeps its client: listeners are not told of a change that is none.
+          this.connection =
+            same && same.kind === kind && same.api.baseUrl === baseUrl.url && same.keyFingerprint === keyFingerprint
+              ? { ...same, keySource: source }
+              : { api: this.build(kind, baseUrl.url, key), kind, keySource: source, keyFingerprint };
         }
       }
     }
     this.publishKeySource();
+    const now = this.identity();
+    if (before && sameIdentity(before, now)) {
+      this.logger.debug(`Connection unchanged (${why}).`);
+      return;
+    }
+    this.published = now;
     const target = this.connection
       ? `${this.connection.kind} API at ${this.connection.api.baseUrl}`
       : this.problem.reason;
     this.logger.info(`Connection: ${target} (key from ${source}; ${why}).`);
     this.changed.fire();
+  }
+
+  /** What listeners were last told: the connection, or the problem in its place. */
+  private identity(): PublishedState {
+    return this.connection
+      ? { kind: 'connected', connection: this.connection }
+      : { kind: 'problem', problem: this.problem };
   }
 
   /** The context keys for menus and welcome views: whether a key is known, and where it comes from. */
@@ -219,6 +237,17 @@ export class ApiSession implements vscode.Disposable {
       onDiagnostic: (message) => this.logger.debug(message),
     });
   }
+}
+
+type PublishedState =
+  | { readonly kind: 'connected'; readonly connection: ApiConnection }
+  | { readonly kind: 'problem'; readonly problem: ConnectionProblem };
+
+/** Whether two states send the same key to the same place (or fail for the same reason). */
+function sameIdentity(a: PublishedState, b: PublishedState): boolean {
+  if (a.kind === 'connected' && b.kind === 'connected') return a.connection.api === b.connection.api;
+  if (a.kind === 'problem' && b.kind === 'problem') return JSON.stringify(a.problem) === JSON.stringify(b.problem);
+  return false;
 }
 
 function fingerprintOf(key: string): string {

@@ -17,7 +17,7 @@ import type {
   TaskPage,
   TasksApi,
 } from './tasksApi';
-import { ObjectReader, checkContinueInput, checkCreateInput, clampLimit } from './validate';
+import { ObjectReader, checkContinueInput, checkCreateInput, clampLimit, readRows } from './validate';
 
 /** The Agent API v1 (`/api/v1`, `sk-` keys). */
 
@@ -40,12 +40,14 @@ export class AgentTasksApi extends HttpTasksApiBase implements TasksApi {
       signal: options.signal,
     });
     const reader = ObjectReader.of(body);
-    let tasks = reader.objects('tasks', true).map((item) => this.withKnownPrompt(parseAgentTask(item)));
+    const read = readRows(reader.array('tasks'), reader.field('tasks'), parseAgentTask);
+    let tasks = read.rows.map((task) => this.withKnownPrompt(task));
     // v1 cannot filter by "unknown"; filter here so the caller gets what it asked for.
     if (options.status === 'unknown') tasks = tasks.filter((task) => task.status === 'unknown');
     const hasMore = reader.optionalBoolean('hasMore') ?? false;
     const echoedPage = reader.optionalNumber('page') ?? page;
-    return hasMore ? { tasks, hasMore, next: { page: echoedPage + 1 } } : { tasks, hasMore };
+    const problems = read.problems.length ? { problems: read.problems } : {};
+    return hasMore ? { tasks, hasMore, next: { page: echoedPage + 1 }, ...problems } : { tasks, hasMore, ...problems };
   }
 
   async get(id: string, options: RequestOptions = {}): Promise<TaskDetails> {

@@ -26,7 +26,7 @@ export function parseAgentTask(reader: ObjectReader): Task {
     id,
     api: 'agent' as const,
     threadId,
-    ...normaliseAgentStatus(reader.optionalString('status')),
+    ...normaliseAgentStatus(reader.essentialString('status')),
     title,
     model,
     agent,

@@ -18,7 +18,7 @@ import type {
   TaskPage,
   TasksApi,
 } from './tasksApi';
-import { ObjectReader, checkContinueInput, checkCreateInput, clampLimit } from './validate';
+import { ObjectReader, checkContinueInput, checkCreateInput, clampLimit, readRows } from './validate';
 
 /** The Cloud API (`/api`, `bb_` keys). One task per id; follow-ups rerun the same task. */
 
@@ -40,12 +40,16 @@ export class CloudTasksApi extends HttpTasksApiBase implements TasksApi {
       signal: options.signal,
     });
     const reader = ObjectReader.of(body);
-    const items = reader.objects('tasks', true);
-    let tasks = items.map(parseCloudTask);
+    const items = reader.array('tasks');
+    const read = readRows(items, reader.field('tasks'), parseCloudTask);
+    let tasks = read.rows;
     // The server filters coarsely (queued and running are both "active"); narrow to what was asked.
     if (options.status !== undefined) tasks = tasks.filter((task) => task.status === options.status);
     const hasMore = reader.optionalBoolean('hasMore') ?? false;
-    return hasMore ? { tasks, hasMore, next: { offset: offset + items.length } } : { tasks, hasMore };
+    const problems = read.problems.length ? { problems: read.problems } : {};
+    return hasMore
+      ? { tasks, hasMore, next: { offset: offset + items.length }, ...problems }
+      : { tasks, hasMore, ...problems };
   }
 
   async get(id: string, options: RequestOptions = {}): Promise<TaskDetails> {

@@ -29,7 +29,7 @@ export function parseCloudTask(reader: ObjectReader): Task {
     id,
     api: 'cloud' as const,
     threadId: id,
-    ...normaliseCloudStatus(reader.optionalString('status')),
+    ...normaliseCloudStatus(reader.essentialString('status')),
     prompt,
     title,
     model,
@@ -88,7 +88,8 @@ function parseFollowUps(reader: ObjectReader): FollowUp[] {
       followUps.push({ prompt: item });
       return;
     }
-    const entry = ObjectReader.of(item, `${reader.field('followupMessages')}[${index}]`);
+    const entry = reader.child(item, `${reader.field('followupMessages')}[${index}]`);
+    if (!entry) return;
     const prompt =
       entry.optionalString('prompt') ??
       entry.optionalString('message') ??

@@ -22,6 +22,8 @@ export interface TaskPage {
   readonly hasMore: boolean;
   /** Present when hasMore. */
   readonly next?: PageCursor;
+  /** Rows skipped or fields ignored because of an unexpected type, one sentence each (absent when none). */
+  readonly problems?: readonly string[];
 }
 
 export interface AgentChoice {

@@ -19,11 +19,18 @@ export function childPath(path: string, key: string | number): string {
   return path === '' ? key : `${path}.${key}`;
 }
 
-/** Reads fields of one JSON object; `path` is where the object sits in the answer. */
+/**
+ * Reads fields of one JSON object; `path` is where the object sits in the answer.
+ *
+ * A lenient reader (`ObjectReader.lenient`) is for one row among many: an optional field of
+ * the wrong type reads as absent and its path is recorded in `ignored`, so one odd field
+ * costs that field, not the whole answer. Required fields still throw.
+ */
 export class ObjectReader {
   private constructor(
     readonly value: JsonObject,
     readonly path: string,
+    private readonly ignored?: string[],
   ) {}
 
   /** The answer (or part of it) must be an object. */
@@ -36,6 +43,40 @@ export class ObjectReader {
   static optional(value: unknown, path: string): ObjectReader | undefined {
     if (value === undefined || value === null) return undefined;
     return ObjectReader.of(value, path);
+  }
+
+  /** A reader that ignores (and records in `ignored`) optional fields of the wrong type. */
+  static lenient(value: unknown, path: string, ignored: string[]): ObjectReader {
+    if (!isJsonObject(value)) throw new ProtocolError(path === '' ? '(body)' : path);
+    return new ObjectReader(value, path, ignored);
+  }
+
+  /** A nested object read with this reader's leniency; a non-object is a wrong type. */
+  child(value: unknown, path: string): ObjectReader | undefined {
+    if (isJsonObject(value)) return new ObjectReader(value, path, this.ignored);
+    if (this.ignored) {
+      this.ignored.push(path);
+      return undefined;
+    }
+    throw new ProtocolError(path);
+  }
+
+  /** A present field of the wrong type: a ProtocolError, or ignored (absent) when lenient. */
+  private wrongType(key: string): undefined {
+    if (!this.ignored) throw new ProtocolError(this.field(key));
+    this.ignored.push(this.field(key));
+    return undefined;
+  }
+
+  /**
+   * A field a row cannot be shown without when it is present (its status): the wrong type
+   * throws even in a lenient reader, so the row is skipped rather than shown wrong.
+   */
+  essentialString(key: string): string | undefined {
+    const value = this.value[key];
+    if (value === undefined || value === null) return undefined;
+    if (typeof value !== 'string') throw new ProtocolError(this.field(key));
+    return value;
   }
 
   has(key: string): boolean {
@@ -60,7 +101,7 @@ export class ObjectReader {
   optionalString(key: string): string | undefined {
     const value = this.value[key];
     if (value === undefined || value === null) return undefined;
-    if (typeof value !== 'string') throw new ProtocolError(this.field(key));
+    if (typeof value !== 'string') return this.wrongType(key);
     return value;
   }
 
@@ -73,14 +114,14 @@ export class ObjectReader {
   optionalNumber(key: string): number | undefined {
     const value = this.value[key];
     if (value === undefined || value === null) return undefined;
-    if (typeof value !== 'number' || !Number.isFinite(value)) throw new ProtocolError(this.field(key));
+    if (typeof value !== 'number' || !Number.isFinite(value)) return this.wrongType(key);
     return value;
   }
 
   optionalBoolean(key: string): boolean | undefined {
     const value = this.value[key];
     if (value === undefined || value === null) return undefined;
-    if (typeof value !== 'boolean') throw new ProtocolError(this.field(key));
+    if (typeof value !== 'boolean') return this.wrongType(key);
     return value;
   }
 
@@ -96,11 +137,13 @@ export class ObjectReader {
       const parsed = Date.parse(value);
       if (!Number.isNaN(parsed)) return parsed;
     }
-    throw new ProtocolError(this.field(key));
+    return this.wrongType(key);
   }
 
   optionalObject(key: string): ObjectReader | undefined {
-    return ObjectReader.optional(this.value[key], this.field(key));
+    const value = this.value[key];
+    if (value === undefined || value === null) return undefined;
+    return this.child(value, this.field(key));
   }
 
   object(key: string): ObjectReader {
@@ -110,7 +153,7 @@ export class ObjectReader {
   optionalArray(key: string): readonly unknown[] | undefined {
     const value = this.value[key];
     if (value === undefined || value === null) return undefined;
-    if (!Array.isArray(value)) throw new ProtocolError(this.field(key));
+    if (!Array.isArray(value)) return this.wrongType(key);
     return value as readonly unknown[];
   }
 
@@ -123,7 +166,9 @@ export class ObjectReader {
   /** Each item of an array field as an object reader; absent gives an empty list unless `required`. */
   objects(key: string, required = false): ObjectReader[] {
     const items = (required ? this.array(key) : this.optionalArray(key)) ?? [];
-    return items.map((item, index) => ObjectReader.of(item, childPath(this.field(key), index)));
+    return items
+      .map((item, index) => this.child(item, childPath(this.field(key), index)))
+      .filter((reader): reader is ObjectReader => reader !== undefined);
   }
 
   /**
@@ -141,7 +186,7 @@ export class ObjectReader {
       if (typeof code === 'string') return code;
       return undefined;
     }
-    throw new ProtocolError(this.field(key));
+    return this.wrongType(key);
   }
 }
 
@@ -181,4 +226,40 @@ export function definedFields<T extends object>(fields: T): DefinedFields<T> {
   const result: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(fields)) if (value !== undefined) result[key] = value;
   return result as DefinedFields<T>;
+}
+
+/** What a list answer's rows gave: the rows that could be read, and a sentence per row that could not be read whole. */
+export interface ReadRows<T> {
+  readonly rows: T[];
+  readonly problems: string[];
+}
+
+/**
+ * Reads each row of a list answer on its own, so one odd row never costs the others: a row
+ * whose required fields are missing or of the wrong type is skipped, an optional field of the
+ * wrong type is ignored. Each problem names the row (its id when it has a readable one).
+ */
+export function readRows<T>(items: readonly unknown[], path: string, read: (row: ObjectReader) => T): ReadRows<T> {
+  const rows: T[] = [];
+  const problems: string[] = [];
+  items.forEach((item, index) => {
+    const rowPath = childPath(path, index);
+    const ignored: string[] = [];
+    const name = rowName(item, rowPath);
+    try {
+      rows.push(read(ObjectReader.lenient(item, rowPath, ignored)));
+    } catch (error) {
+      if (!ProtocolError.is(error)) throw error;
+      problems.push(`${name} skipped: ${error.field ?? rowPath} is missing or of an unexpected type`);
+      return;
+    }
+    if (ignored.length) problems.push(`${name}: ignored ${ignored.join(', ')} (unexpected type)`);
+  });
+  return { rows, problems };
+}
+
+function rowName(item: unknown, rowPath: string): string {
+  if (!isJsonObject(item)) return rowPath;
+  const id = item['runId'] ?? item['taskId'] ?? item['id'];
+  return typeof id === 'string' && id.length <= 64 ? `${rowPath} (${id.replace(/[^\w.-]/g, '?')})` : rowPath;
 }

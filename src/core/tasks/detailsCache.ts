@@ -1,5 +1,6 @@
 import { NotFoundError } from '../http/errors';
 import { isTerminal, type Task, type TaskDetails } from './model';
+import { spokenFields } from './taskMerge';
 
 /**
  * What a task's details add to its list entry (the v1 list has no prompt, repository or
@@ -37,6 +38,11 @@ const DETAIL_KEYS = [
   'agent',
   'previousRunId',
 ] as const satisfies readonly (keyof DetailsFields)[];
+
+/** The details fields a v1 details answer speaks about: one it leaves out or sends as null is cleared. */
+export const DETAILS_SPOKEN: readonly (keyof DetailsFields)[] = DETAIL_KEYS.filter((key) =>
+  spokenFields('agentDetails').includes(key),
+);
 
 export interface DetailsEntry {
   readonly id: string;
@@ -112,12 +118,17 @@ export class DetailsCache {
     return isTerminal(task.status);
   }
 
-  /** Records what is known without a fetch (a task created here knows its prompt). */
-  remember(id: string, fields: DetailsFields, final: boolean): void {
+  /**
+   * Records what is known (from a fetch, or without one: a task created here knows its
+   * prompt). The `spoken` fields are the answer's truth: those it lacks are forgotten.
+   */
+  remember(id: string, fields: DetailsFields, final: boolean, spoken: readonly (keyof DetailsFields)[] = []): void {
     const previous = this.entries.get(id);
     if (previous?.final && !final) return;
+    const kept: { -readonly [K in keyof DetailsFields]?: DetailsFields[K] } = { ...previous?.fields };
+    for (const key of spoken) delete kept[key];
     this.entries.delete(id);
-    this.entries.set(id, { id, fields: { ...previous?.fields, ...fields }, final });
+    this.entries.set(id, { id, fields: { ...kept, ...fields }, final });
     this.evict();
   }
 
@@ -214,7 +225,7 @@ export class DetailsCache {
     if (controller !== this.controller) return;
     if (outcome.kind === 'loaded') {
       this.failedAt.delete(id);
-      this.remember(id, detailsFieldsOf(outcome.details), isTerminal(outcome.details.status));
+      this.remember(id, detailsFieldsOf(outcome.details), isTerminal(outcome.details.status), DETAILS_SPOKEN);
     } else if (outcome.kind === 'missing') {
       this.forget(id);
     } else {

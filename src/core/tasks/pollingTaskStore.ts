@@ -7,7 +7,7 @@ import { SnapshotTaskStore } from './snapshotTaskStore';
 import type { TaskStore } from './taskStore';
 import type { PageCursor } from '../api/tasksApi';
 import { forEachLimited, messageOf, untilAborted } from './taskStoreHelpers';
-import type { MutableTask } from './taskStoreState';
+import { listAnswer, statusAnswer, type MutableTask } from './taskMerge';
 
 /**
  * The TaskStore the tree, the commands and the log channels share. It keeps the tasks in
@@ -162,13 +162,14 @@ export class PollingTaskStore extends SnapshotTaskStore implements TaskStore, Di
       this.requestCount++;
       const page = await connection.api.list({ limit: this.pageSize, signal });
       if (epoch !== this.epoch) return;
+      this.reportRowProblems(page.problems);
       const listed = new Set<string>();
       const changedIds: string[] = [];
       const finished: Task[] = [];
       page.tasks.forEach((task, index) => {
         listed.add(task.id);
         this.rankMap.set(task.id, index);
-        this.merge(task, startedAt, true, changedIds, finished);
+        this.merge(task, listAnswer(task.api), startedAt, true, changedIds, finished);
       });
       if (this.loadedCount <= this.pageSize) {
         this.hasMore = page.hasMore;
@@ -212,7 +213,7 @@ export class PollingTaskStore extends SnapshotTaskStore implements TaskStore, Di
       if (info.progress !== undefined) patch.progress = info.progress;
       if (info.startedAt !== undefined) patch.startedAt = info.startedAt;
       if (info.completedAt !== undefined) patch.completedAt = info.completedAt;
-      this.applyPatch(id, patch, undefined, startedAt);
+      this.applyPatch(id, patch, statusAnswer(connection.api.kind), undefined, startedAt);
     } catch (error) {
       if (epoch !== this.epoch || isAbortError(error)) return;
       if (NotFoundError.is(error)) this.remove(id);
@@ -233,11 +234,12 @@ export class PollingTaskStore extends SnapshotTaskStore implements TaskStore, Di
       this.requestCount++;
       const page = await connection.api.list({ cursor, limit: this.pageSize, signal: this.epochController.signal });
       if (epoch !== this.epoch) return;
+      this.reportRowProblems(page.problems);
       const changedIds: string[] = [];
       const finished: Task[] = [];
       page.tasks.forEach((task, index) => {
         if (!this.rankMap.has(task.id)) this.rankMap.set(task.id, start + index);
-        this.merge(task, startedAt, true, changedIds, finished);
+        this.merge(task, listAnswer(task.api), startedAt, true, changedIds, finished);
       });
       this.loadedCount = start + page.tasks.length;
       this.hasMore = page.hasMore && page.tasks.length > 0;

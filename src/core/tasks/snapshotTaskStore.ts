@@ -1,5 +1,5 @@
 import { parseSnapshot, SNAPSHOT_VERSION, type TaskSnapshot } from './taskSnapshot';
-import type { StoreConnection } from './pollingTaskStoreTypes';
+import type { ConnectionState, StoreConnection } from './pollingTaskStoreTypes';
 import { TaskStoreState, type LatestRead } from './taskStoreState';
 import { messageOf } from './taskStoreHelpers';
 
@@ -21,6 +21,7 @@ export abstract class SnapshotTaskStore extends TaskStoreState {
   protected connect(): void {
     if (this.disposed) return;
     const next = this.options.connection.state();
+    if (this.isSameAccount(next)) return;
     const latest = this.latest;
     if (next.kind !== 'pending') this.latest = undefined;
     this.epoch++;
@@ -31,6 +32,7 @@ export abstract class SnapshotTaskStore extends TaskStoreState {
     this.pendingCancel.clear();
     this.statusStamp.clear();
     this.tracker.clear();
+    this.reportedRowProblems.clear();
     this.details.reset();
     this.details.resume();
     this.hasMore = false;
@@ -67,6 +69,33 @@ export abstract class SnapshotTaskStore extends TaskStoreState {
     this.changed.fire({ all: true });
     this.statusChanged.fire();
     this.wake();
+  }
+
+  /**
+   * A change event that names the account already connected (the same key stored again, a
+   * settings event that changed nothing that decides where the key goes) is not a new
+   * account: the tasks, the finished-task tracker, pending cancels and the schedule stay.
+   * The client is taken over (it may be a new object for the same account), and a refused
+   * key gets its retry, since storing it again is the user saying it is good.
+   */
+  private isSameAccount(next: ConnectionState): boolean {
+    if (next.kind === 'connected') {
+      if (!this.connection || this.connection.accountKey !== next.connection.accountKey) return false;
+      this.connection = next.connection;
+      if (this.authFailed) {
+        this.authFailed = false;
+        this.problem = undefined;
+        if (this.state === 'noKey') this.state = 'loading';
+        this.lastAttemptAt = undefined;
+        this.details.resume();
+        this.statusChanged.fire();
+        this.wake();
+      }
+      return true;
+    }
+    if (next.kind === 'none')
+      return !this.connection && !this.latest && this.state === 'noKey' && this.problem === next.problem;
+    return false;
   }
 
   /** Starts reading the latest snapshot; it is drawn if it arrives while the key is still being read. */

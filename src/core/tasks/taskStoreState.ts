@@ -1,5 +1,5 @@
 import { systemClock, type Clock } from '../util/clock';
-import { DetailsCache, detailsFieldsOf, type DetailsOutcome } from './detailsCache';
+import { DETAILS_SPOKEN, DetailsCache, detailsFieldsOf, type DetailsOutcome } from './detailsCache';
 import { Emitter, type Disposable, type Event } from '../util/emitter';
 import { AuthError, RateLimitError, isAbortError } from '../http/errors';
 import { TransitionTracker } from './finishedTasks';
@@ -9,6 +9,15 @@ import { DEFAULT_REFRESH_POLICY, type RefreshPolicyOptions } from './refreshPoli
 import type { TaskStoreChange } from './taskStore';
 import type { PageCursor } from '../api/tasksApi';
 import type { TaskSnapshot } from './taskSnapshot';
+import {
+  foldAnswer,
+  foldFields,
+  holdStatus,
+  settleActive,
+  taskAnswer,
+  type AnswerKind,
+  type MutableTask,
+} from './taskMerge';
 import { messageOf } from './taskStoreHelpers';
 
 /**
@@ -18,8 +27,6 @@ import { messageOf } from './taskStoreHelpers';
  * layers above it share one set of fields; what those layers own (persisting, failure
  * handling) is declared abstract here because a merge must be able to trigger it.
  */
-
-export type MutableTask = { -readonly [K in keyof Task]: Task[K] };
 
 /** The latest snapshot (whichever account's), read at start in parallel with the stored key. */
 export interface LatestRead {
@@ -45,6 +52,8 @@ export abstract class TaskStoreState implements Disposable {
   /** When a status last came from a stream or an upsert: older list answers must not undo it. */
   protected readonly statusStamp = new Map<string, number>();
   protected readonly tracker = new TransitionTracker();
+  /** List rows already reported as skipped or partly ignored: each is logged once per connection, not per refresh. */
+  protected readonly reportedRowProblems = new Set<string>();
   protected readonly details: DetailsCache;
 
   protected readonly clock: Clock;
@@ -124,10 +133,10 @@ export abstract class TaskStoreState implements Disposable {
     const incoming: Task = known || task.createdAt !== undefined ? task : { ...task, createdAt: now };
     this.statusStamp.set(task.id, now);
     const fields = detailsFieldsOf(incoming);
-    if (task.api === 'agent' && Object.keys(fields).length) this.details.remember(task.id, fields, false);
+    if (task.api === 'agent') this.details.remember(task.id, fields, false, DETAILS_SPOKEN);
     const changedIds: string[] = [];
     const finished: Task[] = [];
-    this.merge(incoming, undefined, true, changedIds, finished);
+    this.merge(incoming, taskAnswer(task.api), undefined, true, changedIds, finished);
     this.emit(changedIds, finished);
     this.markDirty();
     this.wake();
@@ -136,7 +145,7 @@ export abstract class TaskStoreState implements Disposable {
   applyStatus(id: string, status: TaskStatus, rawStatus: string, error?: string): void {
     const patch: Partial<MutableTask> = { status, rawStatus };
     if (error) patch.error = error;
-    this.applyPatch(id, patch, this.clock.now());
+    this.applyPatch(id, patch, 'stream', this.clock.now());
   }
 
   setPendingCancel(id: string, pending: boolean): void {
@@ -196,33 +205,30 @@ export abstract class TaskStoreState implements Disposable {
   // ---- Merging ---------------------------------------------------------------------------
 
   /**
-   * Folds one task from the server into what is known. List fields win, missing ones keep
-   * what details gave; a status older than one seen on a stream is not applied, and a v1
-   * run that is terminal never goes back (a finished run never changes).
+   * Folds one task from the server into what is known: the answer is the truth for every
+   * field it speaks about (see taskMerge.ts), the rest keeps what details gave. A status
+   * older than one seen on a stream is not applied, and a v1 run that is terminal never
+   * goes back (a finished run never changes); either way the status fields stay together.
    */
   protected merge(
     incoming: Task,
+    kind: AnswerKind,
     requestStartedAt: number | undefined,
     live: boolean,
     changedIds: string[],
     finished: Task[],
   ): void {
     const previous = this.map.get(incoming.id);
-    const defined = definedFields(incoming);
     let next: MutableTask;
     if (!previous) {
       const cached = this.details.get(incoming.id);
-      next = cached ? ({ ...cached.fields, ...defined } as MutableTask) : ({ ...defined } as MutableTask);
+      next = settleActive({ ...cached?.fields, ...definedFields(incoming) } as MutableTask, incoming);
     } else {
-      next = { ...previous, ...defined };
+      next = foldAnswer(previous, incoming, kind);
       const stamp = this.statusStamp.get(incoming.id);
       const olderThanStream = requestStartedAt !== undefined && stamp !== undefined && requestStartedAt < stamp;
       const goingBack = previous.api === 'agent' && isTerminal(previous.status) && !isTerminal(next.status);
-      if (olderThanStream || goingBack) {
-        next.status = previous.status;
-        next.rawStatus = previous.rawStatus;
-      }
-      if (isActive(next.status) && incoming.completedAt === undefined) delete next.completedAt;
+      if (olderThanStream || goingBack) holdStatus(next, previous);
     }
     this.store(previous, next, live, changedIds, finished);
   }
@@ -230,6 +236,7 @@ export abstract class TaskStoreState implements Disposable {
   protected applyPatch(
     id: string,
     patch: Partial<MutableTask>,
+    kind: AnswerKind,
     stampAt: number | undefined,
     requestStartedAt?: number,
   ): void {
@@ -239,8 +246,7 @@ export abstract class TaskStoreState implements Disposable {
     if (requestStartedAt !== undefined && stamp !== undefined && requestStartedAt < stamp) return;
     if (previous.api === 'agent' && isTerminal(previous.status) && !isTerminal(patch.status)) return;
     if (stampAt !== undefined) this.statusStamp.set(id, stampAt);
-    const next = { ...previous, ...patch } as MutableTask;
-    if (isActive(next.status) && patch.completedAt === undefined) delete next.completedAt;
+    const next = foldAnswer(previous, patch, kind);
     const changedIds: string[] = [];
     const finished: Task[] = [];
     this.store(previous, next, true, changedIds, finished);
@@ -293,7 +299,7 @@ export abstract class TaskStoreState implements Disposable {
     const previous = this.map.get(id);
     if (!previous) return;
     const details = outcome.details;
-    const next = { ...previous, ...detailsFieldsOf(details) } as MutableTask;
+    const next = foldFields(previous, detailsFieldsOf(details), DETAILS_SPOKEN);
     if (details.threadId && !next.threadId) next.threadId = details.threadId;
     // A terminal status in details is final; an active one may be older than the list's.
     if (isTerminal(details.status) && !isTerminal(previous.status)) {
@@ -306,6 +312,14 @@ export abstract class TaskStoreState implements Disposable {
     this.store(previous, next, true, changedIds, finished);
     this.emit(changedIds, finished);
     if (changedIds.length) this.markDirty();
+  }
+
+  /** Logs what a list answer could not use, once per distinct problem. */
+  protected reportRowProblems(problems: readonly string[] | undefined): void {
+    const fresh = (problems ?? []).filter((problem) => !this.reportedRowProblems.has(problem));
+    if (!fresh.length) return;
+    for (const problem of fresh) this.reportedRowProblems.add(problem);
+    this.diagnostic(`The task list had rows this extension could not read whole: ${fresh.join('; ')}.`);
   }
 
   // ---- Schedule --------------------------------------------------------------------------
