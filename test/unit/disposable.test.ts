@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { Disposable, toDisposable } from '../../src/core/util/disposable';
+import { Emitter } from '../../src/core/util/emitter';
 
 class Owner extends Disposable {
   get disposed(): boolean {
@@ -46,5 +47,21 @@ describe('Disposable', () => {
     disposable.dispose();
     disposable.dispose();
     assert.equal(calls, 1);
+  });
+});
+
+describe('Emitter', () => {
+  it('tells its owner about a listener that threw, and the other listeners still hear the change', () => {
+    const failures: unknown[] = [];
+    const emitter = new Emitter<number>((error) => failures.push(error));
+    const heard: number[] = [];
+    emitter.event(() => {
+      throw new Error('listener broke');
+    });
+    emitter.event((value) => heard.push(value));
+    emitter.fire(7);
+    assert.deepEqual(heard, [7]);
+    assert.equal(failures.length, 1);
+    assert.match(String(failures[0]), /listener broke/);
   });
 });

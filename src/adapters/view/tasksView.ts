@@ -3,7 +3,7 @@ import { Emitter } from '../../core/util/emitter';
 import type { FinishedNotice } from '../../core/tasks/finishedTasks';
 import type { TaskStatus } from '../../core/tasks/model';
 import { PollingTaskStore } from '../../core/tasks/pollingTaskStore';
-import type { ConnectionSource, ConnectionState, StoreState } from '../../core/tasks/pollingTaskStoreTypes';
+import type { ConnectionSource, ConnectionState, StoreState } from '../../core/tasks/taskStore';
 import { describeFilter, isFilterActive, NO_FILTER, parseFilter, type TaskFilter } from '../../core/view/taskFilter';
 import type { TaskStore } from '../../core/tasks/taskStore';
 import { accountKeyFor } from '../../core/tasks/taskSnapshot';
@@ -74,8 +74,10 @@ export interface TasksViewDeps {
 }
 
 /** The session's key and settings as the store sees them; "not read yet" is not "no key". */
-function connectionFrom(session: ApiSession, disposables: vscode.Disposable[]): ConnectionSource {
-  const changed = new Emitter<void>();
+function connectionFrom(session: ApiSession, logger: Logger, disposables: vscode.Disposable[]): ConnectionSource {
+  const changed = new Emitter<void>((error) =>
+    logger.error(`Switching accounts failed: ${error instanceof Error ? error.message : String(error)}`),
+  );
   disposables.push(
     session.onDidChange(() => changed.fire()),
     changed,
@@ -111,7 +113,7 @@ export function createTasksView(deps: TasksViewDeps): { readonly view: TasksView
   disposables.push(changed);
 
   const store = new PollingTaskStore({
-    connection: connectionFrom(deps.session, disposables),
+    connection: connectionFrom(deps.session, deps.logger, disposables),
     storage: createTaskSnapshotStorage(extension.globalStorageUri),
     onDiagnostic: (message) => logger.debug(message),
   });

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import type { StoreState } from '../../core/tasks/pollingTaskStoreTypes';
+import type { StoreState } from '../../core/tasks/taskStore';
 
 /** The context keys the Tasks view sets; package.json's welcome views and menus read these exact values. */
 export interface TreeContextKeyValues {

@@ -1,13 +1,17 @@
+import type { TasksApi } from '../api/tasksApi';
+import type { Clock } from '../util/clock';
 import type { Event } from '../util/emitter';
 import type { Task, TaskStatus } from './model';
+import type { RefreshPolicyOptions } from './refreshPolicy';
+import type { SnapshotStorage } from './taskSnapshot';
 
 /** Which rows changed: their ids, or everything (a new list, a key change). */
 export type TaskStoreChange = { readonly ids: readonly string[] } | { readonly all: true };
 
 /**
  * The extension's knowledge of the user's tasks: what the tree draws, what commands
- * act on, what log streams update. Implemented by the tree issue's polling store;
- * this is the surface other parts rely on.
+ * act on, what log streams update. PollingTaskStore implements it; this is the surface
+ * other parts rely on.
  */
 export interface TaskStore {
   readonly onDidChange: Event<TaskStoreChange>;
@@ -30,4 +34,54 @@ export interface TaskStore {
   ensureDetails(ids: readonly string[], timeoutMs: number): Promise<void>;
   /** Refreshes now, whatever the schedule; resolves when the refresh has landed or failed. */
   refresh(options?: { readonly signal?: AbortSignal }): Promise<void>;
+}
+
+export type StoreState = 'noKey' | 'loading' | 'ready' | 'unreachable';
+
+export interface StoreConnection {
+  readonly api: TasksApi;
+  /** Which snapshot belongs to this connection (API kind, base URL and key fingerprint). */
+  readonly accountKey: string;
+}
+
+export type ConnectionState =
+  /** The stored key has not been read yet. */
+  | { readonly kind: 'pending' }
+  /** No key, or settings that cannot work; `problem` says which when it is not simply "no key". */
+  | { readonly kind: 'none'; readonly problem?: string }
+  | { readonly kind: 'connected'; readonly connection: StoreConnection };
+
+/** Where the store learns which account to show: the API session, in the extension. */
+export interface ConnectionSource {
+  state(): ConnectionState;
+  readonly onDidChange: Event<void>;
+}
+
+/** What the view shows about the store itself (not its tasks). */
+export interface StoreStatus {
+  readonly state: StoreState;
+  /** Showing the persisted snapshot: no refresh has landed since the connection was made. */
+  readonly stale: boolean;
+  /** What went wrong, as a sentence for the view (never a notification). */
+  readonly problem?: string;
+  readonly hasMore: boolean;
+  readonly loadingMore: boolean;
+  readonly refreshing: boolean;
+}
+
+export interface PollingTaskStoreOptions {
+  readonly connection: ConnectionSource;
+  readonly storage?: SnapshotStorage;
+  readonly clock?: Clock;
+  /** Tasks per list call (1–100; default 50). */
+  readonly pageSize?: number;
+  readonly policy?: Partial<RefreshPolicyOptions>;
+  readonly detailsConcurrency?: number;
+  /** Tasks written to the snapshot (newest first; default 500). */
+  readonly snapshotLimit?: number;
+  /** Quiet time before a changed state is written (default 2 s). */
+  readonly persistDelayMs?: number;
+  /** Wait used after a 429 without Retry-After (default 30 s). */
+  readonly defaultRetryAfterMs?: number;
+  readonly onDiagnostic?: (message: string) => void;
 }

@@ -5,7 +5,7 @@ import type {
   ConnectionSource,
   ConnectionState,
   PollingTaskStoreOptions,
-} from '../../../src/core/tasks/pollingTaskStoreTypes';
+} from '../../../src/core/tasks/taskStore';
 import type { LatestSnapshot, SnapshotStorage, TaskSnapshot } from '../../../src/core/tasks/taskSnapshot';
 import type { TasksApi } from '../../../src/core/api/tasksApi';
 import { FakeClock } from './fakeClock';

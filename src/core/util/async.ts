@@ -1,6 +1,4 @@
-// Small async and error helpers the task store layers share; kept apart so each layer's file
-// holds only its own concern.
-
+/** A promise that rejects with the signal's reason once it is aborted, and never resolves. */
 export function untilAborted(signal: AbortSignal): Promise<never> {
   return new Promise<never>((_, reject) => {
     if (signal.aborted) reject(signal.reason);
@@ -8,6 +6,7 @@ export function untilAborted(signal: AbortSignal): Promise<never> {
   });
 }
 
+/** Runs `run` over `items` with at most `limit` at a time; resolves when all are done. */
 export async function forEachLimited<T>(
   items: readonly T[],
   limit: number,
@@ -21,8 +20,4 @@ export async function forEachLimited<T>(
     }
   };
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-}
-
-export function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }
