@@ -40,9 +40,7 @@ export class PollingTaskStore extends Disposable implements TaskStore {
   private readonly statusChanged = this.register(new Emitter<void>((error) => this.listenerFailed(error)));
   /** The state, problem, staleness or paging changed. */
   readonly onDidChangeStatus: Event<void> = this.statusChanged.event;
-  private readonly finishedEmitter = this.register(
-    new Emitter<readonly Task[]>((error) => this.listenerFailed(error)),
-  );
+  private readonly finishedEmitter = this.register(new Emitter<readonly Task[]>((error) => this.listenerFailed(error)));
   /** Tasks this store saw active (from live data) that have just become terminal; one event per update. */
   readonly onDidFinish: Event<readonly Task[]> = this.finishedEmitter.event;
 

@@ -1,11 +1,7 @@
 import { Emitter } from '../../../src/core/util/emitter';
 import type { Task } from '../../../src/core/tasks/model';
 import { PollingTaskStore } from '../../../src/core/tasks/pollingTaskStore';
-import type {
-  ConnectionSource,
-  ConnectionState,
-  PollingTaskStoreOptions,
-} from '../../../src/core/tasks/taskStore';
+import type { ConnectionSource, ConnectionState, PollingTaskStoreOptions } from '../../../src/core/tasks/taskStore';
 import type { LatestSnapshot, SnapshotStorage, TaskSnapshot } from '../../../src/core/tasks/taskSnapshot';
 import type { TasksApi } from '../../../src/core/api/tasksApi';
 import { FakeClock } from './fakeClock';
