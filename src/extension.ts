@@ -2,7 +2,13 @@ import * as vscode from 'vscode';
 import { useTranslator } from './core/util/l10n';
 import { ApiSession } from './adapters/api/apiSession';
 import { createLogger, type Logger } from './adapters/logger';
+import { followRefreshInterval, storeConnectionOf } from './adapters/api/storeConnection';
+import { createWorkspaceRemotes } from './adapters/git/workspaceRemotes';
+import { createFinishedNotifications, type FinishedNotifications } from './adapters/tasks/finishedNotifications';
+import { createTaskStatusBar } from './adapters/tasks/statusBar';
+import { createTaskSnapshotStorage } from './adapters/tasks/taskSnapshotStorage';
 import { createTasksView, type TasksView } from './adapters/view/tasksView';
+import { PollingTaskStore } from './core/tasks/pollingTaskStore';
 import { createLogChannels, type LogChannels } from './adapters/logs/logChannels';
 import { createGitAccess, type GitAccess } from './adapters/git/git';
 import { registerCommands } from './commands/index';
@@ -13,6 +19,8 @@ export interface BlackboxTasksTestApi {
   readonly session: ApiSession;
   readonly store: TaskStore;
   readonly view: TasksView;
+  /** The finished-task notifications (what they showed, newest last). */
+  readonly notifications: FinishedNotifications;
   readonly logs: LogChannels;
   readonly git: GitAccess;
   readonly logger: Logger;
@@ -38,17 +46,35 @@ export function activate(extension: vscode.ExtensionContext): BlackboxTasksTestA
 
     const git = createGitAccess({ logger });
     extension.subscriptions.push(git);
-    const { view, store } = createTasksView({ extension, session, git, logger });
+    const remotes = createWorkspaceRemotes(git);
+    extension.subscriptions.push(remotes);
+
+    const connection = storeConnectionOf(session, logger);
+    extension.subscriptions.push(connection);
+    const store = new PollingTaskStore({
+      connection,
+      storage: createTaskSnapshotStorage(extension.globalStorageUri),
+      onDiagnostic: (message) => logger.debug(message),
+    });
+    extension.subscriptions.push(store, followRefreshInterval(session, store));
+
+    const statusBar = createTaskStatusBar(store);
+    extension.subscriptions.push(statusBar);
+    const view = createTasksView({ extension, store, remotes, logger, statusBarText: () => statusBar.text() });
     extension.subscriptions.push(view);
+    const notifications = createFinishedNotifications({ store, logger, onSeen: (taskId) => view.markSeen(taskId) });
+    extension.subscriptions.push(notifications);
     const logs = createLogChannels({ extension, session, store, logger });
     extension.subscriptions.push(logs);
 
     registerCommands({ extension, session, store, view, logs, git, logger });
+    // The view subscribed first, so the first answers land in a drawn tree.
+    store.start();
     void session.initialize();
 
     const activationMs = performance.now() - started;
     logger.info(`Activated in ${activationMs.toFixed(1)} ms.`);
-    return { session, store, view, logs, git, logger, activationMs };
+    return { session, store, view, notifications, logs, git, logger, activationMs };
   } catch (error) {
     // VS Code hides activation failures in its own log; say it where the user looks.
     const message = error instanceof Error ? error.message : String(error);

@@ -272,7 +272,7 @@ describe('Tasks tree', () => {
           lifecycle: [{ afterMs: 3_000, status: 'failed', error: 'It broke' }],
         });
         await connect(api, emulator, apiName);
-        const notice = await waitUntil(() => api.view.recentNotices().find((n) => n.taskIds.includes(withBranch)), {
+        const notice = await waitUntil(() => api.notifications.shown.find((n) => n.taskIds.includes(withBranch)), {
           timeoutMs: 15_000,
           what: 'a notification',
         });
@@ -304,7 +304,7 @@ describe('Tasks tree', () => {
         await waitForTree(api, 'the task to complete', (s) => groupOf(s, id) === 'Completed', 10_000);
         await new Promise((resolve) => setTimeout(resolve, 2_500));
         assert.equal(
-          api.view.recentNotices().some((n) => n.taskIds.includes(id)),
+          api.notifications.shown.some((n) => n.taskIds.includes(id)),
           false,
         );
         assert.equal(api.view.snapshot().badge >= 1, true, 'the badge still counts it');

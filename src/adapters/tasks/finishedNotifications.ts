@@ -29,18 +29,13 @@ const KEPT_NOTICES = 20;
 export function createFinishedNotifications(deps: {
   readonly store: PollingTaskStore;
   readonly logger: Logger;
-  /** Called for every finished task, whatever the setting (the view's badge counts them). */
-  readonly onFinished: (tasks: readonly Task[]) => void;
   /** Called when the user acts on tasks from a notification (they have been looked at). */
   readonly onSeen: (taskId: string) => void;
 }): FinishedNotifications {
   const batcher = new FinishedBatcher(systemClock, 1_500);
   const shown: FinishedNotice[] = [];
   const subscriptions = [
-    deps.store.onDidFinish((tasks) => {
-      deps.onFinished(tasks);
-      batcher.add(tasks);
-    }),
+    deps.store.onDidFinish((tasks) => batcher.add(tasks)),
     batcher.onDidBatch((batch) => void present(batch)),
   ];
 

@@ -1,22 +1,14 @@
 import * as vscode from 'vscode';
-import { Emitter } from '../../core/util/emitter';
-import type { FinishedNotice } from '../../core/tasks/finishedTasks';
 import type { TaskStatus } from '../../core/tasks/model';
-import { PollingTaskStore } from '../../core/tasks/pollingTaskStore';
-import type { ConnectionSource, ConnectionState, StoreState } from '../../core/tasks/taskStore';
+import type { PollingTaskStore } from '../../core/tasks/pollingTaskStore';
+import type { StoreState } from '../../core/tasks/taskStore';
+import { Disposable, toDisposable } from '../../core/util/disposable';
 import { describeFilter, isFilterActive, NO_FILTER, parseFilter, type TaskFilter } from '../../core/view/taskFilter';
-import type { TaskStore } from '../../core/tasks/taskStore';
-import { accountKeyFor } from '../../core/tasks/taskSnapshot';
-import type { ApiSession } from '../api/apiSession';
-import { createFinishedNotifications } from '../tasks/finishedNotifications';
-import type { GitAccess } from '../git/git';
+import type { WorkspaceRemotes } from '../git/workspaceRemotes';
 import type { Logger } from '../logger';
-import { createTaskStatusBar } from '../tasks/statusBar';
-import { createTaskSnapshotStorage } from '../tasks/taskSnapshotStorage';
 import type { TaskTreeNode, TreeSnapshot } from './taskTreeNodes';
 import { TaskTreeProvider } from './taskTreeProvider';
 import { createTreeContextKeys } from './treeContextKeys';
-import { createWorkspaceRemotes } from '../git/workspaceRemotes';
 
 export const TASKS_VIEW_ID = 'blackboxTasks.tasks';
 const FILTER_STATE = 'blackboxTasks.filter';
@@ -62,73 +54,26 @@ export interface TasksView extends vscode.Disposable {
   setActivityOverride(override: { readonly visible?: boolean; readonly focused?: boolean } | undefined): void;
   /** Forgets the remembered expand/collapse choices, so groups open by default again (tests start from it). */
   forgetExpansion(): void;
-  /** Notifications shown for finished tasks in this session, newest last. */
-  recentNotices(): readonly FinishedNotice[];
 }
 
 export interface TasksViewDeps {
   readonly extension: vscode.ExtensionContext;
-  readonly session: ApiSession;
-  readonly git: GitAccess;
+  readonly store: PollingTaskStore;
+  readonly remotes: WorkspaceRemotes;
   readonly logger: Logger;
+  /** What the status bar item says now (the view's test snapshot includes it). */
+  readonly statusBarText: () => string | undefined;
 }
 
-/** The session's key and settings as the store sees them; "not read yet" is not "no key". */
-function connectionFrom(session: ApiSession, logger: Logger, disposables: vscode.Disposable[]): ConnectionSource {
-  const changed = new Emitter<void>((error) =>
-    logger.error(`Switching accounts failed: ${error instanceof Error ? error.message : String(error)}`),
-  );
-  disposables.push(
-    session.onDidChange(() => changed.fire()),
-    changed,
-  );
-  return {
-    onDidChange: changed.event,
-    state(): ConnectionState {
-      const current = session.current();
-      if (!session.isLoaded) return { kind: 'pending' };
-      if (current)
-        return {
-          kind: 'connected',
-          connection: {
-            api: current.api,
-            accountKey: accountKeyFor(current.kind, current.api.baseUrl, current.keyFingerprint),
-          },
-        };
-      const problem = session.currentProblem();
-      return problem && problem.reason !== 'noKey' ? { kind: 'none', problem: problem.message } : { kind: 'none' };
-    },
-  };
-}
-
-function refreshIntervalMs(): number {
-  const seconds = vscode.workspace.getConfiguration('blackboxTasks').get<number>('refreshIntervalSeconds', 5);
-  return Math.min(600, Math.max(2, Number.isFinite(seconds) ? seconds : 5)) * 1000;
-}
-
-export function createTasksView(deps: TasksViewDeps): { readonly view: TasksView; readonly store: TaskStore } {
-  const { extension, logger } = deps;
-  const disposables: vscode.Disposable[] = [];
-  const changed = new vscode.EventEmitter<void>();
-  disposables.push(changed);
-
-  const store = new PollingTaskStore({
-    connection: connectionFrom(deps.session, deps.logger, disposables),
-    storage: createTaskSnapshotStorage(extension.globalStorageUri),
-    onDiagnostic: (message) => logger.debug(message),
-  });
-  // The interval matters once there is a connection to refresh, so the setting is read then,
-  // not during activate() (the default until then is the setting's default).
-  let intervalRead = false;
-  disposables.push(
-    deps.session.onDidChange(() => {
-      if (intervalRead || !deps.session.isLoaded) return;
-      intervalRead = true;
-      store.setRefreshInterval(refreshIntervalMs());
-    }),
-  );
-  const remotes = createWorkspaceRemotes(deps.git);
-  disposables.push(remotes);
+/**
+ * The Tasks tree view over the store: the tree, its title-bar description, message and badge,
+ * the context keys its menus read, and the user's filter and expand/collapse choices. It builds
+ * nothing it does not draw; extension.ts composes the store and everything else around it.
+ */
+export function createTasksView(deps: TasksViewDeps): TasksView {
+  const { extension, logger, store, remotes } = deps;
+  const owned = new Disposable();
+  const changed = owned.register(new vscode.EventEmitter<void>());
 
   let filter = parseFilter(extension.workspaceState.get(FILTER_STATE));
   const expansion = new Map<string, boolean>(
@@ -137,32 +82,22 @@ export function createTasksView(deps: TasksViewDeps): { readonly view: TasksView
   const unseen = new Set<string>();
   let override: { readonly visible?: boolean; readonly focused?: boolean } | undefined;
 
-  const provider = new TaskTreeProvider({
-    store,
-    filter: () => filter,
-    repositories: () => remotes.keys(),
-    repositoriesProblem: () => remotes.unavailableReason(),
-    groupExpanded: (status: TaskStatus) => expansion.get(status),
-    now: () => Date.now(),
-  });
-  disposables.push(provider);
-  const treeView = vscode.window.createTreeView<TaskTreeNode>(TASKS_VIEW_ID, {
-    treeDataProvider: provider,
-    showCollapseAll: true,
-  });
-  disposables.push(treeView);
-  const statusBar = createTaskStatusBar(store);
-  disposables.push(statusBar);
-  const notifications = createFinishedNotifications({
-    store,
-    logger,
-    onFinished: (tasks) => {
-      for (const task of tasks) unseen.add(task.id);
-      updateFrame();
-    },
-    onSeen: (taskId) => markSeen(taskId),
-  });
-  disposables.push(notifications);
+  const provider = owned.register(
+    new TaskTreeProvider({
+      store,
+      filter: () => filter,
+      repositories: () => remotes.keys(),
+      repositoriesProblem: () => remotes.unavailableReason(),
+      groupExpanded: (status: TaskStatus) => expansion.get(status),
+      now: () => Date.now(),
+    }),
+  );
+  const treeView = owned.register(
+    vscode.window.createTreeView<TaskTreeNode>(TASKS_VIEW_ID, {
+      treeDataProvider: provider,
+      showCollapseAll: true,
+    }),
+  );
 
   const setContext = createTreeContextKeys();
 
@@ -232,37 +167,44 @@ export function createTasksView(deps: TasksViewDeps): { readonly view: TasksView
     void extension.workspaceState.update(EXPANSION_STATE, Object.fromEntries(expansion));
   };
 
-  disposables.push(
-    store.onDidChangeStatus(updateFrame),
+  owned.register(store.onDidChangeStatus(updateFrame));
+  owned.register(
+    store.onDidFinish((tasks) => {
+      for (const task of tasks) unseen.add(task.id);
+      updateFrame();
+    }),
+  );
+  owned.register(
     store.onDidChange((change) => {
       if ('all' in change) unseen.clear();
       else for (const id of change.ids) if (!store.get(id)) unseen.delete(id);
       changed.fire();
     }),
+  );
+  owned.register(
     remotes.onDidChange(() => {
       provider.refreshAll();
       updateFrame();
     }),
-    treeView.onDidChangeVisibility(updateActivity),
-    vscode.window.onDidChangeWindowState(updateActivity),
-    treeView.onDidChangeSelection((event) => {
-      for (const node of event.selection) if (node.kind === 'task') markSeen(node.taskId);
-    }),
-    treeView.onDidExpandElement((event) => rememberExpansion(event.element, true)),
-    treeView.onDidCollapseElement((event) => rememberExpansion(event.element, false)),
-    vscode.workspace.onDidChangeConfiguration((event) => {
-      if (event.affectsConfiguration('blackboxTasks.refreshIntervalSeconds'))
-        store.setRefreshInterval(refreshIntervalMs());
-    }),
+  );
+  owned.register(
+    vscode.Disposable.from(
+      treeView.onDidChangeVisibility(updateActivity),
+      vscode.window.onDidChangeWindowState(updateActivity),
+      treeView.onDidChangeSelection((event) => {
+        for (const node of event.selection) if (node.kind === 'task') markSeen(node.taskId);
+      }),
+      treeView.onDidExpandElement((event) => rememberExpansion(event.element, true)),
+      treeView.onDidCollapseElement((event) => rememberExpansion(event.element, false)),
+    ),
   );
   const clockRedraw = setInterval(() => {
     if (treeView.visible) provider.refreshAll();
   }, CLOCK_REDRAW_MS);
-  disposables.push({ dispose: () => clearInterval(clockRedraw) });
+  owned.register(toDisposable(() => clearInterval(clockRedraw)));
 
   if (filter.scope === 'repository') remotes.start();
   updateActivity();
-  store.start();
   updateFrame();
 
   const view: TasksView = {
@@ -299,7 +241,7 @@ export function createTasksView(deps: TasksViewDeps): { readonly view: TasksView
         message: treeView.message,
         badge: unseen.size,
         filter,
-        statusBar: statusBar.text(),
+        statusBar: deps.statusBarText(),
       };
     },
     onDidChange: changed.event,
@@ -318,16 +260,12 @@ export function createTasksView(deps: TasksViewDeps): { readonly view: TasksView
       override = next;
       updateActivity();
     },
-    recentNotices: () => notifications.shown,
     forgetExpansion: () => {
       expansion.clear();
       void extension.workspaceState.update(EXPANSION_STATE, undefined);
       provider.refreshAll();
     },
-    dispose: () => {
-      store.dispose();
-      for (const disposable of disposables.reverse()) disposable.dispose();
-    },
+    dispose: () => owned.dispose(),
   };
-  return { view, store };
+  return view;
 }
