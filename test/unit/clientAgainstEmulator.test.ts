@@ -3,7 +3,10 @@ import { createTasksApi } from '../../src/core/api/createTasksApi';
 import { ApiError, AuthError, NotFoundError, ServerError } from '../../src/core/http/errors';
 import type { LogStreamEvent } from '../../src/core/logs/logEvents';
 import type { ApiKind, Task } from '../../src/core/tasks/model';
-import { normaliseStatus } from '../../src/core/api/status';
+import { normaliseAgentStatus, normaliseCloudStatus } from '../../src/core/api/status';
+
+const normaliseStatus = (kind: 'agent' | 'cloud', raw: string | undefined) =>
+  kind === 'agent' ? normaliseAgentStatus(raw) : normaliseCloudStatus(raw);
 import type { TasksApi } from '../../src/core/api/tasksApi';
 import { startEmulator } from '../emulator/emulator';
 import type { Emulator } from '../emulator/emulator';

@@ -4,7 +4,6 @@ import {
   cloudStatusFilter,
   normaliseAgentStatus,
   normaliseCloudStatus,
-  normaliseStatus,
 } from '../../src/core/api/status';
 import type { TaskStatus } from '../../src/core/tasks/model';
 
@@ -55,9 +54,9 @@ describe('status normalisation', () => {
     });
   });
 
-  it('normaliseStatus dispatches by API kind', () => {
-    assert.equal(normaliseStatus('agent', 'error').status, 'unknown');
-    assert.equal(normaliseStatus('cloud', 'error').status, 'failed');
+  it('reads the same word by each API’s own vocabulary', () => {
+    assert.equal(normaliseAgentStatus('error').status, 'unknown');
+    assert.equal(normaliseCloudStatus('error').status, 'failed');
   });
 
   it('translates a status filter for each API', () => {

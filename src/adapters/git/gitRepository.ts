@@ -198,10 +198,6 @@ export class LocalRepository {
     );
   }
 
-  get canStash(): boolean {
-    return typeof this.raw.createStash === 'function';
-  }
-
   /** Stashes staged and unstaged changes to tracked files. */
   async stash(message: string): Promise<void> {
     const createStash = this.raw.createStash?.bind(this.raw);

@@ -1,4 +1,4 @@
-import type { ApiKind, TaskStatus } from '../tasks/model';
+import type { TaskStatus } from '../tasks/model';
 
 /**
  * Status normalisation for both APIs. The Agent API v1 speaks two vocabularies
@@ -51,10 +51,6 @@ export function normaliseAgentStatus(raw: string | undefined): NormalisedStatus 
 /** Cloud API. */
 export function normaliseCloudStatus(raw: string | undefined): NormalisedStatus {
   return normaliseWith(CLOUD_STATUSES, raw);
-}
-
-export function normaliseStatus(kind: ApiKind, raw: string | undefined): NormalisedStatus {
-  return kind === 'agent' ? normaliseAgentStatus(raw) : normaliseCloudStatus(raw);
 }
 
 /** The v1 list's `status` query value for one of our statuses; undefined when v1 cannot filter by it. */

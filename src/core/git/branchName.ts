@@ -40,10 +40,6 @@ export function checkBranchName(raw: unknown): BranchNameCheck {
   return { ok: true, name };
 }
 
-export function isValidBranchName(raw: unknown): raw is string {
-  return checkBranchName(raw).ok;
-}
-
 function refuse(reason: string): BranchNameCheck {
   return { ok: false, reason };
 }

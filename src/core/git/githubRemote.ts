@@ -29,12 +29,6 @@ export function parseGitHubRemote(remote: string): GitHubRepository | undefined 
   return repositoryFromPath(located.path);
 }
 
-/** `https://github.com/<owner>/<repo>.git` for a GitHub remote in any form; undefined otherwise. */
-export function gitHubCloneUrl(remote: string): string | undefined {
-  const repository = parseGitHubRemote(remote);
-  return repository ? cloneUrlOf(repository) : undefined;
-}
-
 export function cloneUrlOf(repository: GitHubRepository): string {
   return `https://github.com/${repository.owner}/${repository.name}.git`;
 }
@@ -55,13 +49,6 @@ export function repositoryDisplayName(remote: string): string {
   if (repository) return gitHubDisplayName(repository);
   const path = located.path.replace(/^\/+|\/+$/g, '').replace(/\.git$/i, '');
   return path.includes('/') ? `${located.host.replace(/^www\./i, '')}/${path}` : remote;
-}
-
-/** True when both remotes name the same GitHub repository, whatever their form and case. */
-export function sameGitHubRepository(a: string, b: string): boolean {
-  const left = parseGitHubRemote(a);
-  const right = parseGitHubRemote(b);
-  return left !== undefined && right !== undefined && repositoryKey(left) === repositoryKey(right);
 }
 
 /** A case-insensitive identity for a repository, usable as a map key. */

@@ -6,6 +6,7 @@
  * `static is()` also recognises an error by its brand and name, so an error thrown by
  * one copy of this module (the bundled extension) is recognised by another (a test).
  */
+import { formatWait } from '../util/timeFormat';
 
 const API_ERROR_BRAND = Symbol.for('blackboxTasks.apiError');
 
@@ -87,8 +88,7 @@ export class RateLimitError extends ApiError {
   readonly retryAfterMs?: number;
 
   constructor(retryAfterMs?: number, options: ApiErrorOptions = {}) {
-    const wait =
-      retryAfterMs === undefined ? 'Try again in a moment.' : `Try again in ${formatDuration(retryAfterMs)}.`;
+    const wait = retryAfterMs === undefined ? 'Try again in a moment.' : `Try again in ${formatWait(retryAfterMs)}.`;
     super(`The BLACKBOX API is rate limiting requests. ${wait}`, { status: 429, ...options });
     this.name = 'RateLimitError';
     if (retryAfterMs !== undefined) this.retryAfterMs = retryAfterMs;
@@ -225,10 +225,4 @@ export function redactSecrets(text: string, secrets: readonly string[]): string 
     }
   }
   return result.replace(/\b(Bearer)\s+[^\s"',;]+/gi, `$1 ${REDACTED}`);
-}
-
-function formatDuration(ms: number): string {
-  const seconds = Math.max(1, Math.ceil(ms / 1000));
-  if (seconds < 120) return `${seconds} s`;
-  return `${Math.ceil(seconds / 60)} min`;
 }

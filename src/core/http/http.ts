@@ -1,4 +1,5 @@
 import type { Clock } from '../util/clock';
+import { formatWait } from '../util/timeFormat';
 import { systemClock } from '../util/clock';
 import { ApiError, NetworkError, ProtocolError, TimeoutError, abortError, redactSecrets } from './errors';
 import { discardBody, parseJsonBody, readBodyText } from './httpBody';
@@ -261,7 +262,7 @@ export class HttpClient {
     if (callerSignal?.aborted) return abortError();
     if (timedOut) {
       return new TimeoutError(
-        `The BLACKBOX API at ${this.host} did not answer within ${formatSeconds(timeoutMs)}. Try again later.`,
+        `The BLACKBOX API at ${this.host} did not answer within ${formatWait(timeoutMs)}. Try again later.`,
       );
     }
     const reason = describeNetworkCause(e);
@@ -311,10 +312,6 @@ export class HttpClient {
 
 function throwIfAborted(signal: AbortSignal | undefined): void {
   if (signal?.aborted) throw abortError();
-}
-
-function formatSeconds(ms: number): string {
-  return `${Math.max(1, Math.round(ms / 1000))} s`;
 }
 
 function hostOf(baseUrl: string): string {

@@ -56,6 +56,16 @@ export function formatDuration(ms: number | undefined): string | undefined {
   return `${hours}h ${String(totalMinutes % 60).padStart(2, '0')}m`;
 }
 
+/**
+ * How long to wait, for a sentence about waiting ("try again in 30 s", "in 2 min"): whole seconds
+ * rounded up (never 0 s) under two minutes, whole minutes rounded up above.
+ */
+export function formatWait(ms: number): string {
+  const seconds = Math.max(1, Math.ceil(ms / 1000));
+  if (seconds < 120) return `${seconds} s`;
+  return `${Math.ceil(seconds / 60)} min`;
+}
+
 /** A reconnect delay in words: `2 s`, `0.5 s`. */
 export function formatSeconds(ms: number): string {
   const seconds = Math.max(0, ms) / 1000;
