@@ -418,6 +418,21 @@ describe('emulator: Cloud API', () => {
     assert.equal(typeof rec(notRunning.body).error, 'string');
     assert.equal((await send('PATCH', `/tasks/${DEMO_IDS.cloud.pending}`, { action: 'stop' })).status, 400);
   });
+
+  it('continuing a failed task clears its error and completion time: the answers say null until the new run ends', async () => {
+    const id = emu.addTask({ api: 'cloud', prompt: 'Ship it', status: 'error', error: 'npm ci failed' }).id;
+    const before = rec(rec((await get(`/tasks/${id}`)).body).task);
+    assert.equal(before.error, 'npm ci failed');
+    assert.equal((await send('POST', `/tasks/${id}/continue`, { currentPrompt: 'Try npm install' })).status, 200);
+    const after = rec(rec((await get(`/tasks/${id}`)).body).task);
+    assert.equal(after.status, 'processing');
+    assert.equal(after.error, null);
+    assert.equal(after.completedAt, null);
+    const listed = arr(rec((await get('/tasks')).body).tasks)
+      .map(rec)
+      .find((task) => task.id === id);
+    assert.equal(listed?.error, null, 'the list says the same');
+  });
 });
 
 describe('emulator: scenarios', () => {

@@ -146,24 +146,32 @@ describe('PollingTaskStore', () => {
   describe('schedule and request counts', () => {
     /**
      * Steady-state requests per refresh interval, after the first load: what this store
-     * does against the naive "list + one status call per active task".
+     * does against the naive "list + one status call per active task". Every request counts
+     * (list, status and details), with every row drawn as the tree draws it (asking for the
+     * details of the rows it shows), so a details fetch on each refresh would show here.
      */
     async function requestsPerInterval(
       active: number,
       activity: { visible: boolean; focused: boolean },
       intervals = 12,
+      during?: (api: FakeTasksApi, tasks: readonly Task[]) => void,
     ): Promise<number> {
       const api = new FakeTasksApi();
-      seed(api, 60, active);
+      const tasks = seed(api, 60, active);
       const h = startStore(FakeConnection.to(api), { visible: true, focused: true });
+      const drawn = h.store.onDidChange(() => h.store.requestDetails(h.store.tasks().map((task) => task.id)));
       try {
         await h.run(0);
         h.store.setActivity({ viewVisible: activity.visible, windowFocused: activity.focused });
         await h.run(INTERVAL);
+        assert.ok(api.count('get') > 0, 'the drawn rows had their details fetched once');
         api.clearCalls();
-        await h.run(INTERVAL * intervals, 500);
-        return api.count('list') + api.count('status');
+        await h.run((INTERVAL * intervals) / 2, 500);
+        during?.(api, tasks);
+        await h.run((INTERVAL * intervals) / 2, 500);
+        return api.count();
       } finally {
+        drawn.dispose();
         h.store.dispose();
       }
     }
@@ -177,6 +185,15 @@ describe('PollingTaskStore', () => {
       assert.equal(measured[5], 1);
       assert.equal(measured[50], 1);
       for (const k of [1, 5, 50]) assert.ok(measured[k] < 1 + k, `fewer than the naive ${1 + k}`);
+    });
+
+    it('counts every request: a run that finishes costs its final details once, nothing more', async () => {
+      let finishing: Task | undefined;
+      const total = await requestsPerInterval(5, { visible: true, focused: true }, 12, (api, tasks) => {
+        finishing = tasks[0];
+        if (finishing) api.setStatus(finishing.id, 'completed');
+      });
+      assert.equal(total, 12 + 1, 'one list call per interval, and one details call for the finished run');
     });
 
     it('makes no request at all while hidden and unfocused, whatever runs', async () => {

@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import {
   contentSecurityPolicy,
+  DetailsPage,
   escapeHtml,
   renderTaskDetailsHtml,
   repositoryName,
@@ -43,6 +44,13 @@ function body(html: string): string {
   return html.slice(html.indexOf('<body>'), html.indexOf('</body>'));
 }
 
+/** The page without its own nonce'd script (exactly one), so what is left can be checked for any other. */
+function withoutOwnScript(html: string, nonce = 'N0nce123'): string {
+  const own = `<script nonce="${nonce}">`;
+  assert.equal(html.split(own).length - 1, 1, 'the page has its own script once');
+  return html.replace(new RegExp(`${own}[\\s\\S]*?</script>`), '');
+}
+
 describe('taskDetailsHtml', () => {
   it('escapes every character that could open markup or break out of an attribute', () => {
     assert.equal(
@@ -83,7 +91,7 @@ describe('taskDetailsHtml', () => {
       }),
       state,
     );
-    assert.ok(!/<script/i.test(html), 'no script element');
+    assert.ok(!/<script/i.test(withoutOwnScript(html)), 'no script element but the page’s own');
     assert.ok(!/<img/i.test(html), 'no injected element');
     assert.ok(!html.includes('onerror="'), 'no injected handler attribute');
     assert.ok(!/href="javascript:/i.test(html), 'no javascript: link');
@@ -92,14 +100,18 @@ describe('taskDetailsHtml', () => {
     assert.ok(body(html).split(escaped).length - 1 >= 15, 'hostile text is shown escaped, not dropped');
   });
 
-  it('declares a CSP that allows nothing but its own nonce’d style sheet', () => {
+  it('declares a CSP that allows nothing but its own nonce’d style sheet and script', () => {
     const html = renderTaskDetailsHtml(details(), state);
     const csp = contentSecurityPolicy(state);
-    assert.equal(csp, `default-src 'none'; style-src 'nonce-N0nce123'; form-action 'none'; base-uri 'none'`);
+    assert.equal(
+      csp,
+      `default-src 'none'; style-src 'nonce-N0nce123'; script-src 'nonce-N0nce123'; form-action 'none'; base-uri 'none'`,
+    );
     assert.ok(html.includes(`<meta http-equiv="Content-Security-Policy" content="${escapeHtml(csp)}">`));
     assert.ok(html.includes('<style nonce="N0nce123">'));
     assert.equal((html.match(/<style/g) ?? []).length, 1);
-    assert.ok(!html.includes('<script'));
+    assert.equal((html.match(/<script/g) ?? []).length, 1);
+    assert.ok(html.includes('<script nonce="N0nce123">'));
     assert.ok(!/\sstyle="/.test(html), 'no inline style attributes (the CSP would block them anyway)');
   });
 
@@ -207,5 +219,54 @@ describe('taskDetailsHtml', () => {
     );
     assert.match(html, /<h1>Task run-1<\/h1>/);
     assert.match(html, /30000 more characters not shown/);
+  });
+  describe('DetailsPage: refreshes that keep the reader’s place', () => {
+    function pageWithNonces() {
+      let n = 0;
+      return new DetailsPage(() => `nonce${++n}`);
+    }
+    const refresh = { refreshEverySeconds: 4, formatTime: (ms: number) => `t${ms}` };
+
+    it('loads the page first, then leaves it alone when a refresh brings nothing new', () => {
+      const page = pageWithNonces();
+      const first = page.update(details(), { ...refresh, fetchedAt: 1, pageOnScreen: false });
+      assert.equal(first.kind, 'load');
+      assert.match(page.html, /Updated t1/);
+      const html = page.html;
+      for (const fetchedAt of [2, 3, 4]) {
+        assert.deepEqual(page.update(details(), { ...refresh, fetchedAt, pageOnScreen: true }), { kind: 'unchanged' });
+      }
+      assert.equal(page.html, html, 'same nonce, same "Updated" time: the page does not change');
+    });
+
+    it('patches new content into the page on screen, with the time it changed', () => {
+      const page = pageWithNonces();
+      page.update(details(), { ...refresh, fetchedAt: 1, pageOnScreen: false });
+      const more = details({
+        messages: [...details().messages, { role: 'assistant', parts: [{ type: 'text', text: 'Tests pass now.' }] }],
+      });
+      const update = page.update(more, { ...refresh, fetchedAt: 9, pageOnScreen: true });
+      assert.equal(update.kind, 'patch');
+      assert.ok(update.kind === 'patch' && update.body.includes('Tests pass now.'));
+      assert.ok(update.kind === 'patch' && update.body.includes('Updated t9'));
+      assert.ok(update.kind === 'patch' && !update.body.includes('<script'), 'the patch is markup, never script');
+      assert.ok(page.html.includes('Tests pass now.'), 'the page as it would load next has it too');
+    });
+
+    it('a failed refresh and its recovery are news; a page not on screen is loaded instead of patched', () => {
+      const page = pageWithNonces();
+      page.update(details(), { ...refresh, fetchedAt: 1, pageOnScreen: false });
+      const failed = page.update(details(), { ...refresh, fetchedAt: 1, refreshError: 'offline', pageOnScreen: true });
+      assert.equal(failed.kind, 'patch');
+      assert.equal(page.update(details(), { ...refresh, fetchedAt: 5, pageOnScreen: false }).kind, 'load');
+    });
+
+    it('its script only swaps in posted markup: no eval, no network, nothing sent back', () => {
+      const html = renderTaskDetailsHtml(details(), state);
+      const script = /<script nonce="N0nce123">([\s\S]*?)<\/script>/.exec(html)?.[1] ?? '';
+      assert.ok(script.length > 0 && script.length < 1_200, `a small script (${script.length} characters)`);
+      assert.match(script, /data\.type !== 'update' \|\| typeof data\.body !== 'string'/);
+      assert.doesNotMatch(script, /eval|Function\(|fetch|XMLHttpRequest|postMessage|acquireVsCodeApi|src\s*=|href/);
+    });
   });
 });

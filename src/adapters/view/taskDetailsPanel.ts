@@ -3,7 +3,7 @@ import * as vscode from 'vscode';
 import { describeError } from '../../core/view/errorDescription';
 import { AuthError, NotFoundError, isAbortError } from '../../core/http/errors';
 import { isActive, type Task, type TaskDetails } from '../../core/tasks/model';
-import { renderTaskDetailsHtml } from '../../core/view/taskDetailsHtml';
+import { DetailsPage } from '../../core/view/taskDetailsHtml';
 import type { TaskStore } from '../../core/tasks/taskStore';
 import type { ApiSession } from '../api/apiSession';
 import type { Logger } from '../logger';
@@ -21,6 +21,8 @@ export interface TaskDetailsPanelHandle {
   readonly taskId: string;
   /** The page as last rendered. */
   readonly html: string;
+  /** How often the whole page was (re)loaded, which resets scroll and find; refreshes patch it instead. */
+  readonly loads: number;
   /** The details last fetched, if any. */
   readonly details: TaskDetails | undefined;
   /** Whether a refresh is scheduled (only while the panel is visible and the task active). */
@@ -37,10 +39,11 @@ const VIEW_TYPE = 'blackboxTasks.taskDetails';
 
 /**
  * Read-only task details, one webview panel per task (opening it again reveals it). The
- * page has no script at all (`enableScripts: false`, CSP `default-src 'none'`), command
- * links are off, and every API text is escaped by the pure renderer. While the task is
- * active and the panel visible it re-fetches every few seconds; hidden, closed or
- * finished, it stops.
+ * page's only script is its own nonce'd one that swaps in new content (CSP
+ * `default-src 'none'`), command links and forms are off, and every API text is escaped by
+ * the pure renderer. While the task is active and the panel visible it re-fetches every few
+ * seconds; a refresh that brings nothing new leaves the page alone, and new content is
+ * patched in so the reader keeps their place. Hidden, closed or finished, it stops.
  */
 export class TaskDetailsPanels implements vscode.Disposable {
   private readonly panels = new Map<string, DetailsPanel>();
@@ -84,7 +87,10 @@ class DetailsPanel {
   private lastError: string | undefined;
   private stopped = false;
   private fetchCount = 0;
-  html = '';
+  private loadCount = 0;
+  private readonly page = new DetailsPage(() => randomBytes(16).toString('base64'));
+  /** The page on screen is older than `page.html` (patched since it loaded): load it anew when it is next hidden. */
+  private patched = false;
 
   constructor(
     private task: Task,
@@ -96,7 +102,8 @@ class DetailsPanel {
       panelTitle(task),
       { viewColumn: vscode.ViewColumn.Active, preserveFocus: false },
       {
-        enableScripts: false,
+        // Only for the page's own nonce'd script that swaps in refreshed content.
+        enableScripts: true,
         enableCommandUris: false,
         enableForms: false,
         localResourceRoots: [],
@@ -108,7 +115,11 @@ class DetailsPanel {
       this.panel.onDidDispose(() => this.dispose()),
       this.panel.onDidChangeViewState(() => {
         if (this.panel.visible) this.scheduleRefresh(0);
-        else this.cancelTimer();
+        else {
+          this.cancelTimer();
+          // A hidden webview is rebuilt from `html` when shown again: give it the content it had.
+          if (this.patched) this.load(this.page.html);
+        }
       }),
     );
     // eslint-disable-next-line @typescript-eslint/no-this-alias -- the handle's getters read this panel's live state, and a getter cannot be an arrow function
@@ -116,7 +127,10 @@ class DetailsPanel {
     this.handle = {
       taskId: task.id,
       get html() {
-        return self.html;
+        return self.page.html;
+      },
+      get loads() {
+        return self.loadCount;
       },
       get details() {
         return self.lastDetails;
@@ -202,13 +216,29 @@ class DetailsPanel {
     if (this.closed) return;
     const details = this.lastDetails ?? initial ?? { ...this.task, messages: [] };
     const active = isActive(details.status) && !this.stopped;
-    this.html = renderTaskDetailsHtml(details, {
-      nonce: randomBytes(16).toString('base64'),
+    const update = this.page.update(details, {
+      pageOnScreen: this.loadCount > 0 && this.panel.visible,
       ...(this.lastFetchedAt !== undefined ? { fetchedAt: this.lastFetchedAt } : {}),
       ...(active ? { refreshEverySeconds: Math.round(this.refreshMs / 1000) } : {}),
       ...(this.lastError ? { refreshError: this.lastError } : {}),
     });
-    this.panel.webview.html = this.html;
+    if (update.kind === 'load') this.load(update.html);
+    else if (update.kind === 'patch') {
+      this.patched = true;
+      void this.panel.webview.postMessage({ type: 'update', body: update.body }).then(
+        (delivered) => {
+          if (!delivered && !this.closed) this.load(this.page.html);
+        },
+        () => undefined,
+      );
+    }
+  }
+
+  private load(html: string): void {
+    if (this.closed) return;
+    this.patched = false;
+    this.loadCount++;
+    this.panel.webview.html = html;
   }
 
   private get refreshMs(): number {

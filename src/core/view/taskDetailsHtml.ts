@@ -4,7 +4,9 @@ import { cleanText } from '../util/untrustedText';
 /**
  * The task details page as one HTML string. Every piece of text from the API is untrusted:
  * it is escaped, never placed in a URL or a style, and the page carries a CSP that allows
- * no script and no network at all (`default-src 'none'`); its one style sheet is nonce'd.
+ * no network at all (`default-src 'none'`) and nothing but its own nonce'd style sheet and
+ * script. The script (a few lines, below) only swaps in a new body the extension posts, so
+ * a refresh keeps the reader's scroll position, open sections and find state.
  * Links are emitted only for https://github.com/ URLs (the pull request and the repository).
  * Terminal escape sequences and bidi overrides are removed from message text first.
  */
@@ -66,33 +68,99 @@ export function repositoryName(repoUrl: string | undefined): string | undefined 
   return match ? `${match[1]}/${match[2]}` : undefined;
 }
 
-/** Nothing may load or run: only the page's own nonce'd style sheet applies. */
+/** Nothing may load: only the page's own nonce'd style sheet and script apply. */
 export function contentSecurityPolicy(state: Pick<DetailsPageState, 'nonce'>): string {
-  return [`default-src 'none'`, `style-src 'nonce-${state.nonce}'`, `form-action 'none'`, `base-uri 'none'`].join('; ');
+  return [
+    `default-src 'none'`,
+    `style-src 'nonce-${state.nonce}'`,
+    `script-src 'nonce-${state.nonce}'`,
+    `form-action 'none'`,
+    `base-uri 'none'`,
+  ].join('; ');
 }
 
 export function renderTaskDetailsHtml(details: TaskDetails, state: DetailsPageState): string {
+  return detailsPage(headline(details), renderTaskDetailsBody(details, state), state.nonce);
+}
+
+/** What is inside the page's `<main>`: the part a refresh replaces. */
+export function renderTaskDetailsBody(details: TaskDetails, state: Omit<DetailsPageState, 'nonce'>): string {
   const formatTime = state.formatTime ?? ((ms: number) => new Date(ms).toLocaleString());
-  const title = headline(details);
+  return [
+    `<header><h1>${escapeHtml(headline(details))}</h1>${statusBadge(details)}</header>`,
+    renderFreshness(details, state, formatTime),
+    renderMetadata(details, formatTime),
+    renderAgentRuns(details),
+    renderConversation(details.messages, formatTime),
+  ].join('\n');
+}
+
+function detailsPage(title: string, body: string, nonce: string): string {
   return [
     '<!DOCTYPE html>',
     '<html lang="en">',
     '<head>',
     '<meta charset="UTF-8">',
-    `<meta http-equiv="Content-Security-Policy" content="${escapeHtml(contentSecurityPolicy(state))}">`,
+    `<meta http-equiv="Content-Security-Policy" content="${escapeHtml(contentSecurityPolicy({ nonce }))}">`,
     '<meta name="viewport" content="width=device-width, initial-scale=1.0">',
     `<title>${escapeHtml(title)}</title>`,
-    `<style nonce="${escapeHtml(state.nonce)}">${STYLES}</style>`,
+    `<style nonce="${escapeHtml(nonce)}">${STYLES}</style>`,
     '</head>',
     '<body>',
-    `<header><h1>${escapeHtml(title)}</h1>${statusBadge(details)}</header>`,
-    renderFreshness(details, state, formatTime),
-    renderMetadata(details, formatTime),
-    renderAgentRuns(details),
-    renderConversation(details.messages, formatTime),
+    `<main id="page">${body}</main>`,
+    `<script nonce="${escapeHtml(nonce)}">${SCRIPT}</script>`,
     '</body>',
     '</html>',
   ].join('\n');
+}
+
+/** How one refresh of the details reaches the page. */
+export type DetailsPageUpdate =
+  /** Nothing shown changed: leave the page alone. */
+  | { readonly kind: 'unchanged' }
+  /** (Re)load the whole page: nothing is loaded yet, or the page is not on screen. */
+  | { readonly kind: 'load'; readonly html: string }
+  /** Post `body` into the loaded page; `html` is the same page, for its next load. */
+  | { readonly kind: 'patch'; readonly body: string; readonly html: string };
+
+export interface DetailsRefresh extends Omit<DetailsPageState, 'nonce' | 'fetchedAt'> {
+  /** When these details were fetched (epoch ms); shown as "Updated" only when they changed what is shown. */
+  readonly fetchedAt?: number;
+  /** Whether a page is loaded and on screen, so new content can be patched into it. */
+  readonly pageOnScreen: boolean;
+}
+
+/**
+ * The details page across refreshes. A refresh that changes nothing shown changes nothing
+ * (the "Updated" time is when the shown content last changed, not when it was last checked);
+ * new content is patched into the page on screen, so scroll position and find stay; a page
+ * not on screen is simply loaded anew.
+ */
+export class DetailsPage {
+  private shown: string | undefined;
+  private changedAt: number | undefined;
+  private page = '';
+
+  constructor(private readonly nonce: () => string) {}
+
+  /** The whole page as last rendered. */
+  get html(): string {
+    return this.page;
+  }
+
+  update(details: TaskDetails, refresh: DetailsRefresh): DetailsPageUpdate {
+    const { pageOnScreen, fetchedAt, ...state } = refresh;
+    const content = renderTaskDetailsBody(details, state);
+    if (content === this.shown && pageOnScreen) return { kind: 'unchanged' };
+    if (content !== this.shown) this.changedAt = fetchedAt;
+    this.shown = content;
+    const body = renderTaskDetailsBody(details, {
+      ...state,
+      ...(this.changedAt !== undefined ? { fetchedAt: this.changedAt } : {}),
+    });
+    this.page = detailsPage(headline(details), body, this.nonce());
+    return pageOnScreen ? { kind: 'patch', body, html: this.page } : { kind: 'load', html: this.page };
+  }
 }
 
 function headline(details: TaskDetails): string {
@@ -115,7 +183,11 @@ function statusBadge(details: TaskDetails): string {
   return `<span class="status status-${escapeHtml(details.status)}">${escapeHtml(shown)}</span>`;
 }
 
-function renderFreshness(details: TaskDetails, state: DetailsPageState, formatTime: (ms: number) => string): string {
+function renderFreshness(
+  details: TaskDetails,
+  state: Omit<DetailsPageState, 'nonce'>,
+  formatTime: (ms: number) => string,
+): string {
   const parts: string[] = [];
   if (state.fetchedAt !== undefined) parts.push(`Updated ${escapeHtml(formatTime(state.fetchedAt))}`);
   if (state.refreshEverySeconds !== undefined && isActive(details.status))
@@ -232,6 +304,27 @@ function bounded(text: string): string {
   if (text.length <= MAX_PART_CHARS) return text;
   return `${text.slice(0, MAX_PART_CHARS)}\n… (${text.length - MAX_PART_CHARS} more characters not shown)`;
 }
+
+/**
+ * The page's only script: takes a new body from the extension (markup the renderer above
+ * built, every API text escaped) and swaps it in, keeping the scroll position (or the end,
+ * for a reader following the conversation) and which sections were open. It reads nothing
+ * else and sends nothing.
+ */
+const SCRIPT = `(() => {
+  const page = document.getElementById('page');
+  window.addEventListener('message', (event) => {
+    const data = event.data;
+    if (!page || !data || data.type !== 'update' || typeof data.body !== 'string') return;
+    const root = document.scrollingElement || document.documentElement;
+    const atEnd = root.scrollTop > 0 && root.scrollTop + root.clientHeight >= root.scrollHeight - 4;
+    const top = root.scrollTop;
+    const open = [...page.querySelectorAll('details')].map((d) => d.open);
+    page.innerHTML = data.body;
+    page.querySelectorAll('details').forEach((d, i) => { if (open[i]) d.open = true; });
+    root.scrollTop = atEnd ? root.scrollHeight : top;
+  });
+})();`;
 
 const STYLES = `
 body { font-family: var(--vscode-font-family); font-size: var(--vscode-font-size); color: var(--vscode-foreground); background: var(--vscode-editor-background); padding: 0 20px 24px; line-height: 1.5; }
