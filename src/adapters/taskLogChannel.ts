@@ -1,7 +1,8 @@
 import * as vscode from 'vscode';
 import { AppendBatcher } from '../core/appendBatcher';
 import { isAbortError } from '../core/errors';
-import { LogRenderer } from '../core/logRenderer';
+import { systemClock } from '../core/clock';
+import { LogRenderer, renderLive } from '../core/logRenderer';
 import type { LogStreamEvent } from '../core/logEvents';
 import { isTerminal, type Task } from '../core/model';
 import { renderTaskHeader, taskTitle } from '../core/taskHeader';
@@ -88,7 +89,10 @@ export class TaskLogChannel {
     delete this.lastEnd;
     const api = this.deps.session.current()?.api;
     this.events = 0;
-    const run: StreamRun = { controller: new AbortController(), api };
+    const run: StreamRun = {
+      controller: new AbortController(),
+      api,
+    };
     this.run = run;
     run.done = this.pump(task, run)
       .catch((error: unknown) => {
@@ -146,11 +150,12 @@ export class TaskLogChannel {
     const write = (text: string) => {
       if (!signal.aborted && text.length > 0) this.batcher.append(text);
     };
+    const flush = () => this.batcher.flush();
     write(renderTaskHeader(task));
     const { api } = run;
     if (!api) {
       write('— No BLACKBOX API key is set: set one to see this log. —\n');
-      this.batcher.flush();
+      flush();
       return 'no-connection';
     }
     const live = !isTerminal(task.status);
@@ -167,11 +172,14 @@ export class TaskLogChannel {
     let end: LogStreamEnd = 'ended';
     let gaveUpReason: string | undefined;
     try {
-      for await (const event of api.streamLogs(task.id, { signal })) {
+      for await (const { event, text } of renderLive(api.streamLogs(task.id, { signal }), renderer, {
+        clock: systemClock,
+      })) {
         if (signal.aborted) return 'stopped';
+        write(text);
+        if (!event) continue;
         this.events++;
         this.observe(event);
-        write(renderer.render(event));
         if (event.kind === 'gave-up') {
           end = 'gave-up';
           gaveUpReason = event.reason;
@@ -183,7 +191,7 @@ export class TaskLogChannel {
       if (signal.aborted || isAbortError(error)) return 'stopped';
       write(renderer.end());
       write(`— could not read the log: ${oneLine(this.deps.session.redact(describeFailure(error)), 300)} —\n`);
-      this.batcher.flush();
+      flush();
       this.logStats(task.id, renderer, 'failed');
       this.offerRetryAfterError(error);
       return 'failed';
@@ -191,7 +199,7 @@ export class TaskLogChannel {
     if (signal.aborted) return 'stopped';
     write(renderer.end());
     if (end === 'ended') write('— the log ended without a final status —\n');
-    this.batcher.flush();
+    flush();
     this.logStats(task.id, renderer, end);
     if (end === 'gave-up') this.offerRetryAfterGivingUp(gaveUpReason ?? 'the connection kept failing');
     return end;
