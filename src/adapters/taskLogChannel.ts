@@ -3,6 +3,7 @@ import { AppendBatcher } from '../core/appendBatcher';
 import { isAbortError } from '../core/errors';
 import { systemClock } from '../core/clock';
 import { LogRenderer, renderLive } from '../core/logRenderer';
+import { StreamingRedactor } from '../core/streamRedaction';
 import type { LogStreamEvent } from '../core/logEvents';
 import { isTerminal, type Task } from '../core/model';
 import { renderTaskHeader, taskTitle } from '../core/taskHeader';
@@ -28,6 +29,8 @@ export interface TaskLogChannelDeps {
 
 interface StreamRun {
   readonly controller: AbortController;
+  /** Holds back the end of the text while it could be the start of the key, whatever the append batches. */
+  readonly redactor: StreamingRedactor;
   /** The client it streams from: a new key or API setting means a new client. */
   readonly api: TasksApi | undefined;
   done?: Promise<LogStreamEnd>;
@@ -92,6 +95,7 @@ export class TaskLogChannel {
     const run: StreamRun = {
       controller: new AbortController(),
       api,
+      redactor: new StreamingRedactor(() => this.deps.session.secrets()),
     };
     this.run = run;
     run.done = this.pump(task, run)
@@ -123,6 +127,7 @@ export class TaskLogChannel {
     run.controller.abort();
     this.run = undefined;
     this.lastEnd = 'no-connection';
+    this.batcher.append(run.redactor.end());
     this.batcher.append('\n— stopped: the API key was removed —\n');
     this.batcher.flush();
     this.deps.logger.debug(`Stopped the log stream of task ${this.taskId}: the API key was removed.`);
@@ -148,9 +153,12 @@ export class TaskLogChannel {
   private async pump(task: Task, run: StreamRun): Promise<LogStreamEnd> {
     const { signal } = run.controller;
     const write = (text: string) => {
-      if (!signal.aborted && text.length > 0) this.batcher.append(text);
+      if (!signal.aborted && text.length > 0) this.batcher.append(run.redactor.push(text));
     };
-    const flush = () => this.batcher.flush();
+    const flush = () => {
+      if (!signal.aborted) this.batcher.append(run.redactor.end());
+      this.batcher.flush();
+    };
     write(renderTaskHeader(task));
     const { api } = run;
     if (!api) {

@@ -204,6 +204,25 @@ describe('live task logs (Agent API v1)', () => {
     });
   }
 
+  it('redacts the key streamed one character per event, whatever the append batches', async () => {
+    const { emulator, api } = suite;
+    const key = emulator.keys.agent;
+    const emulated = emulator.addTask({
+      api: 'agent',
+      prompt: 'Print the configuration',
+      status: 'running',
+      // One character per text-delta, 20 ms apart: the key spans many 75 ms append batches.
+      log: scriptedRunLog({ steps: [{ text: `The API key is ${key}, as configured.` }], paceMs: 20, chunkSize: 1 }),
+      onLogEnd: { status: 'completed' },
+    });
+    assert.equal(await openAndFinish(api, emulated.id), 'finished');
+    const text = api.logs.textOf(emulated.id) ?? '';
+    const state = api.logs.state(emulated.id);
+    assert.ok(state && state.appends > 4, `the text came in several appends (${state?.appends})`);
+    assert.ok(!text.includes(key), `the key reached the channel:\n${text}`);
+    assert.ok(text.includes('The API key is ‹redacted›, as configured.'), text);
+  });
+
   it('replays a finished task’s whole log, with its real duration, over one request', async () => {
     const { emulator, api } = suite;
     const startedAt = Date.now() - 3_600_000;
