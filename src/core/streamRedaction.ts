@@ -9,6 +9,8 @@
 export const REDACTED_MARK = '‹redacted›';
 /** Shorter strings would blank ordinary words. */
 const MIN_SECRET_CHARS = 4;
+/** A key's type prefix (`sk-`, `bb_`) tells nothing about the key; anything longer is part of it. */
+const PUBLIC_PREFIX_CHARS = 3;
 
 export class StreamingRedactor {
   private held = '';
@@ -29,11 +31,14 @@ export class StreamingRedactor {
     return keep === redacted.length ? redacted : redacted.slice(0, keep);
   }
 
-  /** The end of the text: what was held cannot become a whole secret any more. */
+  /**
+   * The end of the text: what was held cannot become a whole secret any more. It is still
+   * the start of one, so beyond a key's public type prefix it is redacted too.
+   */
   end(): string {
     const held = this.held;
     this.held = '';
-    return held;
+    return held.length > PUBLIC_PREFIX_CHARS ? REDACTED_MARK : held;
   }
 
   /** Characters held back right now (fewer than the longest secret). */

@@ -58,6 +58,13 @@ describe('streaming redaction', () => {
     assert.equal(redactor.end(), '');
   });
 
+  it('at the end, a held start of the key beyond its sk- prefix is redacted too', () => {
+    const cut = new StreamingRedactor(() => [KEY]);
+    assert.equal(cut.push('the key is sk-test-Zq8') + cut.end(), `the key is ${REDACTED_MARK}`);
+    const prefix = new StreamingRedactor(() => [KEY]);
+    assert.equal(prefix.push('keys look like sk-') + prefix.end(), 'keys look like sk-');
+  });
+
   it('reads the secrets on every piece (the key may change), and passes text through without any', () => {
     let secrets: string[] = [];
     const redactor = new StreamingRedactor(() => secrets);
