@@ -3,11 +3,14 @@
  * TasksApi.streamLogs → LogRenderer, from the emulator and from a replay origin sending
  * the emulator's bytes in large writes (see logServer.ts), against a bare JSON.parse of
  * the same `data:` lines and against the SSE reader and decoder alone (bytes already in
- * memory); medians of interleaved repetitions. `heap` (needs --expose-gc): heap growth
- * while streaming a 50 MB log through the same pipeline, against reading the whole body
- * and parsing it.
+ * memory); medians of interleaved repetitions. `heap` (needs --expose-gc): the live heap
+ * while streaming logs of several sizes through the same pipeline (a full GC before each
+ * sample, so garbage not yet collected does not count), against reading the largest whole
+ * and parsing it. Whether the heap is independent of the log's size is read from the sizes
+ * side by side, not from one size against the baseline.
  *
- *   node --expose-gc out/test/bench/logPipeline.js throughput|heap [megabytes] [repetitions]
+ *   node --expose-gc out/test/bench/logPipeline.js throughput [megabytes] [repetitions]
+ *   node --expose-gc out/test/bench/logPipeline.js heap [megabytes,megabytes,…]
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
@@ -142,8 +145,13 @@ function rendererAlone(events: readonly LogStreamEvent[], bytes: number): Rate {
 interface PipelineRun extends Rate {
   readonly renderedChars: number;
   readonly reconnects: number;
+  /** The highest live heap above the start, over the samples. */
   readonly peakHeapGrowth?: number;
+  readonly heapSamples?: number;
 }
+
+/** Events between two heap samples; each sample runs a full GC first. */
+const HEAP_SAMPLE_EVERY = 2000;
 
 /** A client like the extension's, keeping the stream's reconnect diagnostics for the report. */
 function clientFor(baseUrl: string, key: string, notes: string[]): TasksApi {
@@ -157,23 +165,39 @@ function clientFor(baseUrl: string, key: string, notes: string[]): TasksApi {
   });
 }
 
-/** The whole client path the extension uses for a task's log channel, the channel itself excepted. */
+/**
+ * The whole client path the extension uses for a task's log channel, the channel itself
+ * excepted. With `heapFrom`, the live heap is sampled (after a full GC) every few thousand
+ * events; the time then includes the collections and is not a throughput figure.
+ */
 async function pipeline(api: TasksApi, runId: string, bytes: number, heapFrom?: number): Promise<PipelineRun> {
   const renderer = new LogRenderer();
   let events = 0;
   let renderedChars = 0;
   let reconnects = 0;
   let peak = 0;
+  let samples = 0;
   const started = nowMs();
   for await (const event of api.streamLogs(runId)) {
     if (event.kind === 'reconnecting') reconnects++;
     if (event.kind !== 'connected' && event.kind !== 'reconnecting') events++;
     renderedChars += renderer.render(event).length;
-    if (heapFrom !== undefined && events % 1000 === 0) peak = Math.max(peak, heapUsed() - heapFrom);
+    if (heapFrom !== undefined && events % HEAP_SAMPLE_EVERY === 0) {
+      collectGarbage();
+      samples++;
+      peak = Math.max(peak, heapUsed() - heapFrom);
+    }
   }
   renderedChars += renderer.end().length;
   const ms = nowMs() - started;
-  return { ms, events, bytes, renderedChars, reconnects, ...(heapFrom !== undefined ? { peakHeapGrowth: peak } : {}) };
+  return {
+    ms,
+    events,
+    bytes,
+    renderedChars,
+    reconnects,
+    ...(heapFrom !== undefined ? { peakHeapGrowth: peak, heapSamples: samples } : {}),
+  };
 }
 
 async function throughput(sizeMb: number, repetitions: number): Promise<unknown> {
@@ -239,7 +263,15 @@ async function throughput(sizeMb: number, repetitions: number): Promise<unknown>
   }
 }
 
-async function heap(sizeMb: number): Promise<unknown> {
+/** One log size streamed with the live heap sampled. */
+async function streamedHeap(sizeMb: number): Promise<{
+  readonly sizeMb: number;
+  readonly events: number;
+  readonly samples: number;
+  readonly peakLiveHeapGrowthBytes: number;
+  readonly retainedHeapGrowthBytes: number;
+  readonly notes: readonly string[];
+}> {
   const server = await startLogServer(sizeMb * 1024 * 1024);
   try {
     const notes: string[] = [];
@@ -248,12 +280,25 @@ async function heap(sizeMb: number): Promise<unknown> {
     const before = heapUsed();
     const streamed = await pipeline(api, server.runId, server.bytes, before);
     collectGarbage();
-    const retained = heapUsed() - before;
+    return {
+      sizeMb: megabytes(server.bytes),
+      events: streamed.events,
+      samples: streamed.heapSamples ?? 0,
+      peakLiveHeapGrowthBytes: streamed.peakHeapGrowth ?? 0,
+      retainedHeapGrowthBytes: heapUsed() - before,
+      notes,
+    };
+  } finally {
+    await server.close();
+  }
+}
 
-    // Baseline: what a client that buffers the whole answer and parses it holds at once.
+/** What a client that buffers the whole answer and parses it holds at once. */
+async function naiveHeap(sizeMb: number): Promise<{ readonly sizeMb: number; readonly peakHeapGrowthBytes: number }> {
+  const server = await startLogServer(sizeMb * 1024 * 1024);
+  try {
     collectGarbage();
-    const naiveBefore = heapUsed();
-    const started = nowMs();
+    const before = heapUsed();
     const response = await fetch(`${server.replayUrl}/api/v1/tasks/${server.runId}/logs/stream`, {
       headers: { Authorization: `Bearer ${server.key}`, Accept: 'text/event-stream' },
     });
@@ -262,29 +307,27 @@ async function heap(sizeMb: number): Promise<unknown> {
       .split('\n')
       .filter((line) => line.startsWith('data: '))
       .map((line): unknown => JSON.parse(line.slice(6)));
-    const naivePeak = heapUsed() - naiveBefore;
-    const naiveMs = nowMs() - started;
+    // Only what is still reachable counts, as for the streamed samples.
+    collectGarbage();
+    const peak = heapUsed() - before;
     if (parsed.length !== server.events) throw new Error(`naive read got ${parsed.length} of ${server.events} events`);
-    return {
-      part: 'logHeap',
-      sizeMb: megabytes(server.bytes),
-      events: server.events,
-      streamed: {
-        ms: streamed.ms,
-        events: streamed.events,
-        megabytesPerSecond: megabytes(server.bytes) / (streamed.ms / 1000),
-        peakHeapGrowthBytes: streamed.peakHeapGrowth ?? 0,
-        retainedHeapGrowthBytes: retained,
-      },
-      naive: { ms: naiveMs, peakHeapGrowthBytes: naivePeak },
-      notes,
-    };
+    return { sizeMb: megabytes(server.bytes), peakHeapGrowthBytes: peak };
   } finally {
     await server.close();
   }
 }
 
+async function heap(sizesMb: readonly number[]): Promise<unknown> {
+  // One small log first, not reported: what the first log pays once (code loaded and
+  // compiled, HTTP client pools) would otherwise count against the smallest size.
+  await streamedHeap(1);
+  const sizes = [];
+  for (const sizeMb of sizesMb) sizes.push(await streamedHeap(sizeMb));
+  const largest = Math.max(...sizesMb);
+  return { part: 'logHeap', sampleEveryEvents: HEAP_SAMPLE_EVERY, sizes, naive: await naiveHeap(largest) };
+}
+
 const mode = process.argv[2] ?? 'throughput';
-const size = Number(process.argv[3] ?? (mode === 'heap' ? 50 : 4));
+const sizes = (process.argv[3] ?? (mode === 'heap' ? '10,50' : '4')).split(',').map(Number);
 const repetitions = Number(process.argv[4] ?? 5);
-runPart(() => (mode === 'heap' ? heap(size) : throughput(size, repetitions)));
+runPart(() => (mode === 'heap' ? heap(sizes) : throughput(sizes[0] ?? 4, repetitions)));

@@ -211,6 +211,9 @@ function pollStatus(run: TaskState): JsonObject {
   };
 }
 
+/** Runs that have had their one `session-init` (the `sessionInitOnce` fault). */
+const sessionInitSent = new WeakSet<TaskState>();
+
 function stream(run: TaskState, ctx: RequestContext, raw: boolean): Reply {
   const includeDeltas = ctx.query.includeDeltas !== 'false';
   return {
@@ -221,8 +224,12 @@ function stream(run: TaskState, ctx: RequestContext, raw: boolean): Reply {
         if (includeDeltas || event.type !== 'text-delta') channel.data(event);
       };
       if (raw) channel.data({ type: 'resume', runId: run.id });
+      if (channel.quirks.sessionInitOnce && !sessionInitSent.has(run)) {
+        sessionInitSent.add(run);
+        channel.data({ type: 'session-init', sessionId: `sess_once_${run.id}` });
+      }
       for (const event of run.events) send(event);
-      if (isTerminal('agent', run.status)) {
+      if (isTerminal('agent', run.status) || (channel.quirks.closeWhileQueued && run.status === 'queued')) {
         channel.end();
         return;
       }

@@ -153,15 +153,24 @@ function stream(task: TaskState, ctx: RequestContext): Reply {
         channel.end();
       };
       channel.event('connected', { taskId: task.id, fromIndex });
+      const finished = isTerminal('cloud', task.status);
+      // A finished task's status comes first, before its log lines: `complete` alone ends the stream.
+      if (finished) sendStatus();
       const events = task.events;
+      const { truncateLog } = channel.quirks;
+      let sent = 0;
       for (let i = Math.max(0, fromIndex - task.firstIndex); i < events.length; i++) {
+        if (finished && truncateLog !== undefined && sent++ >= truncateLog) {
+          finish();
+          return;
+        }
         channel.event('log', { index: task.firstIndex + i, log: events[i] });
       }
-      sendStatus();
-      if (isTerminal('cloud', task.status)) {
+      if (finished) {
         finish();
         return;
       }
+      sendStatus();
       const unsubscribe = task.subscribe((signal) => {
         if (signal.kind === 'event') {
           if (signal.index >= fromIndex) channel.event('log', { index: signal.index, log: signal.event });

@@ -8,6 +8,9 @@ import type { Fault, FaultEffect } from './types';
 
 type SseFault = Extract<FaultEffect, { kind: 'sse' }>;
 
+/** Numbers channels, so keep-alive lines land in different places on each connection. */
+let channelSerial = 0;
+
 /** One thing to do on the response, in order; a promise makes the next wait for it. */
 type Step = () => Promise<void> | undefined;
 const DONE: Step = () => undefined;
@@ -48,6 +51,7 @@ export class SseChannel {
   private readonly stallAfterEvents: number | undefined;
   private readonly streamError: { readonly afterEvents: number; readonly message: string } | undefined;
   private readonly closeListeners: Array<() => void> = [];
+  private readonly serial = channelSerial++;
 
   constructor(
     private readonly res: ServerResponse,
@@ -83,6 +87,11 @@ export class SseChannel {
     return this.closed;
   }
 
+  /** The SSE framing faults on this response, for stream handlers whose content they change. */
+  get quirks(): Omit<SseFault, 'kind'> {
+    return this.framing ?? {};
+  }
+
   onClose(listener: () => void): void {
     if (this.closed) listener();
     else this.closeListeners.push(listener);
@@ -99,6 +108,7 @@ export class SseChannel {
     const framing = this.framing;
     let frame = '';
     if (framing?.unknownEvents) frame += this.unknownEvent();
+    if (framing?.heartbeats && this.options.flavour === 'data-only') frame += this.heartbeat();
     if (framing?.comments) frame += ': emulator comment\n';
     if (name !== undefined) frame += `event: ${name}\n`;
     if (framing?.comments && name !== undefined) frame += ':\n';
@@ -148,6 +158,13 @@ export class SseChannel {
   destroy(): void {
     this.res.destroy();
     this.cleanUp();
+  }
+
+  /** A keep-alive `data:` line before some events; where depends on the connection, not on the log. */
+  private heartbeat(): string {
+    const n = this.eventsSent + this.serial;
+    if (n % 3 !== 0) return '';
+    return n % 2 === 0 ? 'data: {"type":"heartbeat"}\n\n' : 'data: ping\n\n';
   }
 
   private unknownEvent(): string {

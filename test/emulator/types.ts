@@ -194,6 +194,20 @@ export type FaultEffect =
       readonly unknownEvents?: boolean;
       /** Real-time pause between split chunks (default 1 ms) so they arrive as separate reads. */
       readonly gapMs?: number;
+      /**
+       * v1: interleave keep-alive `data:` lines (`{"type":"heartbeat"}` and a bare `ping`) at
+       * places that differ from one connection to the next, so a replay is not identical.
+       */
+      readonly heartbeats?: boolean;
+      /** v1: send a `session-init` on a run's first connection only (it is not part of the replay). */
+      readonly sessionInitOnce?: boolean;
+      /** v1: close the stream of a queued run at once, after what it has (nothing, usually). */
+      readonly closeWhileQueued?: boolean;
+      /**
+       * Cloud: after this many log lines, send `complete` (with the true `totalLogs`) and end,
+       * leaving the rest of the log out; a client asking again with `fromIndex` gets it.
+       */
+      readonly truncateLog?: number;
     };
 
 export type Fault = FaultScope & FaultEffect;

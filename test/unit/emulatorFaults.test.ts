@@ -178,6 +178,51 @@ describe('emulator: faults', () => {
     assert.equal(cloud.json('complete').length, 1);
   });
 
+  it('v1: keep-alive data lines land differently on each connection; session-init comes on the first only', async () => {
+    const plain = await stream(v1(`/tasks/${RUN}/logs/stream`), emu.keys.agent);
+    emu.fault(faults.sse({ heartbeats: true, sessionInitOnce: true }, { api: 'agent' }));
+    const first = await stream(v1(`/tasks/${RUN}/logs/stream`), emu.keys.agent);
+    const second = await stream(v1(`/tasks/${RUN}/logs/stream`), emu.keys.agent);
+    const isNoise = (data: string) => data === 'ping' || data === '{"type":"heartbeat"}';
+    for (const reader of [first, second]) {
+      assert.ok(
+        reader.events.some((e) => isNoise(e.data)),
+        'keep-alive data lines are sent',
+      );
+    }
+    assert.notDeepEqual(
+      first.events.map((e) => isNoise(e.data)),
+      second.events.map((e) => isNoise(e.data)),
+      'not in the same places twice',
+    );
+    const sessionInits = (reader: SseReader) => reader.events.filter((e) => e.data.includes('sess_once_')).length;
+    assert.deepEqual([sessionInits(first), sessionInits(second)], [1, 0]);
+    const content = (reader: SseReader) =>
+      reader.events.filter((e) => !isNoise(e.data) && !e.data.includes('sess_once_'));
+    assert.deepEqual(content(first), plain.events);
+    assert.deepEqual(content(second), plain.events);
+  });
+
+  it('Cloud: a finished task sends its status before its lines; truncateLog ends early with the true totalLogs', async () => {
+    const whole = await stream(`${emu.url}/api/tasks/${CLOUD}/stream`, emu.keys.cloud);
+    assert.deepEqual(
+      whole.events.map((e) => e.event),
+      ['connected', 'status', 'log', 'log', 'complete'],
+    );
+    emu.fault(faults.sse({ truncateLog: 1 }, { api: 'cloud', times: 1 }));
+    const short = await stream(`${emu.url}/api/tasks/${CLOUD}/stream`, emu.keys.cloud);
+    assert.deepEqual(
+      short.events.map((e) => e.event),
+      ['connected', 'status', 'log', 'complete'],
+    );
+    assert.deepEqual(short.json('complete'), [{ status: 'completed', totalLogs: 2 }]);
+    const rest = await stream(`${emu.url}/api/tasks/${CLOUD}/stream?fromIndex=1`, emu.keys.cloud);
+    assert.deepEqual(
+      rest.json('log').map((e) => e['index']),
+      [1],
+    );
+  });
+
   it('drops an SSE connection after N events or bytes, and stalls one', async () => {
     emu.fault(faults.drop({ afterEvents: 3 }, { path: '**/logs/stream', times: 1 }));
     const dropped = new SseReader(v1(`/tasks/${RUN}/logs/stream`), emu.keys.agent);

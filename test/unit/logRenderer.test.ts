@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
-import { LogRenderer, renderEventStream, renderEvents } from '../../src/core/logs/logRenderer';
+import { LogRenderer, renderEventStream, renderEvents, renderLive } from '../../src/core/logs/logRenderer';
+import { FakeClock, waitFor } from './support/fakeClock';
 import type { LogStreamEvent } from '../../src/core/logs/logEvents';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
@@ -160,6 +161,36 @@ describe('LogRenderer', () => {
       assert.deepEqual(written.slice(0, 2), ['Hi ', 'there.'], 'no empty writes, prose as it comes');
       assert.equal(stats.events, 5);
       assert.equal(stats.unknown, 1);
+    });
+  });
+
+  describe('renderLive', () => {
+    it('keeps a line whole through a short drop and reports a long one once the hold time has passed', async () => {
+      const clock = new FakeClock();
+      let release: (() => void) | undefined;
+      const gate = new Promise<void>((resolve) => (release = resolve));
+      async function* stream(): AsyncGenerator<LogStreamEvent> {
+        yield e.text('a', 'The flaky test is auth/redi');
+        yield e.reconnecting(1, 30_000);
+        await gate;
+        yield e.connected(1);
+        yield e.text('a', 'rect.spec.ts.\n');
+      }
+      const renderer = new LogRenderer();
+      const written: string[] = [];
+      const done = (async () => {
+        for await (const step of renderLive(stream(), renderer, { clock, holdNotesMs: 3000 })) written.push(step.text);
+      })();
+      await waitFor(() => clock.pending().includes(3000));
+      assert.equal(written.join(''), 'The flaky test is auth/redi', 'the note waits for the line');
+      clock.advance(3000);
+      await waitFor(() => written.join('').includes('reconnecting'));
+      release?.();
+      await done;
+      assert.equal(
+        written.join(''),
+        'The flaky test is auth/redi\n— connection lost, reconnecting in 30 s —\n— reconnected —\nThe flaky test is auth/redirect.spec.ts.\n',
+      );
     });
   });
 
@@ -478,6 +509,22 @@ describe('LogRenderer', () => {
       assert.equal(text, '● Status: queued\n● Status: running\n✘ Error: Agent crashed\n\n■ Task failed\n');
     });
 
+    it('writes the log lines that follow a terminal status, and the finish line last', () => {
+      const text = renderEvents([
+        e.status('completed', 'completed'),
+        e.log('Cloning', 'git_cloning'),
+        e.log('All tests pass', 'agent_executing', 'success'),
+        e.finish('completed'),
+      ]);
+      assert.equal(text, '── git cloning ──\nCloning\n── agent executing ──\n✔ All tests pass\n\n■ Task completed\n');
+    });
+
+    it('writes the finish line of a terminal status at the end when no finish follows', () => {
+      const renderer = new LogRenderer();
+      const text = renderer.render(e.status('failed', 'error')) + renderer.render(e.log('boom')) + renderer.end();
+      assert.equal(text, 'boom\n\n■ Task failed\n');
+    });
+
     it('shows an unknown status by its raw value', () => {
       assert.equal(renderEvents([e.status('unknown', 'paused_by_admin')]), '● Status: paused_by_admin\n');
       assert.equal(
@@ -562,19 +609,77 @@ describe('LogRenderer', () => {
   });
 
   describe('connection notes', () => {
-    it('notes a drop and the reconnect on their own lines; prose resumes without a blank line', () => {
+    it('never splits a line of prose: a note in mid-line waits for the line to end', () => {
+      const withoutDrop = renderEvents([
+        e.connected(0),
+        e.text('a', 'The flaky test is auth/redi'),
+        e.text('a', 'rect.spec.ts — it depends\non the clock.'),
+        ...e.bash('1', 'ls', 'x'),
+      ]);
       const text = renderEvents([
         e.connected(0),
-        e.text('a', 'Half of the '),
-        e.reconnecting(1, 2000),
+        e.text('a', 'The flaky test is auth/redi'),
+        e.reconnecting(1, 1000),
         e.connected(1),
-        e.text('a', ' sentence.'),
+        e.text('a', 'rect.spec.ts — it depends\non the clock.'),
         ...e.bash('1', 'ls', 'x'),
       ]);
       assert.equal(
         text,
-        'Half of the \n— connection lost, reconnecting in 2 s —\n— reconnected —\nsentence.\n\n▸ bash: ls\n  │ x\n  └ exit 0\n',
+        [
+          'The flaky test is auth/redirect.spec.ts — it depends',
+          '— connection lost, reconnecting in 1 s —',
+          '— reconnected —',
+          'on the clock.',
+          '',
+          '▸ bash: ls',
+          '  │ x',
+          '  └ exit 0',
+          '',
+        ].join('\n'),
       );
+      const lines = new Set(text.split('\n'));
+      for (const line of withoutDrop.split('\n')) assert.ok(lines.has(line), `line broken: ${JSON.stringify(line)}`);
+    });
+
+    it('a note held for a line that never ends goes out after it when the block closes', () => {
+      const text = renderEvents([e.text('a', 'Half of the'), e.reconnecting(1, 2000), e.connected(1), e.finish()]);
+      assert.equal(
+        text,
+        'Half of the\n— connection lost, reconnecting in 2 s —\n— reconnected —\n\n■ Task completed\n',
+      );
+    });
+
+    it('released on time, the notes end the half line and the whole line is written again after them', () => {
+      const renderer = new LogRenderer();
+      let text = renderer.render(e.text('a', 'The flaky test is auth/redi'));
+      text += renderer.render(e.reconnecting(1, 30_000));
+      assert.equal(renderer.holdsNotes, true);
+      text += renderer.releaseHeldNotes();
+      assert.equal(renderer.holdsNotes, false);
+      text += renderer.render(e.connected(1));
+      text += renderer.render(e.text('a', 'rect.spec.ts — it depends.'));
+      text += renderer.end();
+      assert.equal(
+        text,
+        [
+          'The flaky test is auth/redi',
+          '— connection lost, reconnecting in 30 s —',
+          '— reconnected —',
+          'The flaky test is auth/redirect.spec.ts — it depends.',
+          '',
+        ].join('\n'),
+      );
+    });
+
+    it('resumes a released line too long to keep after a continuation mark', () => {
+      const renderer = new LogRenderer();
+      const long = 'x'.repeat(2500);
+      let text = renderer.render(e.text('a', long));
+      text += renderer.render(e.reconnecting(1, 30_000));
+      text += renderer.releaseHeldNotes();
+      text += renderer.render(e.text('a', 'y.'));
+      assert.equal(text, `${long}\n— connection lost, reconnecting in 30 s —\n↪ y.`);
     });
 
     it('says how many attempts were made before giving up, and why', () => {

@@ -261,6 +261,121 @@ describe('log stream', () => {
     });
   });
 
+  describe('Agent API v1: events the server does not replay', () => {
+    const heartbeat = v1({ type: 'heartbeat' });
+    const sessionInit = v1({ type: 'session-init', sessionId: 's1' });
+    const prose = (events: readonly LogStreamEvent[]) =>
+      events.flatMap((e) => (e.kind === 'text' || e.kind === 'finish' ? [label(e)] : []));
+
+    it('skips by log events only, whatever keep-alive lines and one-time events come between', async () => {
+      const script = opener(
+        // The first connection alone sends session-init, and keep-alives land anywhere.
+        connection(sessionInit + delta(1) + heartbeat + 'data: ping\n\n' + delta(2), 'drop'),
+        connection(delta(1) + delta(2) + delta(3), 'drop'),
+        connection(heartbeat + delta(1) + heartbeat + delta(2) + heartbeat + delta(3) + delta(4), 'drop'),
+        connection(delta(1) + delta(2) + delta(3) + delta(4) + v1({ type: 'finish', status: 'completed' }), 'close'),
+      );
+      const events = await collect(replayingLogStream(script.open, mapAgentLogMessage, settings));
+      assert.deepEqual(prose(events), ['d1', 'd2', 'd3', 'd4', 'finish:completed']);
+    });
+  });
+
+  describe('quiet runs', () => {
+    const running = async () => ({ status: 'running' as const, rawStatus: 'in_progress' });
+
+    it('a running run whose stream closes with nothing new is reconnected, never given up on', async () => {
+      const quiet = () => connection(delta(1), 'close');
+      const script = opener(
+        ...Array.from({ length: 7 }, quiet),
+        connection(delta(1) + delta(2) + v1({ type: 'finish', status: 'completed' }), 'close'),
+      );
+      let asked = 0;
+      const events = await collect(
+        replayingLogStream(script.open, mapAgentLogMessage, {
+          ...settings,
+          maxReconnects: 2,
+          currentStatus: async () => {
+            asked++;
+            return running();
+          },
+        }),
+      );
+      assert.deepEqual(
+        events.filter((e) => e.kind !== 'connected').map(label),
+        ['d1', 'reconnecting#1', 'd2', 'finish:completed'],
+        'one note for the first close (it had delivered something), none for the quiet ones, no giving up',
+      );
+      assert.equal(asked, 7, 'one status call per connection that ended');
+    });
+
+    it('a run silent past the idle timeout is judged by its status, not counted as a failure', async () => {
+      const script = opener(
+        connection(delta(1), 'hang'),
+        connection(delta(1), 'hang'),
+        connection(delta(1), 'hang'),
+        connection(delta(1) + delta(2) + v1({ type: 'finish', status: 'completed' }), 'close'),
+      );
+      const seen: LogStreamEvent[] = [];
+      const done = (async () => {
+        const stream = replayingLogStream(script.open, mapAgentLogMessage, {
+          ...settings,
+          maxReconnects: 1,
+          currentStatus: running,
+        });
+        for await (const event of stream) seen.push(event);
+      })();
+      for (let i = 0; i < 3; i++) {
+        await waitFor(() => clock.pending().includes(60_000));
+        clock.advance(60_000);
+      }
+      await done;
+      assert.ok(!seen.some((e) => e.kind === 'gave-up'), seen.map(label).join(', '));
+      assert.deepEqual(seen.filter((e) => e.kind === 'text' || e.kind === 'finish').map(label), [
+        'd1',
+        'd2',
+        'finish:completed',
+      ]);
+    });
+
+    it('a queued run whose stream closes at once waits for running, with one note', async () => {
+      const statuses = ['pending', 'pending', 'pending', 'in_progress'];
+      const script = opener(
+        connection('', 'close'),
+        connection(delta(1) + v1({ type: 'finish', status: 'completed' }), 'close'),
+      );
+      const events = await collect(
+        replayingLogStream(script.open, mapAgentLogMessage, {
+          ...settings,
+          maxReconnects: 0,
+          currentStatus: async () => {
+            const raw = statuses.shift() ?? 'in_progress';
+            return raw === 'pending' ? { status: 'queued', rawStatus: raw } : { status: 'running', rawStatus: raw };
+          },
+        }),
+      );
+      assert.deepEqual(
+        events.map((e) => (e.kind === 'waiting' ? 'waiting' : label(e))),
+        ['connected#0', 'waiting', 'connected#1', 'd1', 'finish:completed'],
+      );
+      assert.equal(statuses.length, 0, 'the status was polled until the run started');
+      assert.equal(script.count(), 2, 'no stream was opened while the run was queued');
+    });
+
+    it('still gives up when the status cannot be read either (a real failure)', async () => {
+      const script = opener(...Array.from({ length: 3 }, () => connection('', 'close')));
+      const events = await collect(
+        replayingLogStream(script.open, mapAgentLogMessage, {
+          ...settings,
+          maxReconnects: 2,
+          currentStatus: async () => {
+            throw new NetworkError();
+          },
+        }),
+      );
+      assert.equal(events[events.length - 1]?.kind, 'gave-up');
+    });
+  });
+
   describe('Cloud API (resume from an index)', () => {
     it('reconnects with fromIndex = last index + 1 and drops the repeated status', async () => {
       const fromIndexes: number[] = [];
@@ -315,17 +430,72 @@ describe('log stream', () => {
       assert.equal(label(events[events.length - 1]), 'finish:cancelled');
     });
 
-    it('ends at a terminal status and closes the connection', async () => {
+    it('does not end at a terminal status: the lines after it are part of the log, complete ends it', async () => {
       const conn = connection(
-        cloudLog(0) + cloud('status', { status: 'error', error: 'agent crashed' }) + cloudLog(1),
+        cloud('connected', { taskId: 't', fromIndex: 0 }) +
+          cloud('status', { status: 'completed' }) +
+          cloudLog(0) +
+          cloudLog(1) +
+          cloud('complete', { status: 'completed', totalLogs: 2 }),
         'hang',
       );
       const events = await collect(indexedLogStream(async () => conn, mapCloudLogMessage, settings));
-      assert.deepEqual(events.slice(1), [
-        { kind: 'log', level: 'info', message: 'line 0' },
-        { kind: 'status', status: 'failed', rawStatus: 'error', error: 'agent crashed' },
-      ]);
+      assert.deepEqual(events.map(label), ['connected#0', 'status:completed', 'line 0', 'line 1', 'finish:completed']);
       assert.ok(conn.closed());
+    });
+
+    it('asks again from the last line when complete counts more lines than arrived', async () => {
+      const fromIndexes: number[] = [];
+      const connections = [
+        connection(
+          cloud('status', { status: 'completed' }) +
+            cloudLog(0) +
+            cloud('complete', { status: 'completed', totalLogs: 3 }),
+          'close',
+        ),
+        connection(
+          cloud('status', { status: 'completed' }) +
+            cloudLog(1) +
+            cloudLog(2) +
+            cloud('complete', { status: 'completed', totalLogs: 3 }),
+          'close',
+        ),
+      ];
+      const events = await collect(
+        indexedLogStream(
+          async (fromIndex) => {
+            fromIndexes.push(fromIndex);
+            const next = connections.shift();
+            if (!next) throw new Error('too many connections');
+            return next;
+          },
+          mapCloudLogMessage,
+          settings,
+        ),
+      );
+      assert.deepEqual(fromIndexes, [0, 1]);
+      assert.deepEqual(events.map(label), [
+        'connected#0',
+        'status:completed',
+        'line 0',
+        'connected#1',
+        'line 1',
+        'line 2',
+        'finish:completed',
+      ]);
+    });
+
+    it('says how many lines are still missing after asking again, then ends', async () => {
+      const short = () => connection(cloudLog(0) + cloud('complete', { status: 'completed', totalLogs: 3 }), 'close');
+      const script = opener(short(), short(), short());
+      const events = await collect(indexedLogStream(() => script.open(), mapCloudLogMessage, settings));
+      assert.equal(script.count(), 3);
+      assert.deepEqual(
+        events
+          .filter((e) => e.kind !== 'connected')
+          .map((e) => (e.kind === 'incomplete' ? `missing ${e.missing}` : label(e))),
+        ['line 0', 'missing 2', 'finish:completed'],
+      );
     });
 
     it('keeps log text raw, tolerates unknown events and counts malformed data', async () => {

@@ -119,10 +119,15 @@ export class ApiSession implements vscode.Disposable {
   /** Removes every secret this session knows from a text before it is shown or logged. */
   redact(text: string): string {
     let result = text;
-    for (const secret of [this.storedKey, this.environmentKey()]) {
-      if (secret && secret.length >= 4) result = result.split(secret).join('‹redacted›');
+    for (const secret of this.secrets()) {
+      if (secret.length >= 4) result = result.split(secret).join('‹redacted›');
     }
     return result;
+  }
+
+  /** The secrets `redact` removes, for redactors of text that arrives in pieces (a streamed log). */
+  secrets(): readonly string[] {
+    return [this.storedKey, this.environmentKey()].filter((secret): secret is string => !!secret);
   }
 
   dispose(): void {

@@ -1,7 +1,9 @@
 import * as vscode from 'vscode';
 import { AppendBatcher } from '../../core/logs/appendBatcher';
 import { isAbortError } from '../../core/http/errors';
-import { LogRenderer } from '../../core/logs/logRenderer';
+import { systemClock } from '../../core/util/clock';
+import { LogRenderer, renderLive } from '../../core/logs/logRenderer';
+import { StreamingRedactor } from '../../core/logs/streamRedaction';
 import type { LogStreamEvent } from '../../core/logs/logEvents';
 import { isTerminal, type Task } from '../../core/tasks/model';
 import { renderTaskHeader, taskTitle } from '../../core/logs/taskHeader';
@@ -27,6 +29,8 @@ export interface TaskLogChannelDeps {
 
 interface StreamRun {
   readonly controller: AbortController;
+  /** Holds back the end of the text while it could be the start of the key, whatever the append batches. */
+  readonly redactor: StreamingRedactor;
   /** The client it streams from: a new key or API setting means a new client. */
   readonly api: TasksApi | undefined;
   done?: Promise<LogStreamEnd>;
@@ -88,7 +92,11 @@ export class TaskLogChannel {
     delete this.lastEnd;
     const api = this.deps.session.current()?.api;
     this.events = 0;
-    const run: StreamRun = { controller: new AbortController(), api };
+    const run: StreamRun = {
+      controller: new AbortController(),
+      api,
+      redactor: new StreamingRedactor(() => this.deps.session.secrets()),
+    };
     this.run = run;
     run.done = this.pump(task, run)
       .catch((error: unknown) => {
@@ -119,6 +127,7 @@ export class TaskLogChannel {
     run.controller.abort();
     this.run = undefined;
     this.lastEnd = 'no-connection';
+    this.batcher.append(run.redactor.end());
     this.batcher.append('\n— stopped: the API key was removed —\n');
     this.batcher.flush();
     this.deps.logger.debug(`Stopped the log stream of task ${this.taskId}: the API key was removed.`);
@@ -144,13 +153,17 @@ export class TaskLogChannel {
   private async pump(task: Task, run: StreamRun): Promise<LogStreamEnd> {
     const { signal } = run.controller;
     const write = (text: string) => {
-      if (!signal.aborted && text.length > 0) this.batcher.append(text);
+      if (!signal.aborted && text.length > 0) this.batcher.append(run.redactor.push(text));
+    };
+    const flush = () => {
+      if (!signal.aborted) this.batcher.append(run.redactor.end());
+      this.batcher.flush();
     };
     write(renderTaskHeader(task));
     const { api } = run;
     if (!api) {
       write('— No BLACKBOX API key is set: set one to see this log. —\n');
-      this.batcher.flush();
+      flush();
       return 'no-connection';
     }
     const live = !isTerminal(task.status);
@@ -167,11 +180,14 @@ export class TaskLogChannel {
     let end: LogStreamEnd = 'ended';
     let gaveUpReason: string | undefined;
     try {
-      for await (const event of api.streamLogs(task.id, { signal })) {
+      for await (const { event, text } of renderLive(api.streamLogs(task.id, { signal }), renderer, {
+        clock: systemClock,
+      })) {
         if (signal.aborted) return 'stopped';
+        write(text);
+        if (!event) continue;
         this.events++;
         this.observe(event);
-        write(renderer.render(event));
         if (event.kind === 'gave-up') {
           end = 'gave-up';
           gaveUpReason = event.reason;
@@ -183,7 +199,7 @@ export class TaskLogChannel {
       if (signal.aborted || isAbortError(error)) return 'stopped';
       write(renderer.end());
       write(`— could not read the log: ${oneLine(this.deps.session.redact(describeFailure(error)), 300)} —\n`);
-      this.batcher.flush();
+      flush();
       this.logStats(task.id, renderer, 'failed');
       this.offerRetryAfterError(error);
       return 'failed';
@@ -191,7 +207,7 @@ export class TaskLogChannel {
     if (signal.aborted) return 'stopped';
     write(renderer.end());
     if (end === 'ended') write('— the log ended without a final status —\n');
-    this.batcher.flush();
+    flush();
     this.logStats(task.id, renderer, end);
     if (end === 'gave-up') this.offerRetryAfterGivingUp(gaveUpReason ?? 'the connection kept failing');
     return end;

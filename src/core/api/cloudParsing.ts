@@ -161,12 +161,14 @@ export function mapCloudLogMessage(event: string | undefined, data: unknown): De
     }
     case 'complete': {
       const rawStatus = text(data, 'status');
+      const total = data['totalLogs'];
       return {
         kind: 'event',
         event:
           rawStatus === undefined
             ? { kind: 'finish', status: 'unknown' }
             : { kind: 'finish', status: normaliseCloudStatus(rawStatus).status, rawStatus },
+        ...(typeof total === 'number' && Number.isInteger(total) && total >= 0 ? { total } : {}),
       };
     }
     case 'error':

@@ -9,6 +9,7 @@ import { formatSeconds } from '../util/timeFormat';
 export class ConnectionNotes {
   private reconnecting = false;
   private reconnectsInARow = 0;
+  private waitingNoted = false;
 
   lost(delayMs: number): string {
     this.reconnecting = true;
@@ -23,6 +24,13 @@ export class ConnectionNotes {
     return '— reconnected —';
   }
 
+  /** The note for a run that has not started yet, once until real progress. */
+  waiting(): string | undefined {
+    if (this.waitingNoted) return undefined;
+    this.waitingNoted = true;
+    return '— waiting for the run to start —';
+  }
+
   gaveUp(reason: string): string {
     const attempts = this.reconnectsInARow;
     const after = attempts > 0 ? ` after ${attempts} ${attempts === 1 ? 'attempt' : 'attempts'}` : '';
@@ -32,5 +40,6 @@ export class ConnectionNotes {
   /** A real event arrived: the reconnect streak is over. */
   progressed(): void {
     this.reconnectsInARow = 0;
+    this.waitingNoted = false;
   }
 }

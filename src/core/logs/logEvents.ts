@@ -36,6 +36,10 @@ export type ConnectionEvent =
   | { readonly kind: 'reconnecting'; readonly attempt: number; readonly delayMs: number; readonly reason: string }
   /** Reconnects exhausted: the stream ends without a finish. */
   | { readonly kind: 'gave-up'; readonly reason: string }
+  /** The stream is quiet because the run has not started: it waits for `running` (one note, not a failure). */
+  | { readonly kind: 'waiting'; readonly status: TaskStatus }
+  /** The stream ended with fewer log lines than the server said the log holds, after asking again. */
+  | { readonly kind: 'incomplete'; readonly missing: number }
   /** `data:` that was not JSON, or JSON of the wrong shape: skipped and counted. */
   | { readonly kind: 'malformed'; readonly sample: string };
 

@@ -1,3 +1,5 @@
+import type { Clock } from '../util/clock';
+import { systemClock } from '../util/clock';
 import type { LogStreamEvent } from './logEvents';
 import type { LogRenderStats, LogRendererOptions } from './logRendererOptions';
 import { isTerminal, type TaskStatus } from '../tasks/model';
@@ -15,8 +17,16 @@ import { OpenToolCalls } from './openToolCalls';
  * flows as it streams (deltas joined), each tool call is one line with its key input and
  * a short excerpt of its output, Cloud log lines are grouped by step, connection trouble
  * is a short note. Pure and incremental: `render` returns only the text to append, and
- * the renderer keeps no log text, only the state of open tool calls and a short tail of
- * an unfinished escape sequence, so memory stays flat however long the log.
+ * the renderer keeps no log text, only the state of open tool calls, a short tail of an
+ * unfinished escape sequence and the current line of prose (bounded), so memory stays
+ * flat however long the log.
+ *
+ * Connection notes never split a line of the agent's prose. A note that comes while a
+ * line is half written is held until the line ends; the caller releases it after a short
+ * delay (`releaseHeldNotes`) so a long outage is still reported promptly: the half line
+ * is ended, the notes follow, and when the prose resumes the whole line is written again,
+ * so every line of the agent's text reads in one piece exactly as it would without the
+ * drop (a line longer than the kept bound resumes after a `↪ ` mark instead).
  *
  * This file keeps the renderer's state and its layout (which event goes where, and the
  * blank lines between); the text of tool calls (toolCallText.ts), Cloud log lines
@@ -32,6 +42,11 @@ const DEFAULTS = {
   maxOpenToolCalls: 64,
 };
 const MAX_NAMED_UNKNOWN_TYPES = 32;
+/** The longest half line of prose written again after a note; a longer one resumes after a mark. */
+const MAX_REPRINTED_LINE_CHARS = 2000;
+/** Notes held at once while a line is half written; older ones go (the streak is summed up by the last). */
+const MAX_HELD_NOTES = 8;
+const CONTINUATION_MARK = '↪ ';
 const MAX_FILES_LISTED = 12;
 
 export class LogRenderer {
@@ -44,8 +59,15 @@ export class LogRenderer {
   /** The open text block's id ('' for one without an id), or undefined between blocks. */
   private textBlock: string | undefined;
   private textBlockEmpty = true;
-  /** Prose resumes on a fresh line after a connection note: its leading blanks would indent it. */
-  private resumingAfterNote = false;
+  /** The prose written since its last line break, while it is short enough to write again. */
+  private partialLine = '';
+  private partialLineTooLong = false;
+  /** Connection notes waiting for the half-written line to end. */
+  private heldNotes: string[] = [];
+  /** Notes were released in the middle of a line: the next prose writes that line again first. */
+  private resumeLine: string | undefined;
+  /** A terminal status seen before the finish: its line is written last, after any log lines that follow. */
+  private pendingFinish: { readonly status: TaskStatus; readonly rawStatus: string } | undefined;
   private readonly cleaner = new StreamingTextCleaner();
   private readonly toolCalls: OpenToolCalls;
   /** The tool call whose line was printed last, so output under another call's line gets its own. */
@@ -111,6 +133,14 @@ export class LogRenderer {
         return this.note(this.connection.lost(event.delayMs));
       case 'gave-up':
         return this.note(this.connection.gaveUp(event.reason));
+      case 'waiting': {
+        const note = this.connection.waiting();
+        return note === undefined ? '' : this.note(note);
+      }
+      case 'incomplete':
+        return this.lines([
+          `— ${event.missing} log ${event.missing === 1 ? 'line' : 'lines'} could not be fetched from the server —`,
+        ]);
       default:
         // A kind added to the event union later: skipped like an unknown type.
         this.countUnknown(
@@ -120,12 +150,30 @@ export class LogRenderer {
     }
   }
 
-  /** The stream ended: closes an open line and names tool calls that never finished. */
+  /** The stream ended: closes an open line, names tool calls that never finished, and writes a held finish. */
   end(): string {
     let out = this.pendingToolLines();
     out += this.closeTextBlock();
+    if (this.pendingFinish && !this.finished) {
+      out += this.renderFinish(this.pendingFinish.status, this.pendingFinish.rawStatus);
+    }
     if (this.trailingNewlines === 0) out += this.emit('\n');
     return out;
+  }
+
+  /** Whether connection notes wait for a half-written line to end (the caller may release them after a delay). */
+  get holdsNotes(): boolean {
+    return this.heldNotes.length > 0;
+  }
+
+  /**
+   * Writes held notes now: the half line is ended, the notes follow, and the line is
+   * written again in full when its prose resumes.
+   */
+  releaseHeldNotes(): string {
+    if (this.heldNotes.length === 0) return '';
+    this.resumeLine = this.partialLineTooLong ? CONTINUATION_MARK : this.partialLine;
+    return this.lineStart() + this.writeHeldNotes();
   }
 
   get stats(): LogRenderStats {
@@ -137,9 +185,9 @@ export class LogRenderer {
     };
   }
 
-  /** Whether a finish line (or a terminal status) has been rendered. */
+  /** Whether a finish line has been rendered, or a terminal status seen (its line comes at the end). */
   get hasFinished(): boolean {
-    return this.finished;
+    return this.finished || this.pendingFinish !== undefined;
   }
 
   /** State the renderer holds right now, for checking that it stays bounded. */
@@ -162,12 +210,40 @@ export class LogRenderer {
       if (clean.length === 0) return out;
       this.textBlockEmpty = false;
     }
-    if (this.resumingAfterNote) {
-      clean = clean.replace(/^[ \t]+/, '');
-      if (clean.length === 0) return out;
-      this.resumingAfterNote = false;
+    if (this.resumeLine !== undefined) {
+      out += this.emit(this.resumeLine);
+      this.resumeLine = undefined;
     }
-    return out + this.emit(clean);
+    if (this.heldNotes.length > 0) {
+      const lineEnd = clean.indexOf('\n');
+      if (lineEnd < 0) return out + this.emitProse(clean);
+      out += this.emitProse(clean.slice(0, lineEnd + 1)) + this.writeHeldNotes();
+      clean = clean.slice(lineEnd + 1);
+    }
+    return out + this.emitProse(clean);
+  }
+
+  /** Prose leaves through here, so the current half line is known if a note has to interrupt it. */
+  private emitProse(text: string): string {
+    if (text.length === 0) return text;
+    const lineEnd = text.lastIndexOf('\n');
+    if (lineEnd >= 0) {
+      this.partialLine = text.slice(lineEnd + 1);
+      this.partialLineTooLong = false;
+    } else if (!this.partialLineTooLong) {
+      this.partialLine += text;
+    }
+    if (this.partialLine.length > MAX_REPRINTED_LINE_CHARS) {
+      this.partialLine = '';
+      this.partialLineTooLong = true;
+    }
+    return this.emit(text);
+  }
+
+  private writeHeldNotes(): string {
+    const notes = this.heldNotes;
+    this.heldNotes = [];
+    return this.emit(`${notes.join('\n')}\n`);
   }
 
   private openTextBlock(id: string): string {
@@ -176,7 +252,7 @@ export class LogRenderer {
     out += this.blankLine();
     this.textBlock = id;
     this.textBlockEmpty = true;
-    this.resumingAfterNote = false;
+    this.resetLine();
     return out;
   }
 
@@ -184,7 +260,17 @@ export class LogRenderer {
     if (this.textBlock === undefined) return '';
     this.textBlock = undefined;
     const rest = this.cleaner.end();
-    return rest.length > 0 && !this.textBlockEmpty ? this.emit(rest) : '';
+    let out = rest.length > 0 && !this.textBlockEmpty ? this.emit(rest) : '';
+    // The block's line is over: notes held for it go right after it.
+    if (this.heldNotes.length > 0) out += this.lineStart() + this.writeHeldNotes();
+    this.resetLine();
+    return out;
+  }
+
+  private resetLine(): void {
+    this.partialLine = '';
+    this.partialLineTooLong = false;
+    this.resumeLine = undefined;
   }
 
   // --- tool calls ----------------------------------------------------------
@@ -236,7 +322,14 @@ export class LogRenderer {
   }
 
   private renderStatus(status: TaskStatus, rawStatus: string, error: string | undefined): string {
+    if (isTerminal(status) && !this.finished) {
+      // A finished task may send its status before its log lines: the finish line waits for the end.
+      this.lastStatus = status;
+      this.pendingFinish = { status, rawStatus };
+      return error ? this.lines(labelled('✘ Error: ', error, this.maxLineChars)) : '';
+    }
     if (isTerminal(status)) return this.renderFinish(status, rawStatus, error);
+    this.pendingFinish = undefined;
     if (status === this.lastStatus && error === undefined) return '';
     this.lastStatus = status;
     const lines = [`● Status: ${statusWord(status, rawStatus)}`];
@@ -292,14 +385,20 @@ export class LogRenderer {
     return out + this.writeLines(lines);
   }
 
-  /** A connection note: its own line, but prose of the same block continues after it. */
+  /**
+   * A connection note: its own line. In the middle of a line of prose it is held until the
+   * line ends (or the caller releases it), so the line is never split by it.
+   */
   private note(text: string): string {
-    if (this.textBlock !== undefined && !this.textBlockEmpty) this.resumingAfterNote = true;
+    if (this.textBlock !== undefined && this.trailingNewlines === 0) {
+      if (this.heldNotes.length >= MAX_HELD_NOTES) this.heldNotes.shift();
+      this.heldNotes.push(text);
+      return '';
+    }
     return this.lineStart() + this.emit(`${text}\n`);
   }
 
   private writeLines(lines: readonly string[]): string {
-    this.resumingAfterNote = false;
     if (lines.length === 0) return '';
     return this.lineStart() + this.emit(`${lines.join('\n')}\n`);
   }
@@ -337,6 +436,58 @@ export function renderEvents(events: Iterable<LogStreamEvent>, options?: LogRend
   return out + renderer.end();
 }
 
+/** How long a connection note may wait for a half-written line of prose to end. */
+export const DEFAULT_HOLD_NOTES_MS = 3000;
+
+/** One step of a live log: an event and the text it adds, or held notes released on time (no event). */
+export interface LiveLogStep {
+  readonly event?: LogStreamEvent;
+  readonly text: string;
+}
+
+/**
+ * Renders a live stream step by step, releasing connection notes that have waited
+ * `holdNotesMs` for a half-written line to end: a short drop leaves the line whole, a long
+ * one is still reported promptly. Closing the steps early closes the stream.
+ */
+export async function* renderLive(
+  events: AsyncIterable<LogStreamEvent>,
+  renderer: LogRenderer,
+  timing: { readonly clock: Clock; readonly holdNotesMs?: number },
+): AsyncGenerator<LiveLogStep> {
+  const holdMs = Math.max(0, timing.holdNotesMs ?? DEFAULT_HOLD_NOTES_MS);
+  const iterator = events[Symbol.asyncIterator]();
+  let heldSince: number | undefined;
+  try {
+    for (;;) {
+      const next = iterator.next();
+      let result: IteratorResult<LogStreamEvent> | undefined;
+      if (renderer.holdsNotes) {
+        heldSince ??= timing.clock.now();
+        const timer = new AbortController();
+        const due = timing.clock.sleep(Math.max(0, holdMs - (timing.clock.now() - heldSince)), timer.signal).then(
+          () => undefined,
+          () => undefined,
+        );
+        result = await Promise.race([next, due]);
+        timer.abort();
+        if (result === undefined) {
+          heldSince = undefined;
+          yield { text: renderer.releaseHeldNotes() };
+          result = await next;
+        }
+      } else {
+        heldSince = undefined;
+        result = await next;
+      }
+      if (result.done) return;
+      yield { event: result.value, text: renderer.render(result.value) };
+    }
+  } finally {
+    await iterator.return?.();
+  }
+}
+
 /**
  * Renders a live event stream into `write` as it arrives (the whole pipeline after the
  * client: what the extension does per task, minus the Output channel). Resolves with the
@@ -346,11 +497,11 @@ export async function renderEventStream(
   events: AsyncIterable<LogStreamEvent>,
   write: (text: string) => void,
   options?: LogRendererOptions,
+  timing?: { readonly clock?: Clock; readonly holdNotesMs?: number },
 ): Promise<LogRenderStats> {
   const renderer = new LogRenderer(options);
-  for await (const event of events) {
-    const text = renderer.render(event);
-    if (text.length > 0) write(text);
+  for await (const step of renderLive(events, renderer, { ...timing, clock: timing?.clock ?? systemClock })) {
+    if (step.text.length > 0) write(step.text);
   }
   const rest = renderer.end();
   if (rest.length > 0) write(rest);

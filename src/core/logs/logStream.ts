@@ -13,9 +13,18 @@ import type { SseItem } from './sse';
  * A task's log as a stream that survives dropped connections and delivers every event
  * exactly once. The two APIs resume differently:
  * - Agent API v1 has no cursor and replays the whole log on every connect, so the
- *   stream counts the messages it has handled and skips that many on a reconnect.
+ *   stream counts the log events it has handled and skips that many on a reconnect.
+ *   Only known log events are counted: a server may interleave things it does not
+ *   replay (keep-alive `data:` lines, a `session-init` sent on the first connection
+ *   only), and counting those would shift the skip and lose or repeat real events.
  * - The Cloud API numbers its log lines and resumes from `fromIndex`; lines at or
- *   below the last delivered index are still skipped in case a server ignores it.
+ *   below the last delivered index are still skipped in case a server ignores it. Its
+ *   stream ends at `complete`, not at a terminal `status` (a finished task may send its
+ *   status before its lines); when `complete` counts more lines than arrived, the
+ *   missing ones are asked for again from `fromIndex`.
+ * A connection that ends without anything new is judged by the run's status (one
+ * cheap call): a run still queued or running is quiet, not failing, and is never given
+ * up on; only connections that keep breaking count towards giving up.
  * Memory stays bounded: only counters and the last status are kept, never the events.
  */
 
@@ -25,11 +34,16 @@ export const DEFAULT_RECONNECT_MAX_DELAY_MS = 30_000;
 /** Long enough for a quiet tool call on a server without keep-alives; a reconnect then costs little. */
 export const DEFAULT_IDLE_TIMEOUT_MS = 120_000;
 const MALFORMED_SAMPLE_CHARS = 120;
+/** How often a Cloud stream that ended short of its `totalLogs` is asked again for the rest. */
+const MAX_REFETCHES = 2;
 
 /** What one SSE message means, as decided by the API-specific mapper. */
 export type DecodedMessage =
-  /** `index`: the Cloud log line number, used to resume and de-duplicate. */
-  | { readonly kind: 'event'; readonly event: LogEvent; readonly index?: number }
+  /**
+   * `index`: the Cloud log line number, used to resume and de-duplicate. `total`: the
+   * number of log lines the task has, as its Cloud `complete` event says.
+   */
+  | { readonly kind: 'event'; readonly event: LogEvent; readonly index?: number; readonly total?: number }
   /** Per-connection bookkeeping (v1 `resume`, Cloud `connected`): neither delivered nor counted. */
   | { readonly kind: 'connection' }
   /** JSON of the wrong shape. */
@@ -63,6 +77,8 @@ interface Delivery {
   readonly events: readonly LogStreamEvent[];
   /** True when this message was new (not a replay or duplicate). */
   readonly fresh: boolean;
+  /** The log so far is incomplete: end this connection and connect again at once to fetch the rest. */
+  readonly refetch?: boolean;
 }
 
 /** The resume strategy of one API. */
@@ -81,9 +97,9 @@ export function replayingLogStream(
   settings: LogStreamSettings = {},
 ): AsyncIterable<LogStreamEvent> {
   const sample = sampler(settings);
-  /** Messages handled over all connections: the high-water mark of the replayed sequence. */
+  /** Log events handled over all connections: the high-water mark of the replayed sequence. */
   let handled = 0;
-  /** Messages seen on the current connection. */
+  /** Log events seen on the current connection. */
   let seen = 0;
   const strategy: ResumeStrategy = {
     open,
@@ -93,11 +109,15 @@ export function replayingLogStream(
     accept: (item) => {
       const decoded = decode(item, mapMessage);
       if (decoded.kind === 'connection') return NOTHING;
+      if (decoded.kind === 'malformed' || decoded.event.kind === 'unknown') {
+        // Not counted: it may not be replayed. Shown (as a count) only once the replay is past what was handled.
+        if (seen < handled) return NOTHING;
+        return { events: [decoded.kind === 'malformed' ? sample(item) : decoded.event], fresh: false };
+      }
       seen++;
       if (seen <= handled) return NOTHING;
       handled = seen;
-      if (decoded.kind === 'event') return { events: [decoded.event], fresh: true };
-      return { events: [sample(item)], fresh: true };
+      return { events: [decoded.event], fresh: true };
     },
   };
   return runLogStream(strategy, settings);
@@ -112,6 +132,7 @@ export function indexedLogStream(
   const sample = sampler(settings);
   let nextIndex = 0;
   let lastStatus: string | undefined;
+  let refetches = 0;
   const strategy: ResumeStrategy = {
     open: (signal) => open(nextIndex, signal),
     connectionOpened: () => undefined,
@@ -119,16 +140,24 @@ export function indexedLogStream(
       const decoded = decode(item, mapMessage);
       if (decoded.kind === 'connection') return NOTHING;
       if (decoded.kind === 'malformed') return { events: [sample(item)], fresh: false };
-      const { event, index } = decoded;
+      const { event, index, total } = decoded;
       if (index !== undefined) {
         if (index < nextIndex) return NOTHING;
         nextIndex = index + 1;
+        refetches = 0;
       }
       if (event.kind === 'status') {
         // includeStatus repeats the current status on every connect.
         const key = `${event.rawStatus}\u0000${event.error ?? ''}`;
         if (key === lastStatus) return NOTHING;
         lastStatus = key;
+      }
+      if (event.kind === 'finish' && total !== undefined && total > nextIndex) {
+        if (refetches < MAX_REFETCHES) {
+          refetches++;
+          return { events: [], fresh: false, refetch: true };
+        }
+        return { events: [{ kind: 'incomplete', missing: total - nextIndex }, event], fresh: true };
       }
       return { events: [event], fresh: true };
     },
@@ -158,9 +187,12 @@ function sampler(settings: LogStreamSettings): (item: SseItem) => ConnectionEven
   };
 }
 
-/** Ends the stream: a finish, or a status the task never leaves. */
+/**
+ * Ends the stream: a finish (v1 `finish`, Cloud `complete`). A terminal `status` does not:
+ * a finished task's log lines may still follow it.
+ */
 function isEnd(event: LogStreamEvent): boolean {
-  return event.kind === 'finish' || (event.kind === 'status' && isTerminal(event.status));
+  return event.kind === 'finish';
 }
 
 /** Failures worth a reconnect; anything else (401, 404, a non-SSE answer) ends the stream with the error. */
@@ -189,9 +221,20 @@ async function* runLogStreamBatches(
   const maxDelayMs = settings.maxDelayMs ?? DEFAULT_RECONNECT_MAX_DELAY_MS;
   const idleTimeoutMs = settings.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS;
   const diagnostic = (message: string) => settings.onDiagnostic?.(settings.redact ? settings.redact(message) : message);
+  const pause = async (ms: number): Promise<boolean> => {
+    try {
+      await clock.sleep(ms, signal);
+      return true;
+    } catch {
+      return false;
+    }
+  };
 
-  /** Drops since the last connection that delivered something new. */
+  /** Connections that broke since the last one that delivered something new: these lead to giving up. */
   let failures = 0;
+  /** Quiet connections in a row (nothing new, the run still active): they only lengthen the wait. */
+  let quiet = 0;
+  let waitingNoted = false;
   let attempt = 0;
   for (;;) {
     if (signal?.aborted) return;
@@ -200,6 +243,9 @@ async function* runLogStreamBatches(
     signal?.addEventListener('abort', onAbort, { once: true });
     let opened: OpenedStream | undefined;
     let progressed = false;
+    let refetch = false;
+    let closedByServer = false;
+    let timedOut = false;
     let reason: string;
     let retryAfterMs: number | undefined;
     try {
@@ -218,6 +264,10 @@ async function* runLogStreamBatches(
         for (const item of batch) {
           const delivery = strategy.accept(item);
           if (delivery.fresh) progressed = true;
+          if (delivery.refetch) {
+            refetch = true;
+            break;
+          }
           for (const event of delivery.events) {
             events.push(event);
             ended = isEnd(event);
@@ -227,24 +277,67 @@ async function* runLogStreamBatches(
         }
         if (events.length > 0) yield events;
         if (ended) return;
+        if (refetch) break;
       }
-      reason = 'the server closed the stream';
-      const status = await statusAfterClose(settings, signal);
-      if (status && isTerminal(status.status)) {
-        yield [{ kind: 'finish', status: status.status, rawStatus: status.rawStatus }];
-        return;
-      }
+      reason = refetch ? 'the log ended short of its length' : 'the server closed the stream';
+      closedByServer = !refetch;
     } catch (e) {
       if (signal?.aborted || isAbortError(e)) return;
       if (!isTransient(e)) throw e;
       reason = ApiError.is(e) ? e.userMessage : 'the connection broke';
       if (RateLimitError.is(e)) retryAfterMs = e.retryAfterMs;
+      timedOut = TimeoutError.is(e) && opened !== undefined;
     } finally {
       signal?.removeEventListener('abort', onAbort);
       connection.abort();
       opened?.close();
     }
-    failures = progressed ? 1 : failures + 1;
+    if (refetch) {
+      diagnostic(`log stream asking again from the last line: ${reason}`);
+      attempt++;
+      continue;
+    }
+    // A stream that ends without breaking is judged by the run's status, never by a count.
+    const quietEnd = closedByServer || (timedOut && !progressed);
+    let judged: NormalisedStatus | undefined;
+    if (quietEnd) {
+      try {
+        judged = await statusAfterClose(settings, signal);
+      } catch {
+        return;
+      }
+    }
+    if (closedByServer && judged && isTerminal(judged.status)) {
+      yield [{ kind: 'finish', status: judged.status, rawStatus: judged.rawStatus }];
+      return;
+    }
+    if (progressed) {
+      failures = 1;
+      quiet = 0;
+      waitingNoted = false;
+    } else if (quietEnd && judged && !isTerminal(judged.status)) {
+      // Quiet, and the run is fine: reconnect without a note and without counting a failure.
+      quiet++;
+      if (judged.status === 'queued') {
+        if (!waitingNoted) yield [{ kind: 'waiting', status: judged.status }];
+        waitingNoted = true;
+        const waited = await waitWhileQueued();
+        if (waited === 'aborted') return;
+        if (waited === 'started') {
+          attempt++;
+          continue;
+        }
+        failures++;
+      } else {
+        const delayMs = backoffDelay(quiet - 1, baseDelayMs, maxDelayMs, random);
+        diagnostic(`log stream quiet (${reason}) while the run is ${judged.rawStatus}: reconnecting in ${delayMs} ms`);
+        if (!(await pause(delayMs))) return;
+        attempt++;
+        continue;
+      }
+    } else {
+      failures++;
+    }
     if (failures > maxReconnects) {
       diagnostic(`log stream gave up after ${maxReconnects} reconnects: ${reason}`);
       yield [{ kind: 'gave-up', reason }];
@@ -254,10 +347,22 @@ async function* runLogStreamBatches(
     const delayMs = Math.min(retryAfterMs ?? backoffDelay(failures - 1, baseDelayMs, maxDelayMs, random), maxDelayMs);
     diagnostic(`log stream reconnecting in ${delayMs} ms (attempt ${attempt}): ${reason}`);
     yield [{ kind: 'reconnecting', attempt, delayMs, reason }];
-    try {
-      await clock.sleep(delayMs, signal);
-    } catch {
-      return;
+    if (!(await pause(delayMs))) return;
+  }
+
+  /** Polls the run's status until it leaves `queued`; a failing poll ends the wait as a failure. */
+  async function waitWhileQueued(): Promise<'started' | 'aborted' | 'failed'> {
+    for (let poll = 0; ; poll++) {
+      if (!(await pause(backoffDelay(poll, baseDelayMs, maxDelayMs, random)))) return 'aborted';
+      let status: NormalisedStatus | undefined;
+      try {
+        status = await statusAfterClose(settings, signal);
+      } catch {
+        return 'aborted';
+      }
+      // An unknown status is a failed check: the stream reconnects and counts it.
+      if (status === undefined) return 'failed';
+      if (status.status !== 'queued') return 'started';
     }
   }
 }
