@@ -113,7 +113,7 @@ export function createTasksView(deps: TasksViewDeps): { readonly view: TasksView
   const store = new PollingTaskStore({
     connection: connectionFrom(deps.session, disposables),
     storage: createTaskSnapshotStorage(extension.globalStorageUri),
-    onDiagnostic: (message) => logger.debug(message),
+    onDiagnostic: (message, level) => (level === 'warn' ? logger.warn(message) : logger.debug(message)),
   });
   // The interval matters once there is a connection to refresh, so the setting is read then,
   // not during activate() (the default until then is the setting's default).

@@ -319,7 +319,7 @@ export abstract class TaskStoreState implements Disposable {
     const fresh = (problems ?? []).filter((problem) => !this.reportedRowProblems.has(problem));
     if (!fresh.length) return;
     for (const problem of fresh) this.reportedRowProblems.add(problem);
-    this.diagnostic(`The task list had rows this extension could not read whole: ${fresh.join('; ')}.`);
+    this.diagnostic(`The task list had rows this extension could not read whole: ${fresh.join('; ')}.`, 'warn');
   }
 
   // ---- Schedule --------------------------------------------------------------------------
@@ -342,8 +342,8 @@ export abstract class TaskStoreState implements Disposable {
     this.statusChanged.fire();
   }
 
-  protected diagnostic(message: string): void {
-    this.options.onDiagnostic?.(message);
+  protected diagnostic(message: string, level: 'debug' | 'warn' = 'debug'): void {
+    this.options.onDiagnostic?.(message, level);
   }
 }
 
