@@ -54,7 +54,7 @@ export function activate(extension: vscode.ExtensionContext): BlackboxTasksTestA
     const store = new PollingTaskStore({
       connection,
       storage: createTaskSnapshotStorage(extension.globalStorageUri),
-      onDiagnostic: (message) => logger.debug(message),
+      onDiagnostic: (message, level) => (level === 'warn' ? logger.warn(message) : logger.debug(message)),
     });
     extension.subscriptions.push(store, followRefreshInterval(session, store));
 

@@ -30,7 +30,7 @@ export interface SetApiKeyResult {
  * `{ key, kind?, storeUnverified? }`.
  */
 export function setApiKeyCommand(context: CommandContext) {
-  const { session, logger } = context;
+  const { session, logger, store } = context;
 
   return async (argument?: unknown): Promise<SetApiKeyResult> => {
     const envInUse = session.keySource === 'env';
@@ -90,7 +90,11 @@ export function setApiKeyCommand(context: CommandContext) {
       if (!storeAnyway) return { outcome: 'notStored', stored: false, kind, message: verdict.message };
     }
 
+    const client = session.current()?.api;
     await session.storeKey(key, kind);
+    // The same key stored again is not a new account, so nothing reconnects; but it was just
+    // accepted, so a refresh schedule stopped by an earlier refusal of it starts again.
+    if (verdict === undefined && client !== undefined && session.current()?.api === client) void store.refresh();
     const connected =
       verdict === undefined
         ? vscode.l10n.t('API key stored. Connected to the {0} at {1}.', API_NAMES[kind], candidate.baseUrl)

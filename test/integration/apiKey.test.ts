@@ -2,6 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { ClearApiKeyResult } from '../../src/commands/clearApiKey';
 import type { SetApiKeyResult } from '../../src/commands/setApiKey';
+import { faults } from '../emulator/faults';
 import { scriptedRunLog } from '../emulator/scenarios';
 import { setKey, setSetting, useEmulator, waitForContextKey, waitUntil } from './harness';
 
@@ -234,6 +235,25 @@ describe('API key: Set API Key…, Clear API Key, environment fallback', () => {
       api.store.setPendingCancel(id, false);
       api.logs.close(done);
     }
+  });
+});
+
+describe('API key: the same key stored again after it was refused', () => {
+  const suite = useEmulator();
+
+  it('tries the refresh again without resetting anything', async () => {
+    const { emulator, api } = suite;
+    emulator.addTask({ api: 'agent', prompt: 'Still here', status: 'completed', createdAgoMs: 5_000 });
+    assert.equal((await setApiKey({ key: emulator.keys.agent })).outcome, 'verified');
+    await api.store.refresh();
+    const shown = api.store.tasks().length;
+    assert.ok(shown > 0);
+    emulator.fault(faults.status(401, { path: '/api/v1/tasks', times: 1 }));
+    await api.store.refresh();
+    assert.match(api.view.snapshot().message ?? '', /did not accept the API key/);
+    assert.equal((await setApiKey({ key: emulator.keys.agent })).outcome, 'verified');
+    await waitUntil(() => api.view.snapshot().message === undefined, { what: 'the refused-key message to go' });
+    assert.equal(api.store.tasks().length, shown, 'the tasks were kept throughout');
   });
 });
 

@@ -593,7 +593,7 @@ describe('fault matrix', function () {
     const store = new PollingTaskStore({
       connection: FakeConnection.to(agentClient(emulator, { clock })),
       clock,
-      onDiagnostic: (message) => diagnostics.push(message),
+      onDiagnostic: (message, level) => diagnostics.push(`${level ?? 'debug'}: ${message}`),
     });
     stores.push(store);
     store.setActivity({ viewVisible: true, windowFocused: true });
@@ -615,6 +615,7 @@ describe('fault matrix', function () {
     const reports = () => diagnostics.filter((line) => /could not read whole/.test(line));
     assert.equal(reports().length, 1, 'logged once');
     const [report] = reports();
+    assert.match(report ?? '', /^warn: /, 'dropping data is a warning in the extension log');
     assert.match(report ?? '', /tasks\[0\]\.title/);
     assert.match(report ?? '', /tasks\[1\]\.agent/);
     assert.match(report ?? '', new RegExp(`tasks\\[2\\] \\(${FAILED}\\) skipped: tasks\\[2\\]\\.status`));

@@ -567,7 +567,7 @@ export class PollingTaskStore extends Disposable implements TaskStore {
     const fresh = (problems ?? []).filter((problem) => !session.reportedRowProblems.has(problem));
     if (!fresh.length) return;
     for (const problem of fresh) session.reportedRowProblems.add(problem);
-    this.diagnostic(`The task list had rows this extension could not read whole: ${fresh.join('; ')}.`);
+    this.diagnostic(`The task list had rows this extension could not read whole: ${fresh.join('; ')}.`, 'warn');
   }
 
   private setRefreshing(value: boolean): void {
@@ -585,7 +585,7 @@ export class PollingTaskStore extends Disposable implements TaskStore {
     this.diagnostic(`A part of the extension failed while handling a task change: ${messageOf(error)}`);
   }
 
-  private diagnostic(message: string): void {
-    this.options.onDiagnostic?.(message);
+  private diagnostic(message: string, level: 'debug' | 'warn' = 'debug'): void {
+    this.options.onDiagnostic?.(message, level);
   }
 }

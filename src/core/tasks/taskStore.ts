@@ -83,5 +83,6 @@ export interface PollingTaskStoreOptions {
   readonly persistDelayMs?: number;
   /** Wait used after a 429 without Retry-After (default 30 s). */
   readonly defaultRetryAfterMs?: number;
-  readonly onDiagnostic?: (message: string) => void;
+  /** What the store noticed, for the extension log: `warn` when data had to be dropped (a list row it could not read). */
+  readonly onDiagnostic?: (message: string, level?: 'debug' | 'warn') => void;
 }
