@@ -6,6 +6,7 @@ import { createLogChannels, type LogChannels } from './adapters/logChannels';
 import { createGitAccess, type GitAccess } from './adapters/git';
 import { registerCommands } from './commands/index';
 import type { TaskStore } from './core/taskStore';
+import { showError } from './adapters/userMessages';
 
 /** What `activate` returns: the composed parts, so integration tests can drive and observe them. */
 export interface BlackboxTasksTestApi {
@@ -51,11 +52,9 @@ export function activate(extension: vscode.ExtensionContext): BlackboxTasksTestA
     // VS Code hides activation failures in its own log; say it where the user looks.
     const message = error instanceof Error ? error.message : String(error);
     logger.error(`Activation failed: ${message}`);
-    void vscode.window
-      .showErrorMessage(`BLACKBOX Agent Tasks could not start: ${redact(message)}`, 'Show Output')
-      .then((choice) => {
-        if (choice) channel.show();
-      });
+    void showError(`BLACKBOX Agent Tasks could not start: ${redact(message)}`, 'Show Output').then((choice) => {
+      if (choice) channel.show();
+    });
     throw error;
   }
 }

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import type { ApiKind } from '../core/model';
 import type { AgentChoice } from '../core/tasksApi';
+import { showWarning } from './userMessages';
 
 /** The agents each API documents. */
 export const AGENTS_BY_API: Readonly<Record<ApiKind, readonly string[]>> = {
@@ -108,8 +109,6 @@ async function pickSeveralAgents(kind: ApiKind, title: string): Promise<string[]
     );
     if (!picked) return undefined;
     if (picked.length >= MIN_AGENTS && picked.length <= MAX_AGENTS) return picked.map((item) => item.label);
-    void vscode.window.showWarningMessage(
-      `Choose between ${MIN_AGENTS} and ${MAX_AGENTS} agents (you chose ${picked.length}).`,
-    );
+    void showWarning(`Choose between ${MIN_AGENTS} and ${MAX_AGENTS} agents (you chose ${picked.length}).`);
   }
 }

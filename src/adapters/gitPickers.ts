@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { gitHubDisplayName } from '../core/githubRemote';
 import type { GitHubRemote, LocalRepository } from './gitRepository';
+import { showWarning } from './userMessages';
 
 /** Quick picks over local repositories and their remotes, shared by the repository commands. */
 
@@ -70,9 +71,7 @@ export async function pickRemoteBranch(
     },
   );
   if (names.length === 0) {
-    void vscode.window.showWarningMessage(
-      `${remote} has no branches that this repository knows of. Push a branch first.`,
-    );
+    void showWarning(`${remote} has no branches that this repository knows of. Push a branch first.`);
     return undefined;
   }
   const first = new Set([...(options.preferred ?? []), 'main', 'master', 'develop']);

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { showInformation, showWarning } from './userMessages';
 
 export interface PromptInputOptions {
   /** Shown as the input's title and in the editor's notification. */
@@ -89,11 +90,7 @@ async function promptInEditor(options: PromptInputOptions, initial: string): Pro
     });
     for (;;) {
       const choice = await Promise.race([
-        vscode.window.showInformationMessage(
-          `${options.title}: write the prompt in the editor, then choose Send.`,
-          'Send',
-          'Cancel',
-        ),
+        showInformation(`${options.title}: write the prompt in the editor, then choose Send.`, 'Send', 'Cancel'),
         closed,
       ]);
       if (choice !== 'Send') return undefined;
@@ -102,7 +99,7 @@ async function promptInEditor(options: PromptInputOptions, initial: string): Pro
         await closeWithoutSaving(document);
         return text;
       }
-      void vscode.window.showWarningMessage('The prompt is empty. Write it in the editor first.');
+      void showWarning('The prompt is empty. Write it in the editor first.');
     }
   } finally {
     for (const subscription of subscriptions) subscription.dispose();

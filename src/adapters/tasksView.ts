@@ -17,6 +17,7 @@ import type { TaskTreeNode, TreeSnapshot } from './taskTreeNodes';
 import { TaskTreeProvider } from './taskTreeProvider';
 import { createTreeContextKeys } from './treeContextKeys';
 import { createWorkspaceRemotes } from './workspaceRemotes';
+import { neutraliseLinks } from '../core/untrustedText';
 
 export const TASKS_VIEW_ID = 'blackboxTasks.tasks';
 const FILTER_STATE = 'blackboxTasks.filter';
@@ -197,7 +198,8 @@ export function createTasksView(deps: TasksViewDeps): { readonly view: TasksView
     const description = parts.filter(Boolean).join(' · ');
     treeView.description = description || undefined;
     const repositoryProblem = filter.scope === 'repository' ? remotes.unavailableReason() : undefined;
-    treeView.message = status.problem ?? repositoryProblem;
+    const message = status.problem ?? repositoryProblem;
+    treeView.message = message === undefined ? undefined : neutraliseLinks(message);
     treeView.badge = unseen.size
       ? {
           value: unseen.size,

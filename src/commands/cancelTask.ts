@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { presentError } from '../adapters/errorPresenter';
+import { showInformation, showWarning } from '../adapters/userMessages';
 import {
   CANCEL_RECHECK,
   describeCancelOutcome,
@@ -51,13 +52,13 @@ export function cancelTaskCommand(context: CommandContext) {
       const message = isTerminal(task.status)
         ? `Task ${label} has already finished (${task.status}); there is nothing to cancel.`
         : `Task ${label} is not known to be queued or running (status ${task.status}). Refresh the list and try again.`;
-      void vscode.window.showInformationMessage(message);
+      void showInformation(message);
       return { outcome: 'notActive', finalStatus: task.status, message };
     }
 
     const confirmed =
       booleanArgument(argument, 'confirm') ??
-      (await vscode.window.showWarningMessage(
+      (await showWarning(
         `Cancel task ${label}?`,
         { modal: true, detail: 'The agent stops working on it. Anything it already pushed stays on its branch.' },
         'Cancel Task',
@@ -95,8 +96,8 @@ export function cancelTaskCommand(context: CommandContext) {
       if (!settle.settled && settle.reason === 'gone') store.remove(task.id);
       const outcome = describeCancelOutcome({ label, request, settle, schedule });
       logger.info(`Cancel ${task.id}: ${outcome.kind}${outcome.finalStatus ? ` (${outcome.finalStatus})` : ''}.`);
-      if (outcome.severity === 'info') void vscode.window.showInformationMessage(outcome.message);
-      else void vscode.window.showWarningMessage(outcome.message);
+      if (outcome.severity === 'info') void showInformation(outcome.message);
+      else void showWarning(outcome.message);
       return {
         outcome: outcome.kind,
         message: outcome.message,

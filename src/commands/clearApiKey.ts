@@ -1,7 +1,7 @@
-import * as vscode from 'vscode';
 import type { KeySource } from '../adapters/apiSession';
 import type { CommandContext } from './commandContext';
 import { booleanArgument } from './requireConnection';
+import { showInformation, showWarning } from '../adapters/userMessages';
 
 export interface ClearApiKeyResult {
   readonly cleared: boolean;
@@ -24,12 +24,12 @@ export function clearApiKeyCommand(context: CommandContext) {
         session.keySource === 'env'
           ? 'No API key is stored in VS Code. The key in use comes from the BLACKBOX_API_KEY environment variable; unset it to disconnect.'
           : 'No API key is stored in VS Code.';
-      void vscode.window.showInformationMessage(message);
+      void showInformation(message);
       return { cleared: false, keySource: session.keySource, message };
     }
     const confirmed =
       booleanArgument(argument, 'confirm') ??
-      (await vscode.window.showWarningMessage(
+      (await showWarning(
         'Remove the stored BLACKBOX API key?',
         { modal: true, detail: 'VS Code forgets the key in every window. You need the key again to set it later.' },
         'Remove Key',
@@ -43,7 +43,7 @@ export function clearApiKeyCommand(context: CommandContext) {
       after === 'env'
         ? 'Stored API key removed. BLACKBOX_API_KEY from the environment is still used.'
         : 'Stored API key removed. Set a key to see your tasks again.';
-    void vscode.window.showInformationMessage(message);
+    void showInformation(message);
     return { cleared: true, keySource: after, message };
   };
 }

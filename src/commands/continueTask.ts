@@ -11,6 +11,7 @@ import type { CommandContext } from './commandContext';
 import { followTaskLogs } from './followTaskLogs';
 import { booleanArgument, requireConnection, stringArgument } from './requireConnection';
 import { resolveTask } from './resolveTask';
+import { showWarning } from '../adapters/userMessages';
 
 export interface ContinueTaskResult {
   readonly outcome: 'sent' | 'blocked' | 'failed' | 'cancelled';
@@ -54,7 +55,7 @@ export function continueTaskCommand(context: CommandContext) {
         : continueBlocker(task);
     if (blocker) {
       const message = `Task ${label} cannot take a follow-up now. ${blocker}`;
-      void vscode.window.showWarningMessage(message);
+      void showWarning(message);
       return { outcome: 'blocked', message };
     }
 

@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { safePullRequestUrl } from '../core/taskPresentation';
 import type { CommandContext } from './commandContext';
 import { resolveTask } from './resolveTask';
+import { showWarning } from '../adapters/userMessages';
 
 export interface OpenPullRequestResult {
   readonly opened: boolean;
@@ -27,7 +28,7 @@ export function openPullRequestCommand(context: CommandContext) {
       const message = task.pullRequestUrl
         ? 'The task’s pull request link is not a github.com pull request URL, so it was not opened.'
         : 'This task has no pull request.';
-      void vscode.window.showWarningMessage(message);
+      void showWarning(message);
       return { opened: false, message };
     }
     // Uri.parse(url, true) keeps the already-validated URL exactly (strict: no scheme guessing).

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import type { ApiConnection } from '../adapters/apiSession';
 import type { CommandContext } from './commandContext';
+import { showWarning } from '../adapters/userMessages';
 
 /** How long a command right after start-up waits for the stored key to be read (local IPC, normally milliseconds). */
 const KEY_LOAD_WAIT_MS = 3_000;
@@ -29,7 +30,7 @@ export async function requireConnection(context: CommandContext): Promise<ApiCon
     problem && problem.reason !== 'noKey'
       ? problem.message
       : 'No BLACKBOX API key is set. Set one (or the BLACKBOX_API_KEY environment variable) to work with tasks.';
-  void vscode.window.showWarningMessage(message, 'Set API Key…').then((choice) => {
+  void showWarning(message, 'Set API Key…').then((choice) => {
     if (choice) void vscode.commands.executeCommand('blackboxTasks.setApiKey');
   });
   return undefined;

@@ -10,6 +10,7 @@ import type { ApiKind } from '../core/model';
 import type { TasksApi } from '../core/tasksApi';
 import type { CommandContext } from './commandContext';
 import { actionArguments, booleanArgument, stringArgument } from './requireConnection';
+import { showError, showInformation, showWarning } from '../adapters/userMessages';
 
 export type SetApiKeyOutcome =
   'verified' | 'storedUnverified' | 'rejected' | 'notStored' | 'invalid' | 'unusableUrl' | 'cancelled';
@@ -75,7 +76,7 @@ export function setApiKeyCommand(context: CommandContext) {
     if (verdict?.verdict === 'rejected') {
       logger.warn(`A new API key was not stored: the ${API_NAMES[kind]} rejected it.`);
       const message = note ? `${verdict.message} ${note}` : verdict.message;
-      void vscode.window.showErrorMessage(message, 'Try Again').then((choice) => {
+      void showError(message, 'Try Again').then((choice) => {
         if (choice) void vscode.commands.executeCommand('blackboxTasks.setApiKey');
       });
       return { outcome: 'rejected', stored: false, kind, message };
@@ -84,7 +85,7 @@ export function setApiKeyCommand(context: CommandContext) {
       logger.warn(`A new API key could not be checked: ${verdict.message}`);
       const storeAnyway =
         booleanArgument(argument, 'storeUnverified') ??
-        (await vscode.window.showWarningMessage(verdict.message, { modal: true }, 'Store Anyway')) === 'Store Anyway';
+        (await showWarning(verdict.message, { modal: true }, 'Store Anyway')) === 'Store Anyway';
       if (!storeAnyway) return { outcome: 'notStored', stored: false, kind, message: verdict.message };
     }
 
@@ -172,8 +173,8 @@ function apiSetting(): string | undefined {
 
 function tell(severity: 'info' | 'error', result: SetApiKeyResult): SetApiKeyResult {
   if (result.message) {
-    if (severity === 'info') void vscode.window.showInformationMessage(result.message);
-    else void vscode.window.showErrorMessage(result.message);
+    if (severity === 'info') void showInformation(result.message);
+    else void showError(result.message);
   }
   return result;
 }

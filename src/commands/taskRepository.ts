@@ -7,6 +7,7 @@ import type { Task } from '../core/model';
 import type { CommandContext } from './commandContext';
 import { stringArgument } from './requireConnection';
 import { resolveTask } from './resolveTask';
+import { showError, showInformation, showWarning } from '../adapters/userMessages';
 
 /** Why a branch command stopped before running git; each is also shown to the user. */
 export type BranchCommandStop = 'untrusted' | 'noBranch' | 'refused' | 'unavailable' | 'noRepository' | 'cancelled';
@@ -25,7 +26,7 @@ export type TaskRepository =
 function refuseIfUntrusted(action: string): string | undefined {
   if (vscode.workspace.isTrusted) return undefined;
   const message = `${action} runs git in this workspace, which is not trusted. Trust the workspace (Manage Workspace Trust) and try again.`;
-  void vscode.window.showWarningMessage(message);
+  void showWarning(message);
   return message;
 }
 
@@ -40,7 +41,7 @@ export function checkTaskBranch(
   const check = checkBranchName(name);
   if (check.ok) return { ok: true, branch: check.name };
   const message = `The ${what} ${quoteBranchName(name)} is not a safe branch name (${check.reason}), so it was not used. Nothing was run.`;
-  void vscode.window.showErrorMessage(message);
+  void showError(message);
   return { ok: false, message };
 }
 
@@ -68,7 +69,7 @@ export async function taskRepository(
 
   if (!task.createdBranch) {
     const message = 'The agent has not pushed a branch for this task yet.';
-    void vscode.window.showInformationMessage(message);
+    void showInformation(message);
     return { ok: false, stop: 'noBranch', message };
   }
   const checked = checkTaskBranch(task.createdBranch, "task's branch");
@@ -79,19 +80,19 @@ export async function taskRepository(
     const message = task.repoUrl
       ? `The task's repository (${task.repoUrl}) is not a GitHub repository this extension can match.`
       : 'This task has no repository.';
-    void vscode.window.showWarningMessage(message);
+    void showWarning(message);
     return { ok: false, stop: 'noRepository', message };
   }
 
   const loaded = await context.git.load();
   if (!loaded.ok) {
-    void vscode.window.showWarningMessage(loaded.message);
+    void showWarning(loaded.message);
     return { ok: false, stop: 'unavailable', message: loaded.message };
   }
   const matches = await context.git.repositoriesFor(task.repoUrl ?? '');
   if (matches.length === 0) {
     const message = `No open repository has a remote for ${gitHubDisplayName(wanted)}. Open a clone of it in this window and try again.`;
-    void vscode.window.showWarningMessage(message);
+    void showWarning(message);
     return { ok: false, stop: 'noRepository', message };
   }
   const preferredRoot = stringArgument(argument, 'repository');
