@@ -1,8 +1,9 @@
 import * as vscode from 'vscode';
 import { presentError } from '../adapters/errorPresenter';
-import { showInformation, showWarning } from '../adapters/userMessages';
 import {
   CANCEL_RECHECK,
+  canCancel,
+  cancelUnavailableReason,
   describeCancelOutcome,
   recheckUntilTerminal,
   taskLabelForMessage,
@@ -13,13 +14,13 @@ import {
 } from '../core/cancelPolicy';
 import { systemClock } from '../core/clock';
 import { BadRequestError, isAbortError } from '../core/errors';
-import { isActive, isTerminal } from '../core/model';
 import type { CommandContext } from './commandContext';
 import { booleanArgument, requireConnection } from './requireConnection';
 import { resolveTask } from './resolveTask';
+import { showInformation, showWarning } from '../adapters/userMessages';
 
 export interface CancelTaskResult {
-  readonly outcome: CancelOutcome['kind'] | 'notActive' | 'declined' | 'failed' | 'aborted';
+  readonly outcome: CancelOutcome['kind'] | 'notActive' | 'notStarted' | 'declined' | 'failed' | 'aborted';
   readonly finalStatus?: string;
   readonly message?: string;
 }
@@ -41,19 +42,23 @@ export function cancelTaskCommand(context: CommandContext) {
     const connection = await requireConnection(context);
     if (!connection) return { outcome: 'aborted' };
     const task = await resolveTask(argument, context, {
-      placeHolder: 'Choose a queued or running task to cancel',
-      qualifies: (candidate) => isActive(candidate.status) && !store.isPendingCancel(candidate.id),
-      noneMessage: 'No task is queued or running, so there is nothing to cancel.',
+      placeHolder: 'Choose a task to cancel',
+      qualifies: (candidate) => canCancel(candidate) && !store.isPendingCancel(candidate.id),
+      noneMessage: 'No task can be cancelled now: none is running (or queued, for Agent API tasks).',
     });
     if (!task) return { outcome: 'aborted' };
     const label = taskLabelForMessage(task);
 
-    if (!isActive(task.status)) {
-      const message = isTerminal(task.status)
-        ? `Task ${label} has already finished (${task.status}); there is nothing to cancel.`
-        : `Task ${label} is not known to be queued or running (status ${task.status}). Refresh the list and try again.`;
+    const unavailable = cancelUnavailableReason(task);
+    if (unavailable) {
+      const message =
+        unavailable === 'finished'
+          ? `Task ${label} has already finished (${task.status}); there is nothing to cancel.`
+          : unavailable === 'notStarted'
+            ? `Task ${label} has not started yet, and the Cloud API can only stop a task while it is running. Try again once it runs.`
+            : `Task ${label} is not known to be queued or running (status ${task.status}). Refresh the list and try again.`;
       void showInformation(message);
-      return { outcome: 'notActive', finalStatus: task.status, message };
+      return { outcome: unavailable === 'notStarted' ? 'notStarted' : 'notActive', finalStatus: task.status, message };
     }
 
     const confirmed =
