@@ -13,6 +13,7 @@ import { createLogChannels, type LogChannels } from './adapters/logs/logChannels
 import { createGitAccess, type GitAccess } from './adapters/git/git';
 import { registerCommands } from './commands/index';
 import type { TaskStore } from './core/tasks/taskStore';
+import { showError } from './adapters/userMessages';
 
 /** What `activate` returns: the composed parts, so integration tests can drive and observe them. */
 export interface BlackboxTasksTestApi {
@@ -79,14 +80,12 @@ export function activate(extension: vscode.ExtensionContext): BlackboxTasksTestA
     // VS Code hides activation failures in its own log; say it where the user looks.
     const message = error instanceof Error ? error.message : String(error);
     logger.error(`Activation failed: ${message}`);
-    void vscode.window
-      .showErrorMessage(
-        vscode.l10n.t('BLACKBOX Agent Tasks could not start: {0}', redact(message)),
-        vscode.l10n.t('Show Output'),
-      )
-      .then((choice) => {
-        if (choice) channel.show();
-      });
+    void showError(
+      vscode.l10n.t('BLACKBOX Agent Tasks could not start: {0}', redact(message)),
+      vscode.l10n.t('Show Output'),
+    ).then((choice) => {
+      if (choice) channel.show();
+    });
     throw error;
   }
 }

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { describeError, type ErrorRemedy } from '../core/view/errorDescription';
 import type { Logger } from './logger';
+import { showError } from './userMessages';
 
 const REMEDY_LABELS: Record<ErrorRemedy, string> = {
   setApiKey: 'Set API Key…',
@@ -22,7 +23,7 @@ export async function presentError(
   const message = deps.redact(description.message);
   deps.logger.error(`${message}${error instanceof Error && error.stack ? `\n${error.stack}` : ''}`);
   const remedies = description.remedies.filter((remedy) => remedy !== 'retry' || deps.canRetry);
-  const choice = await vscode.window.showErrorMessage(message, ...remedies.map((remedy) => REMEDY_LABELS[remedy]));
+  const choice = await showError(message, ...remedies.map((remedy) => REMEDY_LABELS[remedy]));
   if (choice === REMEDY_LABELS.setApiKey) await vscode.commands.executeCommand('blackboxTasks.setApiKey');
   if (choice === REMEDY_LABELS.showOutput) deps.logger.show();
   return choice === REMEDY_LABELS.retry;

@@ -2,6 +2,8 @@ import * as vscode from 'vscode';
 import { presentError } from '../adapters/errorPresenter';
 import {
   CANCEL_RECHECK,
+  canCancel,
+  cancelUnavailableReason,
   describeCancelOutcome,
   recheckUntilTerminal,
   taskLabelForMessage,
@@ -12,13 +14,13 @@ import {
 } from '../core/tasks/cancelPolicy';
 import { systemClock } from '../core/util/clock';
 import { BadRequestError, isAbortError } from '../core/http/errors';
-import { isActive, isTerminal } from '../core/tasks/model';
 import type { CommandContext } from './support/commandContext';
 import { booleanArgument, requireConnection } from './support/requireConnection';
 import { resolveTask } from './support/resolveTask';
+import { showInformation, showWarning } from '../adapters/userMessages';
 
 export interface CancelTaskResult {
-  readonly outcome: CancelOutcome['kind'] | 'notActive' | 'declined' | 'failed' | 'aborted';
+  readonly outcome: CancelOutcome['kind'] | 'notActive' | 'notStarted' | 'declined' | 'failed' | 'aborted';
   readonly finalStatus?: string;
   readonly message?: string;
 }
@@ -40,24 +42,28 @@ export function cancelTaskCommand(context: CommandContext) {
     const connection = await requireConnection(context);
     if (!connection) return { outcome: 'aborted' };
     const task = await resolveTask(argument, context, {
-      placeHolder: 'Choose a queued or running task to cancel',
-      qualifies: (candidate) => isActive(candidate.status) && !store.isPendingCancel(candidate.id),
-      noneMessage: 'No task is queued or running, so there is nothing to cancel.',
+      placeHolder: 'Choose a task to cancel',
+      qualifies: (candidate) => canCancel(candidate) && !store.isPendingCancel(candidate.id),
+      noneMessage: 'No task can be cancelled now: none is running (or queued, for Agent API tasks).',
     });
     if (!task) return { outcome: 'aborted' };
     const label = taskLabelForMessage(task);
 
-    if (!isActive(task.status)) {
-      const message = isTerminal(task.status)
-        ? `Task ${label} has already finished (${task.status}); there is nothing to cancel.`
-        : `Task ${label} is not known to be queued or running (status ${task.status}). Refresh the list and try again.`;
-      void vscode.window.showInformationMessage(message);
-      return { outcome: 'notActive', finalStatus: task.status, message };
+    const unavailable = cancelUnavailableReason(task);
+    if (unavailable) {
+      const message =
+        unavailable === 'finished'
+          ? `Task ${label} has already finished (${task.status}); there is nothing to cancel.`
+          : unavailable === 'notStarted'
+            ? `Task ${label} has not started yet, and the Cloud API can only stop a task while it is running. Try again once it runs.`
+            : `Task ${label} is not known to be queued or running (status ${task.status}). Refresh the list and try again.`;
+      void showInformation(message);
+      return { outcome: unavailable === 'notStarted' ? 'notStarted' : 'notActive', finalStatus: task.status, message };
     }
 
     const confirmed =
       booleanArgument(argument, 'confirm') ??
-      (await vscode.window.showWarningMessage(
+      (await showWarning(
         `Cancel task ${label}?`,
         { modal: true, detail: 'The agent stops working on it. Anything it already pushed stays on its branch.' },
         'Cancel Task',
@@ -95,8 +101,8 @@ export function cancelTaskCommand(context: CommandContext) {
       if (!settle.settled && settle.reason === 'gone') store.remove(task.id);
       const outcome = describeCancelOutcome({ label, request, settle, schedule });
       logger.info(`Cancel ${task.id}: ${outcome.kind}${outcome.finalStatus ? ` (${outcome.finalStatus})` : ''}.`);
-      if (outcome.severity === 'info') void vscode.window.showInformationMessage(outcome.message);
-      else void vscode.window.showWarningMessage(outcome.message);
+      if (outcome.severity === 'info') void showInformation(outcome.message);
+      else void showWarning(outcome.message);
       return {
         outcome: outcome.kind,
         message: outcome.message,

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { GitOperationError } from '../core/git/gitFailure';
+import { showError, showInformation, showWarning } from '../adapters/userMessages';
 import type { CommandContext } from './support/commandContext';
 import { actionArguments } from './support/requireConnection';
 import { taskRepository, type BranchCommandStop } from './support/taskRepository';
@@ -81,12 +82,12 @@ export function checkoutBranchCommand(context: CommandContext) {
       if (outcome.outcome === 'cancelled') return outcome;
       await repository.refresh();
       const message = successMessage(outcome, remote.remote, repository.label, repository.head().behind ?? 0);
-      void vscode.window.showInformationMessage(message);
+      void showInformation(message);
       context.logger.info(message);
       return { ...outcome, message };
     } catch (error) {
       if (!GitOperationError.is(error)) throw error;
-      void vscode.window.showErrorMessage(error.message, 'Show Output').then((choice) => {
+      void showError(error.message, 'Show Output').then((choice) => {
         if (choice) context.logger.show();
       });
       return { outcome: 'failed', ...where, message: error.message };
@@ -100,7 +101,7 @@ function dirtyAnswer(argument: unknown): DirtyAnswer | undefined {
 }
 
 async function askAboutChanges(label: string, branch: string, changes: number): Promise<DirtyAnswer> {
-  const picked = await vscode.window.showWarningMessage(
+  const picked = await showWarning(
     `${label} has ${changes} uncommitted change${changes === 1 ? '' : 's'}.`,
     {
       modal: true,

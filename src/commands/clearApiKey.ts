@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import type { KeySource } from '../adapters/api/apiSession';
 import type { CommandContext } from './support/commandContext';
 import { booleanArgument } from './support/requireConnection';
+import { showInformation, showWarning } from '../adapters/userMessages';
 
 export interface ClearApiKeyResult {
   readonly cleared: boolean;
@@ -26,13 +27,13 @@ export function clearApiKeyCommand(context: CommandContext) {
               'No API key is stored in VS Code. The key in use comes from the BLACKBOX_API_KEY environment variable; unset it to disconnect.',
             )
           : vscode.l10n.t('No API key is stored in VS Code.');
-      void vscode.window.showInformationMessage(message);
+      void showInformation(message);
       return { cleared: false, keySource: session.keySource, message };
     }
     const removeKey = vscode.l10n.t('Remove Key');
     const confirmed =
       booleanArgument(argument, 'confirm') ??
-      (await vscode.window.showWarningMessage(
+      (await showWarning(
         vscode.l10n.t('Remove the stored BLACKBOX API key?'),
         {
           modal: true,
@@ -49,7 +50,7 @@ export function clearApiKeyCommand(context: CommandContext) {
       after === 'env'
         ? vscode.l10n.t('Stored API key removed. BLACKBOX_API_KEY from the environment is still used.')
         : vscode.l10n.t('Stored API key removed. Set a key to see your tasks again.');
-    void vscode.window.showInformationMessage(message);
+    void showInformation(message);
     return { cleared: true, keySource: after, message };
   };
 }

@@ -11,6 +11,7 @@ import type { CommandContext } from './support/commandContext';
 import { followTaskLogs } from './support/followTaskLogs';
 import { booleanArgument, requireConnection, stringArgument } from './support/requireConnection';
 import { resolveTask } from './support/resolveTask';
+import { showWarning } from '../adapters/userMessages';
 
 export interface ContinueTaskResult {
   readonly outcome: 'sent' | 'blocked' | 'failed' | 'cancelled';
@@ -58,7 +59,7 @@ export function continueTaskCommand(context: CommandContext) {
         : continueBlocker(task);
     if (blocker) {
       const message = vscode.l10n.t('Task {0} cannot take a follow-up now. {1}', label, blocker);
-      void vscode.window.showWarningMessage(message);
+      void showWarning(message);
       return { outcome: 'blocked', message };
     }
 

@@ -20,6 +20,7 @@ import type { AgentChoice, CreatedTask, CreateTaskInput } from '../core/api/task
 import type { CommandContext } from './support/commandContext';
 import { followTaskLogs } from './support/followTaskLogs';
 import { actionArguments, booleanArgument, requireConnection, stringArgument } from './support/requireConnection';
+import { showError, showInformation, showWarning } from '../adapters/userMessages';
 
 export interface CreateTaskResult {
   /** busy: another create was being sent, so this one sent nothing. */
@@ -140,7 +141,7 @@ export function createTaskCommand(context: CommandContext) {
       const message = vscode.l10n.t(
         'A task is already being created. Wait for it to finish; your prompt is kept as a draft.',
       );
-      void vscode.window.showInformationMessage(message);
+      void showInformation(message);
       return { outcome: 'busy', request, message };
     }
     // The connection may have changed while the user was typing.
@@ -326,10 +327,10 @@ async function chooseTarget(context: CommandContext, args: CreateArguments): Pro
 
 async function offerStandalone(why: string, interactive: boolean): Promise<Target | undefined> {
   if (!interactive) {
-    void vscode.window.showWarningMessage(why);
+    void showWarning(why);
     return undefined;
   }
-  const choice = await vscode.window.showInformationMessage(
+  const choice = await showInformation(
     why,
     {
       modal: true,
@@ -403,7 +404,7 @@ async function runPreflight(
     return { ok: false, message: vscode.l10n.t('The repository kept changing while it was being checked. Try again.') };
   } catch (error) {
     if (!GitOperationError.is(error)) throw error;
-    void vscode.window.showErrorMessage(error.message);
+    void showError(error.message);
     return { ok: false, message: error.message };
   }
 }
@@ -427,7 +428,7 @@ async function readPreflightState(repository: LocalRepository, remote: string): 
 
 async function askAbout(issue: PreflightIssue): Promise<PreflightChoice> {
   const options = issue.options.filter((option) => option.choice !== 'cancel');
-  const picked = await vscode.window.showWarningMessage(
+  const picked = await showWarning(
     issue.message,
     { modal: true, detail: issue.detail },
     ...options.map((option) => option.label),

@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { safePullRequestUrl } from '../core/view/taskPresentation';
 import type { CommandContext } from './support/commandContext';
 import { resolveTask } from './support/resolveTask';
+import { showWarning } from '../adapters/userMessages';
 
 export interface OpenPullRequestResult {
   readonly opened: boolean;
@@ -27,7 +28,7 @@ export function openPullRequestCommand(context: CommandContext) {
       const message = task.pullRequestUrl
         ? vscode.l10n.t('The task’s pull request link is not a github.com pull request URL, so it was not opened.')
         : vscode.l10n.t('This task has no pull request.');
-      void vscode.window.showWarningMessage(message);
+      void showWarning(message);
       return { opened: false, message };
     }
     // Uri.parse(url, true) keeps the already-validated URL exactly (strict: no scheme guessing).

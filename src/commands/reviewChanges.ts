@@ -7,6 +7,7 @@ import { GitOperationError } from '../core/git/gitFailure';
 import type { CommandContext } from './support/commandContext';
 import { stringArgument } from './support/requireConnection';
 import { checkTaskBranch, taskRepository, type BranchCommandStop } from './support/taskRepository';
+import { showError, showInformation } from '../adapters/userMessages';
 
 export type ChangeKind = 'added' | 'modified' | 'deleted' | 'renamed';
 
@@ -84,7 +85,7 @@ export function reviewChangesCommand(context: CommandContext) {
       const summary = { base: baseBranch, head: branch, leftCommit, rightCommit, files };
       if (changes.length === 0) {
         const message = vscode.l10n.t('"{0}" has no changes compared with "{1}".', branch, baseBranch);
-        void vscode.window.showInformationMessage(message);
+        void showInformation(message);
         return { outcome: 'noChanges', ...summary, message };
       }
       const title = `${branch} ↔ ${baseBranch} (BLACKBOX task)`;
@@ -100,7 +101,7 @@ export function reviewChangesCommand(context: CommandContext) {
       return { outcome: 'shown', ...summary };
     } catch (error) {
       if (!GitOperationError.is(error)) throw error;
-      void vscode.window.showErrorMessage(error.message, vscode.l10n.t('Show Output')).then((choice) => {
+      void showError(error.message, vscode.l10n.t('Show Output')).then((choice) => {
         if (choice) context.logger.show();
       });
       return { outcome: 'failed', base: baseBranch, head: branch, message: error.message };

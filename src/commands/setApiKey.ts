@@ -10,6 +10,7 @@ import type { ApiKind } from '../core/tasks/model';
 import type { TasksApi } from '../core/api/tasksApi';
 import type { CommandContext } from './support/commandContext';
 import { actionArguments, booleanArgument, stringArgument } from './support/requireConnection';
+import { showError, showInformation, showWarning } from '../adapters/userMessages';
 
 export type SetApiKeyOutcome =
   'verified' | 'storedUnverified' | 'rejected' | 'notStored' | 'invalid' | 'unusableUrl' | 'cancelled';
@@ -75,7 +76,7 @@ export function setApiKeyCommand(context: CommandContext) {
     if (verdict?.verdict === 'rejected') {
       logger.warn(`A new API key was not stored: the ${API_NAMES[kind]} rejected it.`);
       const message = note ? `${verdict.message} ${note}` : verdict.message;
-      void vscode.window.showErrorMessage(message, vscode.l10n.t('Try Again')).then((choice) => {
+      void showError(message, vscode.l10n.t('Try Again')).then((choice) => {
         if (choice) void vscode.commands.executeCommand('blackboxTasks.setApiKey');
       });
       return { outcome: 'rejected', stored: false, kind, message };
@@ -85,7 +86,7 @@ export function setApiKeyCommand(context: CommandContext) {
       const storeAnywayLabel = vscode.l10n.t('Store Anyway');
       const storeAnyway =
         booleanArgument(argument, 'storeUnverified') ??
-        (await vscode.window.showWarningMessage(verdict.message, { modal: true }, storeAnywayLabel)) ===
+        (await showWarning(verdict.message, { modal: true }, storeAnywayLabel)) ===
           storeAnywayLabel;
       if (!storeAnyway) return { outcome: 'notStored', stored: false, kind, message: verdict.message };
     }
@@ -187,8 +188,8 @@ function apiSetting(): string | undefined {
 
 function tell(severity: 'info' | 'error', result: SetApiKeyResult): SetApiKeyResult {
   if (result.message) {
-    if (severity === 'info') void vscode.window.showInformationMessage(result.message);
-    else void vscode.window.showErrorMessage(result.message);
+    if (severity === 'info') void showInformation(result.message);
+    else void showError(result.message);
   }
   return result;
 }

@@ -244,6 +244,42 @@ for (const apiName of ['agent', 'cloud'] as const) {
         assert.equal(result.outcome, 'notActive');
         assert.deepEqual(writes(emulator, 'PATCH', taskPath(id)), []);
       });
+      it(
+        v1
+          ? 'offers Cancel for a queued run, which the Agent API cancels'
+          : 'offers no Cancel for a pending task, which the Cloud API cannot stop, and says why',
+        async () => {
+          const { emulator, api } = suite;
+          const id = await seedTask(api, emulator, { api: apiName, prompt: 'Waiting in line', status: 'queued' });
+          const row = await waitUntil(
+            () =>
+              api.view
+                .snapshot()
+                .groups.flatMap((group) => group.rows)
+                .find((candidate) => candidate.taskId === id),
+            { what: 'the queued row' },
+          );
+          if (v1) assert.match(row.contextValue, /\bcancellable\b/);
+          else assert.doesNotMatch(row.contextValue, /\bcancellable\b/);
+          emulator.clearRequests();
+          const result = await run<CancelTaskResult>('blackboxTasks.cancelTask', { taskId: id, confirm: true });
+          if (v1) {
+            assert.equal(result.outcome, 'cancelled', result.message);
+            assert.equal(writes(emulator, 'PATCH', taskPath(id)).length, 1);
+          } else {
+            assert.equal(result.outcome, 'notStarted', result.message);
+            assert.match(result.message ?? '', /can only stop a task while it is running/);
+            assert.deepEqual(writes(emulator, 'PATCH', taskPath(id)), [], 'no request the server must refuse');
+            // The emulator refuses a stop for a pending task, as the Cloud API does.
+            const connection = api.session.current();
+            assert.ok(connection);
+            const refused = await connection.api.cancel(id, {});
+            assert.equal(refused.success, false);
+            assert.match(refused.message ?? '', /cannot be stopped/i);
+            assert.equal(emulator.task(id)?.status, 'pending');
+          }
+        },
+      );
     });
 
     describe('Open Task Details', () => {

@@ -262,3 +262,182 @@ describe('security (extension host)', function () {
     assert.equal(vscode.workspace.isTrusted, true, 'trust restored');
   });
 });
+
+/** Server or agent text written to become a live command link wherever VS Code renders links. */
+const HOSTILE_LINKS =
+  'Tests failed. [Open the fix](command:workbench.action.openSettings?%5B%22blackbox%22%5D) to continue, see https://evil.example/x or command:workbench.action.terminal.new';
+
+/** What would still read as a link on a VS Code surface: `](`, or a scheme an autolinker takes. */
+function assertNoLinks(text: string | undefined, where: string): void {
+  assert.ok(text !== undefined, `${where}: nothing was shown`);
+  assert.doesNotMatch(text, /\]\(/, `${where} has a markdown link: ${text}`);
+  assert.doesNotMatch(text, /\b(?:https?|command|file):(?=\S)/i, `${where} has a link target: ${text}`);
+}
+
+interface SurfaceCall {
+  readonly surface: 'error' | 'warning' | 'information' | 'quickPick';
+  /** The message, the modal's detail, and every quick pick item's label, description and detail. */
+  readonly texts: readonly string[];
+}
+
+/**
+ * Records what the extension hands to notifications, modal messages and quick picks, and
+ * answers as a user who dismisses them. Test files receive the extension's own `vscode`
+ * object, so these replacements are what the extension calls.
+ */
+function captureSurfaces(): { readonly calls: SurfaceCall[]; restore(): void } {
+  const calls: SurfaceCall[] = [];
+  const window = vscode.window as unknown as Record<string, unknown>;
+  const names = {
+    showErrorMessage: 'error',
+    showWarningMessage: 'warning',
+    showInformationMessage: 'information',
+    showQuickPick: 'quickPick',
+  } as const;
+  const originals = new Map<string, PropertyDescriptor | undefined>();
+  for (const [name, surface] of Object.entries(names)) {
+    originals.set(name, Object.getOwnPropertyDescriptor(window, name));
+    const replacement = async (first: unknown, ...rest: unknown[]): Promise<undefined> => {
+      const texts: string[] = [];
+      if (surface === 'quickPick') {
+        const items = (await Promise.resolve(first)) as readonly vscode.QuickPickItem[];
+        for (const item of items) texts.push(item.label, item.description ?? '', item.detail ?? '');
+      } else {
+        texts.push(String(first));
+        const options = rest[0];
+        if (options && typeof options === 'object' && 'detail' in options) texts.push(String(options.detail));
+      }
+      calls.push({ surface, texts });
+      return undefined;
+    };
+    Object.defineProperty(window, name, { value: replacement, configurable: true, writable: true });
+  }
+  return {
+    calls,
+    restore: () => {
+      for (const [name, descriptor] of originals) {
+        if (descriptor) Object.defineProperty(window, name, descriptor);
+        else delete window[name];
+      }
+    },
+  };
+}
+
+describe('security (extension host): server text becomes no link on any surface', function () {
+  this.timeout(90_000);
+  const suite = useEmulator({ keepAliveMs: 0 });
+  let capture: ReturnType<typeof captureSurfaces> | undefined;
+  beforeEach(() => {
+    capture = captureSurfaces();
+  });
+  afterEach(() => {
+    capture?.restore();
+    capture = undefined;
+    suite.emulator.clearFaults();
+  });
+  const shown = (surface: SurfaceCall['surface'], containing: string): SurfaceCall | undefined =>
+    capture?.calls.find((call) => call.surface === surface && call.texts.some((text) => text.includes(containing)));
+
+  it('a failed task’s hostile error reaches the "task failed" notification without a link', async () => {
+    const { emulator, api } = suite;
+    emulator.addTask({
+      api: 'agent',
+      prompt: 'Fix the tests',
+      status: 'running',
+      lifecycle: [{ afterMs: 6_000, status: 'failed', error: HOSTILE_LINKS }],
+    });
+    await setKey(emulator.keys.agent);
+    api.view.setActivityOverride({ visible: true, focused: true });
+    try {
+      const call = await waitUntil(() => shown('error', 'Open the fix'), {
+        timeoutMs: 30_000,
+        what: 'the "task failed" notification',
+      });
+      for (const text of call.texts) assertNoLinks(text, 'the "task failed" notification');
+      assert.match(call.texts[0] ?? '', /failed: Tests failed\. \[Open the fix\] \(command\[:\]workbench/);
+    } finally {
+      api.view.setActivityOverride(undefined);
+    }
+  });
+
+  it('hostile prompts and server refusals reach quick picks, modals, messages, the status bar and the tree without a link', async () => {
+    const { emulator, api } = suite;
+    await setKey(emulator.keys.agent);
+    const id = await seed(api, emulator, { api: 'agent', prompt: HOSTILE_LINKS, status: 'running', repoUrl: REPO });
+
+    // Quick pick: the palette's task pick lists the prompt.
+    await run('blackboxTasks.cancelTask');
+    const pick = shown('quickPick', 'Open the fix');
+    assert.ok(pick, JSON.stringify(capture?.calls));
+    for (const text of pick.texts) assertNoLinks(text, 'the task quick pick');
+
+    // Modal: the confirmation names the task by its prompt.
+    const declined = await run<CancelTaskResult>('blackboxTasks.cancelTask', { taskId: id });
+    assert.equal(declined.outcome, 'declined');
+    const modal = shown('warning', 'Open the fix');
+    assert.ok(modal, JSON.stringify(capture?.calls));
+    for (const text of modal.texts) assertNoLinks(text, 'the cancel confirmation');
+
+    // A refusal quoting the server ("The server said: …"), and a server error through the error presenter.
+    const patch = { api: 'agent', method: 'PATCH', path: `/api/v1/tasks/${id}` } as const;
+    emulator.fault({ ...patch, kind: 'status', status: 400, message: HOSTILE_LINKS, times: 1 });
+    const refused = await run<CancelTaskResult>('blackboxTasks.cancelTask', { taskId: id, confirm: true });
+    assert.equal(refused.outcome, 'refused', refused.message);
+    const refusal = shown('warning', 'The server said');
+    assert.ok(refusal, JSON.stringify(capture?.calls));
+    for (const text of refusal.texts) assertNoLinks(text, 'the refusal message');
+    emulator.fault({ ...patch, kind: 'status', status: 500, message: HOSTILE_LINKS, times: 1 });
+    const failed = await run<CancelTaskResult>('blackboxTasks.cancelTask', { taskId: id, confirm: true });
+    assert.equal(failed.outcome, 'failed');
+    const error = await waitUntil(() => shown('error', 'Open the fix'), { what: 'the error message' });
+    for (const text of error.texts) assertNoLinks(text, 'the error message');
+
+    // Status bar: counts only, whatever the tasks say.
+    await waitUntil(() => api.view.snapshot().statusBar, { what: 'the status bar item' });
+    assertNoLinks(api.view.snapshot().statusBar, 'the status bar');
+
+    // The view's message, when the server refuses the list with hostile text.
+    emulator.fault({
+      api: 'agent',
+      method: 'GET',
+      path: '/api/v1/tasks',
+      kind: 'status',
+      status: 403,
+      message: HOSTILE_LINKS,
+    });
+    await api.view.refresh();
+    const message = await waitUntil(
+      () => {
+        const current = api.view.snapshot().message;
+        return typeof current === 'string' && current.includes('Open the fix') ? current : undefined;
+      },
+      { what: 'the view message' },
+    );
+    assertNoLinks(message, 'the tree view message');
+  });
+
+  it('a task tooltip is built escaped, untrusted and without HTML or theme icons', async () => {
+    const { emulator, api } = suite;
+    await setKey(emulator.keys.cloud);
+    const hostile = `${HOSTILE_LINKS}\n<img src=x onerror=alert(1)> ![pixel](https://evil.example/p.png) $(alert)`;
+    const id = await seed(api, emulator, { api: 'cloud', prompt: hostile, status: 'failed', error: hostile });
+    const row = await waitUntil(
+      () =>
+        api.view
+          .snapshot()
+          .groups.flatMap((group) => group.rows)
+          .find((candidate) => candidate.taskId === id),
+      { what: 'the hostile row' },
+    );
+    const tooltip = row.tooltip;
+    assert.ok(tooltip, 'the row has a hover');
+    assert.equal(tooltip.trusted, false, 'command links never run from it');
+    assert.equal(tooltip.supportHtml, false);
+    assert.equal(tooltip.supportThemeIcons, false);
+    const markdown = tooltip.markdown.replace(/(?<!\\)`[^`\n]*`/g, '``');
+    assert.doesNotMatch(markdown, /(^|[^\\])\[[^\]]*(?<!\\)\]\(/m, `a live link: ${markdown}`);
+    assert.doesNotMatch(markdown, /(^|[^\\])</m, `live HTML: ${markdown}`);
+    assert.doesNotMatch(markdown, /(^|[^\\])!\[/m, `a live image: ${markdown}`);
+    assert.ok(tooltip.markdown.includes('Open the fix'), 'the text is still there to read');
+  });
+});

@@ -1,6 +1,8 @@
 import * as assert from 'node:assert/strict';
 import {
   CANCEL_RECHECK,
+  canCancel,
+  cancelUnavailableReason,
   cleanServerText,
   describeCancelOutcome,
   recheckUntilTerminal,
@@ -183,6 +185,17 @@ describe('cancelPolicy', () => {
         settle: { settled: false, reason: 'gone', checks: 1 },
       });
       assert.equal(outcome.kind, 'gone');
+    });
+  });
+
+  describe('what can be cancelled', () => {
+    it('follows each API: v1 cancels queued and running runs, the Cloud API stops only running tasks', () => {
+      assert.equal(canCancel({ api: 'agent', status: 'queued' }), true);
+      assert.equal(canCancel({ api: 'agent', status: 'running' }), true);
+      assert.equal(canCancel({ api: 'cloud', status: 'running' }), true);
+      assert.equal(cancelUnavailableReason({ api: 'cloud', status: 'queued' }), 'notStarted');
+      assert.equal(cancelUnavailableReason({ api: 'agent', status: 'completed' }), 'finished');
+      assert.equal(cancelUnavailableReason({ api: 'cloud', status: 'unknown' }), 'notActive');
     });
   });
 

@@ -114,6 +114,16 @@ describe('taskPresentation', () => {
       assert.deepEqual(value, ['task', 'running', 'active', 'cancellable']);
     });
 
+    it('offers cancel only where the API can stop the task: a Cloud task once it runs, a v1 run while queued too', () => {
+      const cloud = (status: Task['status'], rawStatus: string) =>
+        tokens(contextValueFor(task({ api: 'cloud', status, rawStatus })));
+      assert.ok(!cloud('queued', 'pending').includes('cancellable'), 'the Cloud API refuses to stop a pending task');
+      assert.ok(cloud('queued', 'pending').includes('active'));
+      assert.ok(cloud('running', 'processing').includes('cancellable'));
+      assert.ok(cloud('running', 'saving').includes('cancellable'));
+      assert.ok(tokens(contextValueFor(task({ status: 'queued', rawStatus: 'queued' }))).includes('cancellable'));
+    });
+
     it('drops cancellable while a cancel is under way', () => {
       const value = tokens(contextValueFor(task({ status: 'queued', rawStatus: 'queued' }), { pendingCancel: true }));
       assert.ok(!value.includes('cancellable'));

@@ -5,6 +5,7 @@ import {
   cleanText,
   clip,
   clipWords,
+  neutraliseLinks,
   oneLine,
 } from '../../src/core/util/untrustedText';
 import { formatDateTime, formatDuration, formatSeconds, formatTimeOfDay } from '../../src/core/util/timeFormat';
@@ -35,6 +36,69 @@ describe('untrusted text', () => {
       assert.equal(cleanText('done\u001b[3'), 'done');
       const stray = `\u001b]${'prose '.repeat(100)}`;
       assert.equal(cleanText(stray), `]${'prose '.repeat(100)}`);
+    });
+  });
+
+  describe('neutraliseLinks', () => {
+    /** What a surface could still read as a link: a markdown link, or a scheme that an autolinker picks up. */
+    const liveLink =
+      /\]\(|\b(?:https?|command|file|vscode(?:-insiders|-file|-remote)?|mailto|javascript|data|ftp):(?=\S)/i;
+
+    const hostile = [
+      'Tests failed. [Open the fix](command:workbench.action.openSettings?%5B%22blackbox%22%5D) to continue',
+      '[x](https://evil.example/steal)',
+      '[x](HTTPS://EVIL.EXAMPLE)',
+      '[x](file:///etc/passwd)',
+      '[x](vscode:extension/evil.ext)',
+      '[x](vscode-insiders://evil)',
+      '[x](javascript:alert(1))',
+      '[x](data:text/html;base64,PHNjcmlwdD4=)',
+      '[x](mailto:a@evil.example)',
+      '[x]( command:workbench.action.terminal.new )',
+      '[x] (command:a)',
+      '[x]\n(command:a)',
+      '[x]\u0000(command:a)',
+      '[x]\u202e(command:a)',
+      '[x](command:a "a title")',
+      '[nested [x](command:a)](command:b)',
+      '![image](https://evil.example/a.png)',
+      '<command:workbench.action.openSettings>',
+      '<https://evil.example>',
+      'bare https://evil.example/path and http://evil.example',
+      'bare command:workbench.action.openSettings',
+      'run(command:x)',
+      'Mixed CoMmAnD:x and FiLe:/etc',
+      'command:(command:x)',
+      '[label][ref]\n[ref]: command:evil',
+    ];
+
+    it('leaves no link syntax in any of many link forms', () => {
+      for (const text of hostile) {
+        const safe = neutraliseLinks(text);
+        assert.doesNotMatch(safe, liveLink, `${JSON.stringify(text)} became ${JSON.stringify(safe)}`);
+        assert.equal(neutraliseLinks(safe), safe, 'applying it twice changes nothing');
+      }
+    });
+
+    it('keeps the text readable: labels, targets and words all still there', () => {
+      assert.equal(
+        neutraliseLinks('Tests failed. [Open the fix](command:workbench.action.openSettings?x) to continue'),
+        'Tests failed. [Open the fix] (command[:]workbench.action.openSettings?x) to continue',
+      );
+      assert.equal(neutraliseLinks('see https://evil.example/a'), 'see https[:]//evil.example/a');
+      assert.equal(neutraliseLinks('a\u202e[x](file:b)'), 'a[x] (file[:]b)');
+    });
+
+    it('leaves ordinary prose alone', () => {
+      for (const text of [
+        'Build failed: 3 tests (of 12) did not pass [see log].',
+        'Error in file: src/app.ts, data: none, command: npm test',
+        'metadata:x and subcommand:y are words, not schemes',
+        'Fertig 🎉 👩‍💻 שלום',
+        'multi\nline\ttext',
+      ]) {
+        assert.equal(neutraliseLinks(text), text);
+      }
     });
   });
 

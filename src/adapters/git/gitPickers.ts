@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { gitHubDisplayName } from '../../core/git/githubRemote';
 import type { GitHubRemote, LocalRepository } from './gitRepository';
+import { showWarning } from '../userMessages';
 
 /** Quick picks over local repositories and their remotes, shared by the repository commands. */
 
@@ -74,7 +75,7 @@ export async function pickRemoteBranch(
     },
   );
   if (names.length === 0) {
-    void vscode.window.showWarningMessage(
+    void showWarning(
       vscode.l10n.t('{0} has no branches that this repository knows of. Push a branch first.', remote),
     );
     return undefined;

@@ -1,4 +1,3 @@
-import * as vscode from 'vscode';
 import { AppendBatcher } from '../../core/logs/appendBatcher';
 import { isAbortError } from '../../core/http/errors';
 import { systemClock } from '../../core/util/clock';
@@ -12,6 +11,7 @@ import type { TasksApi } from '../../core/api/tasksApi';
 import { oneLine } from '../../core/util/untrustedText';
 import type { ApiConnection, ApiSession } from '../api/apiSession';
 import { presentError } from '../errorPresenter';
+import { showWarning } from '../userMessages';
 import type { Logger } from '../logger';
 import type { LogChannelOutput, LogChannelState, LogStreamEnd } from './logChannels';
 
@@ -260,17 +260,15 @@ export class TaskLogChannel {
 
   private offerRetryAfterGivingUp(reason: string): void {
     const title = taskTitle(this.task, 60);
-    void vscode.window
-      .showWarningMessage(
-        `The live log of “${title}” stopped: ${oneLine(this.deps.session.redact(reason), 200)}`,
-        'Retry',
-        'Show Log',
-      )
-      .then((choice) => {
-        if (this.disposed) return;
-        if (choice === 'Retry') void this.deps.retry(this.taskId);
-        else if (choice === 'Show Log') this.output.show(true);
-      });
+    void showWarning(
+      `The live log of “${title}” stopped: ${oneLine(this.deps.session.redact(reason), 200)}`,
+      'Retry',
+      'Show Log',
+    ).then((choice) => {
+      if (this.disposed) return;
+      if (choice === 'Retry') void this.deps.retry(this.taskId);
+      else if (choice === 'Show Log') this.output.show(true);
+    });
   }
 
   private offerRetryAfterError(error: unknown): void {

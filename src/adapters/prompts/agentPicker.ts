@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import type { ApiKind } from '../../core/tasks/model';
 import type { AgentChoice } from '../../core/api/tasksApi';
+import { showWarning } from '../userMessages';
 
 /** The agents each API documents. */
 export const AGENTS_BY_API: Readonly<Record<ApiKind, readonly string[]>> = {
@@ -118,7 +119,7 @@ async function pickSeveralAgents(kind: ApiKind, title: string): Promise<string[]
     );
     if (!picked) return undefined;
     if (picked.length >= MIN_AGENTS && picked.length <= MAX_AGENTS) return picked.map((item) => item.label);
-    void vscode.window.showWarningMessage(
+    void showWarning(
       vscode.l10n.t('Choose between {0} and {1} agents (you chose {2}).', MIN_AGENTS, MAX_AGENTS, picked.length),
     );
   }

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { showInformation, showWarning } from '../userMessages';
 
 export interface PromptInputOptions {
   /** Shown as the input's title and in the editor's notification. */
@@ -93,7 +94,7 @@ async function promptInEditor(options: PromptInputOptions, initial: string): Pro
     const send = vscode.l10n.t('Send');
     for (;;) {
       const choice = await Promise.race([
-        vscode.window.showInformationMessage(
+        showInformation(
           vscode.l10n.t('{0}: write the prompt in the editor, then choose {1}.', options.title, send),
           send,
           vscode.l10n.t('Cancel'),
@@ -106,7 +107,7 @@ async function promptInEditor(options: PromptInputOptions, initial: string): Pro
         await closeWithoutSaving(document);
         return text;
       }
-      void vscode.window.showWarningMessage(vscode.l10n.t('The prompt is empty. Write it in the editor first.'));
+      void showWarning(vscode.l10n.t('The prompt is empty. Write it in the editor first.'));
     }
   } finally {
     for (const subscription of subscriptions) subscription.dispose();

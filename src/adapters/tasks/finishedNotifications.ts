@@ -11,6 +11,7 @@ import type { Task } from '../../core/tasks/model';
 import type { PollingTaskStore } from '../../core/tasks/pollingTaskStore';
 import { taskLabel } from '../../core/view/taskPresentation';
 import type { Logger } from '../logger';
+import { pickOne, showNotice } from '../userMessages';
 
 /**
  * One notification per batch of tasks that finished while this window watched them, with
@@ -52,13 +53,7 @@ export function createFinishedNotifications(deps: {
     shown.push(notice);
     if (shown.length > KEPT_NOTICES) shown.shift();
     const titles = notice.actions.map((action) => action.title);
-    const show =
-      notice.severity === 'error'
-        ? vscode.window.showErrorMessage
-        : notice.severity === 'warning'
-          ? vscode.window.showWarningMessage
-          : vscode.window.showInformationMessage;
-    const choice = await show(notice.message, ...titles);
+    const choice = await showNotice(notice.severity, notice.message, ...titles);
     const action = notice.actions.find((candidate) => candidate.title === choice);
     if (action) await run(action, fresh);
   };
@@ -66,7 +61,7 @@ export function createFinishedNotifications(deps: {
   const run = async (action: NoticeAction, tasks: readonly Task[]): Promise<void> => {
     let taskId: string | undefined = action.taskIds[0];
     if (action.taskIds.length > 1) {
-      const picked = await vscode.window.showQuickPick(
+      const picked = await pickOne(
         action.taskIds.map((id) => {
           const task = deps.store.get(id) ?? tasks.find((candidate) => candidate.id === id);
           return { label: task ? taskLabel(task) : id, description: task?.status, id };

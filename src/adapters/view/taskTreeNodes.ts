@@ -70,7 +70,16 @@ export interface TreeRowSnapshot {
   readonly contextValue: string;
   readonly icon?: string;
   readonly command?: string;
+  /** The hover as VS Code receives it once resolved. */
+  readonly tooltip?: TooltipSnapshot;
   readonly children: readonly TreeRowSnapshot[];
+}
+
+export interface TooltipSnapshot {
+  readonly markdown: string;
+  readonly trusted: boolean;
+  readonly supportHtml: boolean;
+  readonly supportThemeIcons: boolean;
 }
 
 export interface TreeGroupSnapshot {
@@ -91,6 +100,19 @@ export interface TreeSnapshot {
 export interface TreeItemSource {
   getChildren(element?: TaskTreeNode): TaskTreeNode[];
   getTreeItem(element: TaskTreeNode): vscode.TreeItem;
+  resolveTreeItem?(item: vscode.TreeItem, element: TaskTreeNode): vscode.TreeItem;
+}
+
+/**
+ * A hover built from task text: the markdown escapes that text, and the string itself is
+ * never trusted, so no command link, HTML or theme icon in it can come alive.
+ */
+export function untrustedTooltip(markdown: string): vscode.MarkdownString {
+  const tooltip = new vscode.MarkdownString(markdown);
+  tooltip.isTrusted = false;
+  tooltip.supportHtml = false;
+  tooltip.supportThemeIcons = false;
+  return tooltip;
 }
 
 export function groupTreeItem(element: GroupNode, expanded: boolean): vscode.TreeItem {
@@ -189,8 +211,10 @@ export function treeSnapshot(tree: TreeItemSource): TreeSnapshot {
 }
 
 function rowSnapshot(tree: TreeItemSource, node: TaskTreeNode): TreeRowSnapshot {
-  const item = tree.getTreeItem(node);
+  const drawn = tree.getTreeItem(node);
+  const item = tree.resolveTreeItem ? tree.resolveTreeItem(drawn, node) : drawn;
   const label = typeof item.label === 'string' ? item.label : (item.label?.label ?? '');
+  const tooltip = item.tooltip instanceof vscode.MarkdownString ? item.tooltip : undefined;
   return {
     id: node.id,
     ...(node.kind === 'task' ? { taskId: node.taskId } : {}),
@@ -199,6 +223,16 @@ function rowSnapshot(tree: TreeItemSource, node: TaskTreeNode): TreeRowSnapshot 
     contextValue: item.contextValue ?? '',
     ...(item.iconPath instanceof vscode.ThemeIcon ? { icon: item.iconPath.id } : {}),
     ...(item.command ? { command: item.command.command } : {}),
+    ...(tooltip
+      ? {
+          tooltip: {
+            markdown: tooltip.value,
+            trusted: tooltip.isTrusted !== undefined && tooltip.isTrusted !== false,
+            supportHtml: tooltip.supportHtml === true,
+            supportThemeIcons: tooltip.supportThemeIcons === true,
+          },
+        }
+      : {}),
     children: node.kind === 'task' ? tree.getChildren(node).map((child) => rowSnapshot(tree, child)) : [],
   };
 }

@@ -18,6 +18,7 @@ import {
   noticeTreeItem,
   taskTreeItem,
   treeSnapshot,
+  untrustedTooltip,
 } from './taskTreeNodes';
 import type {
   AgentRunNode,
@@ -130,13 +131,7 @@ export class TaskTreeProvider implements vscode.TreeDataProvider<TaskTreeNode>, 
         this.source.now(),
       ).tooltip;
     else if (element.kind === 'agentRun') markdown = presentAgentRun(element.run).tooltip;
-    if (markdown !== undefined) {
-      const tooltip = new vscode.MarkdownString(markdown);
-      tooltip.isTrusted = false;
-      tooltip.supportHtml = false;
-      tooltip.supportThemeIcons = false;
-      item.tooltip = tooltip;
-    }
+    if (markdown !== undefined) item.tooltip = untrustedTooltip(markdown);
     return item;
   }
 

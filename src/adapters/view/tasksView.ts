@@ -9,6 +9,7 @@ import type { Logger } from '../logger';
 import type { TaskTreeNode, TreeSnapshot } from './taskTreeNodes';
 import { TaskTreeProvider } from './taskTreeProvider';
 import { createTreeContextKeys } from './treeContextKeys';
+import { neutraliseLinks } from '../../core/util/untrustedText';
 
 export const TASKS_VIEW_ID = 'blackboxTasks.tasks';
 const FILTER_STATE = 'blackboxTasks.filter';
@@ -134,7 +135,8 @@ export function createTasksView(deps: TasksViewDeps): TasksView {
     const description = parts.filter(Boolean).join(' · ');
     treeView.description = description || undefined;
     const repositoryProblem = filter.scope === 'repository' ? remotes.unavailableReason() : undefined;
-    treeView.message = status.problem ?? repositoryProblem;
+    const message = status.problem ?? repositoryProblem;
+    treeView.message = message === undefined ? undefined : neutraliseLinks(message);
     treeView.badge = unseen.size
       ? {
           value: unseen.size,

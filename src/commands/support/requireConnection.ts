@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import type { ApiConnection } from '../../adapters/api/apiSession';
 import type { CommandContext } from './commandContext';
+import { showWarning } from '../../adapters/userMessages';
 
 /** How long a command right after start-up waits for the stored key to be read (local IPC, normally milliseconds). */
 const KEY_LOAD_WAIT_MS = 3_000;
@@ -31,7 +32,7 @@ export async function requireConnection(context: CommandContext): Promise<ApiCon
       : vscode.l10n.t(
           'No BLACKBOX API key is set. Set one (or the BLACKBOX_API_KEY environment variable) to work with tasks.',
         );
-  void vscode.window.showWarningMessage(message, vscode.l10n.t('Set API Key…')).then((choice) => {
+  void showWarning(message, vscode.l10n.t('Set API Key…')).then((choice) => {
     if (choice) void vscode.commands.executeCommand('blackboxTasks.setApiKey');
   });
   return undefined;

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import type { Task } from '../../core/tasks/model';
 import type { CommandContext } from './commandContext';
+import { pickOne, showInformation, showWarning } from '../../adapters/userMessages';
 
 /** Anything a command may be invoked with that names a task: a tree row, an id, or a task. */
 export function taskIdOf(argument: unknown): string | undefined {
@@ -34,7 +35,7 @@ export async function resolveTask(
     if (known) return known;
     if (argument && typeof argument === 'object' && typeof (argument as { api?: unknown }).api === 'string')
       return argument as Task;
-    void vscode.window.showWarningMessage('That task is no longer in the list. Refresh the view and try again.');
+    void showWarning('That task is no longer in the list. Refresh the view and try again.');
     return undefined;
   }
   if (options.qualifiesFromDetails) await loadRecentDetails(context);
@@ -43,10 +44,10 @@ export async function resolveTask(
     .filter((task) => options.qualifies?.(task) ?? true)
     .sort((a, b) => (b.createdAt ?? 0) - (a.createdAt ?? 0));
   if (candidates.length === 0) {
-    void vscode.window.showInformationMessage(options.noneMessage ?? 'There is no task to choose from.');
+    void showInformation(options.noneMessage ?? 'There is no task to choose from.');
     return undefined;
   }
-  const picked = await vscode.window.showQuickPick(
+  const picked = await pickOne(
     candidates.map((task) => ({
       label: firstLine(task.prompt ?? task.title ?? task.id),
       description: task.status,

@@ -7,6 +7,7 @@ import type { Task } from '../../core/tasks/model';
 import type { CommandContext } from './commandContext';
 import { stringArgument } from './requireConnection';
 import { resolveTask } from './resolveTask';
+import { showError, showInformation, showWarning } from '../../adapters/userMessages';
 
 /** Why a branch command stopped before running git; each is also shown to the user. */
 export type BranchCommandStop = 'untrusted' | 'noBranch' | 'refused' | 'unavailable' | 'noRepository' | 'cancelled';
@@ -28,7 +29,7 @@ function refuseIfUntrusted(action: string): string | undefined {
     '{0} runs git in this workspace, which is not trusted. Trust the workspace (Manage Workspace Trust) and try again.',
     action,
   );
-  void vscode.window.showWarningMessage(message);
+  void showWarning(message);
   return message;
 }
 
@@ -48,7 +49,7 @@ export function checkTaskBranch(
     quoteBranchName(name),
     check.reason,
   );
-  void vscode.window.showErrorMessage(message);
+  void showError(message);
   return { ok: false, message };
 }
 
@@ -76,7 +77,7 @@ export async function taskRepository(
 
   if (!task.createdBranch) {
     const message = vscode.l10n.t('The agent has not pushed a branch for this task yet.');
-    void vscode.window.showInformationMessage(message);
+    void showInformation(message);
     return { ok: false, stop: 'noBranch', message };
   }
   const checked = checkTaskBranch(task.createdBranch, vscode.l10n.t("task's branch"));
@@ -87,13 +88,13 @@ export async function taskRepository(
     const message = task.repoUrl
       ? vscode.l10n.t("The task's repository ({0}) is not a GitHub repository this extension can match.", task.repoUrl)
       : vscode.l10n.t('This task has no repository.');
-    void vscode.window.showWarningMessage(message);
+    void showWarning(message);
     return { ok: false, stop: 'noRepository', message };
   }
 
   const loaded = await context.git.load();
   if (!loaded.ok) {
-    void vscode.window.showWarningMessage(loaded.message);
+    void showWarning(loaded.message);
     return { ok: false, stop: 'unavailable', message: loaded.message };
   }
   const matches = await context.git.repositoriesFor(task.repoUrl ?? '');
@@ -102,7 +103,7 @@ export async function taskRepository(
       'No open repository has a remote for {0}. Open a clone of it in this window and try again.',
       gitHubDisplayName(wanted),
     );
-    void vscode.window.showWarningMessage(message);
+    void showWarning(message);
     return { ok: false, stop: 'noRepository', message };
   }
   const preferredRoot = stringArgument(argument, 'repository');

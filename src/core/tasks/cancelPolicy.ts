@@ -1,12 +1,31 @@
 import type { Clock } from '../util/clock';
 import { AuthError, NotFoundError, abortError, isAbortError } from '../http/errors';
-import { isTerminal, type TaskStatus, type TaskStatusInfo } from './model';
+import { isActive, isTerminal, type ApiKind, type TaskStatus, type TaskStatusInfo } from './model';
 
 /**
  * The pure half of "Cancel Task": after the cancel request, re-check the task's real
  * status a bounded number of times (a cancel is asynchronous on the server, and a task
  * may finish on its own meanwhile), then say plainly what happened.
  */
+
+/**
+ * Why Cancel cannot work for this task right now, or undefined when it can. The Agent API
+ * cancels a queued or running run; the Cloud API stops only `processing`/`saving` tasks
+ * (running here) and refuses a `pending` one, so offering it there could only fail.
+ */
+export function cancelUnavailableReason(task: {
+  readonly api: ApiKind;
+  readonly status: TaskStatus;
+}): 'finished' | 'notStarted' | 'notActive' | undefined {
+  if (isTerminal(task.status)) return 'finished';
+  if (!isActive(task.status)) return 'notActive';
+  if (task.api === 'cloud' && task.status !== 'running') return 'notStarted';
+  return undefined;
+}
+
+export function canCancel(task: { readonly api: ApiKind; readonly status: TaskStatus }): boolean {
+  return cancelUnavailableReason(task) === undefined;
+}
 
 export interface RecheckSchedule {
   /** Status checks at most; the first one is immediate. */

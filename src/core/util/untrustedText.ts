@@ -125,3 +125,28 @@ export class StreamingTextCleaner {
     return this.held.length;
   }
 }
+
+/**
+ * URI schemes that a notification, a markdown renderer or an autolinker may turn into
+ * something clickable. Only a scheme followed at once by more text counts ("file: a.ts" is
+ * prose), and only at the start of a word.
+ */
+const LINK_SCHEME =
+  /(?<![\p{L}\p{N}+.-])(https?|command|file|vscode(?:-insiders|-file|-remote)?|mailto|javascript|data|ftp)(:)(?=\S)/giu;
+
+/** Controls and direction overrides that could hide link syntax from a reader (tab and line feed stay). */
+const HIDDEN_IN_MESSAGES = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
+
+/**
+ * Text from the server or the agent made inert for every VS Code surface that turns link
+ * syntax into links: notifications and modal messages (`[label](command:…)` becomes a live
+ * command link there), quick picks, the status bar and the tree view's message. A `](` is
+ * broken by a space and a scheme's colon is shown as `[:]`, so no link is rendered and the
+ * text still reads as it was written. Apply it last, to the whole text a surface receives.
+ */
+export function neutraliseLinks(text: string): string {
+  return text
+    .replace(HIDDEN_IN_MESSAGES, '')
+    .replace(LINK_SCHEME, '$1[:]')
+    .replace(/\]\s*\(/g, '] (');
+}

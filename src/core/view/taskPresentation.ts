@@ -1,6 +1,7 @@
 import { isActive, isTerminal, type AgentRun, type Task, type TaskStatus } from '../tasks/model';
 import { repositoryDisplayName } from '../git/githubRemote';
 import { cleanText, clip } from '../util/untrustedText';
+import { canCancel } from '../tasks/cancelPolicy';
 
 /**
  * How a task looks in the tree, as plain data: label, description, icon, tooltip and the
@@ -158,7 +159,7 @@ export function contextValueFor(
   const tokens = ['task', task.status];
   const active = isActive(task.status);
   if (active) tokens.push('active');
-  if (active && !context.pendingCancel) tokens.push('cancellable');
+  if (canCancel(task) && !context.pendingCancel) tokens.push('cancellable');
   if (context.pendingCancel && active) tokens.push('cancelling');
   // Continuing a run that is still going is undocumented, and a chat is continued from its latest run.
   if (isTerminal(task.status) && context.latestInThread !== false) tokens.push('continuable');
