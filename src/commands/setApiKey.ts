@@ -86,8 +86,7 @@ export function setApiKeyCommand(context: CommandContext) {
       const storeAnywayLabel = vscode.l10n.t('Store Anyway');
       const storeAnyway =
         booleanArgument(argument, 'storeUnverified') ??
-        (await showWarning(verdict.message, { modal: true }, storeAnywayLabel)) ===
-          storeAnywayLabel;
+        (await showWarning(verdict.message, { modal: true }, storeAnywayLabel)) === storeAnywayLabel;
       if (!storeAnyway) return { outcome: 'notStored', stored: false, kind, message: verdict.message };
     }
 

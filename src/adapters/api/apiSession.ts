@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import * as vscode from 'vscode';
+import { Disposable } from '../../core/util/disposable';
 import type { ApiKind } from '../../core/tasks/model';
 import type { TasksApi } from '../../core/api/tasksApi';
 import { apiKindForKey, checkBaseUrl, resolveApiKind, type ApiSetting } from '../../core/api/apiConfig';
@@ -32,10 +33,9 @@ export type ConnectionProblem =
  * user-level settings that decide where it may be sent, and hands out a TasksApi for them.
  * Only the user (global) values of the URL settings are read, never a workspace's.
  */
-export class ApiSession implements vscode.Disposable {
-  private readonly changed = new vscode.EventEmitter<void>();
+export class ApiSession extends Disposable implements vscode.Disposable {
+  private readonly changed = this.register(new vscode.EventEmitter<void>());
   readonly onDidChange = this.changed.event;
-  private readonly disposables: vscode.Disposable[] = [this.changed];
   private storedKey: string | undefined;
   private loaded = false;
   private connection: ApiConnection | undefined;
@@ -48,10 +48,13 @@ export class ApiSession implements vscode.Disposable {
     private readonly logger: Logger,
     private readonly environment: NodeJS.ProcessEnv = process.env,
   ) {
-    this.disposables.push(
+    super();
+    this.register(
       context.secrets.onDidChange((e) => {
         if (e.key === SECRET_NAME) void this.reloadKey('the stored key changed (possibly in another window)');
       }),
+    );
+    this.register(
       vscode.workspace.onDidChangeConfiguration((e) => {
         if (
           e.affectsConfiguration('blackboxTasks.api') ||
@@ -128,10 +131,6 @@ export class ApiSession implements vscode.Disposable {
   /** The secrets `redact` removes, for redactors of text that arrives in pieces (a streamed log). */
   secrets(): readonly string[] {
     return [this.storedKey, this.environmentKey()].filter((secret): secret is string => !!secret);
-  }
-
-  dispose(): void {
-    for (const d of this.disposables) d.dispose();
   }
 
   private async reloadKey(why: string): Promise<void> {

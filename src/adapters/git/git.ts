@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { Disposable, toDisposable } from '../../core/util/disposable';
 import { parseGitHubRemote } from '../../core/git/githubRemote';
 import { GIT_EXTENSION_ID } from './gitConstants';
 import type { GitApi, GitExtensionExports, GitRepository } from './gitExtensionApi';
@@ -40,9 +41,10 @@ const INITIALIZE_TIMEOUT_MS = 15_000;
 
 export function createGitAccess(deps: { readonly logger: Logger }): GitAccess {
   const { logger } = deps;
-  const changed = new vscode.EventEmitter<void>();
+  const owned = new Disposable();
+  const changed = owned.register(new vscode.EventEmitter<void>());
   // Trust only ever grows during a session; an untrusted load is retried by whoever listens.
-  const disposables: vscode.Disposable[] = [changed, vscode.workspace.onDidGrantWorkspaceTrust(() => changed.fire())];
+  owned.register(vscode.workspace.onDidGrantWorkspaceTrust(() => changed.fire()));
   /** Per repository root: its remotes as last seen, and the subscription to its state. */
   const watchedRemotes = new Map<string, { remotes: string; readonly subscription: vscode.Disposable }>();
   let loading: Promise<GitLoadResult> | undefined;
@@ -74,21 +76,24 @@ export function createGitAccess(deps: { readonly logger: Logger }): GitAccess {
     if (watching) return;
     watching = true;
     for (const repository of api.repositories) watchRemotes(repository);
-    disposables.push(
+    // Registered after the git extension answered, which may be after this was disposed: then they go at once.
+    owned.register(
       api.onDidOpenRepository((repository) => {
         watchRemotes(repository);
         changed.fire();
       }),
+    );
+    owned.register(
       api.onDidCloseRepository((repository) => {
         unwatchRemotes(repository);
         changed.fire();
       }),
-      {
-        dispose: () => {
-          for (const entry of watchedRemotes.values()) entry.subscription.dispose();
-          watchedRemotes.clear();
-        },
-      },
+    );
+    owned.register(
+      toDisposable(() => {
+        for (const entry of watchedRemotes.values()) entry.subscription.dispose();
+        watchedRemotes.clear();
+      }),
     );
   };
 
@@ -142,9 +147,7 @@ export function createGitAccess(deps: { readonly logger: Logger }): GitAccess {
       return [...urls];
     },
     onDidChangeRepositories: changed.event,
-    dispose() {
-      for (const disposable of disposables) disposable.dispose();
-    },
+    dispose: () => owned.dispose(),
   };
 }
 

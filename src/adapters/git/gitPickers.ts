@@ -75,9 +75,7 @@ export async function pickRemoteBranch(
     },
   );
   if (names.length === 0) {
-    void showWarning(
-      vscode.l10n.t('{0} has no branches that this repository knows of. Push a branch first.', remote),
-    );
+    void showWarning(vscode.l10n.t('{0} has no branches that this repository knows of. Push a branch first.', remote));
     return undefined;
   }
   const first = new Set([...(options.preferred ?? []), 'main', 'master', 'develop']);

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { Disposable } from '../../core/util/disposable';
 import { normalizeRepoUrl } from '../../core/view/taskFilter';
 import type { GitAccess } from './git';
 
@@ -18,8 +19,8 @@ export interface WorkspaceRemotes extends vscode.Disposable {
 }
 
 export function createWorkspaceRemotes(git: GitAccess): WorkspaceRemotes {
-  const changed = new vscode.EventEmitter<void>();
-  const disposables: vscode.Disposable[] = [changed];
+  const owned = new Disposable();
+  const changed = owned.register(new vscode.EventEmitter<void>());
   let current: ReadonlySet<string> = new Set();
   let reason: string | undefined;
   let started = false;
@@ -43,7 +44,7 @@ export function createWorkspaceRemotes(git: GitAccess): WorkspaceRemotes {
     changed.fire();
   };
 
-  disposables.push(
+  owned.register(
     git.onDidChangeRepositories(() => {
       if (started) void read();
     }),
@@ -58,8 +59,6 @@ export function createWorkspaceRemotes(git: GitAccess): WorkspaceRemotes {
       started = true;
       void read();
     },
-    dispose(): void {
-      for (const disposable of disposables) disposable.dispose();
-    },
+    dispose: () => owned.dispose(),
   };
 }
