@@ -93,14 +93,26 @@ describe('BLACKBOX Agent Tasks in the workbench', function () {
     await row.click();
     const output = page.locator('.part.panel .monaco-editor .view-lines');
     await output.waitFor({ state: 'visible', timeout: STEP_MS });
+    // The header alone proves nothing about streaming: wait for what only the stream writes.
+    // The panel follows the end of the log, so the header may have scrolled out of view: text
+    // after the header's rule counts, and without the rule in view, text with a mark that only
+    // streamed lines carry (the start line, a tool call, a files line, the finish line).
+    const streamOnly = /▶ Run started|▸ |✎ Files changed|■ Task /;
+    const streamed = (rendered) => {
+      // The editor draws spaces as no-break spaces.
+      const seen = rendered.replace(/\u00a0/g, ' ');
+      const rule = seen.lastIndexOf('────');
+      if (rule >= 0) return seen.slice(rule).replace(/^─+/, '').trim();
+      return streamOnly.test(seen) ? seen.trim() : '';
+    };
     let text = '';
     const deadline = Date.now() + STEP_MS;
     while (Date.now() < deadline) {
       text = (await output.textContent()) ?? '';
-      if (text.trim().length > 40) break;
+      if (streamed(text).length > 40) break;
       await page.waitForTimeout(250);
     }
-    assert.ok(text.trim().length > 40, `log text in the Output panel, saw "${text}"`);
+    assert.ok(streamed(text).length > 40, `streamed log text after the header in the Output panel, saw "${text}"`);
     // The channel shown is the task's own, named after it.
     const channel = await page
       .locator('.part.panel select[aria-label="Switch Output"]')
