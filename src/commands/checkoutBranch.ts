@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { GitOperationError } from '../core/git/gitFailure';
 import { showError, showInformation, showWarning } from '../adapters/userMessages';
+import type { LocalRepository } from '../adapters/git/gitRepository';
 import type { CommandContext } from './support/commandContext';
 import { actionArguments } from './support/requireConnection';
 import { taskRepository, type BranchCommandStop } from './support/taskRepository';
@@ -14,17 +15,24 @@ export interface CheckoutBranchResult {
   readonly created?: boolean;
   /** The user's changes were stashed first. */
   readonly stashed?: boolean;
+  /** The stash entry's message, when the changes were stashed and the checkout then failed. */
+  readonly stashMessage?: string;
+  /** After such a failure, the stash was popped back onto the working tree. */
+  readonly restored?: boolean;
   readonly message?: string;
 }
 
 type DirtyAnswer = 'stash' | 'cancel';
 const STASH = 'Stash and Check Out';
+const RESTORE = 'Restore My Changes';
 
 /**
  * Check Out Task Branch: brings the agent's branch into the matching local clone. Fetches
  * it, then checks out the local branch or creates one tracking the remote branch. Changes
  * in the working tree are never overwritten: the user stashes them first or nothing happens.
- * Non-interactive use (tests): `{ taskId, repository?, dirty?: 'stash' | 'cancel' }`.
+ * When the checkout fails after the stash, the message names the stash entry and offers to
+ * restore it. Non-interactive use (tests): `{ taskId, repository?, dirty?: 'stash' | 'cancel',
+ * restoreStash?: boolean }` (restoreStash answers that offer).
  */
 export function checkoutBranchCommand(context: CommandContext) {
   return async (argument?: unknown): Promise<CheckoutBranchResult> => {
@@ -35,6 +43,7 @@ export function checkoutBranchCommand(context: CommandContext) {
     if (!found.ok) return { outcome: found.stop, ...(found.message ? { message: found.message } : {}) };
     const { repository, remote, branch } = found;
     const where = { branch, repository: repository.root.fsPath };
+    let stashedAs: string | undefined;
 
     try {
       await repository.refresh();
@@ -70,7 +79,9 @@ export function checkoutBranchCommand(context: CommandContext) {
           // Past this point the work is quick and must not stop half-way.
           if (stash) {
             progress.report({ message: 'stashing your changes…' });
-            await repository.stash(`BLACKBOX: before checking out ${branch}`);
+            const stashMessage = `BLACKBOX: before checking out ${branch}`;
+            await repository.stash(stashMessage);
+            stashedAs = stashMessage;
           }
           progress.report({ message: local ? 'switching…' : `creating it from ${remote.remote}/${branch}…` });
           if (local) await repository.checkout(branch);
@@ -87,12 +98,51 @@ export function checkoutBranchCommand(context: CommandContext) {
       return { ...outcome, message };
     } catch (error) {
       if (!GitOperationError.is(error)) throw error;
+      if (stashedAs !== undefined)
+        return await offerRestore(context, repository, error.message, stashedAs, argument, where);
       void showError(error.message, 'Show Output').then((choice) => {
         if (choice) context.logger.show();
       });
       return { outcome: 'failed', ...where, message: error.message };
     }
   };
+}
+
+/**
+ * The checkout failed after the changes were stashed: say where they are and offer to bring
+ * them back. The newest stash entry is popped only while it is still the one made here.
+ */
+async function offerRestore(
+  context: CommandContext,
+  repository: LocalRepository,
+  failure: string,
+  stashMessage: string,
+  argument: unknown,
+  where: { readonly branch: string; readonly repository: string },
+): Promise<CheckoutBranchResult> {
+  const message = `${failure} Your changes are safe in the stash as “${stashMessage}”.`;
+  context.logger.warn(message);
+  const answer = actionArguments(argument)['restoreStash'];
+  const restore = typeof answer === 'boolean' ? answer : (await showError(message, RESTORE, 'Show Output')) === RESTORE;
+  const failed = { outcome: 'failed', ...where, message, stashed: true, stashMessage } as const;
+  if (!restore) return failed;
+  try {
+    if (!(await repository.newestStashIs(stashMessage))) {
+      const moved = `The newest stash entry is no longer “${stashMessage}”, so nothing was restored. Run "Git: Pop Stash…" and pick it.`;
+      void showWarning(moved);
+      return { ...failed, message: `${message} ${moved}`, restored: false };
+    }
+    await repository.popNewestStash();
+    await repository.refresh();
+    const restored = `Your changes are back in ${repository.label} (on "${repository.head().branch ?? 'a detached HEAD'}").`;
+    void showInformation(restored);
+    return { ...failed, message: `${message} ${restored}`, restored: true };
+  } catch (error) {
+    if (!GitOperationError.is(error)) throw error;
+    const still = `${error.message} Your changes are still in the stash as “${stashMessage}”.`;
+    void showError(still);
+    return { ...failed, message: still, restored: false };
+  }
 }
 
 function dirtyAnswer(argument: unknown): DirtyAnswer | undefined {

@@ -148,6 +148,38 @@ describe('Check Out Task Branch and Review Changes (git extension, local bare "G
     assert.match(result.message ?? '', /Pop Stash/);
   });
 
+  for (const restoreStash of [false, true]) {
+    it(`when the checkout fails after stashing, names the stash and ${restoreStash ? 'restores it when asked' : 'leaves it there'}`, async () => {
+      repo().agentPushes('blackbox/notes', { 'NOTES.md': '# Notes by the agent\n' });
+      const id = await seedTask(suite.api, suite.emulator, 'blackbox/notes');
+      repo().write('README.md', '# My unsaved thoughts\n');
+      // Untracked, so not stashed: git refuses to overwrite it with the branch's file.
+      repo().write('NOTES.md', '# My own notes\n');
+
+      const result = await run<CheckoutBranchResult>('blackboxTasks.checkoutBranch', {
+        taskId: id,
+        dirty: 'stash',
+        restoreStash,
+      });
+
+      assert.equal(result.outcome, 'failed', result.message);
+      assert.equal(result.stashed, true);
+      assert.equal(result.stashMessage, 'BLACKBOX: before checking out blackbox/notes');
+      assert.match(result.message ?? '', /in the stash as “BLACKBOX: before checking out blackbox\/notes”/);
+      assert.equal(repo().currentBranch(), 'main');
+      assert.equal(repo().read('NOTES.md'), '# My own notes\n');
+      if (restoreStash) {
+        assert.equal(result.restored, true, result.message);
+        assert.equal(repo().read('README.md'), '# My unsaved thoughts\n');
+        assert.equal(git(repo().clone, 'stash', 'list'), '');
+      } else {
+        assert.equal(result.restored, undefined);
+        assert.match(git(repo().clone, 'stash', 'list'), /before checking out blackbox\/notes/);
+        assert.match(git(repo().clone, 'stash', 'show', '-p'), /My unsaved thoughts/);
+      }
+    });
+  }
+
   for (const hostile of [
     '--upload-pack=touch PWNED',
     '-b',

@@ -132,6 +132,8 @@ export interface GitRepository {
   log(options?: GitLogOptions): Promise<GitCommit[]>;
   push(remoteName?: string, branchName?: string, setUpstream?: boolean): Promise<void>;
   createStash?(options?: GitStashOptions): Promise<void>;
+  /** `git stash pop stash@{index}`. */
+  popStash?(index?: number): Promise<void>;
 }
 
 /** What the git extension's failures carry besides `message`. */

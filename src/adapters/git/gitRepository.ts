@@ -208,6 +208,30 @@ export class LocalRepository {
     await this.run({ doing: 'Stashing your changes' }, () => createStash({ message, includeUntracked: false }));
   }
 
+  /**
+   * Whether the newest stash entry is the one made with `message`: only then does popping
+   * `stash@{0}` bring back exactly those changes. The entry and its index commit are the
+   * commits between the stash's parent and the stash.
+   */
+  async newestStashIs(message: string): Promise<boolean> {
+    try {
+      const commits = await this.raw.log({ range: 'refs/stash^..refs/stash' });
+      return commits.some((commit) => commit.message.includes(message));
+    } catch {
+      return false;
+    }
+  }
+
+  /** Applies the newest stash entry and drops it (`git stash pop`). */
+  async popNewestStash(): Promise<void> {
+    const popStash = this.raw.popStash?.bind(this.raw);
+    if (!popStash)
+      throw new GitOperationError(
+        'This version of VS Code cannot restore a stash through its Git extension. Run "Git: Pop Stash…" and pick it.',
+      );
+    await this.run({ doing: 'Restoring your stashed changes' }, () => popStash(0));
+  }
+
   /** Files that differ between the merge base of `base` and `head`, and `head`. */
   async changesBetween(base: string, head: string): Promise<GitChange[]> {
     return this.run({ doing: `Comparing ${base} with ${head}` }, () => this.raw.diffBetween(base, head));
