@@ -6,6 +6,9 @@ import { createTasksView, type TasksView } from './adapters/tasksView';
 import { createLogChannels, type LogChannels } from './adapters/logChannels';
 import { createGitAccess, type GitAccess } from './adapters/git';
 import { registerCommands } from './commands/index';
+import { registerHandoverCodeActions } from './adapters/codeActions';
+import { registerLanguageModelTools, type LanguageModelTools } from './adapters/languageModelTools';
+import { registerTaskUriHandler, type TaskUriHandler } from './adapters/uriHandler';
 import type { TaskStore } from './core/taskStore';
 
 /** What `activate` returns: the composed parts, so integration tests can drive and observe them. */
@@ -16,6 +19,9 @@ export interface BlackboxTasksTestApi {
   readonly logs: LogChannels;
   readonly git: GitAccess;
   readonly logger: Logger;
+  /** The chat tools and the link handler, as registered with VS Code. */
+  readonly tools: LanguageModelTools;
+  readonly uriHandler: TaskUriHandler;
   /** Milliseconds `activate` itself took (it never waits on the network). */
   readonly activationMs: number;
 }
@@ -43,12 +49,16 @@ export function activate(extension: vscode.ExtensionContext): BlackboxTasksTestA
     const logs = createLogChannels({ extension, session, store, logger });
     extension.subscriptions.push(logs);
 
-    registerCommands({ extension, session, store, view, logs, git, logger });
+    const commandContext = { extension, session, store, view, logs, git, logger };
+    registerCommands(commandContext);
+    registerHandoverCodeActions(extension, () => session.keySource !== 'none');
+    const tools = registerLanguageModelTools(commandContext);
+    const uriHandler = registerTaskUriHandler(commandContext);
     void session.initialize();
 
     const activationMs = performance.now() - started;
     logger.info(`Activated in ${activationMs.toFixed(1)} ms.`);
-    return { session, store, view, logs, git, logger, activationMs };
+    return { session, store, view, logs, git, logger, tools, uriHandler, activationMs };
   } catch (error) {
     // VS Code hides activation failures in its own log; say it where the user looks.
     const message = error instanceof Error ? error.message : String(error);

@@ -20,6 +20,9 @@ import { clearFilterCommand } from './clearFilter';
 import { showRepositoryTasksCommand } from './showRepositoryTasks';
 import { showAllTasksCommand } from './showAllTasks';
 import { showOutputCommand } from './showOutput';
+import { handOverCommand } from './handOver';
+import { createTaskFromSelectionCommand } from './createTaskFromSelection';
+import { renameTaskCommand } from './renameTask';
 
 /** Every command the extension contributes, in one table (package.json lists the same ids). */
 export const COMMAND_FACTORIES: Readonly<Record<string, CommandFactory>> = {
@@ -41,6 +44,9 @@ export const COMMAND_FACTORIES: Readonly<Record<string, CommandFactory>> = {
   'blackboxTasks.showRepositoryTasks': showRepositoryTasksCommand,
   'blackboxTasks.showAllTasks': showAllTasksCommand,
   'blackboxTasks.showOutput': showOutputCommand,
+  'blackboxTasks.handOver': handOverCommand,
+  'blackboxTasks.createTaskFromSelection': createTaskFromSelectionCommand,
+  'blackboxTasks.renameTask': renameTaskCommand,
 };
 
 /**
