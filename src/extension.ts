@@ -14,6 +14,9 @@ import { createGitAccess, type GitAccess } from './adapters/git/git';
 import { registerCommands } from './commands/index';
 import type { TaskStore } from './core/tasks/taskStore';
 import { showError } from './adapters/userMessages';
+import { registerHandoverCodeActions } from './adapters/handover/codeActions';
+import { registerLanguageModelTools, type LanguageModelTools } from './adapters/handover/languageModelTools';
+import { registerTaskUriHandler, type TaskUriHandler } from './adapters/handover/uriHandler';
 
 /** What `activate` returns: the composed parts, so integration tests can drive and observe them. */
 export interface BlackboxTasksTestApi {
@@ -25,6 +28,9 @@ export interface BlackboxTasksTestApi {
   readonly logs: LogChannels;
   readonly git: GitAccess;
   readonly logger: Logger;
+  /** The chat tools and the link handler, as registered with VS Code. */
+  readonly tools: LanguageModelTools;
+  readonly uriHandler: TaskUriHandler;
   /** Milliseconds `activate` itself took (it never waits on the network). */
   readonly activationMs: number;
 }
@@ -68,14 +74,18 @@ export function activate(extension: vscode.ExtensionContext): BlackboxTasksTestA
     const logs = createLogChannels({ extension, session, store, logger });
     extension.subscriptions.push(logs);
 
-    registerCommands({ extension, session, store, view, logs, git, logger });
+    const commandContext = { extension, session, store, view, logs, git, logger };
+    registerCommands(commandContext);
+    registerHandoverCodeActions(extension, () => session.keySource !== 'none');
+    const tools = registerLanguageModelTools(commandContext);
+    const uriHandler = registerTaskUriHandler(commandContext);
     // The view subscribed first, so the first answers land in a drawn tree.
     store.start();
     void session.initialize();
 
     const activationMs = performance.now() - started;
     logger.info(`Activated in ${activationMs.toFixed(1)} ms.`);
-    return { session, store, view, notifications, logs, git, logger, activationMs };
+    return { session, store, view, notifications, logs, git, logger, tools, uriHandler, activationMs };
   } catch (error) {
     // VS Code hides activation failures in its own log; say it where the user looks.
     const message = error instanceof Error ? error.message : String(error);

@@ -44,6 +44,10 @@ interface CreateArguments {
   readonly remote?: string;
   readonly standalone?: boolean;
   readonly prompt?: string;
+  /** Prefills the prompt box with this text (a hand-over from the editor, a link): the user still edits and sends it. */
+  readonly initialPrompt?: string;
+  /** Which kept draft this create works on: a hand-over's has its own, so it never replaces what was typed in the box. */
+  readonly draft?: 'handover';
   readonly acceptDraft?: boolean;
   readonly agent?: string;
   readonly model?: string;
@@ -59,6 +63,8 @@ interface CreateArguments {
 
 /** One draft for every new task: whatever was typed last is offered again, whichever repository it ends up in. */
 const DRAFT_KEY = 'create:task';
+/** The draft of a prefilled hand-over prompt, kept apart so handing a spot over never overwrites a typed draft. */
+const HANDOVER_DRAFT_KEY = 'create:handover';
 /** Push-and-recheck rounds before giving up; each round resolves at least one issue. */
 const MAX_PREFLIGHT_ROUNDS = 6;
 
@@ -97,7 +103,7 @@ export function createTaskCommand(context: CommandContext) {
       target.kind === 'repository'
         ? `${gitHubDisplayName(target.remote.repository)} · ${baseBranch}`
         : vscode.l10n.t('no repository');
-    const draftKey = DRAFT_KEY;
+    const draftKey = args.draft === 'handover' || args.initialPrompt !== undefined ? HANDOVER_DRAFT_KEY : DRAFT_KEY;
     let prompt = args.prompt?.trim();
     if (!prompt && args.acceptDraft) {
       prompt = drafts.get(draftKey)?.trim();
@@ -105,7 +111,7 @@ export function createTaskCommand(context: CommandContext) {
         return { outcome: 'cancelled', preflight: answered, message: vscode.l10n.t('There is no draft to send.') };
     }
     if (!prompt) {
-      const draft = drafts.get(draftKey);
+      const draft = args.initialPrompt ?? drafts.get(draftKey);
       prompt = (
         await askForPrompt({
           title: vscode.l10n.t('New BLACKBOX task ({0})', where),
@@ -178,7 +184,7 @@ export function createTaskCommand(context: CommandContext) {
         if (retry)
           void vscode.commands.executeCommand(
             'blackboxTasks.createTask',
-            retryArguments(target, baseBranch, selection),
+            retryArguments(target, baseBranch, selection, draftKey === HANDOVER_DRAFT_KEY),
           );
       });
       return {
@@ -221,6 +227,8 @@ function readArguments(argument: unknown): CreateArguments {
     ...(text('remote') !== undefined ? { remote: text('remote') } : {}),
     ...(flag('standalone') !== undefined ? { standalone: flag('standalone') } : {}),
     ...(text('prompt') !== undefined ? { prompt: text('prompt') } : {}),
+    ...(text('initialPrompt') !== undefined ? { initialPrompt: text('initialPrompt') } : {}),
+    ...(text('draft') === 'handover' ? { draft: 'handover' as const } : {}),
     ...(flag('acceptDraft') !== undefined ? { acceptDraft: flag('acceptDraft') } : {}),
     ...(text('agent') !== undefined ? { agent: text('agent') } : {}),
     ...(text('model') !== undefined ? { model: text('model') } : {}),
@@ -248,12 +256,19 @@ function selectionFromArguments(args: CreateArguments): AgentSelection {
   return { kind: 'single', ...(agent ? { agent } : {}), ...(model ? { model } : {}) };
 }
 
-function retryArguments(target: Target, baseBranch: string | undefined, selection: AgentSelection): CreateArguments {
-  const who: Partial<CreateArguments> =
-    selection.kind === 'multi'
+function retryArguments(
+  target: Target,
+  baseBranch: string | undefined,
+  selection: AgentSelection,
+  handover: boolean,
+): CreateArguments {
+  const who: Partial<CreateArguments> = {
+    ...(selection.kind === 'multi'
       ? { agents: selection.agents }
       : // An empty agent stands for "the service's default", so the retry does not ask again.
-        { agent: selection.agent ?? '', ...(selection.model ? { model: selection.model } : {}) };
+        { agent: selection.agent ?? '', ...(selection.model ? { model: selection.model } : {}) }),
+    ...(handover ? { draft: 'handover' as const } : {}),
+  };
   if (target.kind === 'standalone') return { standalone: true, acceptDraft: true, ...who };
   return {
     repository: target.repository.root.fsPath,

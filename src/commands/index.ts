@@ -13,6 +13,9 @@ import { clearFilterCommand } from './clearFilter';
 import { showRepositoryTasksCommand } from './showRepositoryTasks';
 import { showAllTasksCommand } from './showAllTasks';
 import { showOutputCommand } from './showOutput';
+import { handOverCommand } from './handOver';
+import { createTaskFromSelectionCommand } from './createTaskFromSelection';
+import { renameTaskCommand } from './renameTask';
 
 /**
  * The commands loaded with the extension: cheap, and some needed at once (a click on a row shows its
@@ -29,6 +32,9 @@ export const COMMAND_FACTORIES: Readonly<Record<string, CommandFactory>> = {
   'blackboxTasks.showRepositoryTasks': showRepositoryTasksCommand,
   'blackboxTasks.showAllTasks': showAllTasksCommand,
   'blackboxTasks.showOutput': showOutputCommand,
+  'blackboxTasks.handOver': handOverCommand,
+  'blackboxTasks.createTaskFromSelection': createTaskFromSelectionCommand,
+  'blackboxTasks.renameTask': renameTaskCommand,
 };
 
 /**

@@ -34,6 +34,7 @@ const BUILT_IN_CONTEXT_KEYS = new Set([
   'isWeb',
   'remoteName',
   'virtualWorkspace',
+  'editorHasSelection',
 ]);
 
 interface WhenTerm {

@@ -1,17 +1,16 @@
 import * as assert from 'node:assert/strict';
-import { cloneUrlOf, gitHubDisplayName, parseGitHubRemote, repositoryKey } from '../../src/core/git/githubRemote';
+import {
+  cloneUrlOf,
+  gitHubDisplayName,
+  parseGitHubRemote,
+  repositoryKey,
+  sameGitHubRepository,
+} from '../../src/core/git/githubRemote';
 
 /** What Create Task sends for a remote: the parsed repository's clone URL. */
 function gitHubCloneUrl(remote: string): string | undefined {
   const repository = parseGitHubRemote(remote);
   return repository ? cloneUrlOf(repository) : undefined;
-}
-
-/** How the repository filter and Check Out match remotes: by repository key. */
-function sameGitHubRepository(a: string, b: string): boolean {
-  const left = parseGitHubRemote(a);
-  const right = parseGitHubRemote(b);
-  return left !== undefined && right !== undefined && repositoryKey(left) === repositoryKey(right);
 }
 
 describe('githubRemote', () => {

@@ -51,8 +51,9 @@ describe('taskPresentation', () => {
       assert.equal(taskLabel(task({ prompt: 'safe\u202eexe.txt\u001b[31m red' })), 'safeexe.txt red');
     });
 
-    it('falls back to the title, then to a short id while the prompt is unknown', () => {
+    it('shows the title first (a renamed task), else the prompt, else a short id', () => {
       assert.equal(taskLabel(task({ title: 'Chat title' })), 'Chat title');
+      assert.equal(taskLabel(task({ title: 'Renamed', prompt: 'The prompt' })), 'Renamed');
       assert.equal(taskLabel(task()), 'Task 7f3c2a1e');
     });
   });
@@ -111,7 +112,12 @@ describe('taskPresentation', () => {
   describe('contextValue', () => {
     it('makes a running task cancellable and active, not continuable', () => {
       const value = tokens(contextValueFor(task({ status: 'running', rawStatus: 'running' })));
-      assert.deepEqual(value, ['task', 'running', 'active', 'cancellable']);
+      assert.deepEqual(value, ['task', 'running', 'active', 'cancellable', 'renamable']);
+    });
+
+    it('offers rename for Agent API tasks only (the Cloud API has none)', () => {
+      assert.ok(tokens(contextValueFor(task())).includes('renamable'));
+      assert.ok(!tokens(contextValueFor(task({ api: 'cloud' }))).includes('renamable'));
     });
 
     it('offers cancel only where the API can stop the task: a Cloud task once it runs, a v1 run while queued too', () => {

@@ -1,5 +1,6 @@
 import { mapAgentLogMessage, parseAgentDetails, parseAgentTask } from './agentParsing';
 import { InvalidInputError } from '../http/errors';
+import { titleProblem } from '../tasks/rename';
 import { HttpTasksApiBase } from './httpTasksApiBase';
 import type { LogStreamEvent } from '../logs/logEvents';
 import { replayingLogStream } from '../logs/logStream';
@@ -13,6 +14,7 @@ import type {
   CreatedTask,
   ListOptions,
   LogStreamOptions,
+  RenameResult,
   RequestOptions,
   TaskPage,
   TasksApi,
@@ -156,6 +158,22 @@ export class AgentTasksApi extends HttpTasksApiBase implements TasksApi {
       ...(rawStatus !== undefined ? { status: normaliseAgentStatus(rawStatus).status } : {}),
       ...(message !== undefined ? { message } : {}),
     };
+  }
+
+  async rename(id: string, title: string, options: RequestOptions = {}): Promise<RenameResult> {
+    const problem = titleProblem(title);
+    if (problem) throw new InvalidInputError(problem);
+    const body = await this.http.requestJson({
+      method: 'PATCH',
+      path: taskPath(id),
+      body: { title: title.trim() },
+      signal: options.signal,
+      retry: false,
+    });
+    if (body === undefined) return { success: true };
+    const reader = ObjectReader.of(body);
+    const message = reader.optionalString('message');
+    return { success: reader.optionalBoolean('success') ?? true, ...(message !== undefined ? { message } : {}) };
   }
 
   streamLogs(id: string, options: LogStreamOptions = {}): AsyncIterable<LogStreamEvent> {

@@ -74,6 +74,12 @@ export interface CancelResult {
   readonly message?: string;
 }
 
+export interface RenameResult {
+  readonly success: boolean;
+  /** The server's explanation, untrusted text. */
+  readonly message?: string;
+}
+
 export interface LogStreamOptions extends RequestOptions {
   /** v1: drop text-delta events. */
   readonly includeDeltas?: boolean;
@@ -95,6 +101,8 @@ export interface TasksApi {
   create(input: CreateTaskInput, options?: RequestOptions): Promise<CreatedTask>;
   continue(id: string, input: ContinueInput, options?: RequestOptions): Promise<ContinuedTask>;
   cancel(id: string, options?: RequestOptions): Promise<CancelResult>;
+  /** Renames the task's conversation. Absent where the API has no rename (the Cloud API). */
+  rename?(id: string, title: string, options?: RequestOptions): Promise<RenameResult>;
   /**
    * The task's log as normalised events, each delivered exactly once even across
    * reconnects. Ends after a finish/complete event or a terminal status; ends early

@@ -51,6 +51,13 @@ export function repositoryDisplayName(remote: string): string {
   return path.includes('/') ? `${located.host.replace(/^www\./i, '')}/${path}` : remote;
 }
 
+/** True when both remotes name the same GitHub repository, whatever their form and case. */
+export function sameGitHubRepository(a: string, b: string): boolean {
+  const left = parseGitHubRemote(a);
+  const right = parseGitHubRemote(b);
+  return left !== undefined && right !== undefined && repositoryKey(left) === repositoryKey(right);
+}
+
 /** A case-insensitive identity for a repository, usable as a map key. */
 export function repositoryKey(repository: GitHubRepository): string {
   return `${repository.owner}/${repository.name}`.toLowerCase();

@@ -77,7 +77,7 @@ export function groupLabel(status: TaskStatus): string {
 /** Labels by task object: a task is replaced, never changed, when it changes, so this never goes stale. */
 const labels = new WeakMap<Task, string>();
 
-/** First non-empty line of the prompt, whitespace collapsed, at most 80 characters. */
+/** The title, else the first non-empty line of the prompt, whitespace collapsed, at most 80 characters. */
 export function taskLabel(task: Task): string {
   let label = labels.get(task);
   if (label === undefined) {
@@ -88,7 +88,8 @@ export function taskLabel(task: Task): string {
 }
 
 function computeLabel(task: Task): string {
-  const source = task.prompt ?? task.title;
+  // A title is what the user named the task (Rename Task…); the prompt's first line is the fallback.
+  const source = task.title ?? task.prompt;
   if (source !== undefined) {
     const line = firstLine(source);
     if (line) return truncate(line, LABEL_MAX);
@@ -165,6 +166,8 @@ export function contextValueFor(
   if (isTerminal(task.status) && context.latestInThread !== false) tokens.push('continuable');
   if (task.createdBranch && task.repoUrl) tokens.push('hasBranch');
   if (safePullRequestUrl(task.pullRequestUrl)) tokens.push('hasPullRequest');
+  // Only the Agent API can rename a task.
+  if (task.api === 'agent') tokens.push('renamable');
   return tokens.join(' ');
 }
 
