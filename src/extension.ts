@@ -6,6 +6,7 @@ import { createTasksView, type TasksView } from './adapters/view/tasksView';
 import { createLogChannels, type LogChannels } from './adapters/logs/logChannels';
 import { createGitAccess, type GitAccess } from './adapters/git/git';
 import { registerCommands } from './commands/index';
+import { createReviewCommentsHolder, type ReviewCommentsHolder } from './adapters/review/reviewComments';
 import type { TaskStore } from './core/tasks/taskStore';
 
 /** What `activate` returns: the composed parts, so integration tests can drive and observe them. */
@@ -16,6 +17,7 @@ export interface BlackboxTasksTestApi {
   readonly logs: LogChannels;
   readonly git: GitAccess;
   readonly logger: Logger;
+  readonly reviews: ReviewCommentsHolder;
   /** Milliseconds `activate` itself took (it never waits on the network). */
   readonly activationMs: number;
 }
@@ -43,12 +45,15 @@ export function activate(extension: vscode.ExtensionContext): BlackboxTasksTestA
     const logs = createLogChannels({ extension, session, store, logger });
     extension.subscriptions.push(logs);
 
-    registerCommands({ extension, session, store, view, logs, git, logger });
+    const reviews = createReviewCommentsHolder(extension.workspaceState, logger);
+    extension.subscriptions.push(reviews);
+
+    registerCommands({ extension, session, store, view, logs, git, logger, reviews });
     void session.initialize();
 
     const activationMs = performance.now() - started;
     logger.info(`Activated in ${activationMs.toFixed(1)} ms.`);
-    return { session, store, view, logs, git, logger, activationMs };
+    return { session, store, view, logs, git, logger, reviews, activationMs };
   } catch (error) {
     // VS Code hides activation failures in its own log; say it where the user looks.
     const message = error instanceof Error ? error.message : String(error);

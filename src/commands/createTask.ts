@@ -43,6 +43,8 @@ interface CreateArguments {
   readonly remote?: string;
   readonly standalone?: boolean;
   readonly prompt?: string;
+  /** Text the prompt input starts from instead of the draft (the user edits it before it is sent). */
+  readonly editablePrompt?: string;
   readonly acceptDraft?: boolean;
   readonly agent?: string;
   readonly model?: string;
@@ -104,7 +106,7 @@ export function createTaskCommand(context: CommandContext) {
         return { outcome: 'cancelled', preflight: answered, message: vscode.l10n.t('There is no draft to send.') };
     }
     if (!prompt) {
-      const draft = drafts.get(draftKey);
+      const draft = args.editablePrompt ?? drafts.get(draftKey);
       prompt = (
         await askForPrompt({
           title: vscode.l10n.t('New BLACKBOX task ({0})', where),
@@ -220,6 +222,7 @@ function readArguments(argument: unknown): CreateArguments {
     ...(text('remote') !== undefined ? { remote: text('remote') } : {}),
     ...(flag('standalone') !== undefined ? { standalone: flag('standalone') } : {}),
     ...(text('prompt') !== undefined ? { prompt: text('prompt') } : {}),
+    ...(text('editablePrompt') !== undefined ? { editablePrompt: text('editablePrompt') } : {}),
     ...(flag('acceptDraft') !== undefined ? { acceptDraft: flag('acceptDraft') } : {}),
     ...(text('agent') !== undefined ? { agent: text('agent') } : {}),
     ...(text('model') !== undefined ? { model: text('model') } : {}),
