@@ -40,8 +40,8 @@ export interface ApplyChangesResult {
  * HEAD does not move, the index is not touched, nothing is committed. Each file is decided on
  * its own (core/git/applyPlan): written whole, merged, or left alone and listed, never
  * half-changed. Files with local edits are named first. What was there before is kept for
- * Undo Apply. Non-interactive use (tests): `{ taskId, repository?, baseBranch?, files?,
- * onDirty?: 'markers' | 'skip' | 'cancel' }`.
+ * Undo Apply. Non-interactive use (tests): `{ taskId, repository?, baseBranch?, files?: paths
+ * or 'all', onDirty?: 'markers' | 'skip' | 'cancel' }`.
  */
 export function applyChangesCommand(context: CommandContext) {
   const history = createApplyHistory(context.extension.workspaceState);
@@ -214,6 +214,7 @@ async function chooseFiles(
   given: unknown,
   branch: string,
 ): Promise<readonly ChangedFile[] | undefined> {
+  if (given === 'all') return files;
   if (Array.isArray(given)) {
     const wanted = new Set(given.filter((item): item is string => typeof item === 'string'));
     return files.filter((file) => wanted.has(file.path));

@@ -3,7 +3,7 @@ import * as vscode from 'vscode';
 import { describeError } from '../../core/view/errorDescription';
 import { AuthError, NotFoundError, isAbortError } from '../../core/http/errors';
 import { isActive, type Task, type TaskDetails } from '../../core/tasks/model';
-import { renderTaskDetailsHtml } from '../../core/view/taskDetailsHtml';
+import { DETAILS_PAGE_COMMANDS, renderTaskDetailsHtml } from '../../core/view/taskDetailsHtml';
 import type { TaskStore } from '../../core/tasks/taskStore';
 import type { ApiSession } from '../api/apiSession';
 import type { Logger } from '../logger';
@@ -38,8 +38,8 @@ const VIEW_TYPE = 'blackboxTasks.taskDetails';
 /**
  * Read-only task details, one webview panel per task (opening it again reveals it). The
  * page has no script at all (`enableScripts: false`, CSP `default-src 'none'`), command
- * links are off, and every API text is escaped by the pure renderer. While the task is
- * active and the panel visible it re-fetches every few seconds; hidden, closed or
+ * links are allowed only for Review Changes and Apply Changes on the page's own task, and
+ * every API text is escaped by the pure renderer. While the task is active and the panel visible it re-fetches every few seconds; hidden, closed or
  * finished, it stops.
  */
 export class TaskDetailsPanels implements vscode.Disposable {
@@ -97,7 +97,8 @@ class DetailsPanel {
       { viewColumn: vscode.ViewColumn.Active, preserveFocus: false },
       {
         enableScripts: false,
-        enableCommandUris: false,
+        // Only the two links the page renders for a task's branch; no other command can be run from it.
+        enableCommandUris: DETAILS_PAGE_COMMANDS,
         enableForms: false,
         localResourceRoots: [],
         enableFindWidget: true,
@@ -207,6 +208,10 @@ class DetailsPanel {
       ...(this.lastFetchedAt !== undefined ? { fetchedAt: this.lastFetchedAt } : {}),
       ...(active ? { refreshEverySeconds: Math.round(this.refreshMs / 1000) } : {}),
       ...(this.lastError ? { refreshError: this.lastError } : {}),
+      branchActions: {
+        reviewLabel: vscode.l10n.t('Review Changes'),
+        applyLabel: vscode.l10n.t('Apply Changes…'),
+      },
     });
     this.panel.webview.html = this.html;
   }
