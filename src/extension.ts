@@ -12,6 +12,7 @@ import { PollingTaskStore } from './core/tasks/pollingTaskStore';
 import { createLogChannels, type LogChannels } from './adapters/logs/logChannels';
 import { createGitAccess, type GitAccess } from './adapters/git/git';
 import { registerCommands } from './commands/index';
+import { createReviewCommentsHolder, type ReviewCommentsHolder } from './adapters/review/reviewComments';
 import type { TaskStore } from './core/tasks/taskStore';
 import { showError } from './adapters/userMessages';
 import { registerHandoverCodeActions } from './adapters/handover/codeActions';
@@ -31,6 +32,7 @@ export interface BlackboxTasksTestApi {
   /** The chat tools and the link handler, as registered with VS Code. */
   readonly tools: LanguageModelTools;
   readonly uriHandler: TaskUriHandler;
+  readonly reviews: ReviewCommentsHolder;
   /** Milliseconds `activate` itself took (it never waits on the network). */
   readonly activationMs: number;
 }
@@ -74,7 +76,10 @@ export function activate(extension: vscode.ExtensionContext): BlackboxTasksTestA
     const logs = createLogChannels({ extension, session, store, logger });
     extension.subscriptions.push(logs);
 
-    const commandContext = { extension, session, store, view, logs, git, logger };
+    const reviews = createReviewCommentsHolder(extension.workspaceState, logger);
+    extension.subscriptions.push(reviews);
+
+    const commandContext = { extension, session, store, view, logs, git, logger, reviews };
     registerCommands(commandContext);
     registerHandoverCodeActions(extension, () => session.keySource !== 'none');
     const tools = registerLanguageModelTools(commandContext);
@@ -85,7 +90,7 @@ export function activate(extension: vscode.ExtensionContext): BlackboxTasksTestA
 
     const activationMs = performance.now() - started;
     logger.info(`Activated in ${activationMs.toFixed(1)} ms.`);
-    return { session, store, view, notifications, logs, git, logger, tools, uriHandler, activationMs };
+    return { session, store, view, notifications, logs, git, logger, tools, uriHandler, reviews, activationMs };
   } catch (error) {
     // VS Code hides activation failures in its own log; say it where the user looks.
     const message = error instanceof Error ? error.message : String(error);

@@ -81,6 +81,12 @@ export const ON_DEMAND_COMMAND_IDS: readonly string[] = [
   'blackboxTasks.openTask',
   'blackboxTasks.checkoutBranch',
   'blackboxTasks.reviewChanges',
+  'blackboxTasks.applyChanges',
+  'blackboxTasks.undoApply',
+  'blackboxTasks.addReviewComment',
+  'blackboxTasks.deleteReviewComment',
+  'blackboxTasks.sendReview',
+  'blackboxTasks.reviewWithAnotherAgent',
 ];
 
 let onDemand: Readonly<Record<string, CommandFactory>> | undefined;

@@ -2,15 +2,21 @@
 // details page), with everything only they use: prompts, pickers, pre-flight, the details HTML.
 // esbuild builds this into its own file, dist/onDemand.js, loaded on the first of these commands,
 // so activation does not pay for code most sessions run once or never.
+import { addReviewCommentCommand } from './addReviewComment';
+import { applyChangesCommand } from './applyChanges';
 import { cancelTaskCommand } from './cancelTask';
 import { checkoutBranchCommand } from './checkoutBranch';
 import { clearApiKeyCommand } from './clearApiKey';
 import { continueTaskCommand } from './continueTask';
 import { createTaskCommand } from './createTask';
+import { deleteReviewCommentCommand } from './deleteReviewComment';
 import { openTaskCommand } from './openTask';
 import { reviewChangesCommand } from './reviewChanges';
+import { reviewWithAnotherAgentCommand } from './reviewWithAnotherAgent';
+import { sendReviewCommand } from './sendReview';
 import { setApiKeyCommand } from './setApiKey';
 import type { CommandFactory } from './support/commandContext';
+import { undoApplyCommand } from './undoApply';
 
 export { useTranslator } from '../core/util/l10n';
 
@@ -23,4 +29,10 @@ export const ON_DEMAND_COMMAND_FACTORIES: Readonly<Record<string, CommandFactory
   'blackboxTasks.openTask': openTaskCommand,
   'blackboxTasks.checkoutBranch': checkoutBranchCommand,
   'blackboxTasks.reviewChanges': reviewChangesCommand,
+  'blackboxTasks.applyChanges': applyChangesCommand,
+  'blackboxTasks.undoApply': undoApplyCommand,
+  'blackboxTasks.addReviewComment': addReviewCommentCommand,
+  'blackboxTasks.deleteReviewComment': deleteReviewCommentCommand,
+  'blackboxTasks.sendReview': sendReviewCommand,
+  'blackboxTasks.reviewWithAnotherAgent': reviewWithAnotherAgentCommand,
 };

@@ -97,6 +97,10 @@ export function reviewChangesCommand(context: CommandContext) {
             sideUri(repository, change, 'right', rightCommit),
           ] as const,
       );
+      // The agent's side takes review comments (drafts for Send Review to Agent).
+      await context.reviews
+        .get()
+        .track({ taskId: task.id, branch, repository: repository.root.toString(), commit: rightCommit });
       await vscode.commands.executeCommand('vscode.changes', title, resources);
       return { outcome: 'shown', ...summary };
     } catch (error) {
@@ -109,7 +113,7 @@ export function reviewChangesCommand(context: CommandContext) {
   };
 }
 
-async function compare(repository: LocalRepository, remote: string, base: string, head: string) {
+export async function compare(repository: LocalRepository, remote: string, base: string, head: string) {
   const [baseRef, headRef] = [await repository.remoteBranch(remote, base), await repository.remoteBranch(remote, head)];
   if (!headRef?.commit)
     throw new GitOperationError(

@@ -64,6 +64,7 @@ describe('finishedTasks', () => {
         [
           ['Show Logs', 'blackboxTasks.showLogs', ['a']],
           ['Check Out Branch', 'blackboxTasks.checkoutBranch', ['a']],
+          ['Apply Changes', 'blackboxTasks.applyChanges', ['a']],
           ['Open Pull Request', 'blackboxTasks.openPullRequest', ['a']],
         ],
       );
@@ -99,6 +100,7 @@ describe('finishedTasks', () => {
         [
           ['Show Logs…', 4],
           ['Check Out Branch', 1],
+          ['Apply Changes', 1],
         ],
       );
     });

@@ -129,6 +129,8 @@ export interface GitRepository {
   getMergeBase(ref1: string, ref2: string): Promise<string | undefined>;
   /** The files changed between the merge base of ref1 and ref2, and ref2 (`ref1...ref2`). */
   diffBetween(ref1: string, ref2: string): Promise<GitChange[]>;
+  /** A file's bytes at a ref (`git show <ref>:<path>`); the path may be absolute inside the repository. */
+  buffer(ref: string, path: string): Promise<Uint8Array>;
   log(options?: GitLogOptions): Promise<GitCommit[]>;
   push(remoteName?: string, branchName?: string, setUpstream?: boolean): Promise<void>;
   createStash?(options?: GitStashOptions): Promise<void>;

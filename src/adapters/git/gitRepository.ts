@@ -241,6 +241,37 @@ export class LocalRepository {
     return this.run({ doing: `Finding where ${a} and ${b} diverged` }, () => this.raw.getMergeBase(a, b));
   }
 
+  /** A file's bytes at a commit (`relativePath` from the root, with `/`). */
+  async fileAt(commit: string, relativePath: string): Promise<Uint8Array> {
+    const file = this.fileUri(relativePath);
+    return this.run({ doing: `Reading ${relativePath} at ${commit.slice(0, 12)}` }, () =>
+      this.raw.buffer(commit, file.fsPath),
+    );
+  }
+
+  /** The file `relativePath` (with `/`) in the working tree. */
+  fileUri(relativePath: string): vscode.Uri {
+    return this.raw.rootUri.with({ path: `${this.raw.rootUri.path.replace(/\/+$/, '')}/${relativePath}` });
+  }
+
+  /** Paths (relative, with `/`) with staged, unstaged or merge changes, or untracked: the user's local edits. */
+  localChangePaths(): Set<string> {
+    const state = this.raw.state;
+    const root = this.raw.rootUri.path.replace(/\/+$/, '');
+    const paths = new Set<string>();
+    for (const change of [
+      ...state.indexChanges,
+      ...state.mergeChanges,
+      ...state.workingTreeChanges,
+      ...(state.untrackedChanges ?? []),
+    ]) {
+      for (const uri of [change.uri, change.originalUri]) {
+        if (uri.path.startsWith(`${root}/`)) paths.add(uri.path.slice(root.length + 1));
+      }
+    }
+    return paths;
+  }
+
   /** A URI whose content is the file at that ref, for diff editors. */
   gitUri(file: vscode.Uri, ref: string): vscode.Uri {
     return this.api.toGitUri(file, ref);

@@ -3,7 +3,7 @@ import * as vscode from 'vscode';
 import { describeError } from '../../core/view/errorDescription';
 import { AuthError, NotFoundError, isAbortError } from '../../core/http/errors';
 import { isActive, type Task, type TaskDetails } from '../../core/tasks/model';
-import { DetailsPage } from '../../core/view/taskDetailsHtml';
+import { DETAILS_PAGE_COMMANDS, DetailsPage } from '../../core/view/taskDetailsHtml';
 import type { TaskStore } from '../../core/tasks/taskStore';
 import type { ApiSession } from '../api/apiSession';
 import type { Logger } from '../logger';
@@ -40,10 +40,11 @@ const VIEW_TYPE = 'blackboxTasks.taskDetails';
 /**
  * Read-only task details, one webview panel per task (opening it again reveals it). The
  * page's only script is its own nonce'd one that swaps in new content (CSP
- * `default-src 'none'`), command links and forms are off, and every API text is escaped by
- * the pure renderer. While the task is active and the panel visible it re-fetches every few
- * seconds; a refresh that brings nothing new leaves the page alone, and new content is
- * patched in so the reader keeps their place. Hidden, closed or finished, it stops.
+ * `default-src 'none'`), forms are off, command links are allowed only for Review Changes and
+ * Apply Changes on the page's own task, and every API text is escaped by the pure renderer.
+ * While the task is active and the panel visible it re-fetches every few seconds; a refresh
+ * that brings nothing new leaves the page alone, and new content is patched in so the reader
+ * keeps their place. Hidden, closed or finished, it stops.
  */
 export class TaskDetailsPanels implements vscode.Disposable {
   private readonly panels = new Map<string, DetailsPanel>();
@@ -104,7 +105,8 @@ class DetailsPanel {
       {
         // Only for the page's own nonce'd script that swaps in refreshed content.
         enableScripts: true,
-        enableCommandUris: false,
+        // Only the two links the page renders for a task's branch; no other command can be run from it.
+        enableCommandUris: DETAILS_PAGE_COMMANDS,
         enableForms: false,
         localResourceRoots: [],
         enableFindWidget: true,
@@ -221,6 +223,10 @@ class DetailsPanel {
       ...(this.lastFetchedAt !== undefined ? { fetchedAt: this.lastFetchedAt } : {}),
       ...(active ? { refreshEverySeconds: Math.round(this.refreshMs / 1000) } : {}),
       ...(this.lastError ? { refreshError: this.lastError } : {}),
+      branchActions: {
+        reviewLabel: vscode.l10n.t('Review Changes'),
+        applyLabel: vscode.l10n.t('Apply Changes…'),
+      },
     });
     if (update.kind === 'load') this.load(update.html);
     else if (update.kind === 'patch') {

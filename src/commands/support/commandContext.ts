@@ -5,6 +5,7 @@ import type { Logger } from '../../adapters/logger';
 import type { LogChannels } from '../../adapters/logs/logChannels';
 import type { GitAccess } from '../../adapters/git/git';
 import type { TasksView } from '../../adapters/view/tasksView';
+import type { ReviewCommentsHolder } from '../../adapters/review/reviewComments';
 
 /** What every command factory receives: the composed parts of the extension, nothing global. */
 export interface CommandContext {
@@ -15,6 +16,8 @@ export interface CommandContext {
   readonly logs: LogChannels;
   readonly git: GitAccess;
   readonly logger: Logger;
+  /** Draft review comments on agents' diffs (made on first use). */
+  readonly reviews: ReviewCommentsHolder;
 }
 
 export type CommandHandler = (...args: unknown[]) => unknown;

@@ -88,7 +88,11 @@ export function parseNotificationMode(value: unknown): NotificationMode {
 export interface NoticeAction {
   readonly title: string;
   /** An existing command, invoked with a task id string. */
-  readonly command: 'blackboxTasks.showLogs' | 'blackboxTasks.checkoutBranch' | 'blackboxTasks.openPullRequest';
+  readonly command:
+    | 'blackboxTasks.showLogs'
+    | 'blackboxTasks.checkoutBranch'
+    | 'blackboxTasks.applyChanges'
+    | 'blackboxTasks.openPullRequest';
   /** The tasks it can act on; more than one means the user picks. */
   readonly taskIds: readonly string[];
 }
@@ -134,6 +138,14 @@ export function planFinishedNotice(batch: readonly Task[], mode: NotificationMod
       title: withBranch.length > 1 ? 'Check Out Branch…' : 'Check Out Branch',
       command: 'blackboxTasks.checkoutBranch',
       taskIds: withBranch,
+    });
+  // Only a finished success is worth taking into the working tree as it is.
+  const toApply = tasks.filter((task) => task.status === 'completed' && withBranch.includes(task.id));
+  if (toApply.length)
+    actions.push({
+      title: toApply.length > 1 ? 'Apply Changes…' : 'Apply Changes',
+      command: 'blackboxTasks.applyChanges',
+      taskIds: toApply.map((task) => task.id),
     });
   if (withPullRequest.length) {
     actions.push({

@@ -22,7 +22,15 @@ export interface DetailsPageState {
   readonly refreshError?: string;
   /** Formats an epoch-ms time; injectable so tests do not depend on the machine's locale and zone. */
   readonly formatTime?: (epochMs: number) => string;
+  /**
+   * Offer Review Changes and Apply Changes (with these labels) as `command:` links when the task
+   * has a branch. Only for a webview that allows exactly DETAILS_PAGE_COMMANDS as command URIs.
+   */
+  readonly branchActions?: { readonly reviewLabel: string; readonly applyLabel: string };
 }
+
+/** The only commands the details page links to; the panel allows these command URIs and no others. */
+export const DETAILS_PAGE_COMMANDS = ['blackboxTasks.reviewChanges', 'blackboxTasks.applyChanges'] as const;
 
 /** Longest text of one message part shown; the rest is summarised as a count. */
 const MAX_PART_CHARS = 20_000;
@@ -90,6 +98,7 @@ export function renderTaskDetailsBody(details: TaskDetails, state: Omit<DetailsP
     `<header><h1>${escapeHtml(headline(details))}</h1>${statusBadge(details)}</header>`,
     renderFreshness(details, state, formatTime),
     renderMetadata(details, formatTime),
+    state.branchActions ? renderBranchActions(details, state.branchActions) : '',
     renderAgentRuns(details),
     renderConversation(details.messages, formatTime),
   ].join('\n');
@@ -161,6 +170,22 @@ export class DetailsPage {
     this.page = detailsPage(headline(details), body, this.nonce());
     return pageOnScreen ? { kind: 'patch', body, html: this.page } : { kind: 'load', html: this.page };
   }
+}
+
+/**
+ * Links that run a command on this task. The task id is the only argument, JSON- and
+ * URI-encoded, so the command asks the user everything else (which files, local edits) itself.
+ */
+function renderBranchActions(
+  details: TaskDetails,
+  labels: { readonly reviewLabel: string; readonly applyLabel: string },
+): string {
+  if (!details.createdBranch || !details.repoUrl) return '';
+  const argument = encodeURIComponent(JSON.stringify([details.id]));
+  const [review, apply] = DETAILS_PAGE_COMMANDS;
+  const link = (command: string, label: string): string =>
+    `<a href="${escapeHtml(`command:${command}?${argument}`)}">${escapeHtml(label)}</a>`;
+  return `<p class="actions">${link(review, labels.reviewLabel)} · ${link(apply, labels.applyLabel)}</p>`;
 }
 
 function headline(details: TaskDetails): string {
