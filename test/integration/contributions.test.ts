@@ -34,6 +34,10 @@ const BUILT_IN_CONTEXT_KEYS = new Set([
   'isWeb',
   'remoteName',
   'virtualWorkspace',
+  // Set by VS Code on comment threads and comments, for the comments/* menus.
+  'commentController',
+  'commentThreadIsEmpty',
+  'comment',
 ]);
 
 interface WhenTerm {
