@@ -35,6 +35,10 @@ const BUILT_IN_CONTEXT_KEYS = new Set([
   'remoteName',
   'virtualWorkspace',
   'editorHasSelection',
+  // Set by VS Code on comment threads and comments, for the comments/* menus.
+  'commentController',
+  'commentThreadIsEmpty',
+  'comment',
 ]);
 
 interface WhenTerm {
