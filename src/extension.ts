@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { useTranslator } from './core/util/l10n';
+import { useBundle } from './core/util/l10n';
 import { ApiSession } from './adapters/api/apiSession';
 import { createLogger, type Logger } from './adapters/logger';
 import { followRefreshInterval, storeConnectionOf } from './adapters/api/storeConnection';
@@ -43,7 +43,7 @@ export interface BlackboxTasksTestApi {
  */
 export function activate(extension: vscode.ExtensionContext): BlackboxTasksTestApi {
   const started = performance.now();
-  useTranslator((message, ...args) => vscode.l10n.t(message, ...args));
+  useBundle(vscode.l10n.bundle);
   const channel = vscode.window.createOutputChannel('BLACKBOX Agent Tasks', { log: true });
   extension.subscriptions.push(channel);
   let redact: (text: string) => string = (text) => text;

@@ -3,11 +3,13 @@ import { describeError, type ErrorRemedy } from '../core/view/errorDescription';
 import type { Logger } from './logger';
 import { showError } from './userMessages';
 
-const REMEDY_LABELS: Record<ErrorRemedy, string> = {
-  setApiKey: 'Set API Key…',
-  retry: 'Retry',
-  showOutput: 'Show Output',
-};
+function remedyLabels(): Record<ErrorRemedy, string> {
+  return {
+    setApiKey: vscode.l10n.t('Set API Key…'),
+    retry: vscode.l10n.t('Retry'),
+    showOutput: vscode.l10n.t('Show Output'),
+  };
+}
 
 /**
  * Shows a failure once, with buttons for what can be done about it. `retry` is offered only
@@ -23,6 +25,7 @@ export async function presentError(
   const message = deps.redact(description.message);
   deps.logger.error(`${message}${error instanceof Error && error.stack ? `\n${error.stack}` : ''}`);
   const remedies = description.remedies.filter((remedy) => remedy !== 'retry' || deps.canRetry);
+  const REMEDY_LABELS = remedyLabels();
   const choice = await showError(message, ...remedies.map((remedy) => REMEDY_LABELS[remedy]));
   if (choice === REMEDY_LABELS.setApiKey) await vscode.commands.executeCommand('blackboxTasks.setApiKey');
   if (choice === REMEDY_LABELS.showOutput) deps.logger.show();

@@ -42,9 +42,9 @@ export function cancelTaskCommand(context: CommandContext) {
     const connection = await requireConnection(context);
     if (!connection) return { outcome: 'aborted' };
     const task = await resolveTask(argument, context, {
-      placeHolder: 'Choose a task to cancel',
+      placeHolder: vscode.l10n.t('Choose a task to cancel'),
       qualifies: (candidate) => canCancel(candidate) && !store.isPendingCancel(candidate.id),
-      noneMessage: 'No task can be cancelled now: none is running (or queued, for Agent API tasks).',
+      noneMessage: vscode.l10n.t('No task can be cancelled now: none is running (or queued, for Agent API tasks).'),
     });
     if (!task) return { outcome: 'aborted' };
     const label = taskLabelForMessage(task);
@@ -53,27 +53,42 @@ export function cancelTaskCommand(context: CommandContext) {
     if (unavailable) {
       const message =
         unavailable === 'finished'
-          ? `Task ${label} has already finished (${task.status}); there is nothing to cancel.`
+          ? vscode.l10n.t('Task {0} has already finished ({1}); there is nothing to cancel.', label, task.status)
           : unavailable === 'notStarted'
-            ? `Task ${label} has not started yet, and the Cloud API can only stop a task while it is running. Try again once it runs.`
-            : `Task ${label} is not known to be queued or running (status ${task.status}). Refresh the list and try again.`;
+            ? vscode.l10n.t(
+                'Task {0} has not started yet, and the Cloud API can only stop a task while it is running. Try again once it runs.',
+                label,
+              )
+            : vscode.l10n.t(
+                'Task {0} is not known to be queued or running (status {1}). Refresh the list and try again.',
+                label,
+                task.status,
+              );
       void showInformation(message);
       return { outcome: unavailable === 'notStarted' ? 'notStarted' : 'notActive', finalStatus: task.status, message };
     }
 
+    const cancelTask = vscode.l10n.t('Cancel Task');
     const confirmed =
       booleanArgument(argument, 'confirm') ??
       (await showWarning(
-        `Cancel task ${label}?`,
-        { modal: true, detail: 'The agent stops working on it. Anything it already pushed stays on its branch.' },
-        'Cancel Task',
-      )) === 'Cancel Task';
+        vscode.l10n.t('Cancel task {0}?', label),
+        {
+          modal: true,
+          detail: vscode.l10n.t('The agent stops working on it. Anything it already pushed stays on its branch.'),
+        },
+        cancelTask,
+      )) === cancelTask;
     if (!confirmed) return { outcome: 'declined' };
 
     store.setPendingCancel(task.id, true);
     try {
       const { request, settle, schedule } = await vscode.window.withProgress(
-        { location: vscode.ProgressLocation.Notification, title: `Cancelling task ${label}`, cancellable: true },
+        {
+          location: vscode.ProgressLocation.Notification,
+          title: vscode.l10n.t('Cancelling task {0}', label),
+          cancellable: true,
+        },
         async (progress, token) => {
           const controller = new AbortController();
           const subscription = token.onCancellationRequested(() => controller.abort());
@@ -84,7 +99,9 @@ export function cancelTaskCommand(context: CommandContext) {
             const settle: SettleResult = await recheckUntilTerminal({
               check: (signal) => {
                 checks++;
-                progress.report({ message: `checking its status (${checks}/${schedule.attempts})…` });
+                progress.report({
+                  message: vscode.l10n.t('checking its status ({0}/{1})…', checks, schedule.attempts),
+                });
                 return connection.api.status(task.id, signal ? { signal } : {});
               },
               onStatus: (info) => store.applyStatus(task.id, info.status, info.rawStatus, info.error),
@@ -113,7 +130,10 @@ export function cancelTaskCommand(context: CommandContext) {
         logger.info(`Cancel ${task.id}: stopped waiting for the final status.`);
         return { outcome: 'aborted' };
       }
-      void presentError(error, `Cancelling task ${label}`, { logger, redact: (text) => session.redact(text) });
+      void presentError(error, vscode.l10n.t('Cancelling task {0}', label), {
+        logger,
+        redact: (text) => session.redact(text),
+      });
       return { outcome: 'failed', message: session.redact(error instanceof Error ? error.message : String(error)) };
     } finally {
       store.setPendingCancel(task.id, false);

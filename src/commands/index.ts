@@ -96,8 +96,8 @@ function loadOnDemandCommands(): Readonly<Record<string, CommandFactory>> {
     // dist/onDemand.js beside the bundle (esbuild keeps this require as written); out/…/onDemand.js in tests.
     // eslint-disable-next-line @typescript-eslint/no-require-imports -- a synchronous load on first use, kept out of the activation bundle
     const loaded = require('./onDemand.js') as typeof OnDemand;
-    // The file has its own copy of the core's l10n facade: hand it VS Code's translator too.
-    loaded.useTranslator((message, ...args) => vscode.l10n.t(message, ...args));
+    // The file has its own copy of @vscode/l10n: hand it VS Code's bundle too.
+    loaded.useBundle(vscode.l10n.bundle);
     onDemand = loaded.ON_DEMAND_COMMAND_FACTORIES;
   }
   return onDemand;

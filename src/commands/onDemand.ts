@@ -18,7 +18,7 @@ import { setApiKeyCommand } from './setApiKey';
 import type { CommandFactory } from './support/commandContext';
 import { undoApplyCommand } from './undoApply';
 
-export { useTranslator } from '../core/util/l10n';
+export { useBundle } from '../core/util/l10n';
 
 export const ON_DEMAND_COMMAND_FACTORIES: Readonly<Record<string, CommandFactory>> = {
   'blackboxTasks.setApiKey': setApiKeyCommand,

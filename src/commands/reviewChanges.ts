@@ -88,7 +88,7 @@ export function reviewChangesCommand(context: CommandContext) {
         void showInformation(message);
         return { outcome: 'noChanges', ...summary, message };
       }
-      const title = `${branch} ↔ ${baseBranch} (BLACKBOX task)`;
+      const title = vscode.l10n.t('{0} ↔ {1} (BLACKBOX task)', branch, baseBranch);
       const resources = changes.map(
         (change) =>
           [

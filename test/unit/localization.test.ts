@@ -3,7 +3,8 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { formatMessage, l10n, useTranslator } from '../../src/core/util/l10n';
+import * as l10n from '@vscode/l10n';
+import { useBundle } from '../../src/core/util/l10n';
 
 const repoRoot = resolve(__dirname, '..', '..', '..');
 
@@ -78,6 +79,7 @@ describe('localization', () => {
       const extracted = JSON.parse(readFileSync(join(outDir, 'bundle.l10n.json'), 'utf8')) as Record<string, unknown>;
       const committed = readJson('l10n/bundle.l10n.json') as Record<string, unknown>;
       assert.ok(Object.keys(extracted).length > 100, 'expected the runtime strings to go through l10n.t');
+      assert.ok('Cancelled task {0}.' in extracted, "expected the core's l10n.t strings to be extracted too");
       assert.deepEqual(
         Object.keys(extracted).filter((key) => !(key in committed)),
         [],
@@ -93,15 +95,15 @@ describe('localization', () => {
     }
   });
 
-  it("formats the core's strings in English, and routes them through VS Code's translator once it is handed over", () => {
-    assert.equal(formatMessage('{0} of {1} agents', 2, 3), '2 of 3 agents');
-    assert.equal(formatMessage('{1} before {0}, {2} unknown', 'a', 'b'), 'b before a, {2} unknown');
-    assert.equal(l10n.t('Task {0} failed', 'x'), 'Task x failed');
+  it("formats the core's strings in English, and takes them from VS Code's bundle once it is handed over", () => {
+    assert.equal(l10n.t('{0} of {1} agents', 2, 3), '2 of 3 agents');
     try {
-      useTranslator((message, ...args) => `[de] ${formatMessage(message, ...args)}`);
-      assert.equal(l10n.t('Task {0} failed', 'x'), '[de] Task x failed');
+      useBundle({ 'Task {0} failed': 'Aufgabe {0} fehlgeschlagen' });
+      assert.equal(l10n.t('Task {0} failed', 'x'), 'Aufgabe x fehlgeschlagen');
+      assert.equal(l10n.t('Not translated {0}', 'y'), 'Not translated y');
     } finally {
-      useTranslator(formatMessage);
+      useBundle(undefined);
     }
+    assert.equal(l10n.t('Task {0} failed', 'x'), 'Task x failed');
   });
 });

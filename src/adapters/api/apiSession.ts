@@ -162,8 +162,9 @@ export class ApiSession extends Disposable implements vscode.Disposable {
       if (!kind) {
         this.problem = {
           reason: 'unknownKeyKind',
-          message:
+          message: vscode.l10n.t(
             'The API key starts with neither sk- (Agent API) nor bb_ (Cloud API). Choose the API in the setting blackboxTasks.api or set the key again.',
+          ),
         };
       } else {
         const baseUrl = this.baseUrlFor(kind);

@@ -102,8 +102,9 @@ export function createGitAccess(deps: { readonly logger: Logger }): GitAccess {
       return {
         ok: false,
         reason: 'untrusted',
-        message:
+        message: vscode.l10n.t(
           'This workspace is not trusted, so its git repositories are not read. Trust the workspace to use repository features.',
+        ),
       };
     }
     // A failed or disabled load is retried next time: the user may have fixed it meanwhile.
@@ -171,7 +172,9 @@ async function loadApi(logger: Logger): Promise<GitLoadResult> {
       return {
         ok: false,
         reason: 'disabled',
-        message: 'Git is turned off in VS Code (setting git.enabled). Turn it on to use repository features.',
+        message: vscode.l10n.t(
+          'Git is turned off in VS Code (setting git.enabled). Turn it on to use repository features.',
+        ),
       };
     }
     const api = exports.getAPI(1);
@@ -180,7 +183,11 @@ async function loadApi(logger: Logger): Promise<GitLoadResult> {
   } catch (error) {
     const detail = error instanceof Error ? error.message : String(error);
     logger.error(`The git extension could not be used: ${detail}`);
-    return { ok: false, reason: 'failed', message: `VS Code's Git extension could not be used: ${detail}` };
+    return {
+      ok: false,
+      reason: 'failed',
+      message: vscode.l10n.t("VS Code's Git extension could not be used: {0}", detail),
+    };
   }
 }
 

@@ -1,3 +1,4 @@
+import * as vscode from 'vscode';
 import { AppendBatcher } from '../../core/logs/appendBatcher';
 import { isAbortError } from '../../core/http/errors';
 import { systemClock } from '../../core/util/clock';
@@ -128,7 +129,7 @@ export class TaskLogChannel {
     this.run = undefined;
     this.lastEnd = 'no-connection';
     this.batcher.append(run.redactor.end());
-    this.batcher.append('\n— stopped: the API key was removed —\n');
+    this.batcher.append(`\n${vscode.l10n.t('— stopped: the API key was removed —')}\n`);
     this.batcher.flush();
     this.deps.logger.debug(`Stopped the log stream of task ${this.taskId}: the API key was removed.`);
   }
@@ -162,7 +163,7 @@ export class TaskLogChannel {
     write(renderTaskHeader(task));
     const { api } = run;
     if (!api) {
-      write('— No BLACKBOX API key is set: set one to see this log. —\n');
+      write(`${vscode.l10n.t('— No BLACKBOX API key is set: set one to see this log. —')}\n`);
       flush();
       return 'no-connection';
     }
@@ -198,7 +199,9 @@ export class TaskLogChannel {
     } catch (error) {
       if (signal.aborted || isAbortError(error)) return 'stopped';
       write(renderer.end());
-      write(`— could not read the log: ${oneLine(this.deps.session.redact(describeFailure(error)), 300)} —\n`);
+      write(
+        `${vscode.l10n.t('— could not read the log: {0} —', oneLine(this.deps.session.redact(describeFailure(error)), 300))}\n`,
+      );
       flush();
       this.logStats(task.id, renderer, 'failed');
       this.offerRetryAfterError(error);
@@ -206,10 +209,10 @@ export class TaskLogChannel {
     }
     if (signal.aborted) return 'stopped';
     write(renderer.end());
-    if (end === 'ended') write('— the log ended without a final status —\n');
+    if (end === 'ended') write(`${vscode.l10n.t('— the log ended without a final status —')}\n`);
     flush();
     this.logStats(task.id, renderer, end);
-    if (end === 'gave-up') this.offerRetryAfterGivingUp(gaveUpReason ?? 'the connection kept failing');
+    if (end === 'gave-up') this.offerRetryAfterGivingUp(gaveUpReason ?? vscode.l10n.t('the connection kept failing'));
     return end;
   }
 
@@ -260,20 +263,22 @@ export class TaskLogChannel {
 
   private offerRetryAfterGivingUp(reason: string): void {
     const title = taskTitle(this.task, 60);
+    const retry = vscode.l10n.t('Retry');
+    const showLog = vscode.l10n.t('Show Log');
     void showWarning(
-      `The live log of “${title}” stopped: ${oneLine(this.deps.session.redact(reason), 200)}`,
-      'Retry',
-      'Show Log',
+      vscode.l10n.t('The live log of “{0}” stopped: {1}', title, oneLine(this.deps.session.redact(reason), 200)),
+      retry,
+      showLog,
     ).then((choice) => {
       if (this.disposed) return;
-      if (choice === 'Retry') void this.deps.retry(this.taskId);
-      else if (choice === 'Show Log') this.output.show(true);
+      if (choice === retry) void this.deps.retry(this.taskId);
+      else if (choice === showLog) this.output.show(true);
     });
   }
 
   private offerRetryAfterError(error: unknown): void {
     const title = taskTitle(this.task, 60);
-    void presentError(error, `Reading the log of “${title}”`, {
+    void presentError(error, vscode.l10n.t('Reading the log of “{0}”', title), {
       logger: this.deps.logger,
       redact: (text) => this.deps.session.redact(text),
       canRetry: true,

@@ -66,7 +66,7 @@ export function createFinishedNotifications(deps: {
           const task = deps.store.get(id) ?? tasks.find((candidate) => candidate.id === id);
           return { label: task ? taskLabel(task) : id, description: task?.status, id };
         }),
-        { placeHolder: `${action.title.replace(/…$/, '')}: which task?` },
+        { placeHolder: vscode.l10n.t('{0}: which task?', action.title.replace(/…$/, '')) },
       );
       taskId = picked?.id;
     }

@@ -10,11 +10,11 @@ export function statusBarText(counts: {
   const { running, queued } = counts;
   if (running === 0 && queued === 0) return undefined;
   const parts: string[] = [];
-  if (running) parts.push(`${running} running`);
-  if (queued) parts.push(`${queued} queued`);
+  if (running) parts.push(vscode.l10n.t('{0} running', running));
+  if (queued) parts.push(vscode.l10n.t('{0} queued', queued));
   return {
     text: running ? `$(sync~spin) ${parts.join(', ')}` : `$(clock) ${parts.join(', ')}`,
-    tooltip: `BLACKBOX tasks: ${parts.join(', ')}. Click to show them.`,
+    tooltip: vscode.l10n.t('BLACKBOX tasks: {0}. Click to show them.', parts.join(', ')),
   };
 }
 

@@ -186,7 +186,7 @@ class DetailsPanel {
   private async fetchOnce(signal: AbortSignal): Promise<void> {
     const connection = this.deps.session.current();
     if (!connection) {
-      this.lastError = 'No usable API key: set one with “BLACKBOX: Set API Key…”.';
+      this.lastError = vscode.l10n.t('No usable API key: set one with “BLACKBOX: Set API Key…”.');
       this.stopped = true;
       this.render();
       return;
@@ -205,7 +205,7 @@ class DetailsPanel {
       this.stopped = !isActive(details.status);
     } catch (error) {
       if (isAbortError(error) || this.closed) return;
-      const description = describeError(error, 'Refreshing the task');
+      const description = describeError(error, vscode.l10n.t('Refreshing the task'));
       this.lastError = this.deps.session.redact(description.message);
       this.deps.logger.warn(`Task details ${this.task.id}: ${this.lastError}`);
       // No retry cures a rejected key or a task that is gone.
@@ -271,5 +271,5 @@ class DetailsPanel {
 function panelTitle(task: Task): string {
   const text = (task.title ?? task.prompt ?? '').trim().split(/\r?\n/, 1)[0] ?? '';
   const label = text === '' ? task.id : text;
-  return `Task: ${label.length > 40 ? `${label.slice(0, 39)}…` : label}`;
+  return vscode.l10n.t('Task: {0}', label.length > 40 ? `${label.slice(0, 39)}…` : label);
 }

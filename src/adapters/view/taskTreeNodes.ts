@@ -124,7 +124,10 @@ export function groupTreeItem(element: GroupNode, expanded: boolean): vscode.Tre
   item.description = String(element.count);
   item.contextValue = `group ${element.status}`;
   item.accessibilityInformation = {
-    label: `${element.label}: ${element.count} ${element.count === 1 ? 'task' : 'tasks'}`,
+    label:
+      element.count === 1
+        ? vscode.l10n.t('{0}: 1 task', element.label)
+        : vscode.l10n.t('{0}: {1} tasks', element.label, element.count),
   };
   return item;
 }
@@ -143,7 +146,7 @@ export function taskTreeItem(element: TaskNode, context: PresentationContext): v
   item.description = shown.description;
   item.iconPath = themeIcon(shown.icon);
   item.contextValue = shown.contextValue;
-  item.command = { command: 'blackboxTasks.showLogs', title: 'Show Task Logs', arguments: [element] };
+  item.command = { command: 'blackboxTasks.showLogs', title: vscode.l10n.t('Show Task Logs'), arguments: [element] };
   item.accessibilityInformation = {
     label: [shown.label, shown.statusWord, shown.description].filter(Boolean).join(', '),
   };
@@ -157,7 +160,11 @@ export function followUpTreeItem(element: FollowUpNode, now: number): vscode.Tre
   item.description = shown.description;
   item.iconPath = themeIcon(shown.icon);
   item.contextValue = 'followUp';
-  item.command = { command: 'blackboxTasks.showLogs', title: 'Show Task Logs', arguments: [element.parent.taskId] };
+  item.command = {
+    command: 'blackboxTasks.showLogs',
+    title: vscode.l10n.t('Show Task Logs'),
+    arguments: [element.parent.taskId],
+  };
   return item;
 }
 
@@ -172,11 +179,14 @@ export function agentRunTreeItem(element: AgentRunNode): vscode.TreeItem {
 }
 
 export function loadMoreTreeItem(element: LoadMoreNode, loading: boolean): vscode.TreeItem {
-  const item = new vscode.TreeItem(loading ? 'Loading more…' : 'Load more…', vscode.TreeItemCollapsibleState.None);
+  const item = new vscode.TreeItem(
+    loading ? vscode.l10n.t('Loading more…') : vscode.l10n.t('Load more…'),
+    vscode.TreeItemCollapsibleState.None,
+  );
   item.id = element.id;
   item.iconPath = new vscode.ThemeIcon(loading ? 'loading~spin' : 'ellipsis');
   item.contextValue = 'loadMore';
-  item.command = { command: 'blackboxTasks.loadMore', title: 'Load More Tasks' };
+  item.command = { command: 'blackboxTasks.loadMore', title: vscode.l10n.t('Load More Tasks') };
   return item;
 }
 

@@ -141,7 +141,9 @@ export function createTasksView(deps: TasksViewDeps): TasksView {
       ? {
           value: unseen.size,
           tooltip:
-            unseen.size === 1 ? '1 finished task not looked at yet' : `${unseen.size} finished tasks not looked at yet`,
+            unseen.size === 1
+              ? vscode.l10n.t('1 finished task not looked at yet')
+              : vscode.l10n.t('{0} finished tasks not looked at yet', unseen.size),
         }
       : undefined;
     setContext('blackboxTasks.state', status.state);

@@ -35,7 +35,7 @@ export async function resolveTask(
     if (known) return known;
     if (argument && typeof argument === 'object' && typeof (argument as { api?: unknown }).api === 'string')
       return argument as Task;
-    void showWarning('That task is no longer in the list. Refresh the view and try again.');
+    void showWarning(vscode.l10n.t('That task is no longer in the list. Refresh the view and try again.'));
     return undefined;
   }
   if (options.qualifiesFromDetails) await loadRecentDetails(context);
@@ -44,7 +44,7 @@ export async function resolveTask(
     .filter((task) => options.qualifies?.(task) ?? true)
     .sort((a, b) => (b.createdAt ?? 0) - (a.createdAt ?? 0));
   if (candidates.length === 0) {
-    void showInformation(options.noneMessage ?? 'There is no task to choose from.');
+    void showInformation(options.noneMessage ?? vscode.l10n.t('There is no task to choose from.'));
     return undefined;
   }
   const picked = await pickOne(
@@ -74,8 +74,9 @@ async function loadRecentDetails(context: CommandContext): Promise<void> {
     .sort((a, b) => (b.createdAt ?? 0) - (a.createdAt ?? 0))
     .slice(0, DETAILS_FOR_PICK.count)
     .map((task) => task.id);
-  await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'Loading task details…' }, () =>
-    context.store.ensureDetails(recent, DETAILS_FOR_PICK.timeoutMs),
+  await vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Window, title: vscode.l10n.t('Loading task details…') },
+    () => context.store.ensureDetails(recent, DETAILS_FOR_PICK.timeoutMs),
   );
 }
 

@@ -20,6 +20,7 @@ import type {
   TasksApi,
 } from './tasksApi';
 import { ObjectReader, checkContinueInput, checkCreateInput, clampLimit, readRows } from './validate';
+import * as l10n from '@vscode/l10n';
 
 /** The Agent API v1 (`/api/v1`, `sk-` keys). */
 
@@ -120,7 +121,9 @@ export class AgentTasksApi extends HttpTasksApiBase implements TasksApi {
   async continue(id: string, input: ContinueInput, options: RequestOptions = {}): Promise<ContinuedTask> {
     checkContinueInput(input);
     if (input.model && !input.agent) {
-      throw new InvalidInputError('Choosing a model for a follow-up also needs an agent; choose both or neither.');
+      throw new InvalidInputError(
+        l10n.t('Choosing a model for a follow-up also needs an agent; choose both or neither.'),
+      );
     }
     const body = await this.http.requestJson({
       method: 'POST',

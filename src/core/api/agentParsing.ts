@@ -3,6 +3,7 @@ import type { DecodedMessage } from '../logs/logStream';
 import type { ChatMessage, MessagePart, Task, TaskDetails } from '../tasks/model';
 import { normaliseAgentStatus } from './status';
 import { ObjectReader, definedFields, isJsonObject } from './validate';
+import * as l10n from '@vscode/l10n';
 
 /** Agent API v1 answers and log stream messages, read into the model. */
 
@@ -214,7 +215,10 @@ function mapAgentLogEvent(type: string, data: Readonly<Record<string, unknown>>)
       return { kind: 'finish', status: normaliseAgentStatus(rawStatus).status, rawStatus };
     }
     case 'error':
-      return { kind: 'error', message: text('errorText') ?? text('error') ?? text('message') ?? 'The run failed.' };
+      return {
+        kind: 'error',
+        message: text('errorText') ?? text('error') ?? text('message') ?? l10n.t('The run failed.'),
+      };
     case 'status': {
       const rawStatus = text('status');
       if (rawStatus === undefined) return { kind: 'unknown', type };

@@ -1,4 +1,5 @@
 import type { ApiKind } from '../tasks/model';
+import * as l10n from '@vscode/l10n';
 
 /** The `blackboxTasks.api` setting. */
 export type ApiSetting = 'auto' | 'agent' | 'cloud';
@@ -33,28 +34,32 @@ export type BaseUrlCheck =
  */
 export function checkBaseUrl(raw: string): BaseUrlCheck {
   const text = raw.trim();
-  if (text === '') return { ok: false, reason: 'The API URL is empty.' };
+  if (text === '') return { ok: false, reason: l10n.t('The API URL is empty.') };
   let url: URL;
   try {
     url = new URL(text);
   } catch {
-    return { ok: false, reason: 'The API URL is not a valid URL.' };
+    return { ok: false, reason: l10n.t('The API URL is not a valid URL.') };
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-    return { ok: false, reason: 'The API URL must start with https://.' };
+    return { ok: false, reason: l10n.t('The API URL must start with https://.') };
   }
   if (url.protocol === 'http:' && !isLoopbackHost(url.hostname)) {
     return {
       ok: false,
-      reason: 'The API URL must use https:// (plain http:// is only allowed for 127.0.0.1, localhost and [::1]).',
+      reason: l10n.t(
+        'The API URL must use https:// (plain http:// is only allowed for 127.0.0.1, localhost and [::1]).',
+      ),
     };
   }
   if (url.username !== '' || url.password !== '') {
-    return { ok: false, reason: 'The API URL must not contain a user name or password.' };
+    return { ok: false, reason: l10n.t('The API URL must not contain a user name or password.') };
   }
   // `URL` drops an empty "?" or "#", so look at the text as well.
-  if (url.search !== '' || text.includes('?')) return { ok: false, reason: 'The API URL must not contain a query.' };
-  if (url.hash !== '' || text.includes('#')) return { ok: false, reason: 'The API URL must not contain a fragment.' };
+  if (url.search !== '' || text.includes('?'))
+    return { ok: false, reason: l10n.t('The API URL must not contain a query.') };
+  if (url.hash !== '' || text.includes('#'))
+    return { ok: false, reason: l10n.t('The API URL must not contain a fragment.') };
   const path = url.pathname.replace(/\/+$/, '');
   return { ok: true, url: `${url.protocol}//${url.host}${path}` };
 }

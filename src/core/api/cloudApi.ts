@@ -19,6 +19,7 @@ import type {
   TasksApi,
 } from './tasksApi';
 import { ObjectReader, checkContinueInput, checkCreateInput, clampLimit, readRows } from './validate';
+import * as l10n from '@vscode/l10n';
 
 /** The Cloud API (`/api`, `bb_` keys). One task per id; follow-ups rerun the same task. */
 
@@ -125,7 +126,9 @@ export class CloudTasksApi extends HttpTasksApiBase implements TasksApi {
       if (reader.optionalBoolean('success') === false) {
         const said = reader.optionalString('message') ?? reader.optionalErrorText('error');
         throw new ApiError(
-          `The task could not be continued${said ? `: ${this.http.redact(said).slice(0, 200)}` : '.'}`,
+          said
+            ? l10n.t('The task could not be continued: {0}', this.http.redact(said).slice(0, 200))
+            : l10n.t('The task could not be continued.'),
         );
       }
     }

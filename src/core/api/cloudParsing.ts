@@ -3,6 +3,7 @@ import type { DecodedMessage } from '../logs/logStream';
 import type { AgentRun, ChatMessage, DiffStats, FollowUp, Task, TaskDetails } from '../tasks/model';
 import { normaliseCloudStatus } from './status';
 import { ObjectReader, definedFields, isJsonObject } from './validate';
+import * as l10n from '@vscode/l10n';
 
 /** Cloud API answers and log stream events, read into the model. */
 
@@ -174,7 +175,10 @@ export function mapCloudLogMessage(event: string | undefined, data: unknown): De
     case 'error':
       return {
         kind: 'event',
-        event: { kind: 'error', message: text(data, 'error') ?? text(data, 'message') ?? 'The log stream failed.' },
+        event: {
+          kind: 'error',
+          message: text(data, 'error') ?? text(data, 'message') ?? l10n.t('The log stream failed.'),
+        },
       };
     default:
       return { kind: 'event', event: { kind: 'unknown', type: event ?? text(data, 'type') ?? 'message' } };

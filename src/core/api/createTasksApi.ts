@@ -7,6 +7,7 @@ import { HttpClient } from '../http/http';
 import type { LogStreamSettings } from '../logs/logStream';
 import type { ApiKind } from '../tasks/model';
 import type { TasksApi } from './tasksApi';
+import * as l10n from '@vscode/l10n';
 
 export interface TasksApiOptions {
   kind: ApiKind;
@@ -35,10 +36,12 @@ export function createTasksApi(options: TasksApiOptions): TasksApi {
   const checked = checkBaseUrl(options.baseUrl);
   if (!checked.ok) throw new InvalidInputError(checked.reason);
   const apiKey = options.apiKey.trim();
-  if (apiKey === '') throw new InvalidInputError('No BLACKBOX API key is set.');
+  if (apiKey === '') throw new InvalidInputError(l10n.t('No BLACKBOX API key is set.'));
   // A header value with control or non-ASCII characters makes fetch throw an error that quotes it.
   if (!/^[\x21-\x7e]+$/.test(apiKey)) {
-    throw new InvalidInputError('The BLACKBOX API key contains spaces or characters a key cannot have. Set it again.');
+    throw new InvalidInputError(
+      l10n.t('The BLACKBOX API key contains spaces or characters a key cannot have. Set it again.'),
+    );
   }
   const http = new HttpClient({
     baseUrl: checked.url,

@@ -10,6 +10,7 @@ import {
   redactSecrets,
 } from '../http/errors';
 import type { ApiKind } from '../tasks/model';
+import * as l10n from '@vscode/l10n';
 
 /**
  * The pure half of "Set API Key…": what a typed key looks like, which API it goes to, and
@@ -27,12 +28,12 @@ const MIN_KEY_LENGTH = 8;
 /** Why the typed text cannot be a key, for the input box's validation line; undefined when it can. */
 export function keyInputProblem(raw: string): string | undefined {
   const key = raw.trim();
-  if (key === '') return 'Paste the API key.';
-  if (/\s/.test(key)) return 'An API key has no spaces or line breaks inside it. Paste the key alone.';
+  if (key === '') return l10n.t('Paste the API key.');
+  if (/\s/.test(key)) return l10n.t('An API key has no spaces or line breaks inside it. Paste the key alone.');
   // Anything outside printable ASCII is almost always a copy-paste accident (smart quotes, NBSP).
   if (!/^[\x21-\x7e]+$/.test(key))
-    return 'The key contains characters an API key never has (quotes or symbols from a copy-paste?).';
-  if (key.length < MIN_KEY_LENGTH) return 'That is too short to be an API key.';
+    return l10n.t('The key contains characters an API key never has (quotes or symbols from a copy-paste?).');
+  if (key.length < MIN_KEY_LENGTH) return l10n.t('That is too short to be an API key.');
   return undefined;
 }
 
@@ -52,7 +53,11 @@ export function decideKeyKind(rawKey: string, setting: string | undefined): KeyK
       return {
         kind: setting,
         decidedBy: 'setting',
-        warning: `The key looks like ${withArticle(API_NAMES[byPrefix])} key, but the setting blackboxTasks.api selects the ${API_NAMES[setting]}. It will be checked against the ${API_NAMES[setting]}.`,
+        warning: l10n.t(
+          'The key looks like {0} key, but the setting blackboxTasks.api selects the {1}. It will be checked against the {1}.',
+          withArticle(API_NAMES[byPrefix]),
+          API_NAMES[setting],
+        ),
       };
     }
     return { kind: setting, decidedBy: 'setting' };
@@ -60,8 +65,9 @@ export function decideKeyKind(rawKey: string, setting: string | undefined): KeyK
   if (byPrefix) return { kind: byPrefix, decidedBy: 'prefix' };
   return {
     kind: 'unknown',
-    warning:
+    warning: l10n.t(
       'This key starts with neither sk- (Agent API v1, Pro plan) nor bb_ (Cloud API token). Choose the API it belongs to; it is checked before it is stored.',
+    ),
   };
 }
 
@@ -84,32 +90,41 @@ export function verificationVerdict(error: unknown, kind: ApiKind, key: string):
   if (AuthError.is(error)) {
     return {
       verdict: 'rejected',
-      message: `The ${api} did not accept this key (HTTP 401), so it was not stored. Check that you copied the whole key, that it has not been revoked, and that it is ${withArticle(api)} key rather than ${withArticle(other)} key.`,
+      message: l10n.t(
+        'The {0} did not accept this key (HTTP 401), so it was not stored. Check that you copied the whole key, that it has not been revoked, and that it is {1} key rather than {2} key.',
+        api,
+        withArticle(api),
+        withArticle(other),
+      ),
     };
   }
   if (ForbiddenError.is(error)) {
     return {
       verdict: 'rejected',
-      message: `The ${api} recognised the key but refused access (HTTP 403): your plan may not include this API. The key was not stored.`,
+      message: l10n.t(
+        'The {0} recognised the key but refused access (HTTP 403): your plan may not include this API. The key was not stored.',
+        api,
+      ),
     };
   }
   if (NetworkError.is(error) || TimeoutError.is(error) || ServerError.is(error) || RateLimitError.is(error)) {
     return {
       verdict: 'unverified',
-      message: redactSecrets(`The key could not be checked: ${error.userMessage} Store it anyway, without checking?`, [
-        key.trim(),
-      ]),
+      message: redactSecrets(
+        l10n.t('The key could not be checked: {0} Store it anyway, without checking?', error.userMessage),
+        [key.trim()],
+      ),
     };
   }
   const detail = error instanceof Error ? error.message : String(error);
   return {
     verdict: 'unverified',
-    message: redactSecrets(`The key could not be checked (${detail}). Store it anyway, without checking?`, [
+    message: redactSecrets(l10n.t('The key could not be checked ({0}). Store it anyway, without checking?', detail), [
       key.trim(),
     ]),
   };
 }
 
 function withArticle(name: string): string {
-  return /^[AEIOU]/.test(name) ? `an ${name}` : `a ${name}`;
+  return /^[AEIOU]/.test(name) ? l10n.t('an {0}', name) : l10n.t('a {0}', name);
 }

@@ -1,5 +1,6 @@
 import { InvalidInputError, ProtocolError } from '../http/errors';
 import type { ContinueInput, CreateTaskInput } from './tasksApi';
+import * as l10n from '@vscode/l10n';
 
 /**
  * Tolerant run-time readers for API answers. Unknown fields are ignored and optional
@@ -192,20 +193,20 @@ export class ObjectReader {
 
 /** Input checks done before a write is sent, so a bad request fails with a clear local message. */
 export function checkCreateInput(input: CreateTaskInput): void {
-  if (input.prompt.trim() === '') throw new InvalidInputError('Describe the task: the prompt is empty.');
+  if (input.prompt.trim() === '') throw new InvalidInputError(l10n.t('Describe the task: the prompt is empty.'));
   const agents = input.agents;
   if (agents !== undefined && agents.length > 0) {
     if (agents.length < 2 || agents.length > 5) {
-      throw new InvalidInputError(`A multi-agent task needs 2 to 5 agents, not ${agents.length}.`);
+      throw new InvalidInputError(l10n.t('A multi-agent task needs 2 to 5 agents, not {0}.', agents.length));
     }
     if (agents.some((choice) => choice.agent.trim() === '')) {
-      throw new InvalidInputError('Every agent of a multi-agent task needs a name.');
+      throw new InvalidInputError(l10n.t('Every agent of a multi-agent task needs a name.'));
     }
   }
 }
 
 export function checkContinueInput(input: ContinueInput): void {
-  if (input.prompt.trim() === '') throw new InvalidInputError('Write a follow-up: the prompt is empty.');
+  if (input.prompt.trim() === '') throw new InvalidInputError(l10n.t('Write a follow-up: the prompt is empty.'));
 }
 
 /** Page sizes both APIs accept: 1–100. */

@@ -1,3 +1,5 @@
+import * as l10n from '@vscode/l10n';
+
 /**
  * Git's failures in words a user can act on. The git extension rejects with an error that
  * carries a `gitErrorCode` (sometimes) and git's `stderr` (usually); both are matched here,
@@ -48,18 +50,27 @@ export class GitOperationError extends Error {
 export function describeGitFailure(facts: GitFailureFacts, context: GitFailureContext): string {
   const stderr = facts.stderr ?? '';
   const code = facts.code ?? '';
-  const remote = context.remote ?? 'the remote';
-  const branch = context.branch ? `"${context.branch}"` : 'the branch';
+  const remote = context.remote ?? l10n.t('the remote');
+  const branch = context.branch ? `"${context.branch}"` : l10n.t('the branch');
   const has = (pattern: RegExp): boolean => pattern.test(stderr);
 
   if (code === 'NoRemoteReference' || has(/couldn't find remote ref|could not find remote ref/i)) {
-    return `${context.doing} failed: ${branch} is not on ${remote} (it may not have been pushed yet, or was deleted).`;
+    return l10n.t(
+      '{0} failed: {1} is not on {2} (it may not have been pushed yet, or was deleted).',
+      context.doing,
+      branch,
+      remote,
+    );
   }
   if (
     code === 'AuthenticationFailed' ||
     has(/Authentication failed|could not read Username|Permission denied \(publickey/i)
   ) {
-    return `${context.doing} failed: git could not sign in to ${remote}. Check your git credentials for GitHub.`;
+    return l10n.t(
+      '{0} failed: git could not sign in to {1}. Check your git credentials for GitHub.',
+      context.doing,
+      remote,
+    );
   }
   if (
     code === 'RemoteConnectionError' ||
@@ -68,45 +79,65 @@ export function describeGitFailure(facts: GitFailureFacts, context: GitFailureCo
       /Could not resolve host|unable to access|Could not read from remote repository|Connection (timed out|refused)|does not appear to be a git repository/i,
     )
   ) {
-    return `${context.doing} failed: git could not reach ${remote}. Check your network connection and that the repository exists.`;
+    return l10n.t(
+      '{0} failed: git could not reach {1}. Check your network connection and that the repository exists.',
+      context.doing,
+      remote,
+    );
   }
   if (has(/untracked working tree files would be (overwritten|removed)/i)) {
-    return `${context.doing} failed: untracked files in your working tree would be overwritten. Move or remove them, then try again.`;
+    return l10n.t(
+      '{0} failed: untracked files in your working tree would be overwritten. Move or remove them, then try again.',
+      context.doing,
+    );
   }
   if (
     code === 'DirtyWorkTree' ||
     code === 'LocalChangesOverwritten' ||
     has(/Your local changes to the following files would be overwritten|Please,? commit your changes or stash them/i)
   ) {
-    return `${context.doing} failed: your uncommitted changes would be overwritten. Commit or stash them, then try again. Nothing was changed.`;
+    return l10n.t(
+      '{0} failed: your uncommitted changes would be overwritten. Commit or stash them, then try again. Nothing was changed.',
+      context.doing,
+    );
   }
   if (code === 'WorktreeBranchAlreadyUsed' || has(/is already (checked out|used by worktree) at/i)) {
-    return `${context.doing} failed: ${branch} is already checked out in another worktree.`;
+    return l10n.t('{0} failed: {1} is already checked out in another worktree.', context.doing, branch);
   }
   if (code === 'BranchAlreadyExists' || has(/already exists/i)) {
-    return `${context.doing} failed: a local branch ${branch} already exists.`;
+    return l10n.t('{0} failed: a local branch {1} already exists.', context.doing, branch);
   }
   if (code === 'PushRejected' || has(/\[rejected\]|failed to push some refs|non-fast-forward/i)) {
-    return `${context.doing} failed: ${remote} rejected the push because it has commits your branch lacks. Pull first, then push.`;
+    return l10n.t(
+      '{0} failed: {1} rejected the push because it has commits your branch lacks. Pull first, then push.',
+      context.doing,
+      remote,
+    );
   }
   if (
     code === 'RepositoryIsLocked' ||
     code === 'CantLockRef' ||
     has(/index\.lock|cannot lock ref|Unable to create .*\.lock/i)
   ) {
-    return `${context.doing} failed: another git process is using this repository. Wait for it to finish and try again.`;
+    return l10n.t(
+      '{0} failed: another git process is using this repository. Wait for it to finish and try again.',
+      context.doing,
+    );
   }
   if (code === 'NotASafeGitRepository' || has(/detected dubious ownership/i)) {
-    return `${context.doing} failed: git does not trust this repository folder (it is owned by another user; see git's safe.directory).`;
+    return l10n.t(
+      "{0} failed: git does not trust this repository folder (it is owned by another user; see git's safe.directory).",
+      context.doing,
+    );
   }
   if (code === 'InvalidBranchName' || has(/is not a valid branch name/i)) {
-    return `${context.doing} failed: git refused the branch name ${branch}.`;
+    return l10n.t('{0} failed: git refused the branch name {1}.', context.doing, branch);
   }
   if (code === 'GitNotFound') {
-    return `${context.doing} failed: git was not found. Install git, or set git.path in the settings.`;
+    return l10n.t('{0} failed: git was not found. Install git, or set git.path in the settings.', context.doing);
   }
   const said = firstMeaningfulLine(stderr) ?? firstMeaningfulLine(facts.message ?? '');
-  return said ? `${context.doing} failed: ${said}` : `${context.doing} failed.`;
+  return said ? l10n.t('{0} failed: {1}', context.doing, said) : l10n.t('{0} failed.', context.doing);
 }
 
 /** Git's text with credentials removed from any URL in it (`https://user:token@host` → `https://host`). */

@@ -1,3 +1,5 @@
+import * as l10n from '@vscode/l10n';
+
 /**
  * Pre-flight for Create Task: the agent clones the repository from GitHub and starts from
  * the remote branch, so anything that exists only in the local clone is invisible to it.
@@ -45,8 +47,8 @@ export interface PreflightIssue {
   readonly options: readonly PreflightOption[];
 }
 
-const CANCEL: PreflightOption = { choice: 'cancel', label: 'Cancel' };
-const PICK_BRANCH: PreflightOption = { choice: 'pickBranch', label: 'Pick Another Branch…' };
+const cancelOption = (): PreflightOption => ({ choice: 'cancel', label: l10n.t('Cancel') });
+const pickBranchOption = (): PreflightOption => ({ choice: 'pickBranch', label: l10n.t('Pick Another Branch…') });
 
 /**
  * The issues to raise, most fundamental first, leaving out kinds the user already accepted.
@@ -56,12 +58,19 @@ export function preflightIssues(state: PreflightState, accepted: Iterable<Prefli
   const skip = new Set(accepted);
   const issues: PreflightIssue[] = [];
   const branch = state.branch;
+  const CANCEL = cancelOption();
+  const PICK_BRANCH = pickBranchOption();
   if (branch === undefined) {
     if (skip.has('detachedHead')) return issues;
     issues.push({
       kind: 'detachedHead',
-      message: `HEAD is detached${state.headCommit ? ` at ${state.headCommit}` : ''}, so there is no branch to base the task on.`,
-      detail: `The agent starts from a branch on ${state.remote}. Pick one, or check out a branch and create the task again.`,
+      message: state.headCommit
+        ? l10n.t('HEAD is detached at {0}, so there is no branch to base the task on.', state.headCommit)
+        : l10n.t('HEAD is detached, so there is no branch to base the task on.'),
+      detail: l10n.t(
+        'The agent starts from a branch on {0}. Pick one, or check out a branch and create the task again.',
+        state.remote,
+      ),
       options: [PICK_BRANCH, CANCEL],
     });
     return issues;
@@ -71,19 +80,28 @@ export function preflightIssues(state: PreflightState, accepted: Iterable<Prefli
     if (!skip.has('notOnRemote')) {
       issues.push({
         kind: 'notOnRemote',
-        message: `Branch "${branch}" is not on ${state.remote}, so the agent cannot start from it.`,
-        detail: `The agent clones the repository from GitHub. Push "${branch}" first, or base the task on a branch that is already there.`,
-        options: [{ choice: 'push', label: `Push "${branch}" to ${state.remote}` }, PICK_BRANCH, CANCEL],
+        message: l10n.t('Branch "{0}" is not on {1}, so the agent cannot start from it.', branch, state.remote),
+        detail: l10n.t(
+          'The agent clones the repository from GitHub. Push "{0}" first, or base the task on a branch that is already there.',
+          branch,
+        ),
+        options: [{ choice: 'push', label: l10n.t('Push "{0}" to {1}', branch, state.remote) }, PICK_BRANCH, CANCEL],
       });
     }
   } else if (state.ahead > 0 && !skip.has('unpushedCommits')) {
     issues.push({
       kind: 'unpushedCommits',
-      message: `Branch "${branch}" has ${plural(state.ahead, 'commit')} not pushed to ${state.remote}.`,
-      detail: `The agent starts from ${remoteBranch} and will not see ${state.ahead === 1 ? 'it' : 'them'}.`,
+      message:
+        state.ahead === 1
+          ? l10n.t('Branch "{0}" has 1 commit not pushed to {1}.', branch, state.remote)
+          : l10n.t('Branch "{0}" has {1} commits not pushed to {2}.', branch, state.ahead, state.remote),
+      detail:
+        state.ahead === 1
+          ? l10n.t('The agent starts from {0} and will not see it.', remoteBranch)
+          : l10n.t('The agent starts from {0} and will not see them.', remoteBranch),
       options: [
-        { choice: 'push', label: 'Push Now' },
-        { choice: 'useRemote', label: `Use ${remoteBranch} as It Is` },
+        { choice: 'push', label: l10n.t('Push Now') },
+        { choice: 'useRemote', label: l10n.t('Use {0} as It Is', remoteBranch) },
         PICK_BRANCH,
         CANCEL,
       ],
@@ -92,14 +110,22 @@ export function preflightIssues(state: PreflightState, accepted: Iterable<Prefli
   if (state.uncommitted > 0 && !skip.has('uncommittedChanges')) {
     issues.push({
       kind: 'uncommittedChanges',
-      message: `You have ${plural(state.uncommitted, 'uncommitted change')}.`,
-      detail: `The agent works from ${remoteBranch} on GitHub and will not see ${state.uncommitted === 1 ? 'it' : 'them'}. Commit and push first if the task needs ${state.uncommitted === 1 ? 'it' : 'them'}.`,
-      options: [{ choice: 'useRemote', label: 'Create Without Them' }, CANCEL],
+      message:
+        state.uncommitted === 1
+          ? l10n.t('You have 1 uncommitted change.')
+          : l10n.t('You have {0} uncommitted changes.', state.uncommitted),
+      detail:
+        state.uncommitted === 1
+          ? l10n.t(
+              'The agent works from {0} on GitHub and will not see it. Commit and push first if the task needs it.',
+              remoteBranch,
+            )
+          : l10n.t(
+              'The agent works from {0} on GitHub and will not see them. Commit and push first if the task needs them.',
+              remoteBranch,
+            ),
+      options: [{ choice: 'useRemote', label: l10n.t('Create Without Them') }, CANCEL],
     });
   }
   return issues;
-}
-
-function plural(count: number, noun: string): string {
-  return `${count} ${noun}${count === 1 ? '' : 's'}`;
 }

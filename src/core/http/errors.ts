@@ -7,6 +7,7 @@
  * one copy of this module (the bundled extension) is recognised by another (a test).
  */
 import { formatWait } from '../util/timeFormat';
+import * as l10n from '@vscode/l10n';
 
 const API_ERROR_BRAND = Symbol.for('blackboxTasks.apiError');
 
@@ -44,7 +45,7 @@ export class ApiError extends Error {
 /** 401: the key is missing, wrong or revoked. */
 export class AuthError extends ApiError {
   constructor(
-    userMessage = 'The BLACKBOX API did not accept the API key. Set a valid key and try again.',
+    userMessage = l10n.t('The BLACKBOX API did not accept the API key. Set a valid key and try again.'),
     options: ApiErrorOptions = {},
   ) {
     super(userMessage, { status: 401, ...options });
@@ -59,7 +60,9 @@ export class AuthError extends ApiError {
 /** 403: the plan lacks access, or the task belongs to someone else. */
 export class ForbiddenError extends ApiError {
   constructor(
-    userMessage = 'The BLACKBOX API refused this request: your plan may not include it, or the task belongs to someone else.',
+    userMessage = l10n.t(
+      'The BLACKBOX API refused this request: your plan may not include it, or the task belongs to someone else.',
+    ),
     options: ApiErrorOptions = {},
   ) {
     super(userMessage, { status: 403, ...options });
@@ -73,7 +76,7 @@ export class ForbiddenError extends ApiError {
 
 /** 404: no such task (or, on task creation with the Cloud API, no stored GitHub token). */
 export class NotFoundError extends ApiError {
-  constructor(userMessage = 'The BLACKBOX API could not find this task.', options: ApiErrorOptions = {}) {
+  constructor(userMessage = l10n.t('The BLACKBOX API could not find this task.'), options: ApiErrorOptions = {}) {
     super(userMessage, { status: 404, ...options });
     this.name = 'NotFoundError';
   }
@@ -88,8 +91,11 @@ export class RateLimitError extends ApiError {
   readonly retryAfterMs?: number;
 
   constructor(retryAfterMs?: number, options: ApiErrorOptions = {}) {
-    const wait = retryAfterMs === undefined ? 'Try again in a moment.' : `Try again in ${formatWait(retryAfterMs)}.`;
-    super(`The BLACKBOX API is rate limiting requests. ${wait}`, { status: 429, ...options });
+    const wait =
+      retryAfterMs === undefined
+        ? l10n.t('Try again in a moment.')
+        : l10n.t('Try again in {0}.', formatWait(retryAfterMs));
+    super(l10n.t('The BLACKBOX API is rate limiting requests. {0}', wait), { status: 429, ...options });
     this.name = 'RateLimitError';
     if (retryAfterMs !== undefined) this.retryAfterMs = retryAfterMs;
   }
@@ -104,7 +110,10 @@ export class ServerError extends ApiError {
   declare readonly status: number;
 
   constructor(status: number, userMessage?: string, options: ApiErrorOptions = {}) {
-    super(userMessage ?? `The BLACKBOX API had a problem (HTTP ${status}). Try again later.`, { ...options, status });
+    super(userMessage ?? l10n.t('The BLACKBOX API had a problem (HTTP {0}). Try again later.', status), {
+      ...options,
+      status,
+    });
     this.name = 'ServerError';
   }
 
@@ -134,7 +143,7 @@ export class BadRequestError extends ApiError {
 /** The server could not be reached or the connection broke. */
 export class NetworkError extends ApiError {
   constructor(
-    userMessage = 'Cannot reach the BLACKBOX API. Check your connection and try again.',
+    userMessage = l10n.t('Cannot reach the BLACKBOX API. Check your connection and try again.'),
     options: ApiErrorOptions = {},
   ) {
     super(userMessage, options);
@@ -149,7 +158,7 @@ export class NetworkError extends ApiError {
 /** No answer (or, on a stream, no data) within the allowed time. */
 export class TimeoutError extends ApiError {
   constructor(
-    userMessage = 'The BLACKBOX API did not answer in time. Try again later.',
+    userMessage = l10n.t('The BLACKBOX API did not answer in time. Try again later.'),
     options: ApiErrorOptions = {},
   ) {
     super(userMessage, options);
@@ -168,8 +177,8 @@ export class ProtocolError extends ApiError {
   constructor(field?: string, options: ApiErrorOptions = {}) {
     super(
       field === undefined
-        ? 'The BLACKBOX API sent an answer this extension does not understand.'
-        : `The BLACKBOX API sent an answer this extension does not understand (field "${field}").`,
+        ? l10n.t('The BLACKBOX API sent an answer this extension does not understand.')
+        : l10n.t('The BLACKBOX API sent an answer this extension does not understand (field "{0}").', field),
       options,
     );
     this.name = 'ProtocolError';

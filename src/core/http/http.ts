@@ -12,6 +12,7 @@ import {
   backoffDelay,
   parseRetryAfter,
 } from './retryTiming';
+import * as l10n from '@vscode/l10n';
 
 /**
  * The one way the core talks HTTP: bearer auth, a deadline on every request, the
@@ -262,12 +263,14 @@ export class HttpClient {
     if (callerSignal?.aborted) return abortError();
     if (timedOut) {
       return new TimeoutError(
-        `The BLACKBOX API at ${this.host} did not answer within ${formatWait(timeoutMs)}. Try again later.`,
+        l10n.t('The BLACKBOX API at {0} did not answer within {1}. Try again later.', this.host, formatWait(timeoutMs)),
       );
     }
     const reason = describeNetworkCause(e);
     return new NetworkError(
-      `Cannot reach the BLACKBOX API at ${this.host}${reason ? ` (${reason})` : ''}. Check your connection and try again.`,
+      reason
+        ? l10n.t('Cannot reach the BLACKBOX API at {0} ({1}). Check your connection and try again.', this.host, reason)
+        : l10n.t('Cannot reach the BLACKBOX API at {0}. Check your connection and try again.', this.host),
       { detail: this.redact(errorText(e)) },
     );
   }
@@ -318,6 +321,6 @@ function hostOf(baseUrl: string): string {
   try {
     return new URL(baseUrl).host;
   } catch {
-    return 'the configured URL';
+    return l10n.t('the configured URL');
   }
 }

@@ -10,6 +10,7 @@ import {
   redactSecrets,
 } from './errors';
 import { isJsonObject } from '../api/validate';
+import * as l10n from '@vscode/l10n';
 
 /**
  * Turning what went wrong into a typed error with a readable, safe message: an error
@@ -25,32 +26,38 @@ export function errorForStatus(status: number, said: string | undefined, retryAf
   const detail = said === undefined ? `HTTP ${status}` : `HTTP ${status}: ${said}`;
   const options = { detail };
   const addSaid = (sentence: string) =>
-    said === undefined || isBoilerplate(said) ? sentence : `${sentence} The server said: “${said}”`;
+    said === undefined || isBoilerplate(said) ? sentence : l10n.t('{0} The server said: “{1}”', sentence, said);
   if (status === 401) return new AuthError(undefined, options);
   if (status === 403) {
     return new ForbiddenError(
       addSaid(
-        'The BLACKBOX API refused this request: your plan may not include it, or the task belongs to someone else.',
+        l10n.t(
+          'The BLACKBOX API refused this request: your plan may not include it, or the task belongs to someone else.',
+        ),
       ),
       options,
     );
   }
-  if (status === 404) return new NotFoundError(addSaid('The BLACKBOX API could not find this task.'), options);
+  if (status === 404) return new NotFoundError(addSaid(l10n.t('The BLACKBOX API could not find this task.')), options);
   if (status === 429) return new RateLimitError(retryAfterMs, options);
   if (status >= 500)
     return new ServerError(
       status,
-      addSaid(`The BLACKBOX API had a problem (HTTP ${status}). Try again later.`),
+      addSaid(l10n.t('The BLACKBOX API had a problem (HTTP {0}). Try again later.', status)),
       options,
     );
   if (status === 402)
     return new BadRequestError(
       status,
-      addSaid('Your BLACKBOX account does not have enough credits for this.'),
+      addSaid(l10n.t('Your BLACKBOX account does not have enough credits for this.')),
       options,
     );
   if (status >= 400)
-    return new BadRequestError(status, addSaid(`The BLACKBOX API rejected the request (HTTP ${status}).`), options);
+    return new BadRequestError(
+      status,
+      addSaid(l10n.t('The BLACKBOX API rejected the request (HTTP {0}).', status)),
+      options,
+    );
   // 1xx/3xx reach here only through redirect: 'manual'; following a redirect could carry the key elsewhere.
   return new ProtocolError(undefined, { status, detail: `unexpected HTTP ${status}; check the API URL setting` });
 }
@@ -99,24 +106,38 @@ export function cleanServerText(text: string, secrets: readonly string[], maxLen
   return flat.length > maxLength ? `${flat.slice(0, maxLength - 1).trimEnd()}…` : flat;
 }
 
-const NETWORK_CAUSES: Readonly<Record<string, string>> = {
-  ECONNREFUSED: 'connection refused',
-  ECONNRESET: 'connection reset',
-  ENOTFOUND: 'host not found',
-  EAI_AGAIN: 'name lookup failed',
-  ETIMEDOUT: 'connection timed out',
-  EHOSTUNREACH: 'host unreachable',
-  ENETUNREACH: 'network unreachable',
-  UND_ERR_SOCKET: 'connection closed',
-  UND_ERR_CONNECT_TIMEOUT: 'connection timed out',
-};
+/** A few words for a network error code, or undefined for an unknown one. */
+function networkCause(code: string): string | undefined {
+  switch (code) {
+    case 'ECONNREFUSED':
+      return l10n.t('connection refused');
+    case 'ECONNRESET':
+      return l10n.t('connection reset');
+    case 'ENOTFOUND':
+      return l10n.t('host not found');
+    case 'EAI_AGAIN':
+      return l10n.t('name lookup failed');
+    case 'ETIMEDOUT':
+    case 'UND_ERR_CONNECT_TIMEOUT':
+      return l10n.t('connection timed out');
+    case 'EHOSTUNREACH':
+      return l10n.t('host unreachable');
+    case 'ENETUNREACH':
+      return l10n.t('network unreachable');
+    case 'UND_ERR_SOCKET':
+      return l10n.t('connection closed');
+    default:
+      return undefined;
+  }
+}
 
 export function describeNetworkCause(e: unknown): string | undefined {
   for (let current: unknown = e, depth = 0; current && depth < 4; depth++) {
     const code = (current as { code?: unknown }).code;
     if (typeof code === 'string') {
-      if (NETWORK_CAUSES[code]) return NETWORK_CAUSES[code];
-      if (/CERT|SSL|TLS/.test(code)) return 'certificate problem';
+      const cause = networkCause(code);
+      if (cause) return cause;
+      if (/CERT|SSL|TLS/.test(code)) return l10n.t('certificate problem');
     }
     current = (current as { cause?: unknown }).cause;
   }

@@ -1,5 +1,6 @@
 import { oneLine } from '../util/untrustedText';
 import { formatSeconds } from '../util/timeFormat';
+import * as l10n from '@vscode/l10n';
 
 /**
  * The short notes for connection trouble: lost, reconnected, gave up. Kept apart from the
@@ -14,27 +15,29 @@ export class ConnectionNotes {
   lost(delayMs: number): string {
     this.reconnecting = true;
     this.reconnectsInARow++;
-    return `— connection lost, reconnecting in ${formatSeconds(delayMs)} —`;
+    return l10n.t('— connection lost, reconnecting in {0} —', formatSeconds(delayMs));
   }
 
   /** The note for a connection that came back; undefined for the first connection, which needs none. */
   regained(): string | undefined {
     if (!this.reconnecting) return undefined;
     this.reconnecting = false;
-    return '— reconnected —';
+    return l10n.t('— reconnected —');
   }
 
   /** The note for a run that has not started yet, once until real progress. */
   waiting(): string | undefined {
     if (this.waitingNoted) return undefined;
     this.waitingNoted = true;
-    return '— waiting for the run to start —';
+    return l10n.t('— waiting for the run to start —');
   }
 
   gaveUp(reason: string): string {
     const attempts = this.reconnectsInARow;
-    const after = attempts > 0 ? ` after ${attempts} ${attempts === 1 ? 'attempt' : 'attempts'}` : '';
-    return `— gave up${after}: ${oneLine(reason, 200)} —`;
+    const said = oneLine(reason, 200);
+    if (attempts === 0) return l10n.t('— gave up: {0} —', said);
+    if (attempts === 1) return l10n.t('— gave up after 1 attempt: {0} —', said);
+    return l10n.t('— gave up after {0} attempts: {1} —', attempts, said);
   }
 
   /** A real event arrived: the reconnect streak is over. */

@@ -1,4 +1,5 @@
 import { cleanTerminalLine, clip } from '../util/untrustedText';
+import * as l10n from '@vscode/l10n';
 
 /**
  * Cutting untrusted, possibly huge text down to a few clean lines, shared by tool output,
@@ -42,7 +43,7 @@ export function excerpt(raw: string, headCount: number, tailCount: number, maxLi
   let skipped = 1;
   for (let i = text.indexOf('\n', cursor); i >= 0 && i < tailStart; i = text.indexOf('\n', i + 1)) skipped++;
   if (skipped === 1) return [...head, cleanLine(text, cursor, tailStart, maxLineChars), ...tail];
-  return [...head, `… ${formatCount(skipped)} more lines …`, ...tail];
+  return [...head, l10n.t('… {0} more lines …', formatCount(skipped)), ...tail];
 }
 
 /** `Label: first line` then the rest indented under it. */

@@ -11,6 +11,7 @@ import { CloudLogLines } from './cloudLogLines';
 import { finishLine, statusWord } from './runStatusLines';
 import { ConnectionNotes } from './connectionNotes';
 import { OpenToolCalls } from './openToolCalls';
+import * as l10n from '@vscode/l10n';
 
 /**
  * Turns a task's log events into text for a person, one event at a time: agent prose
@@ -114,13 +115,13 @@ export class LogRenderer {
         return this.renderCloudLog(event);
       case 'start':
         if (event.startedAt !== undefined) this.startedAt = event.startedAt;
-        return this.lines([`▶ Run started${this.at(event.startedAt)}`]);
+        return this.lines([l10n.t('▶ Run started{0}', this.at(event.startedAt))]);
       case 'status':
         return this.renderStatus(event.status, event.rawStatus, event.error);
       case 'finish':
         return this.renderFinish(event.status, event.rawStatus);
       case 'error':
-        return this.lines(labelled('✘ Error: ', event.message, this.maxLineChars));
+        return this.lines(labelled(l10n.t('✘ Error: '), event.message, this.maxLineChars));
       case 'unknown':
         this.countUnknown(event.type);
         return '';
@@ -139,7 +140,9 @@ export class LogRenderer {
       }
       case 'incomplete':
         return this.lines([
-          `— ${event.missing} log ${event.missing === 1 ? 'line' : 'lines'} could not be fetched from the server —`,
+          event.missing === 1
+            ? l10n.t('— 1 log line could not be fetched from the server —')
+            : l10n.t('— {0} log lines could not be fetched from the server —', event.missing),
         ]);
       default:
         // A kind added to the event union later: skipped like an unknown type.
@@ -312,8 +315,8 @@ export class LogRenderer {
       .map((f) => oneLine(f, 120))
       .filter((f) => f.length > 0);
     if (names.length === 0) return '';
-    const more = files.length > MAX_FILES_LISTED ? `, and ${files.length - MAX_FILES_LISTED} more` : '';
-    return this.lines([`✎ Files changed (${files.length}): ${names.join(', ')}${more}`]);
+    const more = files.length > MAX_FILES_LISTED ? l10n.t(', and {0} more', files.length - MAX_FILES_LISTED) : '';
+    return this.lines([l10n.t('✎ Files changed ({0}): {1}{2}', files.length, names.join(', '), more)]);
   }
 
   private renderCloudLog(event: Extract<LogStreamEvent, { kind: 'log' }>): string {
@@ -326,23 +329,23 @@ export class LogRenderer {
       // A finished task may send its status before its log lines: the finish line waits for the end.
       this.lastStatus = status;
       this.pendingFinish = { status, rawStatus };
-      return error ? this.lines(labelled('✘ Error: ', error, this.maxLineChars)) : '';
+      return error ? this.lines(labelled(l10n.t('✘ Error: '), error, this.maxLineChars)) : '';
     }
     if (isTerminal(status)) return this.renderFinish(status, rawStatus, error);
     this.pendingFinish = undefined;
     if (status === this.lastStatus && error === undefined) return '';
     this.lastStatus = status;
-    const lines = [`● Status: ${statusWord(status, rawStatus)}`];
-    if (error) lines.push(...labelled('✘ Error: ', error, this.maxLineChars));
+    const lines = [l10n.t('● Status: {0}', statusWord(status, rawStatus))];
+    if (error) lines.push(...labelled(l10n.t('✘ Error: '), error, this.maxLineChars));
     return this.lines(lines);
   }
 
   private renderFinish(status: TaskStatus, rawStatus: string | undefined, error?: string): string {
-    if (this.finished) return error ? this.lines(labelled('✘ Error: ', error, this.maxLineChars)) : '';
+    if (this.finished) return error ? this.lines(labelled(l10n.t('✘ Error: '), error, this.maxLineChars)) : '';
     this.finished = true;
     this.lastStatus = status;
     let out = this.pendingToolLines();
-    if (error) out += this.lines(labelled('✘ Error: ', error, this.maxLineChars));
+    if (error) out += this.lines(labelled(l10n.t('✘ Error: '), error, this.maxLineChars));
     out += this.closeTextBlock() + this.blankLine();
     return out + this.writeLines([this.finishLine(status, rawStatus)]);
   }
@@ -424,7 +427,7 @@ export class LogRenderer {
 
   private at(epochMs: number | undefined): string {
     const time = formatTimeOfDay(epochMs, this.options.timeZone);
-    return time ? ` at ${time}` : '';
+    return time ? l10n.t(' at {0}', time) : '';
   }
 }
 

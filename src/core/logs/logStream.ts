@@ -8,6 +8,7 @@ import { backoffDelay } from '../http/retryTiming';
 import type { NormalisedStatus } from '../api/status';
 import { readSseBatches } from './sse';
 import type { SseItem } from './sse';
+import * as l10n from '@vscode/l10n';
 
 /**
  * A task's log as a stream that survives dropped connections and delivers every event
@@ -279,12 +280,12 @@ async function* runLogStreamBatches(
         if (ended) return;
         if (refetch) break;
       }
-      reason = refetch ? 'the log ended short of its length' : 'the server closed the stream';
+      reason = refetch ? l10n.t('the log ended short of its length') : l10n.t('the server closed the stream');
       closedByServer = !refetch;
     } catch (e) {
       if (signal?.aborted || isAbortError(e)) return;
       if (!isTransient(e)) throw e;
-      reason = ApiError.is(e) ? e.userMessage : 'the connection broke';
+      reason = ApiError.is(e) ? e.userMessage : l10n.t('the connection broke');
       if (RateLimitError.is(e)) retryAfterMs = e.retryAfterMs;
       timedOut = TimeoutError.is(e) && opened !== undefined;
     } finally {

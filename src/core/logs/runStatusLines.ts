@@ -1,5 +1,6 @@
 import type { TaskStatus } from '../tasks/model';
 import { oneLine } from '../util/untrustedText';
+import * as l10n from '@vscode/l10n';
 
 /**
  * The words for a run's status and its final line. Kept apart from the log renderer
@@ -8,20 +9,23 @@ import { oneLine } from '../util/untrustedText';
 
 /** A known status as is; an unknown one by the API's own (cleaned) word for it. */
 export function statusWord(status: TaskStatus, rawStatus: string): string {
-  return status === 'unknown' ? oneLine(rawStatus, 40) || 'unknown' : status;
+  return status === 'unknown' ? oneLine(rawStatus, 40) || l10n.t('unknown') : status;
 }
 
 /** `■ Task completed in 3m 2s` and the like; `took` is the run's formatted duration when known. */
 export function finishLine(status: TaskStatus, rawStatus: string | undefined, took: string | undefined): string {
-  if (status === 'unknown' && rawStatus === undefined) return `■ Task ended${took ? ` after ${took}` : ''}`;
+  if (status === 'unknown' && rawStatus === undefined)
+    return took ? l10n.t('■ Task ended after {0}', took) : l10n.t('■ Task ended');
   switch (status) {
     case 'completed':
-      return `■ Task completed${took ? ` in ${took}` : ''}`;
+      return took ? l10n.t('■ Task completed in {0}', took) : l10n.t('■ Task completed');
     case 'failed':
     case 'cancelled':
     case 'interrupted':
-      return `■ Task ${status}${took ? ` after ${took}` : ''}`;
+      return took ? l10n.t('■ Task {0} after {1}', status, took) : l10n.t('■ Task {0}', status);
     default:
-      return `■ Task ended with status ${statusWord(status, rawStatus ?? status)}${took ? ` after ${took}` : ''}`;
+      return took
+        ? l10n.t('■ Task ended with status {0} after {1}', statusWord(status, rawStatus ?? status), took)
+        : l10n.t('■ Task ended with status {0}', statusWord(status, rawStatus ?? status));
   }
 }

@@ -3,6 +3,7 @@ import type { EventSourceParser } from 'eventsource-parser';
 import type { Clock } from '../util/clock';
 import { systemClock } from '../util/clock';
 import { NetworkError, TimeoutError, abortError, isAbortError } from '../http/errors';
+import * as l10n from '@vscode/l10n';
 
 /**
  * Server-sent events from a byte stream. Bytes go through a streaming TextDecoder (a
@@ -129,11 +130,13 @@ export async function* readSseBatches(
         result = idle === undefined ? await reader.read() : await idle.race(reader.read());
       } catch (e) {
         if (signal?.aborted || isAbortError(e)) throw abortError();
-        throw new NetworkError('The log stream connection broke.', { detail: describe(e) });
+        throw new NetworkError(l10n.t('The log stream connection broke.'), { detail: describe(e) });
       }
       if (signal?.aborted) throw abortError();
       if (result === IDLE) {
-        throw new TimeoutError(`The log stream sent nothing for ${Math.round((idleTimeoutMs ?? 0) / 1000)} s.`);
+        throw new TimeoutError(
+          l10n.t('The log stream sent nothing for {0} s.', Math.round((idleTimeoutMs ?? 0) / 1000)),
+        );
       }
       if (result.done) break;
       const batch = decoder.push(result.value);

@@ -1,6 +1,7 @@
 import { isActive, type Task } from '../tasks/model';
 import { cleanText, clip, clipWords, oneLine } from '../util/untrustedText';
 import { formatDateTime, formatDuration } from '../util/timeFormat';
+import * as l10n from '@vscode/l10n';
 
 /**
  * The block at the top of a task's log channel: what the task is, where it works and
@@ -24,7 +25,7 @@ export function taskTitle(task: Pick<Task, 'id' | 'title' | 'prompt'>, maxChars 
     const first = firstNonEmptyLine(candidate);
     if (first) return clipWords(first, maxChars);
   }
-  return `Task ${oneLine(task.id, 40)}`;
+  return l10n.t('Task {0}', oneLine(task.id, 40));
 }
 
 /** What the task's Output channel is called: `BLACKBOX: <short title>`. */
@@ -47,23 +48,28 @@ export function renderTaskHeader(task: Task, options: TaskHeaderOptions = {}): s
     if (value !== undefined && value.length > 0) lines.push(`${label.padEnd(LABEL_WIDTH)}${value}`);
   };
 
-  field('Status', statusText(task));
-  if (task.error) field('Error', oneLine(task.error, MAX_LINE_CHARS));
+  field(l10n.t('Status'), statusText(task));
+  if (task.error) field(l10n.t('Error'), oneLine(task.error, MAX_LINE_CHARS));
   if (task.repoUrl) {
-    field('Repository', repositoryName(task.repoUrl));
-    field('Branch', branchLine(task));
+    field(l10n.t('Repository'), repositoryName(task.repoUrl));
+    field(l10n.t('Branch'), branchLine(task));
   } else {
-    field('Repository', '(none: a standalone prompt)');
+    field(l10n.t('Repository'), l10n.t('(none: a standalone prompt)'));
   }
-  if (task.pullRequestUrl) field('PR', oneLine(task.pullRequestUrl, MAX_LINE_CHARS));
+  if (task.pullRequestUrl) field(l10n.t('PR'), oneLine(task.pullRequestUrl, MAX_LINE_CHARS));
   if (task.diffStats) {
     const { filesChanged, linesAdded, linesRemoved } = task.diffStats;
-    field('Changes', `${filesChanged} ${filesChanged === 1 ? 'file' : 'files'}, +${linesAdded} −${linesRemoved}`);
+    field(
+      l10n.t('Changes'),
+      filesChanged === 1
+        ? l10n.t('1 file, +{0} −{1}', linesAdded, linesRemoved)
+        : l10n.t('{0} files, +{1} −{2}', filesChanged, linesAdded, linesRemoved),
+    );
   }
-  field(task.model ? 'Model' : 'Agent', modelLine(task));
+  field(task.model ? l10n.t('Model') : l10n.t('Agent'), modelLine(task));
   if (task.agentRuns && task.agentRuns.length > 0) {
     field(
-      'Agents',
+      l10n.t('Agents'),
       task.agentRuns
         .map(
           (run) => `${oneLine(run.agent, 40)} (${run.status === 'unknown' ? oneLine(run.rawStatus, 40) : run.status})`,
@@ -71,20 +77,20 @@ export function renderTaskHeader(task: Task, options: TaskHeaderOptions = {}): s
         .join(', '),
     );
   }
-  field('Created', formatDateTime(task.createdAt, timeZone));
-  field('Started', formatDateTime(task.startedAt, timeZone));
+  field(l10n.t('Created'), formatDateTime(task.createdAt, timeZone));
+  field(l10n.t('Started'), formatDateTime(task.startedAt, timeZone));
   const completed = formatDateTime(task.completedAt, timeZone);
   const took =
     task.startedAt !== undefined && task.completedAt !== undefined
       ? formatDuration(task.completedAt - task.startedAt)
       : undefined;
-  field('Completed', completed && took ? `${completed} (took ${took})` : completed);
-  field('Task ID', oneLine(task.id, 80));
-  if (task.previousRunId) field('Continues', oneLine(task.previousRunId, 80));
+  field(l10n.t('Completed'), completed && took ? l10n.t('{0} (took {1})', completed, took) : completed);
+  field(l10n.t('Task ID'), oneLine(task.id, 80));
+  if (task.previousRunId) field(l10n.t('Continues'), oneLine(task.previousRunId, 80));
 
   const prompt = promptLines(task);
   if (prompt.length > 0) {
-    lines.push(`${'Prompt'.padEnd(LABEL_WIDTH)}${prompt[0] ?? ''}`);
+    lines.push(`${l10n.t('Prompt').padEnd(LABEL_WIDTH)}${prompt[0] ?? ''}`);
     for (const line of prompt.slice(1)) lines.push(`${' '.repeat(LABEL_WIDTH)}${line}`);
   }
   lines.push(HEADER_RULE, '');
@@ -94,22 +100,22 @@ export function renderTaskHeader(task: Task, options: TaskHeaderOptions = {}): s
 /** The normalised status, with the server's own word when it differs (`running (processing)`). */
 function statusText(task: Task): string {
   const raw = oneLine(task.rawStatus, 40);
-  if (task.status === 'unknown') return `unknown (${raw || 'no status'})`;
+  if (task.status === 'unknown') return l10n.t('unknown ({0})', raw || l10n.t('no status'));
   return raw && raw !== task.status ? `${task.status} (${raw})` : task.status;
 }
 
 function branchLine(task: Task): string | undefined {
   const base = task.baseBranch ? oneLine(task.baseBranch, 100) : undefined;
   const created = task.createdBranch ? oneLine(task.createdBranch, 100) : undefined;
-  if (created) return `${base ?? '(default branch)'} → ${created}`;
-  if (base && isActive(task.status)) return `${base} → (not pushed yet)`;
+  if (created) return `${base ?? l10n.t('(default branch)')} → ${created}`;
+  if (base && isActive(task.status)) return l10n.t('{0} → (not pushed yet)', base);
   return base;
 }
 
 function modelLine(task: Task): string | undefined {
   const model = task.model ? oneLine(task.model, 120) : undefined;
   const agent = task.agent ? oneLine(task.agent, 40) : undefined;
-  if (model && agent) return `${model} (agent ${agent})`;
+  if (model && agent) return l10n.t('{0} (agent {1})', model, agent);
   return model ?? agent;
 }
 
@@ -126,7 +132,7 @@ function promptLines(task: Task): string[] {
   const title = taskTitle(task, MAX_LINE_CHARS);
   if (lines.length === 1 && clip(lines[0]?.trim() ?? '', MAX_LINE_CHARS) === title) return [];
   const shown = lines.slice(0, MAX_PROMPT_LINES).map((line) => clip(line, MAX_LINE_CHARS));
-  if (lines.length > MAX_PROMPT_LINES) shown.push(`… (${lines.length - MAX_PROMPT_LINES} more lines)`);
+  if (lines.length > MAX_PROMPT_LINES) shown.push(l10n.t('… ({0} more lines)', lines.length - MAX_PROMPT_LINES));
   return shown;
 }
 

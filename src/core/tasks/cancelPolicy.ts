@@ -1,6 +1,7 @@
 import type { Clock } from '../util/clock';
 import { AuthError, NotFoundError, abortError, isAbortError } from '../http/errors';
 import { isActive, isTerminal, type ApiKind, type TaskStatus, type TaskStatusInfo } from './model';
+import * as l10n from '@vscode/l10n';
 
 /**
  * The pure half of "Cancel Task": after the cancel request, re-check the task's real
@@ -120,46 +121,56 @@ export function describeCancelOutcome(input: {
     finalStatus ? { kind, severity, message, finalStatus } : { kind, severity, message };
 
   if (!settle.settled && settle.reason === 'gone') {
-    return outcome('gone', 'warning', `Task ${label} no longer exists on the server (it answered 404).`);
+    return outcome('gone', 'warning', l10n.t('Task {0} no longer exists on the server (it answered 404).', label));
   }
   if (!request.accepted) {
     if (finalStatus === 'cancelled')
-      return outcome('alreadyFinished', 'info', `Task ${label} had already been cancelled.`);
+      return outcome('alreadyFinished', 'info', l10n.t('Task {0} had already been cancelled.', label));
     if (finalStatus && isTerminal(finalStatus)) {
       return outcome(
         'alreadyFinished',
         'info',
-        `Task ${label} had already finished (${finalStatus}), so there was nothing to cancel.`,
+        l10n.t('Task {0} had already finished ({1}), so there was nothing to cancel.', label, finalStatus),
       );
     }
     const reason = request.serverMessage ? cleanServerText(request.serverMessage) : '';
-    const because = reason ? ` The server said: “${reason}”.` : '';
-    const still = finalStatus ? ` It still reports ${finalStatus}.` : '';
-    return outcome('refused', 'warning', `The server did not cancel task ${label}.${because}${still}`);
+    const because = reason ? l10n.t(' The server said: “{0}”.', reason) : '';
+    const still = finalStatus ? l10n.t(' It still reports {0}.', finalStatus) : '';
+    return outcome('refused', 'warning', l10n.t('The server did not cancel task {0}.{1}{2}', label, because, still));
   }
   if (settle.settled) {
-    if (settle.status === 'cancelled') return outcome('cancelled', 'info', `Cancelled task ${label}.`);
+    if (settle.status === 'cancelled') return outcome('cancelled', 'info', l10n.t('Cancelled task {0}.', label));
     return outcome(
       'finishedOtherwise',
       'warning',
-      `Task ${label} finished as ${settle.status} before the cancel took effect.`,
+      l10n.t('Task {0} finished as {1} before the cancel took effect.', label, settle.status),
     );
   }
   if (settle.reason === 'failed') {
     return outcome(
       'unconfirmed',
       'warning',
-      `Cancel requested for task ${label}, but its status could not be checked afterwards. The list shows its final status once it can be read.`,
+      l10n.t(
+        'Cancel requested for task {0}, but its status could not be checked afterwards. The list shows its final status once it can be read.',
+        label,
+      ),
     );
   }
   const schedule = input.schedule ?? CANCEL_RECHECK;
   const seconds = Math.round(((Math.max(1, schedule.attempts) - 1) * schedule.intervalMs) / 1000);
-  const state = finalStatus ? `still reports ${finalStatus}` : 'has not finished';
-  return outcome(
-    'pending',
-    'warning',
-    `Cancel requested for task ${label}, but it ${state} after ${seconds} s. The list shows its final status when it changes.`,
-  );
+  const message = finalStatus
+    ? l10n.t(
+        'Cancel requested for task {0}, but it still reports {1} after {2} s. The list shows its final status when it changes.',
+        label,
+        finalStatus,
+        seconds,
+      )
+    : l10n.t(
+        'Cancel requested for task {0}, but it has not finished after {1} s. The list shows its final status when it changes.',
+        label,
+        seconds,
+      );
+  return outcome('pending', 'warning', message);
 }
 
 /** A task's name for a message: its first line, shortened and quoted, else its id. */

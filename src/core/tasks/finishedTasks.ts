@@ -2,6 +2,7 @@ import type { Clock } from '../util/clock';
 import { Emitter, type Event } from '../util/emitter';
 import { ALL_STATUSES, isActive, isTerminal, type Task, type TaskStatus } from './model';
 import { safePullRequestUrl, statusWord, taskLabel, truncate, firstLine } from '../view/taskPresentation';
+import * as l10n from '@vscode/l10n';
 
 /**
  * "A task this window saw running has finished": detected per task, batched when several
@@ -110,12 +111,20 @@ export function isUnsuccessful(status: TaskStatus): boolean {
   return UNSUCCESSFUL.has(status);
 }
 
-const OUTCOME_PHRASES: Readonly<Partial<Record<TaskStatus, string>>> = {
-  completed: 'completed',
-  failed: 'failed',
-  cancelled: 'was cancelled',
-  interrupted: 'was interrupted',
-};
+function outcomePhrase(status: TaskStatus): string | undefined {
+  switch (status) {
+    case 'completed':
+      return l10n.t('completed');
+    case 'failed':
+      return l10n.t('failed');
+    case 'cancelled':
+      return l10n.t('was cancelled');
+    case 'interrupted':
+      return l10n.t('was interrupted');
+    default:
+      return undefined;
+  }
+}
 
 /** The notification for a batch of finished tasks under the user's setting, or undefined for none. */
 export function planFinishedNotice(batch: readonly Task[], mode: NotificationMode): FinishedNotice | undefined {
@@ -128,14 +137,14 @@ export function planFinishedNotice(batch: readonly Task[], mode: NotificationMod
   const many = tasks.length > 1;
   const actions: NoticeAction[] = [
     {
-      title: many ? 'Show Logs…' : 'Show Logs',
+      title: many ? l10n.t('Show Logs…') : l10n.t('Show Logs'),
       command: 'blackboxTasks.showLogs',
       taskIds: tasks.map((task) => task.id),
     },
   ];
   if (withBranch.length)
     actions.push({
-      title: withBranch.length > 1 ? 'Check Out Branch…' : 'Check Out Branch',
+      title: withBranch.length > 1 ? l10n.t('Check Out Branch…') : l10n.t('Check Out Branch'),
       command: 'blackboxTasks.checkoutBranch',
       taskIds: withBranch,
     });
@@ -149,7 +158,7 @@ export function planFinishedNotice(batch: readonly Task[], mode: NotificationMod
     });
   if (withPullRequest.length) {
     actions.push({
-      title: withPullRequest.length > 1 ? 'Open Pull Request…' : 'Open Pull Request',
+      title: withPullRequest.length > 1 ? l10n.t('Open Pull Request…') : l10n.t('Open Pull Request'),
       command: 'blackboxTasks.openPullRequest',
       taskIds: withPullRequest,
     });
@@ -167,9 +176,9 @@ function quoted(task: Task): string {
 }
 
 function singleMessage(task: Task): string {
-  const phrase = OUTCOME_PHRASES[task.status] ?? `ended (${statusWord(task.status).toLowerCase()})`;
+  const phrase = outcomePhrase(task.status) ?? l10n.t('ended ({0})', statusWord(task.status).toLowerCase());
   const error = task.status === 'failed' && task.error ? `: ${truncate(firstLine(task.error), 160)}` : '.';
-  return `BLACKBOX task ${quoted(task)} ${phrase}${error}`;
+  return l10n.t('BLACKBOX task {0} {1}{2}', quoted(task), phrase, error);
 }
 
 function batchMessage(tasks: readonly Task[]): string {
@@ -179,6 +188,6 @@ function batchMessage(tasks: readonly Task[]): string {
     .map((status) => `${counts.get(status)} ${statusWord(status).toLowerCase()}`)
     .join(', ');
   const named = tasks.slice(0, 3).map(quoted).join(', ');
-  const more = tasks.length > 3 ? ` and ${tasks.length - 3} more` : '';
-  return `${tasks.length} BLACKBOX tasks finished (${summary}): ${named}${more}.`;
+  const more = tasks.length > 3 ? l10n.t(' and {0} more', tasks.length - 3) : '';
+  return l10n.t('{0} BLACKBOX tasks finished ({1}): {2}{3}.', tasks.length, summary, named, more);
 }

@@ -1,5 +1,6 @@
 import { isTerminal, type Task } from './model';
 import type { ContinuedTask } from '../api/tasksApi';
+import * as l10n from '@vscode/l10n';
 
 /**
  * The pure half of "Continue Task…".
@@ -27,9 +28,12 @@ export function latestRunOf(task: Task, known: readonly Task[]): Task {
 export function continueBlocker(task: Task): string | undefined {
   if (isTerminal(task.status)) return undefined;
   if (task.status === 'queued' || task.status === 'running') {
-    return `It is still ${task.status}: a follow-up can be sent once it has finished (or cancel it first).`;
+    return l10n.t('It is still {0}: a follow-up can be sent once it has finished (or cancel it first).', task.status);
   }
-  return `Its status is unknown (“${task.rawStatus.slice(0, 40)}”), so it cannot be continued yet. Refresh the list and try again.`;
+  return l10n.t(
+    'Its status is unknown (“{0}”), so it cannot be continued yet. Refresh the list and try again.',
+    task.rawStatus.slice(0, 40),
+  );
 }
 
 /** The tasks a follow-up can go to: one per v1 chat (its latest run) and each Cloud task, finished only. */

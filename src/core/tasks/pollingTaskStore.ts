@@ -21,8 +21,10 @@ import type {
   TaskStoreChange,
 } from './taskStore';
 import { combineChanges, TaskTable, type TableChange } from './taskTable';
+import * as l10n from '@vscode/l10n';
 
-const NO_KEY_PROBLEM = 'The BLACKBOX API did not accept the API key. Run “BLACKBOX: Set API Key…” to set a valid one.';
+const noKeyProblem = (): string =>
+  l10n.t('The BLACKBOX API did not accept the API key. Run “BLACKBOX: Set API Key…” to set a valid one.');
 
 /**
  * The TaskStore the tree, the commands and the log channels share. A small facade over
@@ -168,7 +170,7 @@ export class PollingTaskStore extends Disposable implements TaskStore {
     const wait = session?.notBefore !== undefined ? session.notBefore - this.clock.now() : 0;
     if (wait > 0 && !session?.refreshing) {
       this.setProblem(
-        `The BLACKBOX API is rate limiting requests; the tasks refresh again in ${Math.ceil(wait / 1000)} s.`,
+        l10n.t('The BLACKBOX API is rate limiting requests; the tasks refresh again in {0} s.', Math.ceil(wait / 1000)),
       );
       return Promise.resolve();
     }
@@ -477,13 +479,13 @@ export class PollingTaskStore extends Disposable implements TaskStore {
       session.authFailed = true;
       this.details.pause();
       this.state = showing ? 'ready' : 'noKey';
-      this.problem = NO_KEY_PROBLEM;
+      this.problem = noKeyProblem();
       this.statusChanged.fire();
       return;
     }
     const text = ApiError.is(error)
       ? error.userMessage
-      : 'Refreshing the tasks failed unexpectedly; see the extension log.';
+      : l10n.t('Refreshing the tasks failed unexpectedly; see the extension log.');
     if (RateLimitError.is(error)) {
       const wait = error.retryAfterMs ?? this.defaultRetryAfterMs;
       session.notBefore = this.clock.now() + wait;
@@ -496,7 +498,7 @@ export class PollingTaskStore extends Disposable implements TaskStore {
       session.consecutiveFailures++;
     }
     this.state = showing ? 'ready' : 'unreachable';
-    this.problem = showing ? `${text} Showing the last known tasks.` : text;
+    this.problem = showing ? l10n.t('{0} Showing the last known tasks.', text) : text;
     this.statusChanged.fire();
   }
 

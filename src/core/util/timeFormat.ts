@@ -1,3 +1,5 @@
+import * as l10n from '@vscode/l10n';
+
 /**
  * Times and durations as a person reads them in a log. The time zone is injectable so
  * tests pin it (the extension uses the machine's own).
@@ -47,13 +49,13 @@ export function formatTimeOfDay(epochMs: number | undefined, timeZone?: string):
 /** `850ms`, `12s`, `4m 12s`, `2h 05m`; undefined for a negative or impossible span. */
 export function formatDuration(ms: number | undefined): string | undefined {
   if (ms === undefined || !Number.isFinite(ms) || ms < 0) return undefined;
-  if (ms < 1000) return `${Math.round(ms)}ms`;
+  if (ms < 1000) return l10n.t('{0}ms', Math.round(ms));
   const totalSeconds = Math.round(ms / 1000);
-  if (totalSeconds < 60) return `${totalSeconds}s`;
+  if (totalSeconds < 60) return l10n.t('{0}s', totalSeconds);
   const totalMinutes = Math.floor(totalSeconds / 60);
-  if (totalMinutes < 60) return `${totalMinutes}m ${totalSeconds % 60}s`;
+  if (totalMinutes < 60) return l10n.t('{0}m {1}s', totalMinutes, totalSeconds % 60);
   const hours = Math.floor(totalMinutes / 60);
-  return `${hours}h ${String(totalMinutes % 60).padStart(2, '0')}m`;
+  return l10n.t('{0}h {1}m', hours, String(totalMinutes % 60).padStart(2, '0'));
 }
 
 /**
@@ -62,13 +64,13 @@ export function formatDuration(ms: number | undefined): string | undefined {
  */
 export function formatWait(ms: number): string {
   const seconds = Math.max(1, Math.ceil(ms / 1000));
-  if (seconds < 120) return `${seconds} s`;
-  return `${Math.ceil(seconds / 60)} min`;
+  if (seconds < 120) return l10n.t('{0} s', seconds);
+  return l10n.t('{0} min', Math.ceil(seconds / 60));
 }
 
 /** A reconnect delay in words: `2 s`, `0.5 s`. */
 export function formatSeconds(ms: number): string {
   const seconds = Math.max(0, ms) / 1000;
   const rounded = seconds >= 10 ? Math.round(seconds) : Math.round(seconds * 10) / 10;
-  return `${rounded} s`;
+  return l10n.t('{0} s', rounded);
 }

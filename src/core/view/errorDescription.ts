@@ -9,6 +9,7 @@ import {
   TimeoutError,
   isAbortError,
 } from '../http/errors';
+import * as l10n from '@vscode/l10n';
 
 /** What the user can do about a failure; the adapter turns each into a button. */
 export type ErrorRemedy = 'setApiKey' | 'retry' | 'showOutput';
@@ -25,23 +26,27 @@ export function describeError(error: unknown, doing: string): ErrorDescription {
   if (isAbortError(error)) return { message: '', remedies: [], silent: true };
   if (AuthError.is(error)) {
     return {
-      message: `${doing} failed: the API key was not accepted. Set a valid key.`,
+      message: l10n.t('{0} failed: the API key was not accepted. Set a valid key.', doing),
       remedies: ['setApiKey'],
       silent: false,
     };
   }
   if (ForbiddenError.is(error)) {
-    return { message: `${doing} failed: ${error.userMessage}`, remedies: ['showOutput'], silent: false };
+    return { message: l10n.t('{0} failed: {1}', doing, error.userMessage), remedies: ['showOutput'], silent: false };
   }
   if (NotFoundError.is(error)) {
-    return { message: `${doing} failed: ${error.userMessage}`, remedies: [], silent: false };
+    return { message: l10n.t('{0} failed: {1}', doing, error.userMessage), remedies: [], silent: false };
   }
   if (RateLimitError.is(error) || ServerError.is(error) || NetworkError.is(error) || TimeoutError.is(error)) {
-    return { message: `${doing} failed: ${error.userMessage}`, remedies: ['retry', 'showOutput'], silent: false };
+    return {
+      message: l10n.t('{0} failed: {1}', doing, error.userMessage),
+      remedies: ['retry', 'showOutput'],
+      silent: false,
+    };
   }
   if (ApiError.is(error)) {
-    return { message: `${doing} failed: ${error.userMessage}`, remedies: ['showOutput'], silent: false };
+    return { message: l10n.t('{0} failed: {1}', doing, error.userMessage), remedies: ['showOutput'], silent: false };
   }
   const detail = error instanceof Error ? error.message : String(error);
-  return { message: `${doing} failed: ${detail}`, remedies: ['showOutput'], silent: false };
+  return { message: l10n.t('{0} failed: {1}', doing, detail), remedies: ['showOutput'], silent: false };
 }

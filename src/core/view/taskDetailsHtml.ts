@@ -1,5 +1,6 @@
 import { isActive, type ChatMessage, type MessagePart, type TaskDetails } from '../tasks/model';
 import { cleanText } from '../util/untrustedText';
+import * as l10n from '@vscode/l10n';
 
 /**
  * The task details page as one HTML string. Every piece of text from the API is untrusted:
@@ -191,7 +192,7 @@ function renderBranchActions(
 function headline(details: TaskDetails): string {
   const text = (details.title ?? details.prompt ?? firstUserText(details.messages) ?? '').trim();
   const line = text.split(/\r?\n/, 1)[0] ?? '';
-  if (line === '') return `Task ${details.id}`;
+  if (line === '') return l10n.t('Task {0}', details.id);
   return line.length > 120 ? `${line.slice(0, 119)}…` : line;
 }
 
@@ -204,7 +205,7 @@ function firstUserText(messages: readonly ChatMessage[]): string | undefined {
 }
 
 function statusBadge(details: TaskDetails): string {
-  const shown = details.status === 'unknown' ? `unknown (${details.rawStatus})` : details.status;
+  const shown = details.status === 'unknown' ? l10n.t('unknown ({0})', details.rawStatus) : details.status;
   return `<span class="status status-${escapeHtml(details.status)}">${escapeHtml(shown)}</span>`;
 }
 
@@ -214,12 +215,12 @@ function renderFreshness(
   formatTime: (ms: number) => string,
 ): string {
   const parts: string[] = [];
-  if (state.fetchedAt !== undefined) parts.push(`Updated ${escapeHtml(formatTime(state.fetchedAt))}`);
+  if (state.fetchedAt !== undefined) parts.push(escapeHtml(l10n.t('Updated {0}', formatTime(state.fetchedAt))));
   if (state.refreshEverySeconds !== undefined && isActive(details.status))
-    parts.push(`refreshing every ${state.refreshEverySeconds} s while the task is active`);
+    parts.push(escapeHtml(l10n.t('refreshing every {0} s while the task is active', state.refreshEverySeconds)));
   const line = parts.length > 0 ? `<p class="muted">${parts.join(' · ')}.</p>` : '';
   const failure = state.refreshError
-    ? `<p class="warning" role="status">Could not refresh: ${escapeHtml(state.refreshError)}</p>`
+    ? `<p class="warning" role="status">${escapeHtml(l10n.t('Could not refresh: {0}', state.refreshError))}</p>`
     : '';
   return line + failure;
 }
@@ -232,29 +233,32 @@ function renderMetadata(details: TaskDetails, formatTime: (ms: number) => string
     if (html !== undefined) rows.push([label, html]);
   };
 
-  add('Task ID', `<code>${escapeHtml(details.id)}</code>`);
+  add(l10n.t('Task ID'), `<code>${escapeHtml(details.id)}</code>`);
   if (details.threadId && details.threadId !== details.id)
-    add('Chat ID', `<code>${escapeHtml(details.threadId)}</code>`);
-  if (details.previousRunId) add('Continues run', `<code>${escapeHtml(details.previousRunId)}</code>`);
-  add('API', details.api === 'agent' ? 'Agent API v1' : 'Cloud API');
+    add(l10n.t('Chat ID'), `<code>${escapeHtml(details.threadId)}</code>`);
+  if (details.previousRunId) add(l10n.t('Continues run'), `<code>${escapeHtml(details.previousRunId)}</code>`);
+  add(l10n.t('API'), details.api === 'agent' ? 'Agent API v1' : 'Cloud API');
   if (details.progress !== undefined && isActive(details.status))
-    add('Progress', `${Math.max(0, Math.min(100, Math.round(details.progress)))} %`);
-  add('Repository', renderRepository(details.repoUrl));
-  add('Base branch', details.baseBranch ? `<code>${escapeHtml(details.baseBranch)}</code>` : undefined);
-  add('Created branch', details.createdBranch ? `<code>${escapeHtml(details.createdBranch)}</code>` : undefined);
-  add('Pull request', renderPullRequest(details.pullRequestUrl));
-  add('Changes', renderDiffStats(details));
-  add('Agent', text(details.agent));
-  add('Model', text(details.model));
-  add('Created', details.createdAt !== undefined ? escapeHtml(formatTime(details.createdAt)) : undefined);
-  add('Started', details.startedAt !== undefined ? escapeHtml(formatTime(details.startedAt)) : undefined);
-  add('Finished', details.completedAt !== undefined ? escapeHtml(formatTime(details.completedAt)) : undefined);
+    add(l10n.t('Progress'), `${Math.max(0, Math.min(100, Math.round(details.progress)))} %`);
+  add(l10n.t('Repository'), renderRepository(details.repoUrl));
+  add(l10n.t('Base branch'), details.baseBranch ? `<code>${escapeHtml(details.baseBranch)}</code>` : undefined);
+  add(
+    l10n.t('Created branch'),
+    details.createdBranch ? `<code>${escapeHtml(details.createdBranch)}</code>` : undefined,
+  );
+  add(l10n.t('Pull request'), renderPullRequest(details.pullRequestUrl));
+  add(l10n.t('Changes'), renderDiffStats(details));
+  add(l10n.t('Agent'), text(details.agent));
+  add(l10n.t('Model'), text(details.model));
+  add(l10n.t('Created'), details.createdAt !== undefined ? escapeHtml(formatTime(details.createdAt)) : undefined);
+  add(l10n.t('Started'), details.startedAt !== undefined ? escapeHtml(formatTime(details.startedAt)) : undefined);
+  add(l10n.t('Finished'), details.completedAt !== undefined ? escapeHtml(formatTime(details.completedAt)) : undefined);
 
   const table = `<table class="meta"><tbody>${rows.map(([label, html]) => `<tr><th scope="row">${escapeHtml(label)}</th><td>${html}</td></tr>`).join('')}</tbody></table>`;
   const error = details.error
-    ? `<section class="error" aria-label="Error"><h2>Error</h2><div class="text">${escapeHtml(bounded(cleanText(details.error)))}</div></section>`
+    ? `<section class="error" aria-label="${escapeHtml(l10n.t('Error'))}"><h2>${escapeHtml(l10n.t('Error'))}</h2><div class="text">${escapeHtml(bounded(cleanText(details.error)))}</div></section>`
     : '';
-  return `<section aria-label="Details">${table}</section>${error}`;
+  return `<section aria-label="${escapeHtml(l10n.t('Details'))}">${table}</section>${error}`;
 }
 
 function renderRepository(repoUrl: string | undefined): string | undefined {
@@ -267,7 +271,8 @@ function renderRepository(repoUrl: string | undefined): string | undefined {
 function renderPullRequest(url: string | undefined): string | undefined {
   if (!url) return undefined;
   const safe = safeGithubUrl(url);
-  if (!safe) return `${escapeHtml(url)} <span class="muted">(not a github.com link, so not linked)</span>`;
+  if (!safe)
+    return `${escapeHtml(url)} <span class="muted">${escapeHtml(l10n.t('(not a github.com link, so not linked)'))}</span>`;
   const number = /\/pull\/(\d+)/.exec(safe)?.[1];
   return `<a href="${escapeHtml(safe)}">${escapeHtml(number ? `#${number}` : safe)}</a>`;
 }
@@ -275,8 +280,13 @@ function renderPullRequest(url: string | undefined): string | undefined {
 function renderDiffStats(details: TaskDetails): string | undefined {
   const stats = details.diffStats;
   if (!stats) return undefined;
-  const files = `${stats.filesChanged} file${stats.filesChanged === 1 ? '' : 's'}`;
-  return `<span class="added">+${stats.linesAdded}</span> <span class="removed">−${stats.linesRemoved}</span> in ${files}`;
+  const files = stats.filesChanged === 1 ? l10n.t('1 file') : l10n.t('{0} files', stats.filesChanged);
+  return l10n.t(
+    '{0} {1} in {2}',
+    `<span class="added">+${stats.linesAdded}</span>`,
+    `<span class="removed">−${stats.linesRemoved}</span>`,
+    escapeHtml(files),
+  );
 }
 
 function renderAgentRuns(details: TaskDetails): string {
@@ -289,28 +299,36 @@ function renderAgentRuns(details: TaskDetails): string {
         `<td>${run.branch ? `<code>${escapeHtml(run.branch)}</code>` : ''}</td><td>${escapeHtml(run.error ?? '')}</td></tr>`,
     )
     .join('');
-  return `<section aria-label="Agents"><h2>Agents</h2><table class="runs"><thead><tr><th>Agent</th><th>Model</th><th>Status</th><th>Branch</th><th>Error</th></tr></thead><tbody>${rows}</tbody></table></section>`;
+  const agents = escapeHtml(l10n.t('Agents'));
+  const headings = [l10n.t('Agent'), l10n.t('Model'), l10n.t('Status'), l10n.t('Branch'), l10n.t('Error')]
+    .map((heading) => `<th>${escapeHtml(heading)}</th>`)
+    .join('');
+  return `<section aria-label="${agents}"><h2>${agents}</h2><table class="runs"><thead><tr>${headings}</tr></thead><tbody>${rows}</tbody></table></section>`;
 }
 
 function renderConversation(messages: readonly ChatMessage[], formatTime: (ms: number) => string): string {
+  const conversation = escapeHtml(l10n.t('Conversation'));
   if (messages.length === 0)
-    return `<section aria-label="Conversation"><h2>Conversation</h2><p class="muted">No messages yet.</p></section>`;
+    return `<section aria-label="${conversation}"><h2>${conversation}</h2><p class="muted">${escapeHtml(l10n.t('No messages yet.'))}</p></section>`;
   const items = messages.map((message) => renderMessage(message, formatTime)).join('\n');
-  return `<section aria-label="Conversation"><h2>Conversation</h2>\n${items}\n</section>`;
+  return `<section aria-label="${conversation}"><h2>${conversation}</h2>\n${items}\n</section>`;
 }
 
 function roleLabel(role: string): string {
-  if (role === 'user') return 'You';
-  if (role === 'assistant') return 'Agent';
-  if (role === 'system') return 'System';
-  return role === '' ? 'Unknown' : role;
+  if (role === 'user') return l10n.t('You');
+  if (role === 'assistant') return l10n.t('Agent');
+  if (role === 'system') return l10n.t('System');
+  return role === '' ? l10n.t('Unknown') : role;
 }
 
 function renderMessage(message: ChatMessage, formatTime: (ms: number) => string): string {
   const roleClass = message.role === 'user' || message.role === 'assistant' ? message.role : 'other';
   const when =
     message.createdAt !== undefined ? ` <span class="muted">${escapeHtml(formatTime(message.createdAt))}</span>` : '';
-  const parts = message.parts.length > 0 ? message.parts.map(renderPart).join('') : '<p class="muted">(empty)</p>';
+  const parts =
+    message.parts.length > 0
+      ? message.parts.map(renderPart).join('')
+      : `<p class="muted">${escapeHtml(l10n.t('(empty)'))}</p>`;
   return `<article class="message ${roleClass}"><h3>${escapeHtml(roleLabel(message.role))}${when}</h3>${parts}</article>`;
 }
 
@@ -319,15 +337,15 @@ function renderPart(part: MessagePart): string {
     case 'text':
       return `<div class="text">${escapeHtml(bounded(cleanText(part.text)))}</div>`;
     case 'tool':
-      return `<details class="tool"><summary>Tool: ${escapeHtml(part.toolName)}</summary><div class="text">${escapeHtml(bounded(cleanText(part.summary)))}</div></details>`;
+      return `<details class="tool"><summary>${escapeHtml(l10n.t('Tool: {0}', part.toolName))}</summary><div class="text">${escapeHtml(bounded(cleanText(part.summary)))}</div></details>`;
     case 'other':
-      return `<p class="muted">(${escapeHtml(part.kind)} content not shown)</p>`;
+      return `<p class="muted">${escapeHtml(l10n.t('({0} content not shown)', part.kind))}</p>`;
   }
 }
 
 function bounded(text: string): string {
   if (text.length <= MAX_PART_CHARS) return text;
-  return `${text.slice(0, MAX_PART_CHARS)}\n… (${text.length - MAX_PART_CHARS} more characters not shown)`;
+  return `${text.slice(0, MAX_PART_CHARS)}\n${l10n.t('… ({0} more characters not shown)', text.length - MAX_PART_CHARS)}`;
 }
 
 /**

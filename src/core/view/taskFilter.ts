@@ -1,5 +1,6 @@
 import { parseGitHubRemote, repositoryKey } from '../git/githubRemote';
 import { ALL_STATUSES, type Task, type TaskStatus } from '../tasks/model';
+import * as l10n from '@vscode/l10n';
 
 /** Which tasks the tree shows. Empty text and no statuses mean "no such filter". */
 export interface TaskFilter {
@@ -67,7 +68,7 @@ export function taskMatcher(filter: TaskFilter, repositories: ReadonlySet<string
 /** A short phrase for the view's description, e.g. `this repository · "login" · failed`. Empty without filter. */
 export function describeFilter(filter: TaskFilter): string {
   const parts: string[] = [];
-  if (filter.scope === 'repository') parts.push('this repository');
+  if (filter.scope === 'repository') parts.push(l10n.t('this repository'));
   const text = filter.text.trim();
   if (text) parts.push(`“${text.length > 24 ? `${text.slice(0, 23)}…` : text}”`);
   if (filter.statuses.length) {

@@ -2,6 +2,7 @@ import { isActive, isTerminal, type AgentRun, type Task, type TaskStatus } from 
 import { repositoryDisplayName } from '../git/githubRemote';
 import { cleanText, clip } from '../util/untrustedText';
 import { canCancel } from '../tasks/cancelPolicy';
+import * as l10n from '@vscode/l10n';
 
 /**
  * How a task looks in the tree, as plain data: label, description, icon, tooltip and the
@@ -39,16 +40,6 @@ export interface PresentationContext {
 const LABEL_MAX = 80;
 const TOOLTIP_PROMPT_MAX = 1500;
 
-const STATUS_WORDS: Readonly<Record<TaskStatus, string>> = {
-  running: 'Running',
-  queued: 'Queued',
-  completed: 'Completed',
-  failed: 'Failed',
-  cancelled: 'Cancelled',
-  interrupted: 'Interrupted',
-  unknown: 'Unknown',
-};
-
 const STATUS_ICONS: Readonly<Record<TaskStatus, ThemeIconSpec>> = {
   running: { id: 'sync~spin', color: 'charts.blue' },
   queued: { id: 'clock', color: 'charts.yellow' },
@@ -62,7 +53,22 @@ const STATUS_ICONS: Readonly<Record<TaskStatus, ThemeIconSpec>> = {
 const CANCELLING_ICON: ThemeIconSpec = { id: 'loading~spin', color: 'disabledForeground' };
 
 export function statusWord(status: TaskStatus): string {
-  return STATUS_WORDS[status];
+  switch (status) {
+    case 'running':
+      return l10n.t('Running');
+    case 'queued':
+      return l10n.t('Queued');
+    case 'completed':
+      return l10n.t('Completed');
+    case 'failed':
+      return l10n.t('Failed');
+    case 'cancelled':
+      return l10n.t('Cancelled');
+    case 'interrupted':
+      return l10n.t('Interrupted');
+    case 'unknown':
+      return l10n.t('Unknown');
+  }
 }
 
 export function statusIcon(status: TaskStatus): ThemeIconSpec {
@@ -71,7 +77,7 @@ export function statusIcon(status: TaskStatus): ThemeIconSpec {
 
 /** The plural group heading for a status ("Running", "Completed", …). */
 export function groupLabel(status: TaskStatus): string {
-  return STATUS_WORDS[status];
+  return statusWord(status);
 }
 
 /** Labels by task object: a task is replaced, never changed, when it changes, so this never goes stale. */
@@ -94,7 +100,7 @@ function computeLabel(task: Task): string {
     const line = firstLine(source);
     if (line) return truncate(line, LABEL_MAX);
   }
-  return `Task ${shortId(task.id)}`;
+  return l10n.t('Task {0}', shortId(task.id));
 }
 
 /** Longest stretch of a line looked at: a label never shows more, and prompts can be huge. */
@@ -131,25 +137,25 @@ export function shortModel(model: string): string {
 /** "just now", "4 min ago", "3 h ago", "2 d ago", then the date. */
 export function relativeTime(at: number, now: number): string {
   const seconds = Math.round((now - at) / 1000);
-  if (seconds < 45) return 'just now';
+  if (seconds < 45) return l10n.t('just now');
   const minutes = Math.round(seconds / 60);
-  if (minutes < 60) return `${minutes} min ago`;
+  if (minutes < 60) return l10n.t('{0} min ago', minutes);
   const hours = Math.round(minutes / 60);
-  if (hours < 24) return `${hours} h ago`;
+  if (hours < 24) return l10n.t('{0} h ago', hours);
   const days = Math.round(hours / 24);
-  if (days < 7) return `${days} d ago`;
+  if (days < 7) return l10n.t('{0} d ago', days);
   return new Date(at).toISOString().slice(0, 10);
 }
 
 /** "45 s", "12 min", "1 h 5 min". */
 export function formatDuration(ms: number): string {
   const seconds = Math.max(0, Math.round(ms / 1000));
-  if (seconds < 60) return `${seconds} s`;
+  if (seconds < 60) return l10n.t('{0} s', seconds);
   const minutes = Math.floor(seconds / 60);
-  if (minutes < 60) return `${minutes} min`;
+  if (minutes < 60) return l10n.t('{0} min', minutes);
   const hours = Math.floor(minutes / 60);
   const rest = minutes % 60;
-  return rest ? `${hours} h ${rest} min` : `${hours} h`;
+  return rest ? l10n.t('{0} h {1} min', hours, rest) : l10n.t('{0} h', hours);
 }
 
 /** Space-separated capability tokens; menus match them with `\b…\b`. */
@@ -174,18 +180,18 @@ export function contextValueFor(
 /** Relative time, then what ran it, then what else belongs to it. */
 export function taskDescription(task: Task, context: PresentationContext): string {
   const parts: string[] = [];
-  if (context.runOfThread) parts.push(`run ${context.runOfThread.index} of ${context.runOfThread.total}`);
-  if (context.pendingCancel && isActive(task.status)) parts.push('Cancelling…');
+  if (context.runOfThread) parts.push(l10n.t('run {0} of {1}', context.runOfThread.index, context.runOfThread.total));
+  if (context.pendingCancel && isActive(task.status)) parts.push(l10n.t('Cancelling…'));
   if (task.status === 'running' && task.progress !== undefined && task.progress > 0 && task.progress < 100)
     parts.push(`${Math.round(task.progress)}%`);
   const at = task.createdAt ?? task.startedAt;
   if (at !== undefined) parts.push(relativeTime(at, context.now));
   const runner = runnerText(task);
   if (runner) parts.push(runner);
-  if (context.earlierRuns) parts.push(`follow-up · ${context.earlierRuns + 1} runs`);
+  if (context.earlierRuns) parts.push(l10n.t('follow-up · {0} runs', context.earlierRuns + 1));
   const followUps = task.followUps?.length ?? 0;
-  if (followUps) parts.push(followUps === 1 ? '1 follow-up' : `${followUps} follow-ups`);
-  if (task.status === 'unknown') parts.push(`status “${truncate(task.rawStatus, 24)}”`);
+  if (followUps) parts.push(followUps === 1 ? l10n.t('1 follow-up') : l10n.t('{0} follow-ups', followUps));
+  if (task.status === 'unknown') parts.push(l10n.t('status “{0}”', truncate(task.rawStatus, 24)));
   return parts.join(' · ');
 }
 
@@ -203,7 +209,7 @@ export function presentTask(task: Task, context: PresentationContext): TaskPrese
     description: taskDescription(task, context),
     icon: pendingCancel ? CANCELLING_ICON : STATUS_ICONS[task.status],
     contextValue: contextValueFor(task, context),
-    statusWord: STATUS_WORDS[task.status],
+    statusWord: statusWord(task.status),
   };
 }
 
@@ -240,47 +246,58 @@ export function taskTooltipMarkdown(task: Task, context: PresentationContext): s
   const lines: string[] = [];
   const head = [`**${statusWord(task.status)}**`];
   if (task.status === 'unknown') head.push(`(${escapeMarkdown(task.rawStatus)})`);
-  if (context.pendingCancel && isActive(task.status)) head.push('— cancelling…');
+  if (context.pendingCancel && isActive(task.status)) head.push(l10n.t('— cancelling…'));
   const runner = runnerText(task);
   if (runner) head.push(`· ${escapeMarkdown(runner)}`);
   lines.push(head.join(' '));
 
   const prompt = task.prompt ?? task.title;
   if (prompt) lines.push(escapeBlock(truncate(prompt.trim(), TOOLTIP_PROMPT_MAX)));
-  else lines.push('*Prompt not loaded yet.*');
+  else lines.push(`*${l10n.t('Prompt not loaded yet.')}*`);
 
   const facts: string[] = [];
   if (task.createdAt !== undefined)
-    facts.push(`Created: ${isoTime(task.createdAt)} (${relativeTime(task.createdAt, context.now)})`);
-  if (task.startedAt !== undefined) facts.push(`Started: ${isoTime(task.startedAt)}`);
-  if (task.completedAt !== undefined) facts.push(`Finished: ${isoTime(task.completedAt)}`);
+    facts.push(l10n.t('Created: {0} ({1})', isoTime(task.createdAt), relativeTime(task.createdAt, context.now)));
+  if (task.startedAt !== undefined) facts.push(l10n.t('Started: {0}', isoTime(task.startedAt)));
+  if (task.completedAt !== undefined) facts.push(l10n.t('Finished: {0}', isoTime(task.completedAt)));
   const from = task.startedAt ?? task.createdAt;
   if (from !== undefined) {
     if (task.completedAt !== undefined && isTerminal(task.status))
-      facts.push(`Duration: ${formatDuration(task.completedAt - from)}`);
+      facts.push(l10n.t('Duration: {0}', formatDuration(task.completedAt - from)));
     else if (isActive(task.status))
-      facts.push(`${task.status === 'running' ? 'Running' : 'Waiting'} for ${formatDuration(context.now - from)}`);
+      facts.push(
+        task.status === 'running'
+          ? l10n.t('Running for {0}', formatDuration(context.now - from))
+          : l10n.t('Waiting for {0}', formatDuration(context.now - from)),
+      );
   }
-  if (task.repoUrl) facts.push(`Repository: ${escapeMarkdown(repositoryDisplayName(task.repoUrl))}`);
+  if (task.repoUrl) facts.push(l10n.t('Repository: {0}', escapeMarkdown(repositoryDisplayName(task.repoUrl))));
   if (task.baseBranch || task.createdBranch) {
-    const base = task.baseBranch ? `\`${inlineCode(task.baseBranch)}\`` : '(default branch)';
-    facts.push(task.createdBranch ? `Branch: ${base} → \`${inlineCode(task.createdBranch)}\`` : `Base branch: ${base}`);
+    const base = task.baseBranch ? `\`${inlineCode(task.baseBranch)}\`` : l10n.t('(default branch)');
+    facts.push(
+      task.createdBranch
+        ? l10n.t('Branch: {0} → {1}', base, `\`${inlineCode(task.createdBranch)}\``)
+        : l10n.t('Base branch: {0}', base),
+    );
   }
   const pr = safePullRequestUrl(task.pullRequestUrl);
-  if (pr) facts.push(`Pull request: [${escapeMarkdown(pr.replace(/^https:\/\/github\.com\//, ''))}](${pr})`);
-  else if (task.pullRequestUrl) facts.push(`Pull request: ${escapeMarkdown(task.pullRequestUrl)}`);
+  if (pr)
+    facts.push(l10n.t('Pull request: {0}', `[${escapeMarkdown(pr.replace(/^https:\/\/github\.com\//, ''))}](${pr})`));
+  else if (task.pullRequestUrl) facts.push(l10n.t('Pull request: {0}', escapeMarkdown(task.pullRequestUrl)));
   if (task.diffStats) {
     const d = task.diffStats;
     facts.push(
-      `Changes: ${d.filesChanged} file${d.filesChanged === 1 ? '' : 's'}, +${d.linesAdded} −${d.linesRemoved}`,
+      d.filesChanged === 1
+        ? l10n.t('Changes: 1 file, +{0} −{1}', d.linesAdded, d.linesRemoved)
+        : l10n.t('Changes: {0} files, +{1} −{2}', d.filesChanged, d.linesAdded, d.linesRemoved),
     );
   }
-  if (context.earlierRuns) facts.push(`Follow-up in a chat of ${context.earlierRuns + 1} runs`);
-  if (task.followUps?.length) facts.push(`Follow-ups: ${task.followUps.length}`);
+  if (context.earlierRuns) facts.push(l10n.t('Follow-up in a chat of {0} runs', context.earlierRuns + 1));
+  if (task.followUps?.length) facts.push(l10n.t('Follow-ups: {0}', task.followUps.length));
   if (facts.length) lines.push(facts.join('  \n'));
 
-  if (task.error) lines.push(`**Error:** ${escapeBlock(truncate(task.error, 600))}`);
-  lines.push(`Task id: \`${inlineCode(task.id)}\``);
+  if (task.error) lines.push(`**${l10n.t('Error:')}** ${escapeBlock(truncate(task.error, 600))}`);
+  lines.push(l10n.t('Task id: {0}', `\`${inlineCode(task.id)}\``));
   return lines.join('\n\n');
 }
 
@@ -308,10 +325,10 @@ export function presentFollowUp(
     .filter((part): part is string => part !== undefined)
     .join(' · ');
   return {
-    label: truncate(firstLine(prompt) || 'Follow-up', LABEL_MAX),
-    description: description ? `follow-up · ${description}` : 'follow-up',
+    label: truncate(firstLine(prompt) || l10n.t('Follow-up'), LABEL_MAX),
+    description: description ? l10n.t('follow-up · {0}', description) : l10n.t('follow-up'),
     icon: status ? STATUS_ICONS[status] : { id: 'comment-discussion' },
-    tooltip: `**Follow-up**${status ? ` · ${statusWord(status)}` : ''}\n\n${escapeBlock(truncate(prompt.trim(), TOOLTIP_PROMPT_MAX))}`,
+    tooltip: `**${l10n.t('Follow-up')}**${status ? ` · ${statusWord(status)}` : ''}\n\n${escapeBlock(truncate(prompt.trim(), TOOLTIP_PROMPT_MAX))}`,
   };
 }
 
@@ -326,8 +343,8 @@ export function presentAgentRun(run: AgentRun): {
   const facts = [
     `**${escapeMarkdown(run.agent)}**${model ? ` · ${escapeMarkdown(model)}` : ''} · ${statusWord(run.status)}`,
   ];
-  if (run.branch) facts.push(`Branch: \`${inlineCode(run.branch)}\``);
-  if (run.error) facts.push(`**Error:** ${escapeBlock(truncate(run.error, 600))}`);
+  if (run.branch) facts.push(l10n.t('Branch: {0}', `\`${inlineCode(run.branch)}\``));
+  if (run.error) facts.push(`**${l10n.t('Error:')}** ${escapeBlock(truncate(run.error, 600))}`);
   return {
     label: run.agent,
     description: [model, statusWord(run.status), run.branch]
