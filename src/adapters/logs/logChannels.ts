@@ -6,6 +6,7 @@ import { oneLine } from '../../core/util/untrustedText';
 import type { ApiSession } from '../api/apiSession';
 import type { Logger } from '../logger';
 import { TaskLogChannel } from './taskLogChannel';
+import { messageOf } from '../../core/util/errorMessage';
 
 /** The part of an Output channel a task log uses; injectable so tests can watch it. */
 export interface LogChannelOutput {
@@ -287,8 +288,4 @@ class TaskLogChannels implements LogChannels {
     const current = this.deps.session.current();
     for (const log of this.logs.values()) log.connectionChanged(current);
   }
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

@@ -15,6 +15,7 @@ import { presentError } from '../errorPresenter';
 import { showWarning } from '../userMessages';
 import type { Logger } from '../logger';
 import type { LogChannelOutput, LogChannelState, LogStreamEnd } from './logChannels';
+import { messageOf } from '../../core/util/errorMessage';
 
 export interface TaskLogChannelDeps {
   readonly session: ApiSession;
@@ -306,8 +307,4 @@ function describeFailure(error: unknown): string {
     return (error as { userMessage: string }).userMessage;
   }
   return messageOf(error);
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

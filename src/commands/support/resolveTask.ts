@@ -49,7 +49,7 @@ export async function resolveTask(
   }
   const picked = await pickOne(
     candidates.map((task) => ({
-      label: firstLine(task.prompt ?? task.title ?? task.id),
+      label: pickLabel(task.prompt ?? task.title ?? task.id),
       description: task.status,
       detail:
         [task.repoUrl?.replace(/^https:\/\/github\.com\//, '').replace(/\.git$/, ''), task.createdBranch]
@@ -80,7 +80,7 @@ async function loadRecentDetails(context: CommandContext): Promise<void> {
   );
 }
 
-function firstLine(text: string): string {
+function pickLabel(text: string): string {
   const line = text.trim().split(/\r?\n/, 1)[0] ?? '';
   return line.length > 80 ? `${line.slice(0, 79)}…` : line;
 }

@@ -54,14 +54,18 @@ export class AgentTasksApi extends HttpTasksApiBase implements TasksApi {
   }
 
   async get(id: string, options: RequestOptions = {}): Promise<TaskDetails> {
-    const body = await this.http.requestJson({ method: 'GET', path: taskPath(id), signal: options.signal });
+    const body = await this.http.requestJson({ method: 'GET', path: agentTaskPath(id), signal: options.signal });
     const details = parseAgentDetails(ObjectReader.of(body));
     if (details.prompt !== undefined) this.rememberPrompt(details.id, details.prompt);
     return details;
   }
 
   async status(id: string, options: RequestOptions = {}): Promise<TaskStatusInfo> {
-    const body = await this.http.requestJson({ method: 'GET', path: `${taskPath(id)}/status`, signal: options.signal });
+    const body = await this.http.requestJson({
+      method: 'GET',
+      path: `${agentTaskPath(id)}/status`,
+      signal: options.signal,
+    });
     const reader = ObjectReader.of(body);
     const progress = reader.optionalNumber('progress');
     const error = reader.optionalErrorText('error');
@@ -127,7 +131,7 @@ export class AgentTasksApi extends HttpTasksApiBase implements TasksApi {
     }
     const body = await this.http.requestJson({
       method: 'POST',
-      path: `${taskPath(id)}/continue`,
+      path: `${agentTaskPath(id)}/continue`,
       body: {
         prompt: input.prompt,
         ...(input.model ? { model: input.model } : {}),
@@ -147,7 +151,7 @@ export class AgentTasksApi extends HttpTasksApiBase implements TasksApi {
   async cancel(id: string, options: RequestOptions = {}): Promise<CancelResult> {
     const body = await this.http.requestJson({
       method: 'PATCH',
-      path: taskPath(id),
+      path: agentTaskPath(id),
       body: { action: 'cancel' },
       signal: options.signal,
       retry: false,
@@ -168,7 +172,7 @@ export class AgentTasksApi extends HttpTasksApiBase implements TasksApi {
     if (problem) throw new InvalidInputError(problem);
     const body = await this.http.requestJson({
       method: 'PATCH',
-      path: taskPath(id),
+      path: agentTaskPath(id),
       body: { title: title.trim() },
       signal: options.signal,
       retry: false,
@@ -180,7 +184,7 @@ export class AgentTasksApi extends HttpTasksApiBase implements TasksApi {
   }
 
   streamLogs(id: string, options: LogStreamOptions = {}): AsyncIterable<LogStreamEvent> {
-    const path = `${taskPath(id)}/logs/stream`;
+    const path = `${agentTaskPath(id)}/logs/stream`;
     const query = options.includeDeltas === false ? { includeDeltas: 'false' } : {};
     return replayingLogStream(
       (signal) => this.http.openStream({ path, query, signal }),
@@ -227,6 +231,6 @@ export class AgentTasksApi extends HttpTasksApiBase implements TasksApi {
   }
 }
 
-function taskPath(id: string): string {
+function agentTaskPath(id: string): string {
   return `/api/v1/tasks/${encodeURIComponent(id)}`;
 }

@@ -54,7 +54,7 @@ export class CloudTasksApi extends HttpTasksApiBase implements TasksApi {
   }
 
   async get(id: string, options: RequestOptions = {}): Promise<TaskDetails> {
-    const body = await this.http.requestJson({ method: 'GET', path: taskPath(id), signal: options.signal });
+    const body = await this.http.requestJson({ method: 'GET', path: cloudTaskPath(id), signal: options.signal });
     return cloudDetails(parseCloudTask(taskOf(body)));
   }
 
@@ -112,7 +112,7 @@ export class CloudTasksApi extends HttpTasksApiBase implements TasksApi {
     checkContinueInput(input);
     const body = await this.http.requestJson({
       method: 'POST',
-      path: `${taskPath(id)}/continue`,
+      path: `${cloudTaskPath(id)}/continue`,
       body: {
         currentPrompt: input.prompt,
         ...(input.agent ? { selectedAgent: input.agent } : {}),
@@ -141,7 +141,7 @@ export class CloudTasksApi extends HttpTasksApiBase implements TasksApi {
     try {
       body = await this.http.requestJson({
         method: 'PATCH',
-        path: taskPath(id),
+        path: cloudTaskPath(id),
         body: { action: 'stop' },
         signal: options.signal,
         retry: false,
@@ -165,7 +165,7 @@ export class CloudTasksApi extends HttpTasksApiBase implements TasksApi {
   }
 
   streamLogs(id: string, options: LogStreamOptions = {}): AsyncIterable<LogStreamEvent> {
-    const path = `${taskPath(id)}/stream`;
+    const path = `${cloudTaskPath(id)}/stream`;
     return indexedLogStream(
       (fromIndex, signal) => this.http.openStream({ path, query: { fromIndex, includeStatus: 'true' }, signal }),
       mapCloudLogMessage,
@@ -194,7 +194,7 @@ export class CloudTasksApi extends HttpTasksApiBase implements TasksApi {
   }
 }
 
-function taskPath(id: string): string {
+function cloudTaskPath(id: string): string {
   return `/api/tasks/${encodeURIComponent(id)}`;
 }
 

@@ -8,7 +8,7 @@ import { formatDuration, formatTimeOfDay } from '../util/timeFormat';
 import { labelled } from './logExcerpt';
 import { keyInput, toolOutputLines } from './toolCallText';
 import { CloudLogLines } from './cloudLogLines';
-import { finishLine, statusWord } from './runStatusLines';
+import { finishLine, logStatusWord } from './runStatusLines';
 import { ConnectionNotes } from './connectionNotes';
 import { OpenToolCalls } from './openToolCalls';
 import * as l10n from '@vscode/l10n';
@@ -335,7 +335,7 @@ export class LogRenderer {
     this.pendingFinish = undefined;
     if (status === this.lastStatus && error === undefined) return '';
     this.lastStatus = status;
-    const lines = [l10n.t('● Status: {0}', statusWord(status, rawStatus))];
+    const lines = [l10n.t('● Status: {0}', logStatusWord(status, rawStatus))];
     if (error) lines.push(...labelled(l10n.t('✘ Error: '), error, this.maxLineChars));
     return this.lines(lines);
   }

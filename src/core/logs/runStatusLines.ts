@@ -8,7 +8,7 @@ import * as l10n from '@vscode/l10n';
  */
 
 /** A known status as is; an unknown one by the API's own (cleaned) word for it. */
-export function statusWord(status: TaskStatus, rawStatus: string): string {
+export function logStatusWord(status: TaskStatus, rawStatus: string): string {
   return status === 'unknown' ? oneLine(rawStatus, 40) || l10n.t('unknown') : status;
 }
 
@@ -25,7 +25,7 @@ export function finishLine(status: TaskStatus, rawStatus: string | undefined, to
       return took ? l10n.t('■ Task {0} after {1}', status, took) : l10n.t('■ Task {0}', status);
     default:
       return took
-        ? l10n.t('■ Task ended with status {0} after {1}', statusWord(status, rawStatus ?? status), took)
-        : l10n.t('■ Task ended with status {0}', statusWord(status, rawStatus ?? status));
+        ? l10n.t('■ Task ended with status {0} after {1}', logStatusWord(status, rawStatus ?? status), took)
+        : l10n.t('■ Task ended with status {0}', logStatusWord(status, rawStatus ?? status));
   }
 }
