@@ -3,13 +3,13 @@ import {
   CANCEL_RECHECK,
   canCancel,
   cancelUnavailableReason,
-  cleanServerText,
   describeCancelOutcome,
   recheckUntilTerminal,
   taskLabelForMessage,
   type SettleResult,
 } from '../../src/core/tasks/cancelPolicy';
 import type { Clock } from '../../src/core/util/clock';
+import { cleanServerText } from '../../src/core/http/httpErrorMapping';
 import { AuthError, NetworkError, NotFoundError, abortError, isAbortError } from '../../src/core/http/errors';
 import type { TaskStatus, TaskStatusInfo } from '../../src/core/tasks/model';
 
@@ -207,8 +207,8 @@ describe('cancelPolicy', () => {
     });
 
     it('flattens control and bidi characters and bounds the length', () => {
-      assert.equal(cleanServerText('a\u0000b\u202ec\r\nd'), 'a b c d');
-      assert.equal(cleanServerText('y'.repeat(500)).length, 200);
+      assert.equal(cleanServerText('a\u0000b\u202ec\r\nd', [], 200), 'a b c d');
+      assert.equal(cleanServerText('y'.repeat(500), [], 200).length, 200);
     });
   });
 });

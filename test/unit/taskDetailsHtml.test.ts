@@ -4,7 +4,7 @@ import {
   DetailsPage,
   escapeHtml,
   renderTaskDetailsHtml,
-  repositoryName,
+  linkedRepositoryName,
   safeGithubUrl,
 } from '../../src/core/view/taskDetailsHtml';
 import type { TaskDetails } from '../../src/core/tasks/model';
@@ -166,8 +166,8 @@ describe('taskDetailsHtml', () => {
     assert.equal(safeGithubUrl('https://github.com.evil.example/x'), undefined);
     assert.equal(safeGithubUrl('https://user:pw@github.com/x'), undefined);
     assert.equal(safeGithubUrl('https://github.com:8443/x'), undefined);
-    assert.equal(repositoryName('https://github.com/o/r.git'), 'o/r');
-    assert.equal(repositoryName('https://github.com/o/r/../../x'), undefined);
+    assert.equal(linkedRepositoryName('https://github.com/o/r.git'), 'o/r');
+    assert.equal(linkedRepositoryName('https://github.com/o/r/../../x'), undefined);
   });
 
   it('says when it refreshes itself, and shows a failed refresh without losing the page', () => {

@@ -1,3 +1,4 @@
+import { cleanServerText } from '../http/httpErrorMapping';
 import type { Clock } from '../util/clock';
 import { AuthError, NotFoundError, abortError, isAbortError } from '../http/errors';
 import { isActive, isTerminal, type ApiKind, type TaskStatus, type TaskStatusInfo } from './model';
@@ -133,7 +134,7 @@ export function describeCancelOutcome(input: {
         l10n.t('Task {0} had already finished ({1}), so there was nothing to cancel.', label, finalStatus),
       );
     }
-    const reason = request.serverMessage ? cleanServerText(request.serverMessage) : '';
+    const reason = request.serverMessage ? cleanServerText(request.serverMessage, [], 200) : '';
     const because = reason ? l10n.t(' The server said: “{0}”.', reason) : '';
     const still = finalStatus ? l10n.t(' It still reports {0}.', finalStatus) : '';
     return outcome('refused', 'warning', l10n.t('The server did not cancel task {0}.{1}{2}', label, because, still));
@@ -179,15 +180,6 @@ export function taskLabelForMessage(task: {
   readonly prompt?: string;
   readonly title?: string;
 }): string {
-  const line = cleanServerText((task.title ?? task.prompt ?? '').trim().split(/\r?\n/, 1)[0] ?? '', 60);
+  const line = cleanServerText((task.title ?? task.prompt ?? '').trim().split(/\r?\n/, 1)[0] ?? '', [], 60);
   return line === '' ? task.id : `“${line}”`;
-}
-
-/** Untrusted text made fit for a one-line notification: no control or bidi characters, bounded length. */
-export function cleanServerText(text: string, max = 200): string {
-  const flat = text
-    .replace(/[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2066-\u2069]+/g, ' ')
-    .replace(/\s+/g, ' ')
-    .trim();
-  return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
 }

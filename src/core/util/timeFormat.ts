@@ -74,3 +74,14 @@ export function formatSeconds(ms: number): string {
   const rounded = seconds >= 10 ? Math.round(seconds) : Math.round(seconds * 10) / 10;
   return l10n.t('{0} s', rounded);
 }
+
+/** "45 s", "12 min", "1 h 5 min". */
+export function formatElapsedRoughly(ms: number): string {
+  const seconds = Math.max(0, Math.round(ms / 1000));
+  if (seconds < 60) return l10n.t('{0} s', seconds);
+  const minutes = Math.floor(seconds / 60);
+  if (minutes < 60) return l10n.t('{0} min', minutes);
+  const hours = Math.floor(minutes / 60);
+  const rest = minutes % 60;
+  return rest ? l10n.t('{0} h {1} min', hours, rest) : l10n.t('{0} h', hours);
+}

@@ -70,7 +70,7 @@ export function safeGithubUrl(raw: string | undefined): string | undefined {
 }
 
 /** owner/repo from a GitHub clone URL, or undefined when it is not one. */
-export function repositoryName(repoUrl: string | undefined): string | undefined {
+export function linkedRepositoryName(repoUrl: string | undefined): string | undefined {
   const url = safeGithubUrl(repoUrl);
   if (!url) return undefined;
   const match = /^https:\/\/github\.com\/([A-Za-z0-9_.-]+)\/([A-Za-z0-9_.-]+?)(?:\.git)?\/?$/.exec(url);
@@ -263,7 +263,7 @@ function renderMetadata(details: TaskDetails, formatTime: (ms: number) => string
 
 function renderRepository(repoUrl: string | undefined): string | undefined {
   if (!repoUrl) return undefined;
-  const name = repositoryName(repoUrl);
+  const name = linkedRepositoryName(repoUrl);
   if (!name) return escapeHtml(repoUrl);
   return `<a href="${escapeHtml(`https://github.com/${name}`)}">${escapeHtml(name)}</a>`;
 }

@@ -3,6 +3,7 @@ import { repositoryDisplayName } from '../git/githubRemote';
 import { cleanText, clip } from '../util/untrustedText';
 import { canCancel } from '../tasks/cancelPolicy';
 import * as l10n from '@vscode/l10n';
+import { formatElapsedRoughly } from '../util/timeFormat';
 
 /**
  * How a task looks in the tree, as plain data: label, description, icon, tooltip and the
@@ -147,17 +148,6 @@ export function relativeTime(at: number, now: number): string {
   return new Date(at).toISOString().slice(0, 10);
 }
 
-/** "45 s", "12 min", "1 h 5 min". */
-export function formatDuration(ms: number): string {
-  const seconds = Math.max(0, Math.round(ms / 1000));
-  if (seconds < 60) return l10n.t('{0} s', seconds);
-  const minutes = Math.floor(seconds / 60);
-  if (minutes < 60) return l10n.t('{0} min', minutes);
-  const hours = Math.floor(minutes / 60);
-  const rest = minutes % 60;
-  return rest ? l10n.t('{0} h {1} min', hours, rest) : l10n.t('{0} h', hours);
-}
-
 /** Space-separated capability tokens; menus match them with `\b…\b`. */
 export function contextValueFor(
   task: Task,
@@ -263,12 +253,12 @@ export function taskTooltipMarkdown(task: Task, context: PresentationContext): s
   const from = task.startedAt ?? task.createdAt;
   if (from !== undefined) {
     if (task.completedAt !== undefined && isTerminal(task.status))
-      facts.push(l10n.t('Duration: {0}', formatDuration(task.completedAt - from)));
+      facts.push(l10n.t('Duration: {0}', formatElapsedRoughly(task.completedAt - from)));
     else if (isActive(task.status))
       facts.push(
         task.status === 'running'
-          ? l10n.t('Running for {0}', formatDuration(context.now - from))
-          : l10n.t('Waiting for {0}', formatDuration(context.now - from)),
+          ? l10n.t('Running for {0}', formatElapsedRoughly(context.now - from))
+          : l10n.t('Waiting for {0}', formatElapsedRoughly(context.now - from)),
       );
   }
   if (task.repoUrl) facts.push(l10n.t('Repository: {0}', escapeMarkdown(repositoryDisplayName(task.repoUrl))));
