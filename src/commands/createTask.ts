@@ -80,7 +80,7 @@ export function createTaskCommand(context: CommandContext) {
   let sending = false;
 
   return async (argument?: unknown): Promise<CreateTaskResult> => {
-    const args = readArguments(argument);
+    const args = readCreateArguments(argument);
     const connection = await requireConnection(context);
     if (!connection) {
       if (args.prompt) await drafts.save(DRAFT_KEY, args.prompt);
@@ -216,7 +216,7 @@ export function createTaskCommand(context: CommandContext) {
   };
 }
 
-function readArguments(argument: unknown): CreateArguments {
+function readCreateArguments(argument: unknown): CreateArguments {
   const raw = actionArguments(argument);
   const preflight = raw['preflight'];
   const agents = raw['agents'];

@@ -31,7 +31,7 @@ export type HandOverResult = CreateTaskResult | { readonly outcome: 'nothing'; r
  */
 export function handOverCommand(context: CommandContext) {
   return async (argument?: unknown): Promise<HandOverResult> => {
-    const args = readArguments(argument);
+    const args = readHandOverArguments(argument);
     if (!args) return nothing(vscode.l10n.t('There is nothing to hand over here.'));
     const document = await vscode.workspace.openTextDocument(vscode.Uri.parse(args.uri, true));
     const lines: TextLines = { lineCount: document.lineCount, lineAt: (line) => document.lineAt(line).text };
@@ -66,7 +66,7 @@ export function handOverCommand(context: CommandContext) {
       startLine = range.start.line;
     }
 
-    const where = await locate(context, document.uri);
+    const where = await locateInRepository(context, document.uri);
     const prompt = buildHandoverPrompt({
       path: where.path,
       languageId: document.languageId,
@@ -92,7 +92,7 @@ function nothing(message: string): HandOverResult {
  * path it knows), and the repository to create the task in when it has a GitHub remote.
  * Without git, the path inside the workspace folder.
  */
-async function locate(
+async function locateInRepository(
   context: CommandContext,
   file: vscode.Uri,
 ): Promise<{ readonly path: string; readonly repository?: string }> {
@@ -111,7 +111,7 @@ function isInside(file: vscode.Uri, root: vscode.Uri): boolean {
   return file.path.startsWith(prefix);
 }
 
-function readArguments(argument: unknown): HandOverArguments | undefined {
+function readHandOverArguments(argument: unknown): HandOverArguments | undefined {
   const raw = actionArguments(argument);
   const kind = raw['kind'];
   const uri = raw['uri'];

@@ -19,31 +19,31 @@ const INVISIBLE = /[\u00ad\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u206f\uf
 const FORBIDDEN_CHARACTERS = /[ ~^:?*[\\]/;
 
 export function checkBranchName(raw: unknown): BranchNameCheck {
-  if (typeof raw !== 'string' || raw.length === 0) return refuse(l10n.t('it is empty'));
+  if (typeof raw !== 'string' || raw.length === 0) return refuseBranch(l10n.t('it is empty'));
   const name = raw;
-  if (name.length > MAX_LENGTH) return refuse(l10n.t('it is longer than {0} characters', MAX_LENGTH));
-  if (CONTROL.test(name)) return refuse(l10n.t('it contains control characters'));
-  if (INVISIBLE.test(name)) return refuse(l10n.t('it contains invisible or text-direction characters'));
-  if (name.startsWith('-')) return refuse(l10n.t('it starts with "-", so git would read it as an option'));
+  if (name.length > MAX_LENGTH) return refuseBranch(l10n.t('it is longer than {0} characters', MAX_LENGTH));
+  if (CONTROL.test(name)) return refuseBranch(l10n.t('it contains control characters'));
+  if (INVISIBLE.test(name)) return refuseBranch(l10n.t('it contains invisible or text-direction characters'));
+  if (name.startsWith('-')) return refuseBranch(l10n.t('it starts with "-", so git would read it as an option'));
   const forbidden = FORBIDDEN_CHARACTERS.exec(name);
   if (forbidden)
-    return refuse(forbidden[0] === ' ' ? l10n.t('it contains a space') : l10n.t('it contains "{0}"', forbidden[0]));
-  if (name.includes('..')) return refuse(l10n.t('it contains ".."'));
-  if (name.includes('@{')) return refuse(l10n.t('it contains "@{"'));
-  if (name === '@') return refuse(l10n.t('"@" is not a branch name'));
-  if (name === 'HEAD') return refuse(l10n.t('"HEAD" is not a branch name'));
-  if (name.startsWith('/') || name.endsWith('/')) return refuse(l10n.t('it starts or ends with "/"'));
-  if (name.includes('//')) return refuse(l10n.t('it contains "//"'));
-  if (name.endsWith('.')) return refuse(l10n.t('it ends with "."'));
+    return refuseBranch(forbidden[0] === ' ' ? l10n.t('it contains a space') : l10n.t('it contains "{0}"', forbidden[0]));
+  if (name.includes('..')) return refuseBranch(l10n.t('it contains ".."'));
+  if (name.includes('@{')) return refuseBranch(l10n.t('it contains "@{"'));
+  if (name === '@') return refuseBranch(l10n.t('"@" is not a branch name'));
+  if (name === 'HEAD') return refuseBranch(l10n.t('"HEAD" is not a branch name'));
+  if (name.startsWith('/') || name.endsWith('/')) return refuseBranch(l10n.t('it starts or ends with "/"'));
+  if (name.includes('//')) return refuseBranch(l10n.t('it contains "//"'));
+  if (name.endsWith('.')) return refuseBranch(l10n.t('it ends with "."'));
   for (const component of name.split('/')) {
-    if (component.startsWith('.')) return refuse(l10n.t('a part of it starts with "."'));
-    if (component.endsWith('.lock')) return refuse(l10n.t('a part of it ends with ".lock"'));
+    if (component.startsWith('.')) return refuseBranch(l10n.t('a part of it starts with "."'));
+    if (component.endsWith('.lock')) return refuseBranch(l10n.t('a part of it ends with ".lock"'));
   }
-  if (/^refs\//.test(name)) return refuse(l10n.t('it is a full reference ("refs/…"), not a branch name'));
+  if (/^refs\//.test(name)) return refuseBranch(l10n.t('it is a full reference ("refs/…"), not a branch name'));
   return { ok: true, name };
 }
 
-function refuse(reason: string): BranchNameCheck {
+function refuseBranch(reason: string): BranchNameCheck {
   return { ok: false, reason };
 }
 

@@ -16,17 +16,17 @@ const INVISIBLE = /[\u00ad\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u206f\uf
 
 /** A path relative to the repository root, with `/` separators, or the reason it is refused. */
 export function checkRepositoryPath(raw: unknown): RepositoryPathCheck {
-  if (typeof raw !== 'string' || raw.length === 0) return refuse('it is empty');
-  if (raw.length > MAX_LENGTH) return refuse(`it is longer than ${MAX_LENGTH} characters`);
-  if (CONTROL.test(raw)) return refuse('it contains control characters');
-  if (INVISIBLE.test(raw)) return refuse('it contains invisible or text-direction characters');
-  if (raw.includes('\\')) return refuse('it contains "\\"');
-  if (raw.startsWith('/') || /^[A-Za-z]:/.test(raw)) return refuse('it is an absolute path');
+  if (typeof raw !== 'string' || raw.length === 0) return refusePath('it is empty');
+  if (raw.length > MAX_LENGTH) return refusePath(`it is longer than ${MAX_LENGTH} characters`);
+  if (CONTROL.test(raw)) return refusePath('it contains control characters');
+  if (INVISIBLE.test(raw)) return refusePath('it contains invisible or text-direction characters');
+  if (raw.includes('\\')) return refusePath('it contains "\\"');
+  if (raw.startsWith('/') || /^[A-Za-z]:/.test(raw)) return refusePath('it is an absolute path');
   const parts = raw.split('/');
-  if (parts.some((part) => part === '' || part === '.')) return refuse('it has an empty or "." part');
-  if (parts.includes('..')) return refuse('it contains ".." and could leave the repository');
+  if (parts.some((part) => part === '' || part === '.')) return refusePath('it has an empty or "." part');
+  if (parts.includes('..')) return refusePath('it contains ".." and could leave the repository');
   if (parts.some((part) => part.toLowerCase() === '.git'))
-    return refuse('it points into the repository\'s ".git" folder');
+    return refusePath('it points into the repository\'s ".git" folder');
   return { ok: true, path: raw };
 }
 
@@ -39,6 +39,6 @@ export function relativeToRoot(root: string, file: string): string | undefined {
   return file.startsWith(`${base}/`) ? file.slice(base.length + 1) : undefined;
 }
 
-function refuse(reason: string): RepositoryPathCheck {
+function refusePath(reason: string): RepositoryPathCheck {
   return { ok: false, reason };
 }
