@@ -27,7 +27,9 @@ export function checkBranchName(raw: unknown): BranchNameCheck {
   if (name.startsWith('-')) return refuseBranch(l10n.t('it starts with "-", so git would read it as an option'));
   const forbidden = FORBIDDEN_CHARACTERS.exec(name);
   if (forbidden)
-    return refuseBranch(forbidden[0] === ' ' ? l10n.t('it contains a space') : l10n.t('it contains "{0}"', forbidden[0]));
+    return refuseBranch(
+      forbidden[0] === ' ' ? l10n.t('it contains a space') : l10n.t('it contains "{0}"', forbidden[0]),
+    );
   if (name.includes('..')) return refuseBranch(l10n.t('it contains ".."'));
   if (name.includes('@{')) return refuseBranch(l10n.t('it contains "@{"'));
   if (name === '@') return refuseBranch(l10n.t('"@" is not a branch name'));
