@@ -168,6 +168,10 @@ describe('language model tools (emulator, git fixture)', function () {
 
   it('without a key every tool answers so in text, asks no confirmation for a create, and sends nothing', async () => {
     await clearKey();
+    // The view's own refresh for the key set before this test may still be arriving; what counts is
+    // that the tools send nothing once there is no key.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    suite.emulator.clearRequests();
     const { tools } = suite.api;
     const prepared = await tools.create.prepareInvocation?.({ input: { prompt: 'x' } }, token());
     assert.equal(prepared?.confirmationMessages, undefined);
@@ -197,7 +201,10 @@ describe('language model tools (emulator, git fixture)', function () {
         `\\n- id ${id} · completed · blackbox-demo/tools-fixture@blackbox/health-check · created [^·]+ · "List me please"`,
       ),
     );
-    const listed = suite.emulator.requests.find((request) => request.path === '/api/v1/tasks');
+    // The tool's own list call (the view refreshes too, without a status filter and with its own limit).
+    const listed = suite.emulator.requests.find(
+      (request) => request.path === '/api/v1/tasks' && request.query['limit'] === '5',
+    );
     assert.equal(listed?.query['status'], 'completed');
     assert.deepEqual(writes(suite.emulator), []);
   });

@@ -283,6 +283,7 @@ describe('Tasks tree', () => {
           [
             ['Show Logs…', 'blackboxTasks.showLogs', notice.taskIds],
             ['Check Out Branch', 'blackboxTasks.checkoutBranch', [withBranch]],
+            ['Apply Changes', 'blackboxTasks.applyChanges', [withBranch]],
             ...(v1 ? [] : [['Open Pull Request', 'blackboxTasks.openPullRequest', [withBranch]]]),
           ],
         );

@@ -152,7 +152,7 @@ export function planFinishedNotice(batch: readonly Task[], mode: NotificationMod
   const toApply = tasks.filter((task) => task.status === 'completed' && withBranch.includes(task.id));
   if (toApply.length)
     actions.push({
-      title: toApply.length > 1 ? 'Apply Changes…' : 'Apply Changes',
+      title: toApply.length > 1 ? l10n.t('Apply Changes…') : l10n.t('Apply Changes'),
       command: 'blackboxTasks.applyChanges',
       taskIds: toApply.map((task) => task.id),
     });
