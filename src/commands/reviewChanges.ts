@@ -60,26 +60,7 @@ export function reviewChangesCommand(context: CommandContext) {
     const baseBranch = checkedBase.branch;
 
     try {
-      const compared = await vscode.window.withProgress(
-        {
-          location: vscode.ProgressLocation.Notification,
-          title: vscode.l10n.t('Comparing "{0}" with "{1}"', branch, baseBranch),
-          cancellable: true,
-        },
-        async (progress, token) => {
-          for (const name of new Set([branch, baseBranch])) {
-            progress.report({ message: vscode.l10n.t('fetching {0} from {1}…', name, remote.remote) });
-            try {
-              await repository.fetch(remote.remote, name, token);
-            } catch (error) {
-              if (token.isCancellationRequested) return undefined;
-              throw error;
-            }
-          }
-          if (token.isCancellationRequested) return undefined;
-          return compare(repository, remote.remote, baseBranch, branch);
-        },
-      );
+      const compared = await fetchAndCompare(repository, remote.remote, baseBranch, branch);
       if (!compared) return { outcome: 'cancelled' };
       const { files, changes, leftCommit, rightCommit } = compared;
       const summary = { base: baseBranch, head: branch, leftCommit, rightCommit, files };
@@ -113,7 +94,7 @@ export function reviewChangesCommand(context: CommandContext) {
   };
 }
 
-export async function compare(repository: LocalRepository, remote: string, base: string, head: string) {
+async function compare(repository: LocalRepository, remote: string, base: string, head: string) {
   const [baseRef, headRef] = [await repository.remoteBranch(remote, base), await repository.remoteBranch(remote, head)];
   if (!headRef?.commit)
     throw new GitOperationError(
@@ -167,4 +148,31 @@ function sideUri(
 function relativePath(repository: LocalRepository, file: vscode.Uri): string {
   const root = repository.root.path.replace(/\/+$/, '');
   return file.path.startsWith(`${root}/`) ? file.path.slice(root.length + 1) : file.path;
+}
+
+/**
+ * Fetches the agent's branch and its base from `remote` (with progress, cancellable), then
+ * compares them from their merge base. Undefined when the user cancelled.
+ */
+export async function fetchAndCompare(repository: LocalRepository, remote: string, baseBranch: string, branch: string) {
+  return vscode.window.withProgress(
+    {
+      location: vscode.ProgressLocation.Notification,
+      title: vscode.l10n.t('Comparing "{0}" with "{1}"', branch, baseBranch),
+      cancellable: true,
+    },
+    async (progress, token) => {
+      for (const name of new Set([branch, baseBranch])) {
+        progress.report({ message: vscode.l10n.t('fetching {0} from {1}…', name, remote) });
+        try {
+          await repository.fetch(remote, name, token);
+        } catch (error) {
+          if (token.isCancellationRequested) return undefined;
+          throw error;
+        }
+      }
+      if (token.isCancellationRequested) return undefined;
+      return compare(repository, remote, baseBranch, branch);
+    },
+  );
 }

@@ -4,7 +4,7 @@ import { GIT_STATUS } from '../../adapters/git/gitConstants';
 import { pickRemoteBranch } from '../../adapters/git/gitPickers';
 import { checkRepositoryPath, relativeToRoot } from '../../core/git/repositoryPath';
 import type { Task } from '../../core/tasks/model';
-import { compare, type ChangeKind } from '../reviewChanges';
+import { fetchAndCompare, type ChangeKind } from '../reviewChanges';
 import type { CommandContext } from './commandContext';
 import { stringArgument } from './requireConnection';
 import { checkTaskBranch, taskRepository, type BranchCommandStop } from './taskRepository';
@@ -58,26 +58,7 @@ export async function agentChange(
   if (!checkedBase.ok) return { ok: false, stop: 'refused', message: checkedBase.message };
   const baseBranch = checkedBase.branch;
 
-  const compared = await vscode.window.withProgress(
-    {
-      location: vscode.ProgressLocation.Notification,
-      title: vscode.l10n.t('Comparing "{0}" with "{1}"', branch, baseBranch),
-      cancellable: true,
-    },
-    async (progress, token) => {
-      for (const name of new Set([branch, baseBranch])) {
-        progress.report({ message: vscode.l10n.t('fetching {0} from {1}…', name, remote.remote) });
-        try {
-          await repository.fetch(remote.remote, name, token);
-        } catch (error) {
-          if (token.isCancellationRequested) return undefined;
-          throw error;
-        }
-      }
-      if (token.isCancellationRequested) return undefined;
-      return compare(repository, remote.remote, baseBranch, branch);
-    },
-  );
+  const compared = await fetchAndCompare(repository, remote.remote, baseBranch, branch);
   if (!compared) return { ok: false, stop: 'cancelled' };
 
   const files: ChangedFile[] = [];
