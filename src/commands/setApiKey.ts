@@ -95,14 +95,13 @@ export function setApiKeyCommand(context: CommandContext) {
     // The same key stored again is not a new account, so nothing reconnects; but it was just
     // accepted, so a refresh schedule stopped by an earlier refusal of it starts again.
     if (verdict === undefined && client !== undefined && session.current()?.api === client) void store.refresh();
+    // The host, not the URL: messages neutralise anything link-shaped, which would print the
+    // extension's own address as "http[:]//…".
+    const host = hostOf(candidate.baseUrl);
     const connected =
       verdict === undefined
-        ? vscode.l10n.t('API key stored. Connected to the {0} at {1}.', API_NAMES[kind], candidate.baseUrl)
-        : vscode.l10n.t(
-            'API key stored without checking it. Connected to the {0} at {1}.',
-            API_NAMES[kind],
-            candidate.baseUrl,
-          );
+        ? vscode.l10n.t('API key stored. Connected to the {0} at {1}.', API_NAMES[kind], host)
+        : vscode.l10n.t('API key stored without checking it. Connected to the {0} at {1}.', API_NAMES[kind], host);
     const precedence = envInUse ? vscode.l10n.t('It takes precedence over BLACKBOX_API_KEY from the environment.') : '';
     const message = [connected, precedence, note].filter(Boolean).join(' ');
     logger.info(`API key stored (${API_NAMES[kind]}, ${verdict === undefined ? 'verified' : 'not verified'}).`);
@@ -191,4 +190,12 @@ function tell(severity: 'info' | 'error', result: SetApiKeyResult): SetApiKeyRes
     else void showError(result.message);
   }
   return result;
+}
+
+function hostOf(baseUrl: string): string {
+  try {
+    return new URL(baseUrl).host;
+  } catch {
+    return baseUrl;
+  }
 }

@@ -44,7 +44,8 @@ describe('API key: Set API Key…, Clear API Key, environment fallback', () => {
     assert.equal(result.outcome, 'verified');
     assert.equal(result.stored, true);
     assert.equal(result.kind, 'agent');
-    assert.match(result.message ?? '', /Connected to the Agent API v1 at http:\/\/127\.0\.0\.1:\d+/);
+    assert.match(result.message ?? '', /Connected to the Agent API v1 at 127\.0\.0\.1:\d+\./);
+    assert.doesNotMatch(result.message ?? '', /\[:\]/, 'our own address is not shown as neutralised link syntax');
     assert.ok(!(result.message ?? '').includes(emulator.keys.agent), 'the message must not echo the key');
 
     const checks = emulator.requests.filter((r) => r.method === 'GET' && r.path === '/api/v1/tasks');
