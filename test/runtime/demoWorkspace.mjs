@@ -62,7 +62,16 @@ function branchFiles(branch) {
   const slug = branch.replace(/[^\w-]+/g, '-');
   return {
     [`docs/changes/${slug}.md`]: `# ${branch}\n\nChanges made by a BLACKBOX agent on this branch.\n`,
-    'test/checkout.test.js': `${BASE_FILES['test/checkout.test.js']}\n// ${branch}: the payment stub now resolves on the next tick, like the real client.\n`,
+    'test/checkout.test.js':
+      BASE_FILES['test/checkout.test.js'].replace(
+        '  const payments = { charge: async (_customer, amount) => ({ id: `r-${amount}` }) };',
+        [
+          '  // The real client resolves on a later tick; a stub that answers at once hid the race.',
+          '  const payments = {',
+          '    charge: (_customer, amount) => new Promise((resolve) => setImmediate(() => resolve({ id: `r-${amount}` }))),',
+          '  };',
+        ].join('\n'),
+      ) + `\n// Changed on ${branch}.\n`,
   };
 }
 

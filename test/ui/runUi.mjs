@@ -1,7 +1,7 @@
 // Runs the UI tests (test/ui/*.test.mjs, mocha in Node) against code-server with the packaged
 // VSIX installed. Builds the test sources (for the emulator) and packages the extension first.
 //
-//   node test/ui/runUi.mjs [--no-build] [--update-media]
+//   node test/ui/runUi.mjs [--no-build] [--update-media] [name…]
 //
 // --update-media copies the screenshots of a passing run to media/screenshots/ (for the README).
 // Screenshots: .artifacts/screenshots/. Counts: BLACKBOX_TEST_COUNTS or .artifacts/counts/ui.json.
@@ -38,7 +38,13 @@ async function main() {
   const mocha = new Mocha({ timeout: 120_000, slow: 10_000, forbidOnly: true });
   mocha.reporter(join(repoRoot, 'test', 'runtime', 'countingReporter.js'), { countsFile });
   const uiDir = join(repoRoot, 'test', 'ui');
-  for (const name of readdirSync(uiDir).sort()) if (name.endsWith('.test.mjs')) mocha.addFile(join(uiDir, name));
+  // Optional names (`node test/ui/runUi.mjs --no-build review`) run only the matching files.
+  const only = process.argv.slice(2).filter((arg) => !arg.startsWith('--'));
+  for (const name of readdirSync(uiDir).sort()) {
+    if (!name.endsWith('.test.mjs')) continue;
+    if (only.length > 0 && !only.some((part) => name.includes(part))) continue;
+    mocha.addFile(join(uiDir, name));
+  }
   await mocha.loadFilesAsync();
   const failures = await new Promise((resolve) => mocha.run(resolve));
   console.log(`screenshots: ${screenshotsDir}`);
