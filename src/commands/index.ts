@@ -79,6 +79,7 @@ export const ON_DEMAND_COMMAND_IDS: readonly string[] = [
   'blackboxTasks.continueTask',
   'blackboxTasks.cancelTask',
   'blackboxTasks.openTask',
+  'blackboxTasks.compareAgents',
   'blackboxTasks.checkoutBranch',
   'blackboxTasks.reviewChanges',
   'blackboxTasks.applyChanges',

@@ -1,11 +1,13 @@
 // The commands that do real work on the user's request (sending, cancelling, the key, git, the
-// details page), with everything only they use: prompts, pickers, pre-flight, the details HTML.
+// details page, Compare Agents), with everything only they use: prompts, pickers, pre-flight,
+// the details and Compare Agents HTML.
 // esbuild builds this into its own file, dist/onDemand.js, loaded on the first of these commands,
 // so activation does not pay for code most sessions run once or never.
 import { addReviewCommentCommand } from './addReviewComment';
 import { applyChangesCommand } from './applyChanges';
 import { cancelTaskCommand } from './cancelTask';
 import { checkoutBranchCommand } from './checkoutBranch';
+import { compareAgentsCommand } from './compareAgents';
 import { clearApiKeyCommand } from './clearApiKey';
 import { continueTaskCommand } from './continueTask';
 import { createTaskCommand } from './createTask';
@@ -27,6 +29,7 @@ export const ON_DEMAND_COMMAND_FACTORIES: Readonly<Record<string, CommandFactory
   'blackboxTasks.continueTask': continueTaskCommand,
   'blackboxTasks.cancelTask': cancelTaskCommand,
   'blackboxTasks.openTask': openTaskCommand,
+  'blackboxTasks.compareAgents': compareAgentsCommand,
   'blackboxTasks.checkoutBranch': checkoutBranchCommand,
   'blackboxTasks.reviewChanges': reviewChangesCommand,
   'blackboxTasks.applyChanges': applyChangesCommand,

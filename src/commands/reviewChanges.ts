@@ -94,17 +94,23 @@ export function reviewChangesCommand(context: CommandContext) {
   };
 }
 
-async function compare(repository: LocalRepository, remote: string, base: string, head: string) {
+async function compare(repository: LocalRepository, remote: string, base: string, head: string, from: CompareFrom) {
   const [baseRef, headRef] = [await repository.remoteBranch(remote, base), await repository.remoteBranch(remote, head)];
   if (!headRef?.commit)
     throw new GitOperationError(
       vscode.l10n.t('"{0}" is not on {1}. The agent may not have pushed it yet.', head, remote),
     );
   if (!baseRef?.commit)
-    throw new GitOperationError(vscode.l10n.t('The base branch "{0}" is not on {1}.', base, remote));
+    throw new GitOperationError(
+      from === 'tips'
+        ? vscode.l10n.t('"{0}" is not on {1}. The agent may not have pushed it yet.', base, remote)
+        : vscode.l10n.t('The base branch "{0}" is not on {1}.', base, remote),
+    );
   const rightCommit = headRef.commit;
-  // The commit where the agent's branch left the base: the left side of every diff.
-  const leftCommit = (await repository.mergeBase(baseRef.commit, rightCommit)) || baseRef.commit;
+  // The commit where the agent's branch left the base (so later work on the base does not show
+  // up as the agent's), or, between two agents' branches, the other branch's tip.
+  const leftCommit =
+    from === 'tips' ? baseRef.commit : (await repository.mergeBase(baseRef.commit, rightCommit)) || baseRef.commit;
   const changes = await repository.changesBetween(baseRef.commit, rightCommit);
   const files: ReviewedFile[] = changes.map((change) => {
     const left = sideUri(repository, change, 'left', leftCommit);
@@ -151,10 +157,22 @@ function relativePath(repository: LocalRepository, file: vscode.Uri): string {
 }
 
 /**
- * Fetches the agent's branch and its base from `remote` (with progress, cancellable), then
- * compares them from their merge base. Undefined when the user cancelled.
+ * Where the left side of a comparison stands: where `branch` left the base (an agent's change),
+ * or the other branch's tip (two agents' branches side by side).
  */
-export async function fetchAndCompare(repository: LocalRepository, remote: string, baseBranch: string, branch: string) {
+export type CompareFrom = 'mergeBase' | 'tips';
+
+/**
+ * Fetches the agent's branch and its base from `remote` (with progress, cancellable), then
+ * compares them from their merge base (or tip to tip). Undefined when the user cancelled.
+ */
+export async function fetchAndCompare(
+  repository: LocalRepository,
+  remote: string,
+  baseBranch: string,
+  branch: string,
+  from: CompareFrom = 'mergeBase',
+) {
   return vscode.window.withProgress(
     {
       location: vscode.ProgressLocation.Notification,
@@ -172,7 +190,7 @@ export async function fetchAndCompare(repository: LocalRepository, remote: strin
         }
       }
       if (token.isCancellationRequested) return undefined;
-      return compare(repository, remote, baseBranch, branch);
+      return compare(repository, remote, baseBranch, branch, from);
     },
   );
 }
