@@ -180,7 +180,7 @@ function byCreation(runs: readonly Task[]): Task[] {
  */
 function v1AgentTask(unordered: readonly Task[]): AgentTask {
   const runs = byCreation(unordered);
-  const first = runs.find((run) => run.previousRunId === undefined) ?? (runs[0] as Task);
+  const first = runs.find((run) => run.previousRunId === undefined) ?? (runs[0]);
   const agentCount = runs.reduce<number | undefined>(
     (count, run) => (run.agentCount !== undefined ? Math.max(count ?? 0, run.agentCount) : count),
     undefined,
@@ -196,8 +196,8 @@ function v1AgentTask(unordered: readonly Task[]): AgentTask {
 
   const agentLanes = lanes.map((laneRuns) => {
     const ordered = byCreation(laneRuns);
-    const latest = ordered[ordered.length - 1] as Task;
-    return { ...laneOfRun(latest, (ordered[0] as Task).id), earlierRuns: ordered.slice(0, -1) };
+    const latest = ordered[ordered.length - 1];
+    return { ...laneOfRun(latest, (ordered[0]).id), earlierRuns: ordered.slice(0, -1) };
   });
   const named = runs.find((run) => run.title !== undefined);
   const prompt = named?.title ?? first.prompt ?? runs.find((run) => run.prompt !== undefined)?.prompt;
@@ -234,12 +234,12 @@ function laneForFollowUp(run: Task, lanes: Task[][]): Task[] {
     const continued = lanes.find((lane) => lane.some((other) => other.id === run.previousRunId));
     if (continued) return continued;
   }
-  const latest = (lane: Task[]) => lane[lane.length - 1] as Task;
+  const latest = (lane: Task[]) => lane[lane.length - 1];
   const sameAgent =
     run.agent !== undefined || run.model !== undefined
       ? lanes.filter((lane) => latest(lane).agent === run.agent && latest(lane).model === run.model)
       : [];
-  if (sameAgent.length === 1) return sameAgent[0] as Task[];
+  if (sameAgent.length === 1) return sameAgent[0];
   const candidates = sameAgent.length > 1 ? sameAgent : lanes;
   const finished = candidates.filter((lane) => isTerminal(latest(lane).status));
   const newest = (from: Task[][]) =>

@@ -67,7 +67,7 @@ export function agentNodeId(taskKey: string, laneKey: string): string {
 
 function rowOf(agentTask: AgentTask): TaskRowModel {
   if (agentTask.multiAgent) {
-    const shown = agentTask.lanes[0]?.run as Task;
+    const shown = agentTask.lanes[0]?.run;
     return {
       id: taskNodeId(agentTask.key),
       taskId: agentTask.key,
@@ -78,7 +78,7 @@ function rowOf(agentTask: AgentTask): TaskRowModel {
     };
   }
   const lane = agentTask.lanes[0];
-  const latest = lane?.run as Task;
+  const latest = lane?.run;
   return {
     id: taskNodeId(latest.id),
     taskId: latest.id,
