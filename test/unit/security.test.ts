@@ -12,7 +12,7 @@ import type { Task, TaskDetails } from '../../src/core/tasks/model';
 import { renderTaskDetailsHtml } from '../../src/core/view/taskDetailsHtml';
 import { renderTaskHeader } from '../../src/core/logs/taskHeader';
 import {
-  presentAgentRun,
+  presentAgentLane,
   presentFollowUp,
   presentTask,
   taskTooltipMarkdown,
@@ -389,9 +389,11 @@ describe('security', function () {
     it('tooltips escape every markdown and HTML construct', () => {
       assertNoLiveMarkdown(taskTooltipMarkdown(task, { now }), 'task tooltip');
       assertNoLiveMarkdown(presentFollowUp(HOSTILE, 'queued', now, now).tooltip, 'follow-up tooltip');
+      const execution = task.agentRuns?.[0] as NonNullable<Task['agentRuns']>[number];
       assertNoLiveMarkdown(
-        presentAgentRun(task.agentRuns?.[0] as NonNullable<Task['agentRuns']>[number]).tooltip,
-        'agent run tooltip',
+        presentAgentLane({ key: 'k#0', ...execution, pullRequestUrl: HOSTILE, run: task, earlierRuns: [] }, { now })
+          .tooltip,
+        'agent tooltip',
       );
     });
 

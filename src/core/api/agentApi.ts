@@ -108,11 +108,17 @@ export class AgentTasksApi extends HttpTasksApiBase implements TasksApi {
     });
     const reader = ObjectReader.of(body);
     const id = reader.optionalString('runId') ?? reader.string('taskId');
+    const taskId = reader.optionalString('taskId');
+    const taskKey = taskId !== id ? taskId : undefined;
     const threadId = reader.optionalString('chatId');
     const agentCount = reader.optionalNumber('agentCount');
-    const task = this.startedRun(id, threadId, input, {
+    // With several agents, the answer names the first agent's run; its siblings arrive with the next list.
+    const first = input.agents?.[0];
+    const task = this.startedRun(id, threadId, first ? { prompt: input.prompt, ...first } : input, {
       ...(input.repoUrl ? { repoUrl: input.repoUrl } : {}),
       ...(input.baseBranch ? { baseBranch: input.baseBranch } : {}),
+      ...(taskKey !== undefined ? { taskKey } : {}),
+      ...(agentCount !== undefined && agentCount > 1 ? { agentCount } : {}),
     });
     return {
       id,
@@ -198,7 +204,7 @@ export class AgentTasksApi extends HttpTasksApiBase implements TasksApi {
     id: string,
     threadId: string | undefined,
     input: Pick<CreateTaskInput, 'prompt' | 'model' | 'agent'>,
-    more: Pick<Task, 'repoUrl' | 'baseBranch' | 'previousRunId'>,
+    more: Pick<Task, 'repoUrl' | 'baseBranch' | 'previousRunId' | 'taskKey' | 'agentCount'>,
   ): Task {
     this.rememberPrompt(id, input.prompt);
     return {

@@ -56,6 +56,11 @@ export interface AgentRun {
   readonly rawStatus: string;
   readonly branch?: string;
   readonly error?: string;
+  /** Undocumented fields some answers carry ("…" in the docs): read when present. */
+  readonly pullRequestUrl?: string;
+  readonly diffStats?: DiffStats;
+  readonly startedAt?: number;
+  readonly completedAt?: number;
 }
 
 export interface Task {
@@ -64,6 +69,13 @@ export interface Task {
   readonly api: ApiKind;
   /** v1: chatId (every run of a conversation shares it). Cloud: the task id itself. */
   readonly threadId?: string;
+  /**
+   * v1: the `taskId` the API gives next to `runId`. The runs of one multi-agent task share it;
+   * for a single run it may simply equal the runId. Absent for Cloud tasks.
+   */
+  readonly taskKey?: string;
+  /** v1: how many agents the create request started (the create answer's `agentCount`), when known. */
+  readonly agentCount?: number;
   readonly status: TaskStatus;
   /** The value the server sent, kept so an unknown status can still be shown. */
   readonly rawStatus: string;
