@@ -5,7 +5,7 @@ import { agentTasksOf, findAgentTask, laneOf, type AgentLane, type AgentTask } f
 import { agentsDescription, isMultiAgent, laneSummary, laneTitle } from '../core/tasks/agentLanes';
 import { GitOperationError } from '../core/git/gitFailure';
 import type { PageAction, PageMessage } from '../core/view/compareAgentsHtml';
-import { fetchAndCompare, type ReviewedFile } from './reviewChanges';
+import { fetchAndCompareTips, type ReviewedFile } from './reviewChanges';
 import type { CommandContext } from './support/commandContext';
 import { actionArguments, requireConnection, stringArgument } from './support/requireConnection';
 import { taskIdOf } from './support/resolveTask';
@@ -165,7 +165,7 @@ async function compareBranches(
   const rightBranch = checked.branch;
 
   try {
-    const compared = await fetchAndCompare(repository, remote.remote, leftBranch, rightBranch, 'tips');
+    const compared = await fetchAndCompareTips(repository, remote.remote, leftBranch, rightBranch);
     if (!compared) return { outcome: 'cancelled' };
     const summary = { left: leftBranch, right: rightBranch, files: compared.files };
     if (compared.files.length === 0) {

@@ -43,6 +43,7 @@ function threeAgents(overrides: { lanes?: AgentLane[]; prompt?: string } = {}): 
     repoUrl: 'https://github.com/blackbox-demo/shop-api.git',
     baseBranch: 'main',
     status: 'running',
+    multiAgent: true,
     lanes: overrides.lanes ?? [
       lane({
         key: 'task-1#0',

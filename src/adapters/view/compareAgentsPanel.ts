@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import { agentTasksOf, findAgentTask, type AgentLane, type AgentTask } from '../../core/tasks/agentTask';
-import { isActive } from '../../core/tasks/model';
+import { isActive, isTerminal } from '../../core/tasks/model';
 import type { TaskStore } from '../../core/tasks/taskStore';
 import { LaneLogBook, type LaneIdentity } from '../../core/logs/laneLogs';
 import { CompareAgentsPage, readPageMessage, type PageMessage } from '../../core/view/compareAgentsHtml';
@@ -79,6 +79,9 @@ class ComparePanel extends Disposable {
   private readonly book: LaneLogBook;
   /** The stream followed for each lane (v1: by run id) or for the whole task (Cloud). */
   private readonly streams = new Map<string, { readonly runId: string; readonly controller: AbortController }>();
+  /** v1 runs whose answer was read from their details, once each run has finished. */
+  private readonly answered = new Set<string>();
+  private readonly answers = new AbortController();
   private redrawTimer: NodeJS.Timeout | undefined;
   private tickTimer: NodeJS.Timeout | undefined;
   private loadCount = 0;
@@ -130,6 +133,7 @@ class ComparePanel extends Disposable {
     this.register(
       toDisposable(() => {
         for (const stream of this.streams.values()) stream.controller.abort();
+        this.answers.abort();
         this.streams.clear();
         if (this.redrawTimer) clearTimeout(this.redrawTimer);
         if (this.tickTimer) clearTimeout(this.tickTimer);
@@ -196,6 +200,39 @@ class ComparePanel extends Disposable {
       } else this.book.add(identity(lane));
       this.stream(lane.key, lane.run.id, lane.key);
     }
+    for (const lane of this.agentTask.lanes) if (isTerminal(lane.status)) this.readAnswer(lane);
+  }
+
+  /**
+   * A finished v1 run's answer, from its details: the chat holds every agent's messages, and the
+   * run's `assistantMessageId` says which is this agent's.
+   */
+  private readAnswer(lane: AgentLane): void {
+    const connection = this.deps.session.current();
+    const runId = lane.run.id;
+    if (!connection || this.answered.has(runId)) return;
+    this.answered.add(runId);
+    void connection.api.get(runId, { signal: this.answers.signal }).then(
+      (details) => {
+        if (this.closed || this.agentTask.lanes.find((l) => l.key === lane.key)?.run.id !== runId) return;
+        const answer = details.messages.find(
+          (message) =>
+            message.role === 'assistant' && message.id !== undefined && message.id === details.assistantMessageId,
+        );
+        const text = answer?.parts
+          .map((part) => (part.type === 'text' ? part.text : ''))
+          .join('')
+          .trim();
+        if (text) {
+          this.book.setAnswer(lane.key, text);
+          this.scheduleRedraw();
+        }
+      },
+      (error: unknown) => {
+        if (!isAbortError(error))
+          this.deps.logger.debug(`Compare Agents: the details of ${runId} could not be read: ${messageOf(error)}`);
+      },
+    );
   }
 
   /** Follows one stream into the book; `laneKey` undefined: the Cloud task's stream, split by agent. */

@@ -55,10 +55,11 @@ export function parseAgentDetails(reader: ObjectReader): TaskDetails {
   const pullRequestUrl = github?.optionalText('prUrl') ?? github?.optionalText('pullRequestUrl');
   const messageReaders = reader.objects('messages');
   const messages = messageReaders.map(parseChatMessage);
-  const prompt = runPrompt(messages, reader.optionalString('assistantMessageId'));
+  const assistantMessageId = reader.optionalString('assistantMessageId');
+  const prompt = runPrompt(messages, assistantMessageId);
   return {
     ...task,
-    ...definedFields({ prompt, repoUrl, baseBranch, createdBranch, pullRequestUrl }),
+    ...definedFields({ prompt, repoUrl, baseBranch, createdBranch, pullRequestUrl, assistantMessageId }),
     messages,
   };
 }

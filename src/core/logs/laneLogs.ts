@@ -32,6 +32,8 @@ interface LaneState {
   readonly renderer: LogRenderer;
   text: string;
   message: string | undefined;
+  /** The run's answer as its details give it (v1), which wins over what the log suggests. */
+  answer: string | undefined;
   /** v1: the text block being written and its id. */
   block: { id: string | undefined; text: string } | undefined;
   state: LaneLog['state'];
@@ -59,6 +61,7 @@ export class LaneLogBook {
       }),
       text: '',
       message: undefined,
+      answer: undefined,
       block: undefined,
       state: 'loading',
     });
@@ -106,10 +109,21 @@ export class LaneLogBook {
     this.add(lane);
   }
 
+  /** The run's own answer, read from its details (v1). */
+  setAnswer(laneKey: string, text: string | undefined): void {
+    const lane = this.lanes.get(laneKey);
+    if (lane) lane.answer = text?.slice(-MESSAGE_CHARS);
+  }
+
   get(laneKey: string): LaneLog | undefined {
     const lane = this.lanes.get(laneKey);
     if (!lane) return undefined;
-    const message = lane.block && lane.block.text.trim() !== '' ? lane.block.text : lane.message;
+    const message =
+      lane.answer !== undefined && lane.answer.trim() !== ''
+        ? lane.answer
+        : lane.block && lane.block.text.trim() !== ''
+          ? lane.block.text
+          : lane.message;
     return {
       lines: logTailLines(this.redact(lane.text)),
       ...(message !== undefined && message.trim() !== '' ? { finalMessage: this.redact(message.trim()) } : {}),

@@ -10,7 +10,7 @@ import * as l10n from '@vscode/l10n';
  */
 
 export function isMultiAgent(agentTask: AgentTask): boolean {
-  return agentTask.lanes.length > 1;
+  return agentTask.multiAgent;
 }
 
 /**

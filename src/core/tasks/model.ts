@@ -122,6 +122,8 @@ export interface ChatMessage {
 export interface TaskDetails extends Task {
   /** The whole conversation (v1: every run of the chat; Cloud: prompt and follow-ups). */
   readonly messages: readonly ChatMessage[];
+  /** v1: the id of this run's own answer among `messages` (siblings and follow-ups share the chat). */
+  readonly assistantMessageId?: string;
 }
 
 /** Result of the lightweight status poll. */
