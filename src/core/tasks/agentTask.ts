@@ -180,7 +180,7 @@ function byCreation(runs: readonly Task[]): Task[] {
  */
 function v1AgentTask(unordered: readonly Task[]): AgentTask {
   const runs = byCreation(unordered);
-  const first = runs.find((run) => run.previousRunId === undefined) ?? (runs[0]);
+  const first = runs.find((run) => run.previousRunId === undefined) ?? runs[0];
   const agentCount = runs.reduce<number | undefined>(
     (count, run) => (run.agentCount !== undefined ? Math.max(count ?? 0, run.agentCount) : count),
     undefined,
@@ -197,7 +197,7 @@ function v1AgentTask(unordered: readonly Task[]): AgentTask {
   const agentLanes = lanes.map((laneRuns) => {
     const ordered = byCreation(laneRuns);
     const latest = ordered[ordered.length - 1];
-    return { ...laneOfRun(latest, (ordered[0]).id), earlierRuns: ordered.slice(0, -1) };
+    return { ...laneOfRun(latest, ordered[0].id), earlierRuns: ordered.slice(0, -1) };
   });
   const named = runs.find((run) => run.title !== undefined);
   const prompt = named?.title ?? first.prompt ?? runs.find((run) => run.prompt !== undefined)?.prompt;
