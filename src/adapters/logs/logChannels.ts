@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { isActive, type Task } from '../../core/tasks/model';
+import type { Task } from '../../core/tasks/model';
 import { channelTitle } from '../../core/logs/taskHeader';
 import type { TaskStore } from '../../core/tasks/taskStore';
 import { oneLine } from '../../core/util/untrustedText';
@@ -72,13 +72,6 @@ export interface LogChannels extends vscode.Disposable {
   state(taskId: string): LogChannelState | undefined;
   /** Resolves when the task's current stream has ended (at once when none runs). */
   whenStreamEnds(taskId: string): Promise<LogStreamEnd | undefined>;
-  /**
-   * Keeps the last `maxChars` characters written to each channel from now on, for
-   * `textOf` (an Output channel's text cannot be read back through the API).
-   */
-  recordTranscripts(maxChars?: number): void;
-  /** What was written to the task's channel since it was last cleared (needs recordTranscripts). */
-  textOf(taskId: string): string | undefined;
 }
 
 export interface LogChannelsDeps {
@@ -94,7 +87,6 @@ export interface LogChannelsDeps {
 const DEFAULT_MAX_CHANNELS = 6;
 /** How long opening a channel may wait for a task's details (its title names the channel). */
 const DETAILS_WAIT_MS = 2500;
-const DEFAULT_TRANSCRIPT_CHARS = 4_000_000;
 
 export function createLogChannels(deps: LogChannelsDeps): LogChannels {
   return new TaskLogChannels(deps);
@@ -106,7 +98,6 @@ class TaskLogChannels implements LogChannels {
   private readonly opening = new Map<string, Promise<TaskLogChannel | undefined>>();
   private readonly subscriptions: vscode.Disposable[] = [];
   private readonly createChannel: LogChannelFactory;
-  private transcriptChars = 0;
   private disposed = false;
 
   constructor(private readonly deps: LogChannelsDeps) {
@@ -121,8 +112,8 @@ class TaskLogChannels implements LogChannels {
 
   async show(taskId: string, options: ShowLogOptions = {}): Promise<void> {
     const log = await this.open(taskId, options.task);
-    if (!log || log.disposed) return;
-    log.output.show(options.preserveFocus ?? false);
+    if (!log || log.closed) return;
+    log.reveal(options.preserveFocus ?? false);
   }
 
   follow(task: string | Task): void {
@@ -142,8 +133,8 @@ class TaskLogChannels implements LogChannels {
       return;
     }
     this.touch(log);
-    log.startStream(this.deps.store.get(taskId) ?? log.task);
-    log.output.show(true);
+    log.startOver();
+    log.reveal(true);
   }
 
   close(taskId: string): void {
@@ -152,7 +143,7 @@ class TaskLogChannels implements LogChannels {
   }
 
   isStreaming(taskId: string): boolean {
-    return this.logs.get(taskId)?.run !== undefined;
+    return this.logs.get(taskId)?.isStreaming() ?? false;
   }
 
   channelName(taskId: string): string | undefined {
@@ -169,25 +160,7 @@ class TaskLogChannels implements LogChannels {
 
   async whenStreamEnds(taskId: string): Promise<LogStreamEnd | undefined> {
     await this.opening.get(taskId);
-    const log = this.logs.get(taskId);
-    if (!log) return undefined;
-    if (!log.run) return log.lastEnd;
-    await log.run.done;
-    // A retry may have started another run meanwhile.
-    return log.run ? this.whenStreamEnds(taskId) : log.lastEnd;
-  }
-
-  recordTranscripts(maxChars = DEFAULT_TRANSCRIPT_CHARS): void {
-    this.transcriptChars = Math.max(0, maxChars);
-    for (const log of this.logs.values()) {
-      if (this.transcriptChars === 0) delete log.transcript;
-      else log.transcript ??= '';
-    }
-  }
-
-  textOf(taskId: string): string | undefined {
-    const transcript = this.logs.get(taskId)?.transcript;
-    return transcript === undefined ? undefined : transcript.slice(-this.transcriptChars);
+    return this.logs.get(taskId)?.whenStreamEnds();
   }
 
   dispose(): void {
@@ -202,11 +175,7 @@ class TaskLogChannels implements LogChannels {
     const existing = this.logs.get(taskId);
     if (existing) {
       this.touch(existing);
-      const task = given ?? this.deps.store.get(taskId) ?? existing.task;
-      existing.task = task;
-      // A failed stream starts over when shown again; so does a finished one whose task runs again (a Cloud follow-up).
-      const stale = existing.lastEnd !== undefined && (existing.lastEnd !== 'finished' || isActive(task.status));
-      if (!existing.run && stale) existing.startStream(task);
+      existing.showAgain(given ?? this.deps.store.get(taskId));
       return existing;
     }
     const pending = this.opening.get(taskId);
@@ -226,10 +195,8 @@ class TaskLogChannels implements LogChannels {
       store: this.deps.store,
       logger: this.deps.logger,
       ...(this.deps.batchIntervalMs !== undefined ? { batchIntervalMs: this.deps.batchIntervalMs } : {}),
-      transcriptChars: () => this.transcriptChars,
       retry: (id) => this.retry(id),
     });
-    if (this.transcriptChars > 0) log.transcript = '';
     this.logs.set(taskId, log);
     this.enforceCap(taskId);
     log.startStream(task);
@@ -278,7 +245,7 @@ class TaskLogChannels implements LogChannels {
   }
 
   private closeLog(log: TaskLogChannel, why: string): void {
-    if (log.disposed) return;
+    if (log.closed) return;
     log.stop(why);
     if (this.logs.get(log.taskId) === log) this.logs.delete(log.taskId);
     log.disposeOutput();
