@@ -41,10 +41,10 @@ export interface LanguageModelTools {
 }
 
 /**
- * Registers the tools with VS Code (where the host has the language model API) and returns them.
- * Registration is all activation pays for: each tool's body is loaded on the first invocation of any.
+ * The tools as VS Code calls them: each one's body is loaded on the first invocation of any
+ * (`createLanguageModelTools` in the on-demand bundle), so holding them costs nothing.
  */
-export function registerLanguageModelTools(context: CommandContext): LanguageModelTools {
+export function languageModelTools(context: CommandContext): LanguageModelTools {
   let loaded: LanguageModelTools | undefined;
   const real = (): LanguageModelTools => (loaded ??= loadOnDemand().createLanguageModelTools(context));
   const lazy = <T>(name: keyof LanguageModelTools): vscode.LanguageModelTool<T> => {
@@ -54,20 +54,23 @@ export function registerLanguageModelTools(context: CommandContext): LanguageMod
       prepareInvocation: (options, token) => tool().prepareInvocation?.(options, token),
     };
   };
-  const tools: LanguageModelTools = {
+  return {
     create: lazy('create'),
     list: lazy('list'),
     get: lazy('get'),
     continue: lazy('continue'),
     cancel: lazy('cancel'),
   };
-  if (typeof vscode.lm?.registerTool !== 'function') return tools;
-  context.extension.subscriptions.push(
+}
+
+/** Registers the tools with VS Code, where the host has the language model API. */
+export function registerLanguageModelTools(extension: vscode.ExtensionContext, tools: LanguageModelTools): void {
+  if (typeof vscode.lm?.registerTool !== 'function') return;
+  extension.subscriptions.push(
     vscode.lm.registerTool(TOOL_NAMES.create, tools.create),
     vscode.lm.registerTool(TOOL_NAMES.list, tools.list),
     vscode.lm.registerTool(TOOL_NAMES.get, tools.get),
     vscode.lm.registerTool(TOOL_NAMES.continue, tools.continue),
     vscode.lm.registerTool(TOOL_NAMES.cancel, tools.cancel),
   );
-  return tools;
 }
