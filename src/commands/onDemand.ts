@@ -11,8 +11,12 @@ import { compareAgentsCommand } from './compareAgents';
 import { clearApiKeyCommand } from './clearApiKey';
 import { continueTaskCommand } from './continueTask';
 import { createTaskCommand } from './createTask';
+import { createTaskFromSelectionCommand } from './createTaskFromSelection';
 import { deleteReviewCommentCommand } from './deleteReviewComment';
+import { filterTasksCommand } from './filterTasks';
+import { handOverCommand } from './handOver';
 import { openTaskCommand } from './openTask';
+import { renameTaskCommand } from './renameTask';
 import { reviewChangesCommand } from './reviewChanges';
 import { reviewWithAnotherAgentCommand } from './reviewWithAnotherAgent';
 import { sendReviewCommand } from './sendReview';
@@ -21,6 +25,10 @@ import type { CommandFactory } from './support/commandContext';
 import { undoApplyCommand } from './undoApply';
 
 export { useBundle } from '../core/util/l10n';
+export { createLogChannelRegistry } from '../adapters/logs/logChannelRegistry';
+export { createLanguageModelTools } from '../adapters/handover/languageModelToolBodies';
+export { HandoverCodeActionProvider } from '../adapters/handover/handoverCodeActionProvider';
+export { TaskUriHandlerBody } from '../adapters/handover/taskUriHandlerBody';
 
 export const ON_DEMAND_COMMAND_FACTORIES: Readonly<Record<string, CommandFactory>> = {
   'blackboxTasks.setApiKey': setApiKeyCommand,
@@ -38,4 +46,8 @@ export const ON_DEMAND_COMMAND_FACTORIES: Readonly<Record<string, CommandFactory
   'blackboxTasks.deleteReviewComment': deleteReviewCommentCommand,
   'blackboxTasks.sendReview': sendReviewCommand,
   'blackboxTasks.reviewWithAnotherAgent': reviewWithAnotherAgentCommand,
+  'blackboxTasks.filterTasks': filterTasksCommand,
+  'blackboxTasks.handOver': handOverCommand,
+  'blackboxTasks.createTaskFromSelection': createTaskFromSelectionCommand,
+  'blackboxTasks.renameTask': renameTaskCommand,
 };
