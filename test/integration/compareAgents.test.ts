@@ -10,7 +10,7 @@ import type { Emulator } from '../emulator/emulator';
 import { cloudRunLog } from '../emulator/logScripts';
 import type { RecordedRequest, TaskSpec } from '../emulator/types';
 import { useGitFixture } from './gitFixtures';
-import { setKey, useEmulator, waitUntil } from './harness';
+import { logText, setKey, useEmulator, waitUntil } from './harness';
 
 const REMOTE = 'https://github.com/blackbox-demo/compare-fixture.git';
 const PROMPT = 'Add rate limiting to the orders endpoint';
@@ -267,6 +267,37 @@ describe('Compare Agents and agent-aware commands (extension host)', function ()
       assert.ok(pick.texts.every((text) => !text.includes('A single-agent task')));
       assert.equal(pick.texts.filter((text) => text.includes(prompt)).length, 1, `${agentTask.key} is listed once`);
       assert.match(pick.texts.find((text) => text.includes(prompt)) ?? '', /3 agents: claude, codex, gemini/);
+    });
+  });
+
+  describe('per-agent log channels', () => {
+    it('Cloud: each agent has its own channel, named with the agent, showing only its lines', async () => {
+      await setKey(suite.emulator.keys.cloud);
+      const agentTask = await seedCloudAgents(suite, 'completed', 'Split the log by agent');
+      const [claude, codex] = agentTask.lanes;
+      assert.ok(claude && codex);
+      for (const lane of [claude, codex])
+        await vscode.commands.executeCommand('blackboxTasks.showLogs', { taskId: agentTask.key, laneKey: lane.key });
+      const name = suite.api.logs.channelName(codex.key);
+      assert.match(name ?? '', /codex · gpt-5\.3-codex/);
+      assert.notEqual(name, suite.api.logs.channelName(claude.key));
+      await suite.api.logs.whenStreamEnds(codex.key);
+      const text = await waitUntil(() => {
+        const shown = logText(suite.api, codex.key);
+        return shown?.includes('codex: I added a token bucket') ? shown : undefined;
+      });
+      assert.doesNotMatch(text, /claude is reading|gemini is reading/, 'no other agent’s lines');
+      assert.match(logText(suite.api, claude.key) ?? '', /claude is reading the orders controller/);
+    });
+
+    it('v1: Show Logs on the task row asks which agent and opens that run’s channel, named with its model', async () => {
+      await setKey(suite.emulator.keys.agent);
+      const { agentTask, runIds } = await seedV1Agents(suite, ['completed', 'completed', 'failed']);
+      stubs = answering({ pick: (items) => items.find((item) => item.label.includes('gemini-2.5-pro')) });
+      await vscode.commands.executeCommand('blackboxTasks.showLogs', { taskId: agentTask.key });
+      const geminiRun = runIds[2] ?? '';
+      assert.match(suite.api.logs.channelName(geminiRun) ?? '', /gemini-2\.5-pro/);
+      assert.equal(stubs.asked.filter((question) => question.kind === 'pick').length, 1);
     });
   });
 

@@ -5,6 +5,7 @@ import { oneLine } from '../../core/util/untrustedText';
 import { messageOf } from '../../core/util/errorMessage';
 import { TaskLogChannel } from './taskLogChannel';
 import type {
+  AgentLog,
   LogChannelFactory,
   LogChannels,
   LogChannelsDeps,
@@ -41,7 +42,7 @@ class LogChannelRegistry implements LogChannels {
   }
 
   async show(taskId: string, options: ShowLogOptions = {}): Promise<void> {
-    const log = await this.open(taskId, options.task);
+    const log = await this.open(taskId, options.task, options.agent);
     if (!log || log.closed) return;
     log.reveal(options.preserveFocus ?? false);
   }
@@ -101,34 +102,46 @@ class LogChannelRegistry implements LogChannels {
 
   // --- opening and closing channels -----------------------------------------
 
-  private async open(taskId: string, given: Task | undefined): Promise<TaskLogChannel | undefined> {
-    const existing = this.logs.get(taskId);
+  private async open(
+    taskId: string,
+    given: Task | undefined,
+    agent: AgentLog | undefined,
+  ): Promise<TaskLogChannel | undefined> {
+    const key = agent?.key ?? taskId;
+    const existing = this.logs.get(key);
     if (existing) {
       this.touch(existing);
       existing.showAgain(given ?? this.deps.store.get(taskId));
       return existing;
     }
-    const pending = this.opening.get(taskId);
+    const pending = this.opening.get(key);
     if (pending) return pending;
-    const opening = this.openNew(taskId, given).finally(() => this.opening.delete(taskId));
-    this.opening.set(taskId, opening);
+    const opening = this.openNew(key, taskId, given, agent).finally(() => this.opening.delete(key));
+    this.opening.set(key, opening);
     return opening;
   }
 
-  private async openNew(taskId: string, given: Task | undefined): Promise<TaskLogChannel | undefined> {
+  private async openNew(
+    key: string,
+    taskId: string,
+    given: Task | undefined,
+    agent: AgentLog | undefined,
+  ): Promise<TaskLogChannel | undefined> {
     const task = await this.describe(taskId, given);
     if (this.disposed) return undefined;
-    const name = this.uniqueName(channelTitle(task), taskId);
+    const title = channelTitle(task);
+    const name = this.uniqueName(agent ? `${title} · ${oneLine(agent.name, 80)}` : title, key);
     const output = this.createChannel(name);
-    const log = new TaskLogChannel(taskId, name, output, task, {
+    const log = new TaskLogChannel(key, taskId, name, output, task, {
       session: this.deps.session,
       store: this.deps.store,
       logger: this.deps.logger,
       ...(this.deps.batchIntervalMs !== undefined ? { batchIntervalMs: this.deps.batchIntervalMs } : {}),
-      retry: (id) => this.retry(id),
+      ...(agent?.onlyAgent !== undefined ? { onlyAgent: agent.onlyAgent } : {}),
+      retry: () => this.retry(key),
     });
-    this.logs.set(taskId, log);
-    this.enforceCap(taskId);
+    this.logs.set(key, log);
+    this.enforceCap(key);
     log.startStream(task);
     return log;
   }
@@ -152,14 +165,14 @@ class LogChannelRegistry implements LogChannels {
     }
   }
 
-  private uniqueName(name: string, taskId: string): string {
+  private uniqueName(name: string, key: string): string {
     const taken = new Set([...this.logs.values()].map((log) => log.name));
-    return taken.has(name) ? `${name} (${oneLine(taskId.slice(0, 8), 8)})` : name;
+    return taken.has(name) ? `${name} (${oneLine(key.slice(0, 8), 8)})` : name;
   }
 
   private touch(log: TaskLogChannel): void {
-    this.logs.delete(log.taskId);
-    this.logs.set(log.taskId, log);
+    this.logs.delete(log.key);
+    this.logs.set(log.key, log);
   }
 
   /** Closes the least recently shown channels beyond the setting (never the one being opened). */
@@ -170,14 +183,14 @@ class LogChannelRegistry implements LogChannels {
     const max = Number.isFinite(configured) ? Math.max(1, Math.floor(configured)) : DEFAULT_MAX_CHANNELS;
     for (const log of [...this.logs.values()]) {
       if (this.logs.size <= max) break;
-      if (log.taskId !== keep) this.closeLog(log, `more than ${max} log channels are open`);
+      if (log.key !== keep) this.closeLog(log, `more than ${max} log channels are open`);
     }
   }
 
   private closeLog(log: TaskLogChannel, why: string): void {
     if (log.closed) return;
     log.stop(why);
-    if (this.logs.get(log.taskId) === log) this.logs.delete(log.taskId);
+    if (this.logs.get(log.key) === log) this.logs.delete(log.key);
     log.disposeOutput();
   }
 

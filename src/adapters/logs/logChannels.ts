@@ -49,11 +49,30 @@ export interface ShowLogOptions {
   readonly preserveFocus?: boolean;
   /** The task as the caller knows it, when the store may not know it yet (just created). */
   readonly task?: Task;
+  /** One agent of a multi-agent task: its own channel, named with the agent. */
+  readonly agent?: AgentLog;
+}
+
+/**
+ * One agent's log. v1 agents have runs of their own, so only the name changes; a Cloud task has
+ * one log for all its agents, so its agent's channel has a key of its own and shows only the
+ * lines that agent wrote (and those about the task as a whole).
+ */
+export interface AgentLog {
+  /** The channel's key for the registry's other methods (Cloud: the lane key; v1: the run id). */
+  readonly key: string;
+  /** How the agent is named, e.g. `claude · claude-sonnet-4.6`. */
+  readonly name: string;
+  /** Cloud: only log lines whose `agent` is this one. */
+  readonly onlyAgent?: string;
 }
 
 /** One Output channel per followed task, streaming its log. */
 export interface LogChannels extends vscode.Disposable {
-  /** Opens (or reuses) the task's channel, starts streaming if needed, and shows it. */
+  /**
+   * Opens (or reuses) the task's channel, starts streaming if needed, and shows it. With
+   * `options.agent`, the agent's channel, whose key the other methods then take.
+   */
   show(taskId: string, options?: ShowLogOptions): Promise<void>;
   /** Shows a task's log without taking focus, if the user wants logs followed (`blackboxTasks.followLogs`). */
   follow(task: string | Task): void;

@@ -24,7 +24,9 @@ export interface TaskLogChannelDeps {
   /** Append batching interval (the batcher's default when absent). */
   readonly batchIntervalMs?: number;
   /** Retry as the user asks for it: through the registry, so the channel also becomes the most recent. */
-  readonly retry: (taskId: string) => Promise<void>;
+  readonly retry: () => Promise<void>;
+  /** One agent of a Cloud task: only the log lines of this agent (and those that name none). */
+  readonly onlyAgent?: string;
 }
 
 interface StreamRun {
@@ -49,6 +51,8 @@ export class TaskLogChannel {
   private stopped = false;
 
   constructor(
+    /** The registry's key: the task id, or an agent's own key. */
+    readonly key: string,
     readonly taskId: string,
     readonly name: string,
     private readonly output: LogChannelOutput,
@@ -184,6 +188,13 @@ export class TaskLogChannel {
     }
   }
 
+  /** The stream as this channel shows it: one agent's lines only, when it is an agent's channel. */
+  private async *ofAgent(events: AsyncIterable<LogStreamEvent>): AsyncIterable<LogStreamEvent> {
+    const only = this.deps.onlyAgent?.toLowerCase();
+    for await (const event of events)
+      if (only === undefined || event.kind !== 'log' || !event.agent || event.agent.toLowerCase() === only) yield event;
+  }
+
   private async pump(task: Task, run: StreamRun): Promise<LogStreamEnd> {
     const { signal } = run.controller;
     const write = (text: string) => {
@@ -208,13 +219,13 @@ export class TaskLogChannel {
       ...(!live && task.completedAt !== undefined ? { completedAt: task.completedAt } : {}),
       ...(live ? { now: () => Date.now() } : {}),
       status: task.status,
-      showAgents: (task.agentRuns?.length ?? 0) > 1,
+      showAgents: this.deps.onlyAgent === undefined && (task.agentRuns?.length ?? 0) > 1,
     });
     this.deps.logger.debug(`Log stream of task ${task.id} starting (${api.kind} API).`);
     let end: LogStreamEnd = 'ended';
     let gaveUpReason: string | undefined;
     try {
-      for await (const { event, text } of renderLive(api.streamLogs(task.id, { signal }), renderer, {
+      for await (const { event, text } of renderLive(this.ofAgent(api.streamLogs(task.id, { signal })), renderer, {
         clock: systemClock,
       })) {
         if (signal.aborted) return 'stopped';
@@ -304,7 +315,7 @@ export class TaskLogChannel {
       showLog,
     ).then((choice) => {
       if (this.stopped) return;
-      if (choice === retry) void this.deps.retry(this.taskId);
+      if (choice === retry) void this.deps.retry();
       else if (choice === showLog) this.output.show(true);
     });
   }
@@ -316,7 +327,7 @@ export class TaskLogChannel {
       redact: (text) => this.deps.session.redact(text),
       canRetry: true,
     }).then((retry) => {
-      if (retry && !this.stopped) void this.deps.retry(this.taskId);
+      if (retry && !this.stopped) void this.deps.retry();
     });
   }
 
