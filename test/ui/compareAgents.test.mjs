@@ -67,7 +67,11 @@ describe('Compare Agents in the workbench', function () {
     await frame.locator('section.column.status-completed pre.log').waitFor({ timeout: STEP_MS });
     await frame.locator('section.column.status-running pre.log').waitFor({ timeout: STEP_MS });
     await frame.locator('section.compare').waitFor({ timeout: STEP_MS });
-    await page.waitForTimeout(500);
+    // The "3 agents finished" notification would cover the logs.
+    await runFromPalette(page, 'Notifications: Clear All Notifications');
+    // Nor should the editor tab's hover.
+    await page.mouse.move(700, 845);
+    await page.waitForTimeout(800);
     await screenshot(page, '07-compare-agents');
   });
 });

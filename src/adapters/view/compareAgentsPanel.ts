@@ -35,6 +35,8 @@ export interface CompareAgentsPanelHandle {
 
 const VIEW_TYPE = 'blackboxTasks.compareAgents';
 const DEFAULT_TICK_MS = 5_000;
+/** How long the store may take over the agents' details. */
+const DETAILS_WAIT_MS = 10_000;
 /** Log pieces and store changes arriving together become one redraw. */
 const REDRAW_DELAY_MS = 150;
 
@@ -79,6 +81,8 @@ class ComparePanel extends Disposable {
   private readonly book: LaneLogBook;
   /** The stream followed for each lane (v1: by run id) or for the whole task (Cloud). */
   private readonly streams = new Map<string, { readonly runId: string; readonly controller: AbortController }>();
+  /** v1 runs whose details (branch, pull request, error) were asked of the store. */
+  private readonly detailed = new Set<string>();
   /** v1 runs whose answer was read from their details, once each run has finished. */
   private readonly answered = new Set<string>();
   private readonly answers = new AbortController();
@@ -201,6 +205,14 @@ class ComparePanel extends Disposable {
       this.stream(lane.key, lane.run.id, lane.key);
     }
     for (const lane of this.agentTask.lanes) if (isTerminal(lane.status)) this.readAnswer(lane);
+    // The v1 list has no branch, pull request or error: rows not drawn in the tree may not have their details yet.
+    const missing = this.agentTask.lanes.map((lane) => lane.run.id).filter((id) => !this.detailed.has(id));
+    if (missing.length > 0) {
+      for (const id of missing) this.detailed.add(id);
+      this.deps.store.ensureDetails(missing, DETAILS_WAIT_MS).catch((error: unknown) => {
+        this.deps.logger.debug(`Compare Agents: details could not be loaded: ${messageOf(error)}`);
+      });
+    }
   }
 
   /**
