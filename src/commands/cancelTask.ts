@@ -16,7 +16,7 @@ import { systemClock } from '../core/util/clock';
 import { BadRequestError, isAbortError } from '../core/http/errors';
 import type { CommandContext } from './support/commandContext';
 import { booleanArgument, requireConnection } from './support/requireConnection';
-import { resolveAgentLane, taskIdOf } from './support/resolveTask';
+import { namesWholeTask, resolveAgentLane, taskIdOf } from './support/resolveTask';
 import type { ApiConnection } from '../adapters/api/apiSession';
 import type { Task } from '../core/tasks/model';
 import { agentTasksOf, findAgentTask, isAgentLaneReference, type AgentTask } from '../core/tasks/agentTask';
@@ -121,13 +121,13 @@ export function cancelTaskCommand(context: CommandContext) {
   };
 }
 
-/** The multi-agent task a task row (not an agent row) names, for Cancel all. */
+/** The multi-agent task a task row (not an agent row, nor one agent's run id) names, for Cancel all. */
 function multiAgentTaskNamed(argument: unknown, context: CommandContext): AgentTask | undefined {
   if (isAgentLaneReference(argument)) return undefined;
   const id = taskIdOf(argument);
   if (!id) return undefined;
   const agentTask = findAgentTask(agentTasksOf(context.store.tasks()), id);
-  return agentTask && isMultiAgent(agentTask) && agentTask.key === id ? agentTask : undefined;
+  return agentTask && isMultiAgent(agentTask) && namesWholeTask(argument, agentTask, id) ? agentTask : undefined;
 }
 
 /** Cancel all: every agent still working, after one confirmation. */

@@ -162,6 +162,14 @@ function requests(emulator: Emulator, method: string, pathEnd: string): Recorded
   return emulator.requests.filter((request) => request.method === method && request.path.endsWith(pathEnd));
 }
 
+/**
+ * What a multi-agent task's row hands a command (the tree's node names the task, kind 'task').
+ * A plain v1 run id would name that one agent's run instead.
+ */
+function taskRow(agentTask: AgentTask): { readonly kind: 'task'; readonly taskId: string } {
+  return { kind: 'task', taskId: agentTask.key };
+}
+
 /** One agent's column of the page. */
 function column(html: string, laneKey: string): string {
   const marker = `<section class="column`;
@@ -294,7 +302,7 @@ describe('Compare Agents and agent-aware commands (extension host)', function ()
       await setKey(suite.emulator.keys.agent);
       const { agentTask, runIds } = await seedV1Agents(suite, ['completed', 'completed', 'failed']);
       stubs = answering({ pick: (items) => items.find((item) => item.label.includes('gemini-2.5-pro')) });
-      await vscode.commands.executeCommand('blackboxTasks.showLogs', { taskId: agentTask.key });
+      await vscode.commands.executeCommand('blackboxTasks.showLogs', taskRow(agentTask));
       const geminiRun = runIds[2] ?? '';
       assert.match(suite.api.logs.channelName(geminiRun) ?? '', /gemini-2\.5-pro/);
       assert.equal(stubs.asked.filter((question) => question.kind === 'pick').length, 1);
@@ -335,9 +343,10 @@ describe('Compare Agents and agent-aware commands (extension host)', function ()
       );
       stubs = answering({ pick: (items) => items.find((item) => item.description === 'blackbox/rate-limit-gemini') });
 
-      const result = await vscode.commands.executeCommand<CheckoutBranchResult>('blackboxTasks.checkoutBranch', {
-        taskId: agentTask.key,
-      });
+      const result = await vscode.commands.executeCommand<CheckoutBranchResult>(
+        'blackboxTasks.checkoutBranch',
+        taskRow(agentTask),
+      );
       assert.equal(result.outcome, 'checkedOut', result.message);
       assert.equal(repo().currentBranch(), 'blackbox/rate-limit-gemini');
       const pick = stubs.asked.find((question) => question.kind === 'pick');
@@ -374,9 +383,10 @@ describe('Compare Agents and agent-aware commands (extension host)', function ()
       suite.emulator.clearRequests();
       stubs = answering({ warning: (_message, buttons) => buttons.find((button) => button === 'Cancel All') });
 
-      const result = await vscode.commands.executeCommand<CancelTaskResult>('blackboxTasks.cancelTask', {
-        taskId: agentTask.key,
-      });
+      const result = await vscode.commands.executeCommand<CancelTaskResult>(
+        'blackboxTasks.cancelTask',
+        taskRow(agentTask),
+      );
       const warnings = stubs.asked.filter((question) => question.kind === 'warning');
       assert.equal(warnings[0]?.texts[0], 'Cancel all 3 agents?');
       assert.equal(result.outcome, 'cancelled', result.message);
@@ -392,12 +402,32 @@ describe('Compare Agents and agent-aware commands (extension host)', function ()
       const { agentTask } = await seedV1Agents(suite, ['running', 'running', 'completed']);
       suite.emulator.clearRequests();
       stubs = answering({ warning: () => undefined });
-      const result = await vscode.commands.executeCommand<CancelTaskResult>('blackboxTasks.cancelTask', {
-        taskId: agentTask.key,
-      });
+      const result = await vscode.commands.executeCommand<CancelTaskResult>(
+        'blackboxTasks.cancelTask',
+        taskRow(agentTask),
+      );
       assert.equal(result.outcome, 'declined');
       assert.equal(stubs.asked.find((question) => question.kind === 'warning')?.texts[0], 'Cancel all 2 agents?');
       assert.equal(requests(suite.emulator, 'PATCH', '').length, 0);
+    });
+
+    it('v1: a run id names that one agent: Cancel stops only its run', async () => {
+      await setKey(suite.emulator.keys.agent);
+      const { runIds } = await seedV1Agents(suite, ['running', 'running', 'running']);
+      suite.emulator.clearRequests();
+      const [first, second, third] = runIds;
+      assert.ok(first && second && third);
+      const result = await vscode.commands.executeCommand<CancelTaskResult>('blackboxTasks.cancelTask', {
+        taskId: first,
+        confirm: true,
+      });
+      assert.equal(result.outcome, 'cancelled', result.message);
+      assert.equal(result.runs, undefined, 'not Cancel all');
+      assert.deepEqual(
+        requests(suite.emulator, 'PATCH', '').map((request) => request.path),
+        [`/api/v1/tasks/${first}`],
+      );
+      assert.equal(suite.emulator.task(second)?.status, 'running');
     });
 
     it('Cloud: Cancel on an agent row says the whole task stops, and stops it once', async () => {
@@ -429,7 +459,7 @@ describe('Compare Agents and agent-aware commands (extension host)', function ()
       const codexRun = runIds[1] ?? '';
       stubs = answering({ pick: (items) => items.find((item) => item.description === 'blackbox/rate-limit-codex') });
       const result = await vscode.commands.executeCommand<ContinueTaskResult>('blackboxTasks.continueTask', {
-        taskId: agentTask.key,
+        ...taskRow(agentTask),
         prompt: 'Also limit the refunds endpoint',
       });
       assert.equal(result.outcome, 'sent', result.message);

@@ -82,7 +82,7 @@ export async function resolveAgentLane(
   if (id) {
     const agentTask = findAgentTask(agentTasks, id);
     if (agentTask && isMultiAgent(agentTask)) {
-      const own = agentTask.key === id ? undefined : laneOfRun(agentTask, id);
+      const own = namesWholeTask(argument, agentTask, id) ? undefined : laneOfRun(agentTask, id);
       if (own) {
         // A run id names one agent's run exactly (an earlier run of the agent stays that run).
         const run = context.store.get(id) ?? own.run;
@@ -142,6 +142,20 @@ function single(agentTask: AgentTask | undefined, task: Task): ResolvedLane {
 function gone(): undefined {
   void showWarning(vscode.l10n.t('That task is no longer in the list. Refresh the view and try again.'));
   return undefined;
+}
+
+/**
+ * Whether the argument names a multi-agent task as a whole (so a command asks which agent, or acts
+ * on all) rather than one agent's run: the task's row in the tree, or an id no single agent's run
+ * has (a v1 task id, or a Cloud task, whose one id all its agents share). A v1 run id names
+ * that run, even the first agent's, whose id the task may carry as its key.
+ */
+export function namesWholeTask(argument: unknown, agentTask: AgentTask, id: string): boolean {
+  if (argument && typeof argument === 'object' && (argument as { kind?: unknown }).kind === 'task') return true;
+  const runs = agentTask.lanes.filter(
+    (lane) => lane.run.id === id || lane.key === id || lane.earlierRuns.some((run) => run.id === id),
+  );
+  return runs.length !== 1;
 }
 
 function laneOfRun(agentTask: AgentTask, runId: string): AgentLane | undefined {
