@@ -1,0 +1,255 @@
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import type { CreateTaskResult } from '../../src/commands/createTask';
+import type { TasksViewSnapshot } from '../../src/adapters/view/tasksView';
+import type { TreeRowSnapshot } from '../../src/adapters/view/taskTreeNodes';
+import type { PollingTaskStore } from '../../src/core/tasks/pollingTaskStore';
+import type { BlackboxTasksTestApi } from '../../src/extension';
+import type { Emulator } from '../emulator/emulator';
+import { setKey, setSetting, useEmulator, waitUntil } from './harness';
+
+type ApiName = 'agent' | 'cloud';
+
+const REPO = 'https://github.com/blackbox-demo/shop-api.git';
+const AGENTS: Readonly<Record<ApiName, readonly { agent: string; model: string }[]>> = {
+  agent: [
+    { agent: 'claude', model: 'blackboxai/anthropic/claude-sonnet-4.6' },
+    { agent: 'codex', model: 'blackboxai/openai/gpt-5.3-codex' },
+    { agent: 'claude', model: 'blackboxai/anthropic/claude-opus-4.1' },
+  ],
+  cloud: [
+    { agent: 'claude', model: 'blackboxai/anthropic/claude-sonnet-4.6' },
+    { agent: 'codex', model: 'blackboxai/openai/gpt-5.3-codex' },
+    { agent: 'gemini', model: 'blackboxai/google/gemini-2.5-pro' },
+  ],
+};
+
+function rowsOf(snapshot: TasksViewSnapshot): { group: string; row: TreeRowSnapshot }[] {
+  return snapshot.groups.flatMap((group) => group.rows.map((row) => ({ group: group.label, row })));
+}
+
+/** The multi-agent row with this label, and its group. */
+function multiRow(snapshot: TasksViewSnapshot, label: string): { group: string; row: TreeRowSnapshot } | undefined {
+  return rowsOf(snapshot).find(({ row }) => row.label === label && /\bmultiAgent\b/.test(row.contextValue));
+}
+
+async function showView(api: BlackboxTasksTestApi): Promise<void> {
+  api.view.setActivityOverride(undefined);
+  await vscode.commands.executeCommand('blackboxTasks.tasks.focus');
+  await waitUntil(() => (api.store as PollingTaskStore).plan().kind !== 'paused' || api.store.tasks().length === 0, {
+    what: 'the view to be visible',
+  });
+}
+
+async function connect(api: BlackboxTasksTestApi, emulator: Emulator, apiName: ApiName): Promise<void> {
+  await setKey(apiName === 'agent' ? emulator.keys.agent : emulator.keys.cloud);
+  await showView(api);
+  await waitUntil(() => api.view.snapshot().state === 'ready' && !api.view.snapshot().stale, {
+    what: 'the first list',
+  });
+}
+
+async function treeWhen(
+  api: BlackboxTasksTestApi,
+  what: string,
+  probe: (snapshot: TasksViewSnapshot) => boolean,
+  timeoutMs = 15_000,
+): Promise<TasksViewSnapshot> {
+  let last: TasksViewSnapshot | undefined;
+  try {
+    return await waitUntil(
+      () => {
+        last = api.view.snapshot();
+        return probe(last) ? last : undefined;
+      },
+      { timeoutMs, what },
+    );
+  } catch (error) {
+    const rows = last ? rowsOf(last).map(({ group, row }) => `${group}: ${row.label} (${row.description})`) : [];
+    throw new Error(`${error instanceof Error ? error.message : String(error)}; rows: ${JSON.stringify(rows)}`, {
+      cause: error,
+    });
+  }
+}
+
+describe('Several agents on one task', function () {
+  this.timeout(90_000);
+  // Quick runs: a run is queued for half a second and writes a log line every 150 ms.
+  const suite = useEmulator({ timing: { queueMs: 500, eventMs: 150, savingMs: 300 } });
+  beforeEach(async () => {
+    await setSetting('refreshIntervalSeconds', 1);
+  });
+
+  for (const apiName of ['agent', 'cloud'] as const) {
+    const v1 = apiName === 'agent';
+    const agents = AGENTS[apiName];
+
+    it(`${v1 ? 'Agent API v1' : 'Cloud API'}: create with 3 agents sends each agent's model; one row with 3 agent rows moves through the groups; one notification at the end`, async () => {
+      const { emulator, api } = suite;
+      await connect(api, emulator, apiName);
+      const prompt = `Race three agents on the CSV export (${apiName})`;
+      const result = await vscode.commands.executeCommand<CreateTaskResult>('blackboxTasks.createTask', {
+        standalone: true,
+        prompt,
+        agents,
+      });
+      assert.equal(result.outcome, 'created', result.message);
+
+      const creates = emulator.requests.filter(
+        (request) => request.method === 'POST' && (request.path === '/api/v1/tasks' || request.path === '/api/tasks'),
+      );
+      assert.deepEqual(
+        creates.map((request) => (request.body as { selectedAgents?: unknown }).selectedAgents),
+        [agents],
+        'every agent with its model, in the order chosen',
+      );
+
+      // One row labelled with the prompt, a row per agent beneath it (agent · model), in the group of its most active agent.
+      const active = await treeWhen(api, 'the task as one row with its three agents', (s) => {
+        const found = multiRow(s, prompt);
+        return found !== undefined && found.row.children.length === 3;
+      });
+      const { group, row } = multiRow(active, prompt) ?? assert.fail('no multi-agent row');
+      assert.ok(group === 'Queued' || group === 'Running', `an active group, not ${group}`);
+      assert.match(row.description, /^3 agents · \d (running|queued)/);
+      assert.equal(
+        rowsOf(active).filter(({ row: other }) => other.label === prompt).length,
+        1,
+        'the task is listed once, not once per run',
+      );
+      assert.deepEqual(
+        row.children.map((child) => child.label),
+        agents.map(({ agent, model }) => `${agent} · ${model.split('/').pop() ?? model}`),
+      );
+      for (const child of row.children) {
+        assert.match(child.id, /^agent:/);
+        assert.match(child.contextValue, /^agent (queued|running)\b/);
+        assert.equal(child.command, 'blackboxTasks.showLogs');
+        assert.ok(child.taskId && child.laneKey, 'an agent row names its run and its agent');
+        assert.equal(child.tooltip?.trusted, false);
+      }
+      if (v1) {
+        const runIds = row.children.map((child) => child.taskId ?? '');
+        assert.equal(new Set(runIds).size, 3, 'each agent row acts on its own run');
+        assert.ok(runIds.every((id) => api.store.get(id)?.api === 'agent'));
+      } else {
+        assert.ok(
+          row.children.every((child) => child.taskId === result.taskId),
+          'Cloud agents act through their task',
+        );
+      }
+
+      // Every agent completes: the task moves to Completed, each agent with its branch.
+      const done = await treeWhen(
+        api,
+        'every agent to complete',
+        (s) =>
+          multiRow(s, prompt)?.group === 'Completed' && /3 completed/.test(multiRow(s, prompt)?.row.description ?? ''),
+        40_000,
+      );
+      const finished = multiRow(done, prompt)?.row ?? assert.fail('no row');
+      assert.equal(finished.description, '3 agents · 3 completed');
+      assert.match(finished.contextValue, /^task completed multiAgent\b/);
+      for (const child of finished.children) {
+        assert.equal(child.icon, 'pass');
+        assert.match(child.contextValue, /\bcontinuable\b/);
+      }
+
+      const notice = await waitUntil(() => api.notifications.shown.find((n) => /^3 agents finished/.test(n.message)), {
+        timeoutMs: 15_000,
+        what: 'the one notification for the task',
+      });
+      assert.match(notice.message, /^3 agents finished: 3 completed \(“Race three agents/);
+      assert.deepEqual(
+        notice.actions.map((action) => [action.title, action.command]),
+        [['Compare Agents', 'blackboxTasks.compareAgents']],
+      );
+      await new Promise((resolve) => setTimeout(resolve, 2_000));
+      const runIds = new Set(finished.children.map((child) => child.taskId));
+      assert.deepEqual(
+        api.notifications.shown.filter((n) => n.taskIds.some((id) => runIds.has(id))).map((n) => n.message),
+        [notice.message],
+        'no notification per agent',
+      );
+      await vscode.commands.executeCommand('notifications.clearAll');
+    });
+  }
+
+  it('Agent API v1: sibling runs in every state are one row in the group of the most active; a follow-up stays in its agent’s row', async () => {
+    const { emulator, api } = suite;
+    const common = {
+      api: 'agent' as const,
+      taskId: 'f00dfeed-0000-4000-8000-00000000aaaa',
+      chatId: 'chat-placement',
+      prompt: 'Place me by my agents',
+      repoUrl: REPO,
+    };
+    const running = emulator.addTask({ ...common, status: 'running', agent: 'claude', createdAgoMs: 120_000 }).id;
+    const completed = emulator.addTask({
+      ...common,
+      status: 'completed',
+      agent: 'codex',
+      createdBranch: 'blackbox/place-me-codex',
+      createdAgoMs: 119_900,
+    }).id;
+    const failed = emulator.addTask({
+      ...common,
+      status: 'failed',
+      agent: 'claude',
+      model: 'blackboxai/anthropic/claude-opus-4.1',
+      error: 'Tests failed',
+      createdAgoMs: 119_800,
+    }).id;
+    await connect(api, emulator, 'agent');
+
+    let tree = await treeWhen(
+      api,
+      'the row in Running',
+      (s) => multiRow(s, 'Place me by my agents')?.group === 'Running',
+    );
+    let row = multiRow(tree, 'Place me by my agents')?.row ?? assert.fail('no row');
+    assert.equal(row.id, `task:${common.taskId}`);
+    assert.equal(row.taskId, common.taskId);
+    assert.equal(row.description, '3 agents · 1 running, 1 completed, 1 failed');
+    assert.match(row.contextValue, /\bcancellable\b/);
+    assert.match(row.contextValue, /\bhasBranch\b/);
+    assert.deepEqual(
+      row.children.map((child) => [child.taskId, child.icon]),
+      [
+        [running, 'sync~spin'],
+        [completed, 'pass'],
+        [failed, 'error'],
+      ],
+    );
+    assert.match(row.children[0]?.contextValue ?? '', /^agent running active cancellable\b/);
+    await treeWhen(api, 'the completed agent’s branch', (s) =>
+      /\bhasBranch\b/.test(multiRow(s, 'Place me by my agents')?.row.children[1]?.contextValue ?? ''),
+    );
+    const groupCounts = Object.fromEntries(tree.groups.map((group) => [group.label, group.count]));
+    assert.equal(groupCounts.Running, 1, 'the group counts the task once');
+
+    // The running agent fails: all have finished, one completed → Completed.
+    emulator.setTaskStatus(running, 'failed');
+    tree = await treeWhen(
+      api,
+      'the row in Completed',
+      (s) => multiRow(s, 'Place me by my agents')?.group === 'Completed',
+    );
+    row = multiRow(tree, 'Place me by my agents')?.row ?? assert.fail('no row');
+    assert.equal(row.description, '3 agents · 1 completed, 2 failed');
+
+    // A follow-up of the completed agent joins its row instead of becoming a fourth agent.
+    const result = await vscode.commands.executeCommand<{ outcome: string; taskId?: string }>(
+      'blackboxTasks.continueTask',
+      { taskId: completed, prompt: 'Also add a header row' },
+    );
+    assert.equal(result.outcome, 'continued');
+    tree = await treeWhen(api, 'the follow-up in the codex row', (s) =>
+      Boolean(multiRow(s, 'Place me by my agents')?.row.children.some((child) => child.taskId === result.taskId)),
+    );
+    row = multiRow(tree, 'Place me by my agents')?.row ?? assert.fail('no row');
+    assert.equal(row.children.length, 3);
+    assert.equal(row.children[1]?.taskId, result.taskId);
+    assert.match(row.children[1]?.description ?? '', /2 runs/);
+  });
+});
