@@ -86,6 +86,8 @@ describe('Several agents on one task', function () {
 
     it(`${v1 ? 'Agent API v1' : 'Cloud API'}: create with 3 agents sends each agent's model; one row with 3 agent rows moves through the groups; one notification at the end`, async () => {
       const { emulator, api } = suite;
+      const noticesBefore = api.notifications.shown.length;
+      const ours = () => api.notifications.shown.slice(noticesBefore);
       await connect(api, emulator, apiName);
       const prompt = `Race three agents on the CSV export (${apiName})`;
       const result = await vscode.commands.executeCommand<CreateTaskResult>('blackboxTasks.createTask', {
@@ -161,7 +163,7 @@ describe('Several agents on one task', function () {
         assert.match(child.contextValue, /\bcontinuable\b/);
       }
 
-      const notice = await waitUntil(() => api.notifications.shown.find((n) => /^3 agents finished/.test(n.message)), {
+      const notice = await waitUntil(() => ours().find((n) => /^3 agents finished/.test(n.message)), {
         timeoutMs: 15_000,
         what: 'the one notification for the task',
       });
@@ -173,7 +175,9 @@ describe('Several agents on one task', function () {
       await new Promise((resolve) => setTimeout(resolve, 2_000));
       const runIds = new Set(finished.children.map((child) => child.taskId));
       assert.deepEqual(
-        api.notifications.shown.filter((n) => n.taskIds.some((id) => runIds.has(id))).map((n) => n.message),
+        ours()
+          .filter((n) => n.taskIds.some((id) => runIds.has(id)))
+          .map((n) => n.message),
         [notice.message],
         'no notification per agent',
       );
