@@ -185,6 +185,51 @@ describe('Several agents on one task', function () {
     });
   }
 
+  it('the agent picker keeps the model for each of several agents and sends it', async () => {
+    const { emulator, api } = suite;
+    await connect(api, emulator, 'agent');
+    await setSetting('defaultModel', 'blackboxai/anthropic/claude-opus-4.1');
+    const pending = vscode.commands.executeCommand<CreateTaskResult>('blackboxTasks.createTask', {
+      standalone: true,
+      prompt: 'Pick two agents for me',
+    });
+    let settled: CreateTaskResult | undefined;
+    void pending.then((result) => (settled = result));
+    const pause = () => new Promise((resolve) => setTimeout(resolve, 800));
+    // The agent pick: its last item is "Several agents at once…".
+    await pause();
+    await vscode.commands.executeCommand('quickInput.last');
+    await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
+    // Which agents: every documented one is picked already (claude, codex).
+    await pause();
+    await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
+    // A model for each, prefilled with the one chosen before (here the setting's).
+    await waitUntil(
+      async () => {
+        await pause();
+        await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
+        return settled;
+      },
+      { what: 'the model boxes to be answered', timeoutMs: 15_000 },
+    );
+    assert.equal(settled?.outcome, 'created', settled?.message);
+    const creates = emulator.requests.filter(
+      (request) => request.method === 'POST' && request.path === '/api/v1/tasks',
+    );
+    assert.deepEqual(
+      creates.map((request) => request.body),
+      [
+        {
+          prompt: 'Pick two agents for me',
+          selectedAgents: [
+            { agent: 'claude', model: 'blackboxai/anthropic/claude-opus-4.1' },
+            { agent: 'codex', model: 'blackboxai/anthropic/claude-opus-4.1' },
+          ],
+        },
+      ],
+    );
+  });
+
   it('Agent API v1: sibling runs in every state are one row in the group of the most active; a follow-up stays in its agent’s row', async () => {
     const { emulator, api } = suite;
     const common = {
@@ -235,8 +280,9 @@ describe('Several agents on one task', function () {
     await treeWhen(api, 'the completed agent’s branch', (s) =>
       /\bhasBranch\b/.test(multiRow(s, 'Place me by my agents')?.row.children[1]?.contextValue ?? ''),
     );
-    const groupCounts = Object.fromEntries(tree.groups.map((group) => [group.label, group.count]));
-    assert.equal(groupCounts.Running, 1, 'the group counts the task once');
+    const runningGroup = tree.groups.find((group) => group.label === 'Running') ?? assert.fail('no Running group');
+    assert.equal(runningGroup.count, runningGroup.rows.length, 'the group counts tasks (rows), not runs');
+    assert.equal(runningGroup.rows.filter((other) => other.label === 'Place me by my agents').length, 1);
 
     // The running agent fails: all have finished, one completed → Completed.
     emulator.setTaskStatus(running, 'failed');
