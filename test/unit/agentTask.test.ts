@@ -269,6 +269,16 @@ describe('agentTask: which runs belong together', () => {
       assert.equal(task.status, 'running');
     });
 
+    it('a finished Cloud task has no agent at work: executions still said active take the task’s status', () => {
+      const task = only(
+        agentTasksOf([cloudTask('completed', [execution('claude', 'completed'), execution('codex', 'running')])]),
+      );
+      assert.deepEqual(
+        task.lanes.map((lane) => lane.status),
+        ['completed', 'completed'],
+      );
+    });
+
     it('Cloud tasks never join each other, even with one thread id', () => {
       const a = cloudTask('completed', [], { id: 'a', threadId: 'x' });
       const b = cloudTask('completed', [], { id: 'b', threadId: 'x' });

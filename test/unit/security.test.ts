@@ -11,7 +11,11 @@ import { renderEvents } from '../../src/core/logs/logRenderer';
 import type { Task, TaskDetails } from '../../src/core/tasks/model';
 import { renderTaskDetailsHtml } from '../../src/core/view/taskDetailsHtml';
 import { renderTaskHeader } from '../../src/core/logs/taskHeader';
+import { agentTasksOf } from '../../src/core/tasks/agentTask';
 import {
+  agentTaskTooltipMarkdown,
+  laneLabel,
+  presentAgentTask,
   presentAgentLane,
   presentFollowUp,
   presentTask,
@@ -395,6 +399,11 @@ describe('security', function () {
           .tooltip,
         'agent tooltip',
       );
+      const several = agentTasksOf([{ ...task, agentRuns: [execution, { ...execution, agent: HOSTILE }] }]);
+      assertNoLiveMarkdown(agentTaskTooltipMarkdown(several[0], { now }), 'multi-agent task tooltip');
+      const shown = presentAgentTask(several[0], { now });
+      for (const text of [shown.label, shown.description, ...(several[0]?.lanes ?? []).map(laneLabel)])
+        assert.doesNotMatch(text, /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/, text);
     });
 
     it('the details page escapes all task text and allows no script but its own nonce’d one under its CSP', () => {

@@ -48,8 +48,19 @@ export function createFinishedNotifications(deps: {
       batch.filter((task) => task.api === 'agent').map((task) => task.id),
       DETAILS_WAIT_MS,
     );
+    // A Cloud task's stream tells that it finished, not how each of its agents did: the list does.
+    if (batch.some((task) => task.api === 'cloud' && (task.agentRuns?.length ?? 0) > 1)) await refreshBriefly();
     const fresh = batch.map((task) => deps.store.get(task.id) ?? task);
     await Promise.all(planFinishedNotices(fresh, deps.store.tasks(), mode).map((notice) => show(notice, fresh)));
+  };
+
+  const refreshBriefly = async (): Promise<void> => {
+    const timer = new AbortController();
+    await Promise.race([
+      deps.store.refresh({ signal: timer.signal }).catch(() => undefined),
+      systemClock.sleep(DETAILS_WAIT_MS, timer.signal).catch(() => undefined),
+    ]);
+    timer.abort();
   };
 
   const show = async (notice: FinishedNotice, fresh: readonly Task[]): Promise<void> => {

@@ -69,7 +69,7 @@ export class TaskTreeProvider implements vscode.TreeDataProvider<TaskTreeNode>, 
   private roots: TaskTreeNode[] = [];
   /** Children of each container (group or chat head), for telling which containers changed. */
   private layout = new Map<string, string>();
-  /** The rows that show each run of a multi-agent task (its agent row and the task row), for per-row refresh. */
+  /** The rows that show each run of a multi-agent task (the task row, then its agent rows), for per-row refresh. */
   private rowsOfRun = new Map<string, TaskTreeNode[]>();
   private rootSignature = '';
   private readonly disposables: vscode.Disposable[] = [this.changed];
@@ -293,7 +293,7 @@ export class TaskTreeProvider implements vscode.TreeDataProvider<TaskTreeNode>, 
           for (const run of [child.lane.run, ...child.lane.earlierRuns]) {
             const shownBy = rowsOfRun.get(run.id);
             if (shownBy) shownBy.push(child);
-            else rowsOfRun.set(run.id, [child, head]);
+            else rowsOfRun.set(run.id, [head, child]);
           }
         }
       }

@@ -1,4 +1,4 @@
-import { isTerminal, type AgentRun, type ApiKind, type DiffStats, type Task, type TaskStatus } from './model';
+import { isActive, isTerminal, type AgentRun, type ApiKind, type DiffStats, type Task, type TaskStatus } from './model';
 
 /**
  * A task as the user thinks of it: one prompt given to one or more agents.
@@ -276,15 +276,19 @@ function cloudAgentTask(task: Task): AgentTask {
 }
 
 function laneOfExecution(task: Task, execution: AgentRun, index: number): AgentLane {
+  // A finished task has no agent at work: an execution still said to be active is older news
+  // than the task's own status (a log stream reports the status alone, before the next list).
+  const stale = isTerminal(task.status) && isActive(execution.status);
+  const status = stale ? task.status : execution.status;
+  const rawStatus = stale ? task.rawStatus : execution.rawStatus;
   const startedAt = execution.startedAt ?? task.startedAt;
-  const completedAt =
-    execution.completedAt ?? (isTerminal(execution.status) && isTerminal(task.status) ? task.completedAt : undefined);
+  const completedAt = execution.completedAt ?? (isTerminal(status) ? task.completedAt : undefined);
   return {
     key: `${task.id}#${index}`,
     agent: execution.agent,
     ...(execution.model !== undefined ? { model: execution.model } : {}),
-    status: execution.status,
-    rawStatus: execution.rawStatus,
+    status,
+    rawStatus,
     ...(execution.branch !== undefined ? { branch: execution.branch } : {}),
     ...(execution.pullRequestUrl !== undefined ? { pullRequestUrl: execution.pullRequestUrl } : {}),
     ...(execution.diffStats !== undefined ? { diffStats: execution.diffStats } : {}),
