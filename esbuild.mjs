@@ -7,6 +7,8 @@ import { join } from 'node:path';
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
 const tests = process.argv.includes('--tests');
+/** Prints what each source file weighs in each bundle (esbuild's own analysis of its metafile). */
+const analyze = process.argv.includes('--analyze');
 
 /** @param {string} dir @returns {string[]} */
 function typescriptFilesUnder(dir) {
@@ -47,7 +49,7 @@ const keepOnDemandSeparate = {
   name: 'keep-on-demand-separate',
   setup(build) {
     build.onResolve({ filter: /^\.\/onDemand\.js$/ }, (args) =>
-      args.importer.endsWith(join('src', 'commands', 'index.ts'))
+      args.importer.endsWith(join('src', 'commands', 'onDemandLoader.ts'))
         ? { path: './onDemand.js', external: true }
         : undefined,
     );
@@ -69,13 +71,15 @@ async function buildExtension() {
     legalComments: 'none',
     logLevel: 'warning',
     plugins: [reportProblems, keepOnDemandSeparate],
+    metafile: analyze,
   };
   if (watch) {
     const context = await esbuild.context(options);
     await context.watch();
     return;
   }
-  await esbuild.build(options);
+  const result = await esbuild.build(options);
+  if (analyze) console.log(await esbuild.analyzeMetafile(result.metafile, { verbose: false }));
 }
 
 async function buildTests() {

@@ -10,7 +10,9 @@ import type { ContinuedTask } from '../core/api/tasksApi';
 import type { CommandContext } from './support/commandContext';
 import { followTaskLogs } from './support/followTaskLogs';
 import { booleanArgument, requireConnection, stringArgument } from './support/requireConnection';
-import { resolveTask } from './support/resolveTask';
+import { resolveAgentLane } from './support/resolveTask';
+import { agentTasksOf } from '../core/tasks/agentTask';
+import { isMultiAgent, laneTask } from '../core/tasks/agentLanes';
 import { showWarning } from '../adapters/userMessages';
 
 export interface ContinueTaskResult {
@@ -26,7 +28,9 @@ export interface ContinueTaskResult {
  * tasks are not offered). The text is saved as a draft per conversation while it is typed
  * and until the server accepts it, so a failure never loses it; the next attempt starts
  * from it. On success the new run is put in the store linked to its task, revealed, and
- * its log followed. Non-interactive use (tests): `{ taskId, prompt }`, or
+ * its log followed. On a multi-agent task it asks which agent's run to continue from (v1: that
+ * agent's latest run; Cloud: the task, naming that agent and its model). Non-interactive use
+ * (tests): `{ taskId, prompt }`, `{ taskId, laneKey, prompt }`, or
  * `{ taskId, acceptDraft: true }` to send the kept draft.
  */
 export function continueTaskCommand(context: CommandContext) {
@@ -37,16 +41,27 @@ export function continueTaskCommand(context: CommandContext) {
     const connection = await requireConnection(context);
     if (!connection) return { outcome: 'cancelled' };
 
-    const continuable = new Set(continuableTasks(store.tasks()).map((task) => task.id));
-    const picked = await resolveTask(argument, context, {
+    const known = store.tasks();
+    const continuable = new Set(continuableTasks(known).map((task) => task.id));
+    // Each agent of a multi-agent task is continued on its own line: its latest run (v1), or the task with its agent and model (Cloud).
+    const agentRuns = new Set(
+      agentTasksOf(known)
+        .filter(isMultiAgent)
+        .flatMap((agentTask) => agentTask.lanes.map((lane) => lane.run.id)),
+    );
+    const resolved = await resolveAgentLane(argument, context, {
       placeHolder: vscode.l10n.t('Choose a finished task to continue'),
-      qualifies: (task) => continuable.has(task.id),
+      lanePlaceHolder: vscode.l10n.t("Continue from which agent's run (its branch and conversation)?"),
+      qualifies: (task) => continueBlocker(task) === undefined && (continuable.has(task.id) || agentRuns.has(task.id)),
       noneMessage: vscode.l10n.t(
         'There is no finished task to continue. A follow-up can be sent once a task has finished.',
       ),
     });
-    if (!picked) return { outcome: 'cancelled' };
-    const task = latestRunOf(picked, store.tasks());
+    if (!resolved) return { outcome: 'cancelled' };
+    const { agentTask, lane } = resolved;
+    const multi = isMultiAgent(agentTask);
+    const task = multi ? laneTask(agentTask, lane) : latestRunOf(resolved.task, store.tasks());
+    const retryArgument = multi ? { taskId: task.id, laneKey: lane.key } : { taskId: task.id };
     const label = taskLabelForMessage(task);
 
     const blocker =
@@ -63,7 +78,7 @@ export function continueTaskCommand(context: CommandContext) {
       return { outcome: 'blocked', message };
     }
 
-    const draftKey = continueDraftKey(task.threadId ?? task.id);
+    const draftKey = continueDraftKey(multi ? `${task.threadId ?? task.id}#${lane.key}` : (task.threadId ?? task.id));
     let prompt = stringArgument(argument, 'prompt')?.trim();
     if (!prompt && booleanArgument(argument, 'acceptDraft')) {
       prompt = drafts.get(draftKey)?.trim();
@@ -88,14 +103,21 @@ export function continueTaskCommand(context: CommandContext) {
           location: vscode.ProgressLocation.Notification,
           title: vscode.l10n.t('Sending the follow-up to {0}…', label),
         },
-        () => connection.api.continue(task.id, { prompt: text }),
+        () =>
+          connection.api.continue(task.id, {
+            prompt: text,
+            // A Cloud task has one id for all its agents: the follow-up names the agent (and its model) to continue.
+            ...(multi && task.api === 'cloud' && lane.agent
+              ? { agent: lane.agent, ...(lane.model ? { model: lane.model } : {}) }
+              : {}),
+          }),
       );
     } catch (error) {
       const doing = vscode.l10n.t('Sending the follow-up (your text is kept as a draft)');
       // Shown without waiting, so the command (and a test driving it) is not held by the notification.
       void presentError(error, doing, { logger, redact: (text) => session.redact(text), canRetry: true }).then(
         (retry) => {
-          if (retry) void vscode.commands.executeCommand('blackboxTasks.continueTask', { taskId: task.id });
+          if (retry) void vscode.commands.executeCommand('blackboxTasks.continueTask', retryArgument);
         },
       );
       return { outcome: 'failed', message: session.redact(describeError(error, doing).message) };

@@ -1,21 +1,17 @@
 import * as vscode from 'vscode';
 import { presentError } from '../adapters/errorPresenter';
 import { manifestText } from '../adapters/manifestText';
-import type * as OnDemand from './onDemand';
+import { loadOnDemand } from './onDemandLoader';
 import type { CommandContext, CommandFactory, CommandHandler } from './support/commandContext';
 import { showLogsCommand } from './showLogs';
 import { openPullRequestCommand } from './openPullRequest';
 import { copyTaskIdCommand } from './copyTaskId';
 import { refreshCommand } from './refresh';
 import { loadMoreCommand } from './loadMore';
-import { filterTasksCommand } from './filterTasks';
 import { clearFilterCommand } from './clearFilter';
 import { showRepositoryTasksCommand } from './showRepositoryTasks';
 import { showAllTasksCommand } from './showAllTasks';
 import { showOutputCommand } from './showOutput';
-import { handOverCommand } from './handOver';
-import { createTaskFromSelectionCommand } from './createTaskFromSelection';
-import { renameTaskCommand } from './renameTask';
 
 /**
  * The commands loaded with the extension: cheap, and some needed at once (a click on a row shows its
@@ -27,14 +23,10 @@ export const COMMAND_FACTORIES: Readonly<Record<string, CommandFactory>> = {
   'blackboxTasks.copyTaskId': copyTaskIdCommand,
   'blackboxTasks.refresh': refreshCommand,
   'blackboxTasks.loadMore': loadMoreCommand,
-  'blackboxTasks.filterTasks': filterTasksCommand,
   'blackboxTasks.clearFilter': clearFilterCommand,
   'blackboxTasks.showRepositoryTasks': showRepositoryTasksCommand,
   'blackboxTasks.showAllTasks': showAllTasksCommand,
   'blackboxTasks.showOutput': showOutputCommand,
-  'blackboxTasks.handOver': handOverCommand,
-  'blackboxTasks.createTaskFromSelection': createTaskFromSelectionCommand,
-  'blackboxTasks.renameTask': renameTaskCommand,
 };
 
 /**
@@ -47,7 +39,7 @@ export function registerCommands(context: CommandContext): void {
   const handlerFor = (id: string): CommandHandler => {
     let handler = handlers.get(id);
     if (!handler) {
-      const factory = COMMAND_FACTORIES[id] ?? loadOnDemandCommands()[id];
+      const factory = COMMAND_FACTORIES[id] ?? loadOnDemand().ON_DEMAND_COMMAND_FACTORIES[id];
       if (!factory) throw new Error(`no handler for ${id}`);
       handler = factory(context);
       handlers.set(id, handler);
@@ -79,6 +71,7 @@ export const ON_DEMAND_COMMAND_IDS: readonly string[] = [
   'blackboxTasks.continueTask',
   'blackboxTasks.cancelTask',
   'blackboxTasks.openTask',
+  'blackboxTasks.compareAgents',
   'blackboxTasks.checkoutBranch',
   'blackboxTasks.reviewChanges',
   'blackboxTasks.applyChanges',
@@ -87,21 +80,11 @@ export const ON_DEMAND_COMMAND_IDS: readonly string[] = [
   'blackboxTasks.deleteReviewComment',
   'blackboxTasks.sendReview',
   'blackboxTasks.reviewWithAnotherAgent',
+  'blackboxTasks.filterTasks',
+  'blackboxTasks.handOver',
+  'blackboxTasks.createTaskFromSelection',
+  'blackboxTasks.renameTask',
 ];
-
-let onDemand: Readonly<Record<string, CommandFactory>> | undefined;
-
-function loadOnDemandCommands(): Readonly<Record<string, CommandFactory>> {
-  if (!onDemand) {
-    // dist/onDemand.js beside the bundle (esbuild keeps this require as written); out/…/onDemand.js in tests.
-    // eslint-disable-next-line @typescript-eslint/no-require-imports -- a synchronous load on first use, kept out of the activation bundle
-    const loaded = require('./onDemand.js') as typeof OnDemand;
-    // The file has its own copy of @vscode/l10n: hand it VS Code's bundle too.
-    loaded.useBundle(vscode.l10n.bundle);
-    onDemand = loaded.ON_DEMAND_COMMAND_FACTORIES;
-  }
-  return onDemand;
-}
 
 /**
  * The commands' titles as the user reads them, for error messages ("Create Task failed: …").

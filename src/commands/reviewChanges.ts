@@ -4,6 +4,7 @@ import { GIT_STATUS } from '../adapters/git/gitConstants';
 import type { GitChange } from '../adapters/git/gitExtensionApi';
 import { pickRemoteBranch } from '../adapters/git/gitPickers';
 import { GitOperationError } from '../core/git/gitFailure';
+import { tipDifferences, type SideChange } from '../core/git/branchComparison';
 import type { CommandContext } from './support/commandContext';
 import { stringArgument } from './support/requireConnection';
 import { checkTaskBranch, taskRepository, type BranchCommandStop } from './support/taskRepository';
@@ -155,6 +156,67 @@ function relativePath(repository: LocalRepository, file: vscode.Uri): string {
  * compares them from their merge base. Undefined when the user cancelled.
  */
 export async function fetchAndCompare(repository: LocalRepository, remote: string, baseBranch: string, branch: string) {
+  return afterFetching(repository, remote, baseBranch, branch, () => compare(repository, remote, baseBranch, branch));
+}
+
+/**
+ * Fetches two agents' branches, then compares them tip to tip: every file that differs, with
+ * git: URIs of each tip's version. Undefined when the user cancelled.
+ */
+export async function fetchAndCompareTips(
+  repository: LocalRepository,
+  remote: string,
+  left: string,
+  right: string,
+): Promise<{ readonly files: ReviewedFile[]; readonly leftCommit: string; readonly rightCommit: string } | undefined> {
+  return afterFetching(repository, remote, left, right, async () => {
+    const [leftRef, rightRef] = [
+      await repository.remoteBranch(remote, left),
+      await repository.remoteBranch(remote, right),
+    ];
+    for (const [name, ref] of [
+      [left, leftRef],
+      [right, rightRef],
+    ] as const)
+      if (!ref?.commit)
+        throw new GitOperationError(
+          vscode.l10n.t('"{0}" is not on {1}. The agent may not have pushed it yet.', name, remote),
+        );
+    const leftCommit = leftRef?.commit ?? '';
+    const rightCommit = rightRef?.commit ?? '';
+    // git's API diffs from where two refs diverged: ask each way and combine.
+    const sides = async (from: string, to: string): Promise<SideChange[]> =>
+      (await repository.changesBetween(from, to)).flatMap((change) => {
+        const path = relativePath(repository, change.uri);
+        const kind = kindOf(change);
+        if (kind !== 'renamed') return [{ path, kind }];
+        return [
+          { path: relativePath(repository, change.originalUri), kind: 'deleted' as const },
+          { path, kind: 'added' as const },
+        ];
+      });
+    const differences = tipDifferences(await sides(rightCommit, leftCommit), await sides(leftCommit, rightCommit));
+    const files: ReviewedFile[] = differences.map((difference) => {
+      const uri = vscode.Uri.joinPath(repository.root, difference.path);
+      return {
+        path: difference.path,
+        kind: difference.kind,
+        ...(difference.inLeft ? { left: repository.gitUri(uri, leftCommit).toString() } : {}),
+        ...(difference.inRight ? { right: repository.gitUri(uri, rightCommit).toString() } : {}),
+      };
+    });
+    return { files, leftCommit, rightCommit };
+  });
+}
+
+/** Fetches both branches from `remote` (with progress, cancellable), then runs `then`. Undefined when cancelled. */
+async function afterFetching<T>(
+  repository: LocalRepository,
+  remote: string,
+  baseBranch: string,
+  branch: string,
+  then: () => Promise<T>,
+): Promise<T | undefined> {
   return vscode.window.withProgress(
     {
       location: vscode.ProgressLocation.Notification,
@@ -172,7 +234,7 @@ export async function fetchAndCompare(repository: LocalRepository, remote: strin
         }
       }
       if (token.isCancellationRequested) return undefined;
-      return compare(repository, remote, baseBranch, branch);
+      return then();
     },
   );
 }

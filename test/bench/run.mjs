@@ -30,11 +30,17 @@ const PART_LIMIT_MS = 240_000;
 const README_START = '<!-- bench:start -->';
 const README_END = '<!-- bench:end -->';
 
+/**
+ * The commit activate()'s own time is compared with, launched beside this checkout in the same run
+ * (the code before activation was cut down to registration and the rare features moved out).
+ */
+const ACTIVATION_BASELINE = { label: 'before the restructuring', commit: '285abd4bdbf8510ea3012175b0638fa418bcb8bd' };
+
 /** The release the code's size is compared with: built from its commit in the same run. */
 const PREVIOUS_RELEASE = { version: '0.1.0', commit: '83c6c7852a73bc9ab24b66a5d44ef9618d9411fd' };
 
 const TARGETS = {
-  activateMs: 20,
+  activateMs: 3,
   firstItemsFromCacheMs: 100,
   bundleKb: 150,
   vsixKb: 300,
@@ -266,14 +272,19 @@ function tableRows(results) {
   } = results;
 
   if (activation?.launches?.length) {
-    const cold = activation.launches.filter((l) => l.phase === 'cold' && !l.alreadyActive);
-    const warm = activation.launches.filter((l) => l.phase === 'warm' && !l.alreadyActive);
-    const activate = median(activation.launches.map((l) => l.activationMs));
-    const activateCall = median(activation.launches.map((l) => l.activateCallMs));
+    const current = activation.launches.filter((l) => l.side !== 'baseline');
+    const baseline = activation.launches.filter((l) => l.side === 'baseline');
+    const cold = current.filter((l) => l.phase === 'cold' && !l.alreadyActive);
+    const warm = current.filter((l) => l.phase === 'warm' && !l.alreadyActive);
+    const activate = median(current.map((l) => l.activationMs));
+    const activateCall = median(current.map((l) => l.activateCallMs));
+    const baselineActivate = median(baseline.map((l) => l.activationMs));
     add(
-      'activate() own time (real VS Code)',
-      ms(activate),
-      `whole activation incl. module load: ${ms(activateCall)}`,
+      `activate() own time (real VS Code, median of ${current.length} launches)`,
+      `${ms(activate)}${baselineActivate !== undefined && activate !== undefined ? ` (${(baselineActivate / activate).toFixed(1)}× less than before)` : ''}`,
+      baselineActivate === undefined
+        ? `whole activation incl. module load: ${ms(activateCall)}`
+        : `${ACTIVATION_BASELINE.label} (${ACTIVATION_BASELINE.commit.slice(0, 7)}, ${baseline.length} launches, alternating): ${ms(baselineActivate)}; whole activation incl. module load: ${ms(activateCall)} now, ${ms(median(baseline.map((l) => l.activateCallMs)))} before`,
       `≤ ${TARGETS.activateMs} ms`,
       verdict(activate, TARGETS.activateMs, { format: ms }),
     );
@@ -289,15 +300,15 @@ function tableRows(results) {
     );
     add(
       '  of which: reading the stored key (SecretStorage)',
-      `${ms(median(activation.launches.map((l) => l.keyReadFromActivateMs)))} after activate() starts`,
+      `${ms(median(current.map((l) => l.keyReadFromActivateMs)))} after activate() starts`,
       '—',
       '—',
       "the cached tree does not wait for it: the latest saved list draws at once and is dropped if the key turns out to be another account's",
     );
     add(
       '  one small file read through vscode.workspace.fs',
-      ms(median(activation.launches.map((l) => l.workspaceFsReadMs))),
-      `node:fs: ${ms(median(activation.launches.map((l) => l.nodeFsReadMs)))}`,
+      ms(median(current.map((l) => l.workspaceFsReadMs))),
+      `node:fs: ${ms(median(current.map((l) => l.nodeFsReadMs)))}`,
       '—',
       'in code-server each call crosses to the browser and back; the saved list is read with node:fs when globalStorageUri is a file: URI (else through workspace.fs)',
     );
@@ -482,20 +493,21 @@ function missNotes(results) {
     }
   }
   if (activation?.launches?.length) {
-    const warm = activation.launches.filter((l) => l.phase === 'warm' && !l.alreadyActive);
+    const current = activation.launches.filter((l) => l.side !== 'baseline');
+    const warm = current.filter((l) => l.phase === 'warm' && !l.alreadyActive);
     const fromCache = median(warm.map((l) => l.firstItemsFromActivateMs));
     const fromEmulator = median(
-      activation.launches.filter((l) => l.phase === 'cold' && !l.alreadyActive).map((l) => l.firstItemsFromActivateMs),
+      current.filter((l) => l.phase === 'cold' && !l.alreadyActive).map((l) => l.firstItemsFromActivateMs),
     );
-    const activate = median(activation.launches.map((l) => l.activationMs));
+    const activate = median(current.map((l) => l.activationMs));
     if (activate !== undefined && activate > TARGETS.activateMs) {
       notes.push(
         `activate(): ${ms(activate)} median; it only builds objects and registers commands (no network, nothing awaited), so the figure moves with the machine's load.`,
       );
     }
     if (fromCache !== undefined && fromCache > TARGETS.firstItemsFromCacheMs) {
-      const keyRead = median(activation.launches.map((l) => l.keyReadFromActivateMs));
-      const fsRead = median(activation.launches.map((l) => l.workspaceFsReadMs));
+      const keyRead = median(current.map((l) => l.keyReadFromActivateMs));
+      const fsRead = median(current.map((l) => l.workspaceFsReadMs));
       notes.push(
         `First rows from the cache: the latest saved list is read at activation (node:fs when globalStorageUri is a file: URI, else workspace.fs at ${ms(fsRead)} a call) in parallel with the stored key (${ms(keyRead)} after activate() starts), and drawn as soon as it is read: neither the key nor a round trip to the workbench is on this path, so a miss is the extension host's own time (startup work, the read, the first draw) on a loaded machine.${fromEmulator !== undefined && fromEmulator < fromCache ? ' The rows from the emulator arrived sooner in this run.' : ''}`,
       );
@@ -545,15 +557,21 @@ async function main() {
   results.treeBuild = await runPart('treeBuild.js', [String(options.quick ? 5 : 9)]);
   results.requestsPerInterval = await runPart('requestsPerInterval.js', ['12']);
   if (options.activation) {
-    const { measureActivation } = await import('./activation.mjs');
+    const { buildBaselineExtension, measureActivation } = await import('./activation.mjs');
     const pairs = options.activationPairs ?? (options.quick ? 1 : 3);
-    say(`activation in code-server: ${pairs} pair(s) of launches (cold profile, then the same profile warm)`);
+    say(
+      `activation in code-server: ${pairs} pair(s) of launches (cold profile, then the same profile warm), each beside ${ACTIVATION_BASELINE.label} (${ACTIVATION_BASELINE.commit.slice(0, 7)})`,
+    );
+    let baselinePath;
     try {
-      results.activation = await measureActivation({ pairs, log: say });
+      baselinePath = buildBaselineExtension(ACTIVATION_BASELINE.commit);
+      results.activation = await measureActivation({ pairs, log: say, baselinePath });
     } catch (error) {
       // The rest of the table still stands; the activation rows say why they are missing.
       say(`activation could not be measured: ${error instanceof Error ? error.message : String(error)}`);
       results.activation = { error: error instanceof Error ? error.message.split('\n')[0] : String(error) };
+    } finally {
+      if (baselinePath) rmSync(baselinePath, { recursive: true, force: true });
     }
   }
 

@@ -1,4 +1,5 @@
 /** The Agent API v1 (`/api/v1/...`) over the task registry, per the contract. */
+import { randomUUID } from 'node:crypto';
 import { bodyObject, fail, intParam, isObject, json, optionalString, type Reply, type RequestContext } from './http';
 import type { TaskRegistry } from './registry';
 import { isActive, isTerminal, V1_STATUSES, v1PollStatus } from './statuses';
@@ -68,7 +69,7 @@ function list(ctx: RequestContext, registry: TaskRegistry): Reply {
   const all = registry.list('agent').filter((t) => status === undefined || t.status === status);
   const start = (page - 1) * limit;
   const tasks = all.slice(start, start + limit).map((t) => ({
-    taskId: t.id,
+    taskId: t.taskId ?? t.id,
     runId: t.id,
     chatId: t.chatId,
     status: t.status,
@@ -115,18 +116,24 @@ function create(ctx: RequestContext, registry: TaskRegistry): Reply {
       const model = isObject(item) && typeof item.model === 'string' ? item.model : undefined;
       choices.push({ agent, model });
     }
+    // Each agent gets its own run; the siblings share one taskId (distinct from every runId) and chat.
+    const taskId = randomUUID();
     const runs: TaskState[] = [];
-    for (const choice of choices) {
+    choices.forEach((choice, index) => {
+      const sameAgentBefore = choices.slice(0, index).some((other) => other.agent === choice.agent);
       runs.push(
         registry.createRun({
           ...common,
           agent: choice.agent,
           model: choice.model ?? common.model,
+          taskId,
           chatId: runs[0]?.chatId,
           userMessageId: runs[0]?.userMessageId,
+          branchSuffix: `-${choice.agent}${sameAgentBefore ? `-${index + 1}` : ''}`,
+          createdAt: registry.now() + index,
         }),
       );
-    }
+    });
     return created(runs[0], runs.length);
   }
   const run = registry.createRun({ ...common, agent: typeof body.agent === 'string' ? body.agent : undefined });
@@ -135,7 +142,7 @@ function create(ctx: RequestContext, registry: TaskRegistry): Reply {
 
 function created(run: TaskState, agentCount: number): Reply {
   return json(200, {
-    taskId: run.id,
+    taskId: run.taskId ?? run.id,
     runId: run.id,
     chatId: run.chatId,
     assistantMessageId: run.assistantMessageId,
@@ -146,7 +153,7 @@ function created(run: TaskState, agentCount: number): Reply {
 function details(run: TaskState, registry: TaskRegistry): JsonObject {
   const match = run.repoUrl ? GITHUB_REPO.exec(run.repoUrl) : null;
   return {
-    taskId: run.id,
+    taskId: run.taskId ?? run.id,
     runId: run.id,
     chatId: run.chatId,
     status: run.status,
@@ -162,6 +169,8 @@ function details(run: TaskState, registry: TaskRegistry): JsonObject {
           repo: match?.[2] ?? null,
           baseBranch: run.baseBranch ?? 'main',
           createdBranch: run.createdBranch ?? null,
+          // Undocumented: a pull request the agent opened.
+          ...(run.prUrl ? { prUrl: run.prUrl } : {}),
         }
       : null,
     messages: chatMessages(run.chatId ? registry.chatRuns(run.chatId) : [run]),

@@ -62,12 +62,17 @@ export function cloudTaskJson(task: TaskState): JsonObject {
       status: f.status ?? 'completed',
       createdAt: iso(f.createdAt ?? task.updatedAt),
     })),
+    // The documented fields, then the docs' "…": a PR, diff stats and times once an agent has them.
     agentExecutions: task.agents.map((a) => ({
       agent: a.agent,
       model: a.model ?? null,
       status: a.status ?? task.status,
       branchName: a.branchName ?? null,
       error: a.error ?? null,
+      ...(a.prUrl ? { prUrl: a.prUrl } : {}),
+      ...(a.diffStats ? { diffStats: a.diffStats } : {}),
+      ...(a.startedAt !== undefined ? { startedAt: iso(a.startedAt) } : {}),
+      ...(a.completedAt !== undefined ? { completedAt: iso(a.completedAt) } : {}),
     })),
   };
 }

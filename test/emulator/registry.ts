@@ -39,8 +39,14 @@ export interface NewRunInput {
   readonly agent?: string;
   readonly chatId?: string;
   readonly previousRunId?: string;
-  /** v1 multi-agent siblings share the user message. */
+  /** v1 multi-agent siblings share the user message … */
   readonly userMessageId?: string;
+  /** … and a taskId of their own (a single run's taskId is its runId). */
+  readonly taskId?: string;
+  /** v1 multi-agent: appended to the branch name, so each agent pushes its own branch. */
+  readonly branchSuffix?: string;
+  /** Epoch ms; default now (siblings are created one after another, a millisecond apart). */
+  readonly createdAt?: number;
 }
 
 export class TaskRegistry {
@@ -70,6 +76,11 @@ export class TaskRegistry {
     return task;
   }
 
+  /** The emulator clock, epoch ms. */
+  now(): number {
+    return this.scheduler.now();
+  }
+
   get(id: string): TaskState | undefined {
     return this.tasks.get(id);
   }
@@ -90,7 +101,7 @@ export class TaskRegistry {
 
   /** A created v1 run: queued, then running a generated log, then completed with a branch when it has a repo. */
   createRun(input: NewRunInput): TaskState {
-    const branch = input.repoUrl ? slugForBranch(input.prompt) : undefined;
+    const branch = input.repoUrl ? `${slugForBranch(input.prompt)}${input.branchSuffix ?? ''}` : undefined;
     const previous = input.previousRunId ? this.tasks.get(input.previousRunId) : undefined;
     const run = this.add({
       api: 'agent',
@@ -100,6 +111,8 @@ export class TaskRegistry {
       baseBranch: input.baseBranch ?? previous?.baseBranch,
       model: input.model ?? previous?.model,
       agent: input.agent ?? previous?.agent,
+      taskId: input.taskId,
+      createdAt: input.createdAt,
       chatId: input.chatId,
       previousRunId: input.previousRunId,
       log: scriptedRunLog({
@@ -115,22 +128,49 @@ export class TaskRegistry {
     return run;
   }
 
-  /** A created Cloud task: pending → processing (log plays) → saving → completed with branch and PR. */
+  /**
+   * A created Cloud task: pending → processing (log plays) → saving → completed with branch and PR.
+   * With several agents, their log lines interleave (they work side by side, each line naming its
+   * agent) and each agent's execution completes, with its own branch, PR and diff, at its last line.
+   */
   createCloudTask(input: NewRunInput & { readonly agents?: readonly AgentExecutionSpec[] }): TaskState {
     const branch = input.repoUrl ? slugForBranch(input.prompt) : undefined;
     const agents = input.agents ?? [];
+    const agentBranch = (index: number, agent: string) =>
+      branch && `${branch}-${agent}${agents.slice(0, index).some((a) => a.agent === agent) ? `-${index + 1}` : ''}`;
+    const perAgent = agents.map((a, index) =>
+      cloudRunLog(defaultCloudLines(input.prompt, input.repoUrl, agentBranch(index, a.agent)), {
+        agent: a.agent,
+        paceMs: this.timing.eventMs,
+      }),
+    );
     const log =
       agents.length > 0
-        ? agents.flatMap((a) =>
-            cloudRunLog(defaultCloudLines(input.prompt, input.repoUrl, branch && `${branch}-${a.agent}`), {
-              agent: a.agent,
-              paceMs: this.timing.eventMs,
-            }),
-          )
+        ? interleave(perAgent)
         : cloudRunLog(defaultCloudLines(input.prompt, input.repoUrl, branch), {
             agent: input.agent ?? 'blackbox',
             paceMs: this.timing.eventMs,
           });
+    const repoPath = input.repoUrl?.replace(/^https:\/\/github\.com\//, '').replace(/\.git$/, '');
+    const agentSteps: LifecycleStep[] = [];
+    let previousAt = this.timing.queueMs;
+    agents.forEach((a, index) => {
+      // The agent's last line is event number lines × agents − (agents − index − 1); each event follows the previous by eventMs.
+      const lines = perAgent[index]?.length ?? 0;
+      const at = this.timing.queueMs + (lines * agents.length - (agents.length - index - 1)) * this.timing.eventMs + 1;
+      const agentBranchName = agentBranch(index, a.agent);
+      agentSteps.push({
+        afterMs: at - previousAt,
+        agent: a.agent,
+        status: 'completed',
+        createdBranch: agentBranchName,
+        prUrl: agentBranchName && repoPath ? `https://github.com/${repoPath}/pull/${200 + index}` : undefined,
+        diffStats: agentBranchName
+          ? { totalLinesAdded: 30 + 11 * index, totalLinesRemoved: 4 + index, totalFilesChanged: 2 + index }
+          : undefined,
+      });
+      previousAt = at;
+    });
     const task = this.add({
       api: 'cloud',
       prompt: input.prompt,
@@ -142,7 +182,7 @@ export class TaskRegistry {
       agents: agents.map((a) => ({ ...a, status: 'pending', branchName: null, error: null })),
       batchId: agents.length > 0 ? cloudId() : undefined,
       log,
-      lifecycle: [{ afterMs: this.timing.queueMs, status: 'processing' }],
+      lifecycle: [{ afterMs: this.timing.queueMs, status: 'processing' }, ...agentSteps],
       expectedDurationMs: this.timing.eventMs * (log.length + 2),
       creatorName: 'Demo User',
     });
@@ -212,4 +252,12 @@ export class TaskRegistry {
       excess--;
     }
   }
+}
+
+/** Round-robin: the first event of each list, then the second of each, … */
+function interleave<T>(lists: readonly (readonly T[])[]): T[] {
+  const result: T[] = [];
+  const longest = Math.max(0, ...lists.map((list) => list.length));
+  for (let i = 0; i < longest; i++) for (const list of lists) if (i < list.length) result.push(list[i]);
+  return result;
 }

@@ -34,8 +34,14 @@ export const DEMO_IDS = {
     interrupted: '3f6b2c1e-8d4a-4f7e-9b21-5c0d7e9a1007',
     standalone: '3f6b2c1e-8d4a-4f7e-9b21-5c0d7e9a1008',
     codex: '3f6b2c1e-8d4a-4f7e-9b21-5c0d7e9a1009',
+    /** A 3-agent task: one run per agent, siblings sharing `agentMultiTask` and `agentMultiChat`. */
+    multiRunning: '3f6b2c1e-8d4a-4f7e-9b21-5c0d7e9a1010',
+    multiCompleted: '3f6b2c1e-8d4a-4f7e-9b21-5c0d7e9a1011',
+    multiFailed: '3f6b2c1e-8d4a-4f7e-9b21-5c0d7e9a1012',
   },
   agentChat: 'c4a1e9d2-0b7f-4e6a-8c35-2d9f1a7b0001',
+  agentMultiTask: 'a9e7d3b1-5c2f-4a80-9d64-7b1e0c3f0001',
+  agentMultiChat: 'c4a1e9d2-0b7f-4e6a-8c35-2d9f1a7b0002',
   cloud: {
     processing: 'tsk8Hq2LmN4p',
     pending: 'tskR7vW1xZ3k',
@@ -43,6 +49,7 @@ export const DEMO_IDS = {
     followUps: 'tskF6gH2jK8n',
     error: 'tskE3rT5yU7i',
     stopped: 'tskS9oP1aD4f',
+    /** Three agents: claude still running (live log), codex completed with a branch and PR, gemini failed. */
     multiAgent: 'tskM2nB5vC8x',
     timeout: 'tskT1mE0uT9q',
   },
@@ -191,6 +198,7 @@ export function demoScenario(options: DemoOptions = {}): Scenario {
       createdAgoMs: 28 * HOUR,
       log: finished('Add a /healthz endpoint', DEMO_REPOS.shopApi, 'blackbox/add-healthz-endpoint', 'h1'),
     },
+    ...multiAgentRuns(speed),
     {
       api: 'agent',
       id: ids.agent.queued,
@@ -325,40 +333,7 @@ export function demoScenario(options: DemoOptions = {}): Scenario {
       agent: 'claude',
       createdAgoMs: 48 * HOUR,
     },
-    {
-      api: 'cloud',
-      id: ids.cloud.multiAgent,
-      prompt: 'Implement a CSV export for orders',
-      status: 'completed',
-      repoUrl: DEMO_REPOS.shopApi,
-      createdBranch: 'blackbox/csv-export-orders',
-      batchId: 'batch_csv_export',
-      agent: 'claude',
-      createdAgoMs: 10 * HOUR,
-      agents: [
-        {
-          agent: 'claude',
-          model: 'blackboxai/anthropic/claude-sonnet-4.6',
-          status: 'completed',
-          branchName: 'blackbox/csv-export-orders-claude',
-        },
-        {
-          agent: 'codex',
-          model: 'blackboxai/openai/gpt-5.3-codex',
-          status: 'completed',
-          branchName: 'blackbox/csv-export-orders-codex',
-        },
-        {
-          agent: 'gemini',
-          model: 'blackboxai/google/gemini-2.5-pro',
-          status: 'error',
-          error: 'Agent crashed while running tests',
-        },
-      ],
-      log: ['claude', 'codex', 'gemini'].flatMap((a) =>
-        cloudRunLog(defaultCloudLines('Implement a CSV export for orders', DEMO_REPOS.shopApi), { agent: a }),
-      ),
-    },
+    multiAgentCloudTask(speed),
     {
       api: 'cloud',
       id: ids.cloud.pending,
@@ -398,6 +373,138 @@ export function demoScenario(options: DemoOptions = {}): Scenario {
     },
   ];
   return { name: 'demo', tasks: [...agent, ...cloud] };
+}
+
+const CSV_PROMPT = 'Add a CSV export of orders: GET /orders.csv, streamed, filtered by date range.';
+
+/**
+ * A 3-agent v1 task: one run per agent, created together, sharing a taskId and chat. Claude
+ * (Sonnet) is still at work with a live log, Codex completed with a branch and a pull request,
+ * Claude (Opus) failed.
+ */
+function multiAgentRuns(speed: number): TaskSpec[] {
+  const common = {
+    api: 'agent' as const,
+    taskId: DEMO_IDS.agentMultiTask,
+    chatId: DEMO_IDS.agentMultiChat,
+    prompt: CSV_PROMPT,
+    repoUrl: DEMO_REPOS.shopApi,
+  };
+  return [
+    {
+      ...common,
+      id: DEMO_IDS.agent.multiRunning,
+      status: 'running',
+      agent: 'claude',
+      model: 'blackboxai/anthropic/claude-sonnet-4.6',
+      createdAgoMs: 150_000,
+      log: paced(
+        scriptedRunLog({
+          seed: 'm1',
+          paceMs: 2_500,
+          buffered: 8,
+          steps: defaultRunSteps(CSV_PROMPT, DEMO_REPOS.shopApi, 'blackbox/csv-export-orders-claude'),
+        }),
+        speed,
+      ),
+      onLogEnd: { status: 'completed', createdBranch: 'blackbox/csv-export-orders-claude' },
+      expectedDurationMs: (4 * MINUTE) / speed,
+    },
+    {
+      ...common,
+      id: DEMO_IDS.agent.multiCompleted,
+      status: 'completed',
+      agent: 'codex',
+      model: 'blackboxai/openai/gpt-5.3-codex',
+      createdAgoMs: 149_800,
+      completedAt: Date.now() - 30_000,
+      createdBranch: 'blackbox/csv-export-orders-codex',
+      prUrl: 'https://github.com/blackbox-demo/shop-api/pull/88',
+      log: scriptedRunLog({
+        seed: 'm2',
+        steps: defaultRunSteps(CSV_PROMPT, DEMO_REPOS.shopApi, 'blackbox/csv-export-orders-codex'),
+      }),
+    },
+    {
+      ...common,
+      id: DEMO_IDS.agent.multiFailed,
+      status: 'failed',
+      agent: 'claude',
+      model: 'blackboxai/anthropic/claude-opus-4.1',
+      createdAgoMs: 149_600,
+      completedAt: Date.now() - 90_000,
+      error: 'npm test failed: 2 failing (orders.csv streams an empty body for an empty range)',
+      log: scriptedRunLog({
+        seed: 'm3',
+        steps: [
+          { text: 'Adding the CSV route and a streaming serializer.' },
+          { files: ['src/routes/orders.ts', 'src/csv.ts'] },
+          { bash: 'npm test', stdout: '12 passing\n2 failing', exitCode: 1 },
+        ],
+      }),
+    },
+  ];
+}
+
+/** The same 3-agent task on the Cloud API: one task, one `agentExecutions` entry per agent. */
+function multiAgentCloudTask(speed: number): TaskSpec {
+  const lines = (agent: string, branch?: string) =>
+    cloudRunLog(defaultCloudLines('Implement a CSV export for orders', DEMO_REPOS.shopApi, branch), { agent });
+  // What Codex and Gemini wrote is already there; Claude's lines arrive live.
+  const done = [...lines('codex', 'blackbox/csv-export-orders-codex'), ...lines('gemini')].map((event) => ({
+    ...event,
+    delayMs: 0,
+  }));
+  const live = paced(
+    cloudRunLog(defaultCloudLines('Implement a CSV export for orders', DEMO_REPOS.shopApi), {
+      agent: 'claude',
+      paceMs: 4_000,
+    }),
+    speed,
+  );
+  return {
+    api: 'cloud',
+    id: DEMO_IDS.cloud.multiAgent,
+    prompt: 'Implement a CSV export for orders',
+    status: 'processing',
+    repoUrl: DEMO_REPOS.shopApi,
+    batchId: 'batch_csv_export',
+    agent: 'claude',
+    createdAgoMs: 3 * MINUTE,
+    agents: [
+      { agent: 'claude', model: 'blackboxai/anthropic/claude-sonnet-4.6', status: 'processing' },
+      {
+        agent: 'codex',
+        model: 'blackboxai/openai/gpt-5.3-codex',
+        status: 'completed',
+        branchName: 'blackbox/csv-export-orders-codex',
+        prUrl: 'https://github.com/blackbox-demo/shop-api/pull/63',
+        diffStats: { totalLinesAdded: 96, totalLinesRemoved: 12, totalFilesChanged: 4 },
+        startedAt: Date.now() - 3 * MINUTE + 5_000,
+        completedAt: Date.now() - 40_000,
+      },
+      {
+        agent: 'gemini',
+        model: 'blackboxai/google/gemini-2.5-pro',
+        status: 'error',
+        error: 'Agent crashed while running tests',
+        startedAt: Date.now() - 3 * MINUTE + 5_000,
+        completedAt: Date.now() - 100_000,
+      },
+    ],
+    log: [...done, ...live],
+    afterLog: [
+      {
+        afterMs: Math.round(2_000 / speed),
+        agent: 'claude',
+        status: 'completed',
+        createdBranch: 'blackbox/csv-export-orders-claude',
+        prUrl: 'https://github.com/blackbox-demo/shop-api/pull/64',
+        diffStats: { totalLinesAdded: 118, totalLinesRemoved: 9, totalFilesChanged: 5 },
+      },
+    ],
+    expectedDurationMs: (4 * MINUTE) / speed,
+  };
 }
 
 export interface ManyTasksOptions {

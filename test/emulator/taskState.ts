@@ -32,6 +32,7 @@ export class TaskState implements EmulatedTask {
   status: string;
   prompt: string;
   title?: string;
+  taskId?: string;
   chatId?: string;
   previousRunId?: string;
   readonly assistantMessageId: string;
@@ -76,6 +77,7 @@ export class TaskState implements EmulatedTask {
     this.status = toRawStatus(spec.api, spec.status);
     this.prompt = spec.prompt;
     this.title = spec.title;
+    this.taskId = spec.api === 'agent' ? (spec.taskId ?? id) : undefined;
     this.chatId = spec.chatId;
     this.previousRunId = spec.previousRunId;
     const tail = id.replace(/[^A-Za-z0-9]/g, '').slice(-12);
@@ -282,17 +284,60 @@ export class TaskState implements EmulatedTask {
 
   private applyStep(step: LifecycleStep): void {
     if (isTerminal(this.api, this.status)) return;
-    const { status, ...extra } = step;
-    this.setStatus(status, extra);
+    const { status, agent, ...extra } = step;
+    if (agent !== undefined) this.setAgentStatus(agent, status, extra);
+    else this.setStatus(status, extra);
+  }
+
+  /**
+   * One agent of a multi-agent Cloud task moves on its own; the task follows its agents: once
+   * every one has finished it completes (with the first successful agent's branch, PR and diff)
+   * when any completed, and fails otherwise.
+   */
+  setAgentStatus(agent: string, status: string, extra: Partial<Omit<LifecycleStep, 'afterMs' | 'status'>> = {}): void {
+    const index = this.agents.findIndex((a) => a.agent === agent && !(a.status && isTerminal(this.api, a.status)));
+    const current = this.agents[index];
+    if (!current) return;
+    const raw = toRawStatus(this.api, status);
+    const now = this.scheduler.now();
+    this.agents[index] = {
+      ...current,
+      status: raw,
+      startedAt: current.startedAt ?? (isRunning(this.api, raw) || isTerminal(this.api, raw) ? now : undefined),
+      ...(isTerminal(this.api, raw) ? { completedAt: now } : {}),
+      ...(extra.createdBranch !== undefined ? { branchName: extra.createdBranch } : {}),
+      ...(extra.error !== undefined ? { error: extra.error } : {}),
+      ...(extra.prUrl !== undefined ? { prUrl: extra.prUrl } : {}),
+      ...(extra.diffStats !== undefined ? { diffStats: extra.diffStats } : {}),
+    };
+    this.updatedAt = now;
+    this.notify({ kind: 'status' });
+    if (!this.agents.every((a) => a.status !== undefined && isTerminal(this.api, a.status))) return;
+    const done = this.agents.find((a) => a.status === 'completed');
+    if (done)
+      this.setStatus('completed', {
+        ...(done.branchName ? { createdBranch: done.branchName } : {}),
+        ...(done.prUrl ? { prUrl: done.prUrl } : {}),
+        ...(done.diffStats ? { diffStats: done.diffStats } : {}),
+      });
+    else this.setStatus('error', { error: this.agents.find((a) => a.error)?.error ?? 'Every agent failed' });
   }
 
   /** Multi-agent executions and the latest follow-up move with the task. */
   private syncAgents(raw: string): void {
+    const now = this.scheduler.now();
     this.agents = this.agents.map((a) => {
       if (a.status && isTerminal(this.api, a.status)) return a;
       const branchName =
         raw === 'completed' && this.createdBranch && !a.branchName ? `${this.createdBranch}-${a.agent}` : a.branchName;
-      return { ...a, status: raw, branchName };
+      const started = isRunning(this.api, raw) || isTerminal(this.api, raw);
+      return {
+        ...a,
+        status: raw,
+        branchName,
+        ...(started && a.startedAt === undefined ? { startedAt: now } : {}),
+        ...(isTerminal(this.api, raw) ? { completedAt: now } : {}),
+      };
     });
     const last = this.followUps[this.followUps.length - 1];
     if (last && (last.status === undefined || isActive(this.api, last.status))) {

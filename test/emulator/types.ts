@@ -25,6 +25,11 @@ export interface LifecycleStep {
   readonly createdBranch?: string;
   readonly prUrl?: string;
   readonly diffStats?: DiffStatsSpec;
+  /**
+   * Cloud multi-agent: the step moves only this agent's execution (its status, and the branch,
+   * PR, diff stats and error given here); the task finishes once every execution has.
+   */
+  readonly agent?: string;
 }
 
 /** What happens when the run's scripted log has played out. */
@@ -49,12 +54,19 @@ export interface AgentExecutionSpec {
   readonly status?: string;
   readonly branchName?: string | null;
   readonly error?: string | null;
+  /** Undocumented (the docs' "…"): answered when set. */
+  readonly prUrl?: string | null;
+  readonly diffStats?: DiffStatsSpec | null;
+  readonly startedAt?: number;
+  readonly completedAt?: number;
 }
 
 export interface TaskSpec {
   readonly api: ApiName;
   /** v1 runId (a UUID is generated when absent) or Cloud id (a short random string). */
   readonly id?: string;
+  /** v1 `taskId`: shared by the sibling runs of a multi-agent task; default: the runId. */
+  readonly taskId?: string;
   readonly prompt: string;
   /** Raw status in that API's vocabulary, or the normalised one (queued, running, …). */
   readonly status: string;
@@ -62,7 +74,7 @@ export interface TaskSpec {
   readonly repoUrl?: string;
   readonly baseBranch?: string;
   readonly createdBranch?: string;
-  /** Cloud only: the agent's pull request. */
+  /** The agent's pull request (Cloud prUrl; v1 details answer it as the undocumented github.prUrl). */
   readonly prUrl?: string;
   readonly diffStats?: DiffStatsSpec;
   readonly model?: string;
@@ -108,6 +120,8 @@ export interface EmulatedTask {
   /** Raw status in the task's API vocabulary. */
   readonly status: string;
   readonly prompt: string;
+  /** v1 `taskId` (the runId unless the run is one of a multi-agent task's siblings). */
+  readonly taskId?: string;
   readonly chatId?: string;
   readonly previousRunId?: string;
   readonly createdBranch?: string;

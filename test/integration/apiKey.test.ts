@@ -4,7 +4,7 @@ import type { ClearApiKeyResult } from '../../src/commands/clearApiKey';
 import type { SetApiKeyResult } from '../../src/commands/setApiKey';
 import { faults } from '../emulator/faults';
 import { scriptedRunLog } from '../emulator/scenarios';
-import { setKey, setSetting, useEmulator, waitForContextKey, waitUntil } from './harness';
+import { logText, setKey, setSetting, useEmulator, waitForContextKey, waitUntil } from './harness';
 
 /** The SecretStorage entry the session keeps the key under. */
 const SECRET_NAME = 'blackboxTasks.apiKey';
@@ -200,10 +200,9 @@ describe('API key: Set API Key…, Clear API Key, environment fallback', () => {
     assert.equal((await setApiKey({ key: emulator.keys.agent })).outcome, 'verified');
     await api.store.refresh();
     await waitUntil(() => api.store.get(id), { what: 'the tasks to load' });
-    api.logs.recordTranscripts();
     await api.logs.show(done, { preserveFocus: true });
     await api.logs.whenStreamEnds(done);
-    const transcript = api.logs.textOf(done);
+    const transcript = logText(api, done);
     assert.match(transcript ?? '', /All done\./);
     api.store.setPendingCancel(id, true);
     const client = api.session.current()?.api;
@@ -230,7 +229,7 @@ describe('API key: Set API Key…, Clear API Key, environment fallback', () => {
       assert.equal(api.store.isPendingCancel(id), true, 'the pending cancel is kept');
       assert.ok(api.store.get(id), 'the tasks are kept');
       assert.equal(streams(), streamsBefore, 'the open log was not replayed');
-      assert.equal(api.logs.textOf(done), transcript, 'the open log was not cleared');
+      assert.equal(logText(api, done), transcript, 'the open log was not cleared');
     } finally {
       for (const subscription of subscriptions) subscription.dispose();
       api.store.setPendingCancel(id, false);

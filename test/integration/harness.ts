@@ -5,6 +5,7 @@ import type { BlackboxTasksTestApi } from '../../src/extension';
 import type { Emulator, EmulatorOptions } from '../emulator/emulator';
 import { join, sep } from 'node:path';
 import { installContextKeySpy, observedContextKey, observedContextKeys } from './contextKeySpy';
+import { installOutputChannelSpy, outputChannelText } from './outputChannelSpy';
 import { installNetworkSpy, networkAttemptsFrom, type NetworkAttempt } from './networkSpy';
 
 export const EXTENSION_ID = 'blackbox-agent-tasks.blackbox-agent-tasks';
@@ -58,6 +59,7 @@ export function hostDescription(): string {
 export async function activateUnderObservation(idleMs = 1_000): Promise<StartupObservation> {
   installNetworkSpy();
   installContextKeySpy();
+  installOutputChannelSpy();
   const ext = extension();
   const observed = !ext.isActive;
   if (!observed) console.warn(`${EXTENSION_ID} was already active before the spies were installed`);
@@ -79,6 +81,11 @@ export async function activateUnderObservation(idleMs = 1_000): Promise<StartupO
 export function startupObservation(): StartupObservation {
   if (!startup) throw new Error('activateUnderObservation() has not run (the integration entry calls it)');
   return startup;
+}
+
+/** What the task's open log channel shows (since it was last cleared), read through the Output channel spy. */
+export function logText(api: BlackboxTasksTestApi, taskId: string): string | undefined {
+  return outputChannelText(api.logs.channelName(taskId));
 }
 
 /** The object `activate` returns (activating first if VS Code has not yet). */

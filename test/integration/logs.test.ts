@@ -7,7 +7,7 @@ import { HEADER_RULE } from '../../src/core/logs/taskHeader';
 import type { BlackboxTasksTestApi } from '../../src/extension';
 import type { Emulator, Fault, TaskSpec } from '../emulator/emulator';
 import { cloudRunLog, scriptedRunLog, type CloudLogLine, type RunStep } from '../emulator/logScripts';
-import { setKey, setSetting, useEmulator, waitUntil } from './harness';
+import { logText, setKey, setSetting, useEmulator, waitUntil } from './harness';
 
 const REPO = 'https://github.com/blackbox-demo/shop-api.git';
 const STREAM_PATH_V1 = '/api/v1/tasks/*/logs/stream';
@@ -130,10 +130,6 @@ function outputChannelFiles(): string[] {
 describe('live task logs (Agent API v1)', () => {
   const suite = useEmulator();
 
-  before(() => {
-    suite.api.logs.recordTranscripts();
-  });
-
   beforeEach(async () => {
     await setKey(suite.emulator.keys.agent);
   });
@@ -180,7 +176,7 @@ describe('live task logs (Agent API v1)', () => {
 
         assert.equal(await openAndFinish(api, emulated.id), 'finished');
 
-        const text = api.logs.textOf(emulated.id);
+        const text = logText(api, emulated.id);
         const body = bodyOf(text);
         const expected = (runBody: string) => `▶ Run started at <time>\n\n${runBody}\n■ Task completed in <duration>\n`;
         if (body !== expected(LATE_DROP_NOTES_BODY))
@@ -221,7 +217,7 @@ describe('live task logs (Agent API v1)', () => {
       onLogEnd: { status: 'completed' },
     });
     assert.equal(await openAndFinish(api, emulated.id), 'finished');
-    const text = api.logs.textOf(emulated.id) ?? '';
+    const text = logText(api, emulated.id) ?? '';
     const state = api.logs.state(emulated.id);
     assert.ok(state && state.appends > 4, `the text came in several appends (${state?.appends})`);
     assert.ok(!text.includes(key), `the key reached the channel:\n${text}`);
@@ -245,7 +241,7 @@ describe('live task logs (Agent API v1)', () => {
 
     assert.equal(await openAndFinish(api, emulated.id), 'finished');
 
-    const text = api.logs.textOf(emulated.id);
+    const text = logText(api, emulated.id);
     assert.equal(
       bodyOf(text).replace(/■ Task completed in <duration>/, '■ Task completed in 4m 12s'),
       `${RUN_BODY.replace('{drop}', '')}\n■ Task completed in 4m 12s\n`,
@@ -259,7 +255,7 @@ describe('live task logs (Agent API v1)', () => {
 
     // Shown again: the same channel, no second request, nothing added.
     await api.logs.show(emulated.id, { preserveFocus: true });
-    assert.equal(api.logs.textOf(emulated.id), text);
+    assert.equal(logText(api, emulated.id), text);
     assert.equal(streamRequests(emulator, emulated.id).length, 1);
   });
 
@@ -301,11 +297,11 @@ describe('live task logs (Agent API v1)', () => {
     assert.deepEqual([firstEnd, secondEnd], ['finished', 'finished']);
 
     assert.equal(
-      bodyOf(api.logs.textOf(first.id)),
+      bodyOf(logText(api, first.id)),
       `▶ Run started at <time>\n\n${RUN_BODY.replace('{drop}', '')}\n■ Task completed in <duration>\n`,
     );
     assert.equal(
-      bodyOf(api.logs.textOf(second.id)),
+      bodyOf(logText(api, second.id)),
       [
         '▶ Run started at <time>',
         '',
@@ -390,7 +386,7 @@ describe('live task logs (Agent API v1)', () => {
     emulator.fault({ kind: 'status', status: 429, retryAfter: 0, path: STREAM_PATH_V1 });
 
     assert.equal(await api.logs.whenStreamEnds(emulated.id), 'gave-up');
-    const failed = api.logs.textOf(emulated.id) ?? '';
+    const failed = logText(api, emulated.id) ?? '';
     assert.match(failed, /— gave up after 5 attempts: [^\n]+ —\n$/);
     assert.equal((failed.match(/— connection lost, reconnecting in/g) ?? []).length, 5);
 
@@ -398,7 +394,7 @@ describe('live task logs (Agent API v1)', () => {
     await api.logs.retry(emulated.id);
     assert.equal(await api.logs.whenStreamEnds(emulated.id), 'finished');
     assert.equal(
-      bodyOf(api.logs.textOf(emulated.id)),
+      bodyOf(logText(api, emulated.id)),
       `▶ Run started at <time>\n\n${RUN_BODY.replace('{drop}', '')}\n■ Task completed in <duration>\n`,
     );
     assert.equal(api.logs.state(emulated.id)?.restarts, 1);
@@ -444,7 +440,7 @@ describe('live task logs (Agent API v1)', () => {
       log: runLog('o', 0),
     });
     assert.equal(await openAndFinish(api, emulated.id), 'finished');
-    const recorded = api.logs.textOf(emulated.id) ?? '';
+    const recorded = logText(api, emulated.id) ?? '';
     const file = await waitUntil(
       () =>
         outputChannelFiles().find(
@@ -468,10 +464,6 @@ describe('live task logs (Cloud API)', () => {
     { message: 'Disk usage is high', type: 'warning' },
     { message: 'Committed and pushed blackbox/coupon-case', type: 'success', step: 'git_committed' },
   ];
-
-  before(() => {
-    suite.api.logs.recordTranscripts();
-  });
 
   beforeEach(async () => {
     await setKey(suite.emulator.keys.cloud);
@@ -509,7 +501,7 @@ describe('live task logs (Cloud API)', () => {
     assert.equal(await openAndFinish(api, emulated.id), 'finished');
 
     assert.equal(
-      bodyOf(api.logs.textOf(emulated.id)),
+      bodyOf(logText(api, emulated.id)),
       [
         '── sandbox created ──',
         'Sandbox created',
@@ -535,7 +527,7 @@ describe('live task logs (Cloud API)', () => {
       ['0', '3'],
       'the reconnect resumes after the last line shown',
     );
-    assert.match(headerOf(api.logs.textOf(emulated.id)), /^Status {5}running \(processing\)$/m);
+    assert.match(headerOf(logText(api, emulated.id)), /^Status {5}running \(processing\)$/m);
   });
 
   it('replays a finished Cloud task', async () => {
@@ -548,7 +540,7 @@ describe('live task logs (Cloud API)', () => {
     });
     assert.equal(await openAndFinish(api, emulated.id), 'finished');
     assert.equal(
-      bodyOf(api.logs.textOf(emulated.id)).replace(/ in <duration>/, ''),
+      bodyOf(logText(api, emulated.id)).replace(/ in <duration>/, ''),
       [
         '── sandbox created ──',
         'Sandbox created',

@@ -10,7 +10,7 @@ import type { BlackboxTasksTestApi } from '../../src/extension';
 import { startEmulator, type Emulator } from '../emulator/emulator';
 import { faults } from '../emulator/faults';
 import { scriptedRunLog } from '../emulator/scenarios';
-import { EXTENSION_ID, setKey, useEmulator, waitUntil } from './harness';
+import { EXTENSION_ID, logText, setKey, useEmulator, waitUntil } from './harness';
 
 /**
  * The security review's points that need the real extension host (docs/security.md):
@@ -108,14 +108,13 @@ describe('security (extension host)', function () {
     });
 
     // A live log that prints the key (as a careless agent might): the channel redacts it.
-    api.logs.recordTranscripts();
     await run('blackboxTasks.showLogs', api.store.get(echoing));
     assert.ok(await api.logs.whenStreamEnds(echoing));
-    said.push(api.logs.textOf(echoing) ?? '');
+    said.push(logText(api, echoing) ?? '');
     assert.match(
-      api.logs.textOf(echoing) ?? '',
+      logText(api, echoing) ?? '',
       /The token in use is/,
-      `the log was shown: ${JSON.stringify(api.logs.textOf(echoing))}`,
+      `the log was shown: ${JSON.stringify(logText(api, echoing))}`,
     );
 
     // Failures whose server text echoes the key, through the commands and the view.

@@ -50,13 +50,14 @@ describe('emulator: Agent API v1', () => {
       [...created].sort((a, b) => b - a),
     );
     assert.ok(!('prompt' in (tasks[0] ?? {})), 'the v1 list carries no prompt');
+    // 12 runs: the 3-agent task is three of them.
     const last = rec((await get('/tasks?limit=4&page=3')).body);
-    assert.equal(arr(last.tasks).length, 1);
+    assert.equal(arr(last.tasks).length, 4);
     assert.equal(last.hasMore, false);
     const failed = arr(rec((await get('/tasks?status=failed')).body).tasks);
     assert.deepEqual(
       failed.map((t) => t.runId),
-      [DEMO_IDS.agent.failed],
+      [DEMO_IDS.agent.multiFailed, DEMO_IDS.agent.failed],
     );
   });
 
@@ -286,7 +287,11 @@ describe('emulator: Cloud API', () => {
     assert.equal(rest.hasMore, false);
     assert.equal(arr(rest.tasks).length, 5);
     const ids = (q: string) => get(`/tasks?${q}`).then((a) => arr(rec(a.body).tasks).map((t) => t.id));
-    assert.deepEqual(await ids('status=active'), [DEMO_IDS.cloud.pending, DEMO_IDS.cloud.processing]);
+    assert.deepEqual(await ids('status=active'), [
+      DEMO_IDS.cloud.pending,
+      DEMO_IDS.cloud.processing,
+      DEMO_IDS.cloud.multiAgent,
+    ]);
     assert.deepEqual((await ids('status=failed')).sort(), [DEMO_IDS.cloud.error, DEMO_IDS.cloud.timeout].sort());
     assert.deepEqual(await ids('filter=batch'), [DEMO_IDS.cloud.multiAgent]);
     for (const q of ['status=running', 'limit=0', 'limit=101', 'offset=-1', 'filter=mine'])
@@ -304,13 +309,20 @@ describe('emulator: Cloud API', () => {
     assert.equal(arr(withFollowUps.followupMessages).length, 2);
     const multi = rec(rec((await get(`/tasks/${DEMO_IDS.cloud.multiAgent}`)).body).task);
     assert.deepEqual(
-      arr(multi.agentExecutions).map((a) => [a.agent, a.status]),
+      arr(multi.agentExecutions).map((a) => [a.agent, a.status, a.branchName, a.prUrl ?? null, a.error]),
       [
-        ['claude', 'completed'],
-        ['codex', 'completed'],
-        ['gemini', 'error'],
+        ['claude', 'processing', null, null, null],
+        [
+          'codex',
+          'completed',
+          'blackbox/csv-export-orders-codex',
+          'https://github.com/blackbox-demo/shop-api/pull/63',
+          null,
+        ],
+        ['gemini', 'error', null, null, 'Agent crashed while running tests'],
       ],
     );
+    assert.equal(multi.status, 'processing', 'the task runs while one of its agents does');
     assert.deepEqual((await get('/tasks/nope')).body, { error: 'Task not found' });
   });
 

@@ -2,25 +2,43 @@ import * as assert from 'node:assert/strict';
 import { continueBlocker, continuableTasks, latestRunOf, linkContinuedTask } from '../../src/core/tasks/followUp';
 import type { Task, TaskStatus } from '../../src/core/tasks/model';
 
+const MINUTE = 60_000;
+
 function run(id: string, status: TaskStatus, createdAt: number, extra: Partial<Task> = {}): Task {
   return { id, api: 'agent', threadId: 'chat-1', status, rawStatus: status, createdAt, ...extra };
 }
 
 describe('followUp', () => {
   it('continues a v1 chat from its latest run', () => {
-    const first = run('r1', 'completed', 1);
-    const second = run('r2', 'failed', 2);
-    const elsewhere = run('x', 'completed', 9, { threadId: 'chat-2' });
+    // A follow-up comes minutes after the run it continues (siblings of a multi-agent task come within moments).
+    const first = run('r1', 'completed', 10 * MINUTE);
+    const second = run('r2', 'failed', 20 * MINUTE);
+    const elsewhere = run('x', 'completed', 9 * MINUTE, { threadId: 'chat-2' });
     assert.equal(latestRunOf(first, [first, second, elsewhere]).id, 'r2');
     assert.equal(latestRunOf(second, [first, second]).id, 'r2');
   });
 
+  it('continues each agent of a multi-agent v1 task from its own latest run, not from a sibling', () => {
+    const claude = run('r1', 'completed', 0, { taskKey: 't', agent: 'claude' });
+    const codex = run('r2', 'failed', 200, { taskKey: 't', agent: 'codex' });
+    const codexAgain = run('r3', 'completed', 5 * MINUTE, { agent: 'codex', previousRunId: 'r2' });
+    const known = [claude, codex, codexAgain];
+    assert.equal(latestRunOf(claude, known).id, 'r1');
+    assert.equal(latestRunOf(codex, known).id, 'r3');
+    assert.deepEqual(
+      continuableTasks(known)
+        .map((t) => t.id)
+        .sort(),
+      ['r1', 'r3'],
+    );
+  });
+
   it('offers one entry per chat, finished tasks only, Cloud tasks each on their own', () => {
     const tasks: Task[] = [
-      run('r1', 'completed', 1),
-      run('r2', 'completed', 2),
-      run('r3', 'running', 3, { threadId: 'chat-busy' }),
-      run('r4', 'completed', 1, { threadId: 'chat-busy' }),
+      run('r1', 'completed', 10 * MINUTE),
+      run('r2', 'completed', 20 * MINUTE),
+      run('r3', 'running', 30 * MINUTE, { threadId: 'chat-busy' }),
+      run('r4', 'completed', 10 * MINUTE, { threadId: 'chat-busy' }),
       { id: 'c1', api: 'cloud', status: 'cancelled', rawStatus: 'stopped' },
       { id: 'c2', api: 'cloud', status: 'queued', rawStatus: 'pending' },
     ];

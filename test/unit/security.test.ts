@@ -11,8 +11,12 @@ import { renderEvents } from '../../src/core/logs/logRenderer';
 import type { Task, TaskDetails } from '../../src/core/tasks/model';
 import { renderTaskDetailsHtml } from '../../src/core/view/taskDetailsHtml';
 import { renderTaskHeader } from '../../src/core/logs/taskHeader';
+import { agentTasksOf } from '../../src/core/tasks/agentTask';
 import {
-  presentAgentRun,
+  agentTaskTooltipMarkdown,
+  laneLabel,
+  presentAgentTask,
+  presentAgentLane,
   presentFollowUp,
   presentTask,
   taskTooltipMarkdown,
@@ -389,10 +393,17 @@ describe('security', function () {
     it('tooltips escape every markdown and HTML construct', () => {
       assertNoLiveMarkdown(taskTooltipMarkdown(task, { now }), 'task tooltip');
       assertNoLiveMarkdown(presentFollowUp(HOSTILE, 'queued', now, now).tooltip, 'follow-up tooltip');
+      const execution = task.agentRuns?.[0] as NonNullable<Task['agentRuns']>[number];
       assertNoLiveMarkdown(
-        presentAgentRun(task.agentRuns?.[0] as NonNullable<Task['agentRuns']>[number]).tooltip,
-        'agent run tooltip',
+        presentAgentLane({ key: 'k#0', ...execution, pullRequestUrl: HOSTILE, run: task, earlierRuns: [] }, { now })
+          .tooltip,
+        'agent tooltip',
       );
+      const several = agentTasksOf([{ ...task, agentRuns: [execution, { ...execution, agent: HOSTILE }] }]);
+      assertNoLiveMarkdown(agentTaskTooltipMarkdown(several[0], { now }), 'multi-agent task tooltip');
+      const shown = presentAgentTask(several[0], { now });
+      for (const text of [shown.label, shown.description, ...(several[0]?.lanes ?? []).map(laneLabel)])
+        assert.doesNotMatch(text, /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/, text);
     });
 
     it('the details page escapes all task text and allows no script but its own nonce’d one under its CSP', () => {

@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import {
   contextValueFor,
   escapeMarkdown,
-  presentAgentRun,
+  presentAgentLane,
   presentFollowUp,
   presentTask,
   relativeTime,
@@ -241,20 +241,29 @@ describe('taskPresentation', () => {
     assert.equal(escapeMarkdown('a*b_c[d](e)#<f>!'), 'a\\*b\\_c\\[d\\]\\(e\\)\\#\\<f\\>\\!');
   });
 
-  it('presents Cloud follow-ups and agent runs as child rows with escaped tooltips', () => {
+  it('presents Cloud follow-ups and agents as child rows with escaped tooltips', () => {
     const followUp = presentFollowUp('Also *update* docs', 'running', NOW - 60_000, NOW);
     assert.equal(followUp.label, 'Also *update* docs');
     assert.match(followUp.description, /follow-up · Running · 1 min ago/);
     assert.ok(followUp.tooltip.includes('\\*update\\*'));
-    const run = presentAgentRun({
-      agent: 'codex',
-      model: 'openai/gpt-5',
-      status: 'failed',
-      rawStatus: 'error',
-      error: '<b>boom</b>',
-    });
-    assert.equal(run.label, 'codex');
-    assert.equal(run.description, 'gpt-5 · Failed');
+    const run = presentAgentLane(
+      {
+        key: 'k#1',
+        agent: 'codex',
+        model: 'openai/gpt-5',
+        status: 'failed',
+        rawStatus: 'error',
+        error: '<b>boom</b>',
+        startedAt: NOW - 5 * 60_000,
+        completedAt: NOW - 60_000,
+        run: task({ api: 'cloud', status: 'failed' }),
+        earlierRuns: [],
+      },
+      { now: NOW },
+    );
+    assert.equal(run.label, 'codex · gpt-5');
+    assert.equal(run.description, '4 min');
+    assert.equal(run.icon.id, 'error');
     assert.ok(!run.tooltip.includes('<b>'));
   });
 });

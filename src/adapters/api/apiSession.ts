@@ -66,13 +66,13 @@ export class ApiSession extends Disposable implements vscode.Disposable {
       }),
     );
     // Until the stored key is read there is no connection to build: one built from the
-    // environment key alone would be thrown away when it arrives, and building it (settings,
-    // client, key fingerprint, a log line) was most of this constructor's time in activate().
-    this.publishKeySource();
+    // environment key alone would be thrown away when it arrives. Nothing is published here:
+    // activate() only registers, and initialize() runs once it has returned.
   }
 
-  /** Reads the stored key. Local IPC only: never touches the network. */
+  /** Says whether a key is known so far (the environment's), then reads the stored key. Local IPC only: never touches the network. */
   async initialize(): Promise<void> {
+    this.publishKeySource();
     await this.reloadKey('startup');
   }
 

@@ -23,23 +23,3 @@ export const GIT_STATUS = {
   intentToRename: 10,
   typeChanged: 11,
 } as const;
-
-/** `GitErrorCodes` values this extension recognises. */
-export const GIT_ERROR_CODE = {
-  authenticationFailed: 'AuthenticationFailed',
-  remoteConnectionError: 'RemoteConnectionError',
-  cantAccessRemote: 'CantAccessRemote',
-  dirtyWorkTree: 'DirtyWorkTree',
-  localChangesOverwritten: 'LocalChangesOverwritten',
-  branchAlreadyExists: 'BranchAlreadyExists',
-  invalidBranchName: 'InvalidBranchName',
-  noRemoteReference: 'NoRemoteReference',
-  pushRejected: 'PushRejected',
-  repositoryIsLocked: 'RepositoryIsLocked',
-  cantLockRef: 'CantLockRef',
-  notASafeGitRepository: 'NotASafeGitRepository',
-  gitNotFound: 'GitNotFound',
-  noLocalChanges: 'NoLocalChanges',
-  permissionDenied: 'PermissionDenied',
-  worktreeBranchAlreadyUsed: 'WorktreeBranchAlreadyUsed',
-} as const;

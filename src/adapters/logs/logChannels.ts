@@ -1,12 +1,9 @@
 import * as vscode from 'vscode';
-import { isActive, type Task } from '../../core/tasks/model';
-import { channelTitle } from '../../core/logs/taskHeader';
+import type { Task } from '../../core/tasks/model';
 import type { TaskStore } from '../../core/tasks/taskStore';
-import { oneLine } from '../../core/util/untrustedText';
 import type { ApiSession } from '../api/apiSession';
 import type { Logger } from '../logger';
-import { TaskLogChannel } from './taskLogChannel';
-import { messageOf } from '../../core/util/errorMessage';
+import { loadOnDemand } from '../../commands/onDemandLoader';
 
 /** The part of an Output channel a task log uses; injectable so tests can watch it. */
 export interface LogChannelOutput {
@@ -52,11 +49,30 @@ export interface ShowLogOptions {
   readonly preserveFocus?: boolean;
   /** The task as the caller knows it, when the store may not know it yet (just created). */
   readonly task?: Task;
+  /** One agent of a multi-agent task: its own channel, named with the agent. */
+  readonly agent?: AgentLog;
+}
+
+/**
+ * One agent's log. v1 agents have runs of their own, so only the name changes; a Cloud task has
+ * one log for all its agents, so its agent's channel has a key of its own and shows only the
+ * lines that agent wrote (and those about the task as a whole).
+ */
+export interface AgentLog {
+  /** The channel's key for the registry's other methods (Cloud: the lane key; v1: the run id). */
+  readonly key: string;
+  /** How the agent is named, e.g. `claude · claude-sonnet-4.6`. */
+  readonly name: string;
+  /** Cloud: only log lines whose `agent` is this one. */
+  readonly onlyAgent?: string;
 }
 
 /** One Output channel per followed task, streaming its log. */
 export interface LogChannels extends vscode.Disposable {
-  /** Opens (or reuses) the task's channel, starts streaming if needed, and shows it. */
+  /**
+   * Opens (or reuses) the task's channel, starts streaming if needed, and shows it. With
+   * `options.agent`, the agent's channel, whose key the other methods then take.
+   */
   show(taskId: string, options?: ShowLogOptions): Promise<void>;
   /** Shows a task's log without taking focus, if the user wants logs followed (`blackboxTasks.followLogs`). */
   follow(task: string | Task): void;
@@ -72,13 +88,6 @@ export interface LogChannels extends vscode.Disposable {
   state(taskId: string): LogChannelState | undefined;
   /** Resolves when the task's current stream has ended (at once when none runs). */
   whenStreamEnds(taskId: string): Promise<LogStreamEnd | undefined>;
-  /**
-   * Keeps the last `maxChars` characters written to each channel from now on, for
-   * `textOf` (an Output channel's text cannot be read back through the API).
-   */
-  recordTranscripts(maxChars?: number): void;
-  /** What was written to the task's channel since it was last cleared (needs recordTranscripts). */
-  textOf(taskId: string): string | undefined;
 }
 
 export interface LogChannelsDeps {
@@ -91,201 +100,33 @@ export interface LogChannelsDeps {
   readonly batchIntervalMs?: number;
 }
 
-const DEFAULT_MAX_CHANNELS = 6;
-/** How long opening a channel may wait for a task's details (its title names the channel). */
-const DETAILS_WAIT_MS = 2500;
-const DEFAULT_TRANSCRIPT_CHARS = 4_000_000;
-
+/**
+ * The log channels as activation builds them: nothing of the log pipeline (SSE, renderer,
+ * channels) is loaded until a log is first shown or followed; until then no channel is open.
+ */
 export function createLogChannels(deps: LogChannelsDeps): LogChannels {
-  return new TaskLogChannels(deps);
-}
-
-class TaskLogChannels implements LogChannels {
-  /** Open channels; map order is recency of showing, least recent first. */
-  private readonly logs = new Map<string, TaskLogChannel>();
-  private readonly opening = new Map<string, Promise<TaskLogChannel | undefined>>();
-  private readonly subscriptions: vscode.Disposable[] = [];
-  private readonly createChannel: LogChannelFactory;
-  private transcriptChars = 0;
-  private disposed = false;
-
-  constructor(private readonly deps: LogChannelsDeps) {
-    this.createChannel = deps.createChannel ?? ((name) => vscode.window.createOutputChannel(name));
-    this.subscriptions.push(
-      vscode.workspace.onDidChangeConfiguration((e) => {
-        if (e.affectsConfiguration('blackboxTasks.maxLogChannels')) this.enforceCap(undefined);
-      }),
-      deps.session.onDidChange(() => this.connectionChanged()),
-    );
-  }
-
-  async show(taskId: string, options: ShowLogOptions = {}): Promise<void> {
-    const log = await this.open(taskId, options.task);
-    if (!log || log.disposed) return;
-    log.output.show(options.preserveFocus ?? false);
-  }
-
-  follow(task: string | Task): void {
-    if (!vscode.workspace.getConfiguration('blackboxTasks').get<boolean>('followLogs', true)) return;
-    const id = typeof task === 'string' ? task : task.id;
-    void this.show(id, { preserveFocus: true, ...(typeof task === 'string' ? {} : { task }) }).catch(
-      (error: unknown) => {
-        this.deps.logger.warn(`Could not follow the log of task ${id}: ${messageOf(error)}`);
-      },
-    );
-  }
-
-  async retry(taskId: string): Promise<void> {
-    const log = this.logs.get(taskId);
-    if (!log) {
-      await this.show(taskId, { preserveFocus: true });
-      return;
-    }
-    this.touch(log);
-    log.startStream(this.deps.store.get(taskId) ?? log.task);
-    log.output.show(true);
-  }
-
-  close(taskId: string): void {
-    const log = this.logs.get(taskId);
-    if (log) this.closeLog(log, 'closed');
-  }
-
-  isStreaming(taskId: string): boolean {
-    return this.logs.get(taskId)?.run !== undefined;
-  }
-
-  channelName(taskId: string): string | undefined {
-    return this.logs.get(taskId)?.name;
-  }
-
-  openTaskIds(): readonly string[] {
-    return [...this.logs.keys()];
-  }
-
-  state(taskId: string): LogChannelState | undefined {
-    return this.logs.get(taskId)?.state();
-  }
-
-  async whenStreamEnds(taskId: string): Promise<LogStreamEnd | undefined> {
-    await this.opening.get(taskId);
-    const log = this.logs.get(taskId);
-    if (!log) return undefined;
-    if (!log.run) return log.lastEnd;
-    await log.run.done;
-    // A retry may have started another run meanwhile.
-    return log.run ? this.whenStreamEnds(taskId) : log.lastEnd;
-  }
-
-  recordTranscripts(maxChars = DEFAULT_TRANSCRIPT_CHARS): void {
-    this.transcriptChars = Math.max(0, maxChars);
-    for (const log of this.logs.values()) {
-      if (this.transcriptChars === 0) delete log.transcript;
-      else log.transcript ??= '';
-    }
-  }
-
-  textOf(taskId: string): string | undefined {
-    const transcript = this.logs.get(taskId)?.transcript;
-    return transcript === undefined ? undefined : transcript.slice(-this.transcriptChars);
-  }
-
-  dispose(): void {
-    this.disposed = true;
-    for (const log of [...this.logs.values()]) this.closeLog(log, 'the extension stopped');
-    for (const subscription of this.subscriptions) subscription.dispose();
-  }
-
-  // --- opening and closing channels -----------------------------------------
-
-  private async open(taskId: string, given: Task | undefined): Promise<TaskLogChannel | undefined> {
-    const existing = this.logs.get(taskId);
-    if (existing) {
-      this.touch(existing);
-      const task = given ?? this.deps.store.get(taskId) ?? existing.task;
-      existing.task = task;
-      // A failed stream starts over when shown again; so does a finished one whose task runs again (a Cloud follow-up).
-      const stale = existing.lastEnd !== undefined && (existing.lastEnd !== 'finished' || isActive(task.status));
-      if (!existing.run && stale) existing.startStream(task);
-      return existing;
-    }
-    const pending = this.opening.get(taskId);
-    if (pending) return pending;
-    const opening = this.openNew(taskId, given).finally(() => this.opening.delete(taskId));
-    this.opening.set(taskId, opening);
-    return opening;
-  }
-
-  private async openNew(taskId: string, given: Task | undefined): Promise<TaskLogChannel | undefined> {
-    const task = await this.describe(taskId, given);
-    if (this.disposed) return undefined;
-    const name = this.uniqueName(channelTitle(task), taskId);
-    const output = this.createChannel(name);
-    const log = new TaskLogChannel(taskId, name, output, task, {
-      session: this.deps.session,
-      store: this.deps.store,
-      logger: this.deps.logger,
-      ...(this.deps.batchIntervalMs !== undefined ? { batchIntervalMs: this.deps.batchIntervalMs } : {}),
-      transcriptChars: () => this.transcriptChars,
-      retry: (id) => this.retry(id),
-    });
-    if (this.transcriptChars > 0) log.transcript = '';
-    this.logs.set(taskId, log);
-    this.enforceCap(taskId);
-    log.startStream(task);
-    return log;
-  }
-
-  /**
-   * The task as well as it can be known quickly: the list may lack its prompt (Agent API
-   * v1), which names the channel and heads the log, so its details are fetched, briefly.
-   */
-  private async describe(taskId: string, given: Task | undefined): Promise<Task> {
-    const known = given ?? this.deps.store.get(taskId);
-    const connection = this.deps.session.current();
-    const fallback: Task = known ?? { id: taskId, api: connection?.kind ?? 'agent', status: 'unknown', rawStatus: '' };
-    if (fallback.prompt !== undefined || fallback.title !== undefined || !connection) return fallback;
-    const signal = AbortSignal.timeout(DETAILS_WAIT_MS);
-    try {
-      const { messages: _messages, ...details } = await connection.api.get(taskId, { signal });
-      return { ...fallback, ...details };
-    } catch (error) {
-      this.deps.logger.debug(`Opening the log of task ${taskId} without its details: ${messageOf(error)}`);
-      return fallback;
-    }
-  }
-
-  private uniqueName(name: string, taskId: string): string {
-    const taken = new Set([...this.logs.values()].map((log) => log.name));
-    return taken.has(name) ? `${name} (${oneLine(taskId.slice(0, 8), 8)})` : name;
-  }
-
-  private touch(log: TaskLogChannel): void {
-    this.logs.delete(log.taskId);
-    this.logs.set(log.taskId, log);
-  }
-
-  /** Closes the least recently shown channels beyond the setting (never the one being opened). */
-  private enforceCap(keep: string | undefined): void {
-    const configured = vscode.workspace
-      .getConfiguration('blackboxTasks')
-      .get<number>('maxLogChannels', DEFAULT_MAX_CHANNELS);
-    const max = Number.isFinite(configured) ? Math.max(1, Math.floor(configured)) : DEFAULT_MAX_CHANNELS;
-    for (const log of [...this.logs.values()]) {
-      if (this.logs.size <= max) break;
-      if (log.taskId !== keep) this.closeLog(log, `more than ${max} log channels are open`);
-    }
-  }
-
-  private closeLog(log: TaskLogChannel, why: string): void {
-    if (log.disposed) return;
-    log.stop(why);
-    if (this.logs.get(log.taskId) === log) this.logs.delete(log.taskId);
-    log.disposeOutput();
-  }
-
-  private connectionChanged(): void {
-    const current = this.deps.session.current();
-    for (const log of this.logs.values()) log.connectionChanged(current);
-  }
+  let registry: LogChannels | undefined;
+  let disposed = false;
+  const open = (): LogChannels | undefined => {
+    if (!registry && !disposed) registry = loadOnDemand().createLogChannelRegistry(deps);
+    return registry;
+  };
+  return {
+    show: async (taskId, options) => open()?.show(taskId, options),
+    follow: (task) => {
+      // The setting is read first, so a user who does not follow logs never loads the pipeline.
+      if (vscode.workspace.getConfiguration('blackboxTasks').get<boolean>('followLogs', true)) open()?.follow(task);
+    },
+    retry: async (taskId) => open()?.retry(taskId),
+    close: (taskId) => registry?.close(taskId),
+    isStreaming: (taskId) => registry?.isStreaming(taskId) ?? false,
+    channelName: (taskId) => registry?.channelName(taskId),
+    openTaskIds: () => registry?.openTaskIds() ?? [],
+    state: (taskId) => registry?.state(taskId),
+    whenStreamEnds: async (taskId) => registry?.whenStreamEnds(taskId),
+    dispose: () => {
+      disposed = true;
+      registry?.dispose();
+    },
+  };
 }

@@ -5,7 +5,7 @@ import { systemClock } from '../../core/util/clock';
 import { LogRenderer, renderLive } from '../../core/logs/logRenderer';
 import { StreamingRedactor } from '../../core/logs/streamRedaction';
 import type { LogStreamEvent } from '../../core/logs/logEvents';
-import { isTerminal, type Task } from '../../core/tasks/model';
+import { isActive, isTerminal, type Task } from '../../core/tasks/model';
 import { renderTaskHeader, taskTitle } from '../../core/logs/taskHeader';
 import type { TaskStore } from '../../core/tasks/taskStore';
 import type { TasksApi } from '../../core/api/tasksApi';
@@ -23,10 +23,10 @@ export interface TaskLogChannelDeps {
   readonly logger: Logger;
   /** Append batching interval (the batcher's default when absent). */
   readonly batchIntervalMs?: number;
-  /** How many characters of each transcript are kept; read on every write, as recording may start later. */
-  readonly transcriptChars: () => number;
   /** Retry as the user asks for it: through the registry, so the channel also becomes the most recent. */
-  readonly retry: (taskId: string) => Promise<void>;
+  readonly retry: () => Promise<void>;
+  /** One agent of a Cloud task: only the log lines of this agent (and those that name none). */
+  readonly onlyAgent?: string;
 }
 
 interface StreamRun {
@@ -40,23 +40,24 @@ interface StreamRun {
 
 /** One task's Output channel and the lifecycle of the stream that fills it. */
 export class TaskLogChannel {
-  readonly batcher: AppendBatcher;
-  run?: StreamRun;
-  lastEnd?: LogStreamEnd;
+  private readonly batcher: AppendBatcher;
+  private run: StreamRun | undefined;
+  private lastEnd: LogStreamEnd | undefined;
   /** Log events rendered by the latest stream. */
-  events = 0;
-  appends = 0;
-  chars = 0;
-  restarts = -1;
-  transcript?: string;
-  disposed = false;
+  private events = 0;
+  private appends = 0;
+  private chars = 0;
+  private restarts = -1;
+  private stopped = false;
 
   constructor(
+    /** The registry's key: the task id, or an agent's own key. */
+    readonly key: string,
     readonly taskId: string,
     readonly name: string,
-    readonly output: LogChannelOutput,
+    private readonly output: LogChannelOutput,
     /** The task as last known, for the header when the store has forgotten it. */
-    public task: Task,
+    private task: Task,
     private readonly deps: TaskLogChannelDeps,
   ) {
     this.batcher = new AppendBatcher(
@@ -78,6 +79,42 @@ export class TaskLogChannel {
     };
   }
 
+  /** Stopped for good (closed, or the extension stopped): it shows and streams nothing more. */
+  get closed(): boolean {
+    return this.stopped;
+  }
+
+  isStreaming(): boolean {
+    return this.run !== undefined;
+  }
+
+  /** Resolves when the current stream has ended (at once when none runs), with how the last one ended. */
+  async whenStreamEnds(): Promise<LogStreamEnd | undefined> {
+    while (this.run) await this.run.done;
+    return this.lastEnd;
+  }
+
+  /** Brings the Output channel forward. */
+  reveal(preserveFocus: boolean): void {
+    this.output.show(preserveFocus);
+  }
+
+  /**
+   * Shown again, with the task as now known: a failed stream starts over; so does a finished one
+   * whose task runs again (a Cloud follow-up).
+   */
+  showAgain(known: Task | undefined): void {
+    const task = known ?? this.task;
+    this.task = task;
+    const stale = this.lastEnd !== undefined && (this.lastEnd !== 'finished' || isActive(task.status));
+    if (!this.run && stale) this.startStream(task);
+  }
+
+  /** Starts over from the beginning with the task as the store now knows it. */
+  startOver(): void {
+    this.startStream(this.deps.store.get(this.taskId) ?? this.task);
+  }
+
   /** Starts the stream from the beginning on a cleared channel, stopping any current one first. */
   startStream(task: Task): void {
     this.run?.controller.abort();
@@ -87,7 +124,6 @@ export class TaskLogChannel {
       this.output.clear();
       this.appends = 0;
       this.chars = 0;
-      if (this.transcript !== undefined) this.transcript = '';
     }
     this.restarts++;
     this.task = task;
@@ -123,7 +159,7 @@ export class TaskLogChannel {
     if (!run || run.api === current?.api) return;
     if (current) {
       this.deps.logger.debug(`Restarting the log stream of task ${this.taskId}: the API key or settings changed.`);
-      this.startStream(this.deps.store.get(this.taskId) ?? this.task);
+      this.startOver();
       return;
     }
     run.controller.abort();
@@ -137,7 +173,7 @@ export class TaskLogChannel {
 
   /** Stops the stream for good; the Output channel itself goes with `disposeOutput`. */
   stop(why: string): void {
-    this.disposed = true;
+    this.stopped = true;
     if (this.run) this.deps.logger.debug(`Stopping the log stream of task ${this.taskId}: ${why}.`);
     this.run?.controller.abort();
     this.run = undefined;
@@ -150,6 +186,13 @@ export class TaskLogChannel {
     } catch {
       // Already gone with the window.
     }
+  }
+
+  /** The stream as this channel shows it: one agent's lines only, when it is an agent's channel. */
+  private async *ofAgent(events: AsyncIterable<LogStreamEvent>): AsyncIterable<LogStreamEvent> {
+    const only = this.deps.onlyAgent?.toLowerCase();
+    for await (const event of events)
+      if (only === undefined || event.kind !== 'log' || !event.agent || event.agent.toLowerCase() === only) yield event;
   }
 
   private async pump(task: Task, run: StreamRun): Promise<LogStreamEnd> {
@@ -176,13 +219,13 @@ export class TaskLogChannel {
       ...(!live && task.completedAt !== undefined ? { completedAt: task.completedAt } : {}),
       ...(live ? { now: () => Date.now() } : {}),
       status: task.status,
-      showAgents: (task.agentRuns?.length ?? 0) > 1,
+      showAgents: this.deps.onlyAgent === undefined && (task.agentRuns?.length ?? 0) > 1,
     });
     this.deps.logger.debug(`Log stream of task ${task.id} starting (${api.kind} API).`);
     let end: LogStreamEnd = 'ended';
     let gaveUpReason: string | undefined;
     try {
-      for await (const { event, text } of renderLive(api.streamLogs(task.id, { signal }), renderer, {
+      for await (const { event, text } of renderLive(this.ofAgent(api.streamLogs(task.id, { signal })), renderer, {
         clock: systemClock,
       })) {
         if (signal.aborted) return 'stopped';
@@ -271,8 +314,8 @@ export class TaskLogChannel {
       retry,
       showLog,
     ).then((choice) => {
-      if (this.disposed) return;
-      if (choice === retry) void this.deps.retry(this.taskId);
+      if (this.stopped) return;
+      if (choice === retry) void this.deps.retry();
       else if (choice === showLog) this.output.show(true);
     });
   }
@@ -284,21 +327,16 @@ export class TaskLogChannel {
       redact: (text) => this.deps.session.redact(text),
       canRetry: true,
     }).then((retry) => {
-      if (retry && !this.disposed) void this.deps.retry(this.taskId);
+      if (retry && !this.stopped) void this.deps.retry();
     });
   }
 
   private write(text: string): void {
-    if (this.disposed) return;
+    if (this.stopped) return;
     const safe = this.deps.session.redact(text);
     this.output.append(safe);
     this.appends++;
     this.chars += safe.length;
-    if (this.transcript !== undefined) {
-      const keep = this.deps.transcriptChars();
-      this.transcript += safe;
-      if (this.transcript.length > 2 * keep) this.transcript = this.transcript.slice(-keep);
-    }
   }
 }
 

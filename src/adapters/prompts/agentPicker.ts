@@ -97,9 +97,38 @@ export async function pickAgents(kind: ApiKind, title: string): Promise<AgentSel
     }
     if (action.kind === 'multi') {
       const several = await pickSeveralAgents(kind, title);
-      if (several) return { kind: 'multi', agents: several.map((agent) => ({ agent })) };
+      if (!several) continue;
+      const agents = await pickModels(several, model, title);
+      if (agents) return { kind: 'multi', agents };
     }
   }
+}
+
+/**
+ * The model for each chosen agent, asked one agent at a time and prefilled with the model picked
+ * before (or the setting's); empty means the service's default for that agent. Undefined when
+ * dismissed.
+ */
+async function pickModels(
+  agents: readonly string[],
+  initialModel: string | undefined,
+  title: string,
+): Promise<AgentChoice[] | undefined> {
+  const choices: AgentChoice[] = [];
+  for (const [index, agent] of agents.entries()) {
+    const typed = await vscode.window.showInputBox({
+      title: vscode.l10n.t('{0}: model for {1} ({2} of {3})', title, agent, index + 1, agents.length),
+      prompt: vscode.l10n.t(
+        'Model id for {0}, e.g. blackboxai/anthropic/claude-sonnet-4.6. Leave empty for the service default.',
+        agent,
+      ),
+      value: initialModel ?? '',
+    });
+    if (typed === undefined) return undefined;
+    const chosen = typed.trim() || undefined;
+    choices.push({ agent, ...(chosen ? { model: chosen } : {}) });
+  }
+  return choices;
 }
 
 async function pickSeveralAgents(kind: ApiKind, title: string): Promise<string[] | undefined> {

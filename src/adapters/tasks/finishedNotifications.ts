@@ -3,7 +3,7 @@ import { systemClock } from '../../core/util/clock';
 import {
   FinishedBatcher,
   parseNotificationMode,
-  planFinishedNotice,
+  planFinishedNotices,
   type FinishedNotice,
   type NoticeAction,
 } from '../../core/tasks/finishedTasks';
@@ -16,8 +16,9 @@ import { pickOne, showNotice } from '../userMessages';
 /**
  * One notification per batch of tasks that finished while this window watched them, with
  * the actions that fit (Show Logs, Check Out Branch, Open Pull Request), under the
- * `blackboxTasks.notifications` setting. Before showing, a v1 run's final details are
- * fetched (briefly) so the branch and error are known.
+ * `blackboxTasks.notifications` setting; a task given to several agents gets one of its own
+ * when its last agent finishes, offering Compare Agents. Before showing, a v1 run's final
+ * details are fetched (briefly) so the branch and error are known.
  */
 export interface FinishedNotifications extends vscode.Disposable {
   /** Every notice shown in this session, newest last (bounded), for tests and diagnostics. */
@@ -42,20 +43,36 @@ export function createFinishedNotifications(deps: {
 
   const present = async (batch: readonly Task[]): Promise<void> => {
     const mode = parseNotificationMode(vscode.workspace.getConfiguration('blackboxTasks').get('notifications'));
-    if (!planFinishedNotice(batch, mode)) return;
+    if (planFinishedNotices(batch, deps.store.tasks(), mode).length === 0) return;
     await deps.store.ensureDetails(
       batch.filter((task) => task.api === 'agent').map((task) => task.id),
       DETAILS_WAIT_MS,
     );
+    // A Cloud task's stream tells that it finished, not how each of its agents did: the list does.
+    if (batch.some((task) => task.api === 'cloud' && (task.agentRuns?.length ?? 0) > 1)) await refreshBriefly();
     const fresh = batch.map((task) => deps.store.get(task.id) ?? task);
-    const notice = planFinishedNotice(fresh, mode);
-    if (!notice) return;
+    await Promise.all(planFinishedNotices(fresh, deps.store.tasks(), mode).map((notice) => show(notice, fresh)));
+  };
+
+  const refreshBriefly = async (): Promise<void> => {
+    const timer = new AbortController();
+    await Promise.race([
+      deps.store.refresh({ signal: timer.signal }).catch(() => undefined),
+      systemClock.sleep(DETAILS_WAIT_MS, timer.signal).catch(() => undefined),
+    ]);
+    timer.abort();
+  };
+
+  const show = async (notice: FinishedNotice, fresh: readonly Task[]): Promise<void> => {
     shown.push(notice);
     if (shown.length > KEPT_NOTICES) shown.shift();
     const titles = notice.actions.map((action) => action.title);
     const choice = await showNotice(notice.severity, notice.message, ...titles);
     const action = notice.actions.find((candidate) => candidate.title === choice);
-    if (action) await run(action, fresh);
+    if (!action) return;
+    // Comparing the agents looks at every one of them.
+    if (action.command === 'blackboxTasks.compareAgents') for (const id of notice.taskIds) deps.onSeen(id);
+    await run(action, fresh);
   };
 
   const run = async (action: NoticeAction, tasks: readonly Task[]): Promise<void> => {
@@ -71,7 +88,8 @@ export function createFinishedNotifications(deps: {
       taskId = picked?.id;
     }
     if (!taskId) return;
-    deps.onSeen(taskId);
+    // Compare Agents names a task key (its agents' runs were marked seen above).
+    if (action.command !== 'blackboxTasks.compareAgents') deps.onSeen(taskId);
     try {
       await vscode.commands.executeCommand(action.command, taskId);
     } catch (error) {

@@ -1,9 +1,12 @@
 import * as vscode from 'vscode';
-import type { AgentRun, FollowUp, Task, TaskStatus } from '../../core/tasks/model';
+import type { AgentLane, AgentLaneReference, AgentTask } from '../../core/tasks/agentTask';
+import type { FollowUp, Task, TaskStatus } from '../../core/tasks/model';
 import {
-  presentAgentRun,
+  presentAgentLane,
+  presentAgentTask,
   presentFollowUp,
   presentTask,
+  type AgentPresentationContext,
   type PresentationContext,
   type ThemeIconSpec,
 } from '../../core/view/taskPresentation';
@@ -29,6 +32,8 @@ export interface TaskNode {
   parent: GroupNode | TaskNode;
   /** Place in its chat when this is an earlier run shown under the latest one. */
   runOfThread: { readonly index: number; readonly total: number } | undefined;
+  /** Set when several agents work on the task: the row shows the task, its children the agents. */
+  agentTask: AgentTask | undefined;
 }
 
 export interface FollowUpNode {
@@ -38,11 +43,19 @@ export interface FollowUpNode {
   followUp: FollowUp;
 }
 
-export interface AgentRunNode {
-  readonly kind: 'agentRun';
+/**
+ * One agent of a multi-agent task. As a command argument it names the agent (`laneKey` within
+ * the task `taskId` belongs to) and, through `taskId`, the run to act on: the agent's latest v1
+ * run, or the Cloud task. So commands that know only tasks act on the agent's own run.
+ */
+export interface AgentNode extends AgentLaneReference {
+  readonly kind: 'agent';
+  /** `agent:<task key>/<lane key>`. */
   readonly id: string;
+  taskId: string;
+  readonly laneKey: string;
+  lane: AgentLane;
   parent: TaskNode;
-  run: AgentRun;
 }
 
 export interface LoadMoreNode {
@@ -59,12 +72,14 @@ export interface NoticeNode {
   icon: string;
 }
 
-export type TaskTreeNode = GroupNode | TaskNode | FollowUpNode | AgentRunNode | LoadMoreNode | NoticeNode;
+export type TaskTreeNode = GroupNode | TaskNode | FollowUpNode | AgentNode | LoadMoreNode | NoticeNode;
 
 /** The tree as plain data, what a test (or a screen reader) would see. */
 export interface TreeRowSnapshot {
   readonly id: string;
   readonly taskId?: string;
+  /** Agent rows: the agent within the task. */
+  readonly laneKey?: string;
   readonly label: string;
   readonly description: string;
   readonly contextValue: string;
@@ -132,12 +147,16 @@ export function groupTreeItem(element: GroupNode, expanded: boolean): vscode.Tre
   return item;
 }
 
-export function taskTreeItem(element: TaskNode, context: PresentationContext): vscode.TreeItem {
-  const shown = presentTask(element.task, context);
+export function taskTreeItem(
+  element: TaskNode,
+  context: PresentationContext,
+  agentContext: AgentPresentationContext,
+): vscode.TreeItem {
+  const shown = element.agentTask
+    ? presentAgentTask(element.agentTask, agentContext)
+    : presentTask(element.task, context);
   const hasChildren =
-    element.earlierRuns.length > 0 ||
-    (element.task.followUps?.length ?? 0) > 0 ||
-    (element.task.agentRuns?.length ?? 0) > 1;
+    element.agentTask !== undefined || element.earlierRuns.length > 0 || (element.task.followUps?.length ?? 0) > 0;
   const item = new vscode.TreeItem(
     shown.label,
     hasChildren ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None,
@@ -168,13 +187,17 @@ export function followUpTreeItem(element: FollowUpNode, now: number): vscode.Tre
   return item;
 }
 
-export function agentRunTreeItem(element: AgentRunNode): vscode.TreeItem {
-  const shown = presentAgentRun(element.run);
+export function agentTreeItem(element: AgentNode, context: AgentPresentationContext): vscode.TreeItem {
+  const shown = presentAgentLane(element.lane, context);
   const item = new vscode.TreeItem(shown.label, vscode.TreeItemCollapsibleState.None);
   item.id = element.id;
   item.description = shown.description;
   item.iconPath = themeIcon(shown.icon);
-  item.contextValue = 'agentRun';
+  item.contextValue = shown.contextValue;
+  item.command = { command: 'blackboxTasks.showLogs', title: vscode.l10n.t('Show Task Logs'), arguments: [element] };
+  item.accessibilityInformation = {
+    label: [shown.label, shown.statusWord, shown.description].filter(Boolean).join(', '),
+  };
   return item;
 }
 
@@ -228,6 +251,7 @@ function rowSnapshot(tree: TreeItemSource, node: TaskTreeNode): TreeRowSnapshot 
   return {
     id: node.id,
     ...(node.kind === 'task' ? { taskId: node.taskId } : {}),
+    ...(node.kind === 'agent' ? { taskId: node.taskId, laneKey: node.laneKey } : {}),
     label,
     description: typeof item.description === 'string' ? item.description : '',
     contextValue: item.contextValue ?? '',

@@ -1,17 +1,26 @@
 import * as vscode from 'vscode';
 import type { Task, TaskStatus } from '../../core/tasks/model';
 import type { PollingTaskStore } from '../../core/tasks/pollingTaskStore';
-import { buildTreeModel, groupExpandedByDefault, taskNodeId, type TreeModel } from '../../core/view/taskGrouping';
+import {
+  agentNodeId,
+  buildTreeModel,
+  groupExpandedByDefault,
+  taskNodeId,
+  type TaskRowModel,
+  type TreeModel,
+} from '../../core/view/taskGrouping';
 import { isFilterActive, type TaskFilter } from '../../core/view/taskFilter';
 import {
-  presentAgentRun,
+  agentTaskTooltipMarkdown,
+  presentAgentLane,
   presentFollowUp,
   taskTooltipMarkdown,
+  type AgentPresentationContext,
   type PresentationContext,
 } from '../../core/view/taskPresentation';
 import type { TaskStoreChange } from '../../core/tasks/taskStore';
 import {
-  agentRunTreeItem,
+  agentTreeItem,
   followUpTreeItem,
   groupTreeItem,
   loadMoreTreeItem,
@@ -21,7 +30,7 @@ import {
   untrustedTooltip,
 } from './taskTreeNodes';
 import type {
-  AgentRunNode,
+  AgentNode,
   FollowUpNode,
   GroupNode,
   LoadMoreNode,
@@ -33,9 +42,9 @@ import type {
 
 /**
  * The Tasks tree over the store: status groups, task rows (a v1 chat as its latest run
- * with the earlier runs beneath), Cloud follow-ups and agent runs as children, then
- * "Load more…". Node objects are kept per id, so a change fires only the rows (or the
- * groups) it touched and VS Code keeps selection, expansion and scroll.
+ * with the earlier runs beneath; a multi-agent task with a row per agent beneath), Cloud
+ * follow-ups as children, then "Load more…". Node objects are kept per id, so a change fires
+ * only the rows (or the groups) it touched and VS Code keeps selection, expansion and scroll.
  */
 
 export interface TaskTreeSource {
@@ -60,6 +69,8 @@ export class TaskTreeProvider implements vscode.TreeDataProvider<TaskTreeNode>, 
   private roots: TaskTreeNode[] = [];
   /** Children of each container (group or chat head), for telling which containers changed. */
   private layout = new Map<string, string>();
+  /** The rows that show each run of a multi-agent task (the task row, then its agent rows), for per-row refresh. */
+  private rowsOfRun = new Map<string, TaskTreeNode[]>();
   private rootSignature = '';
   private readonly disposables: vscode.Disposable[] = [this.changed];
   private pendingIds = new Set<string>();
@@ -89,13 +100,14 @@ export class TaskTreeProvider implements vscode.TreeDataProvider<TaskTreeNode>, 
     if (element.kind === 'task') {
       const children = this.taskChildren(element);
       this.requestDetailsFor(element.earlierRuns);
+      if (element.agentTask) this.requestDetailsFor(element.agentTask.lanes.map((lane) => lane.run));
       return children;
     }
     return [];
   }
 
   getParent(element: TaskTreeNode): TaskTreeNode | undefined {
-    if (element.kind === 'task' || element.kind === 'followUp' || element.kind === 'agentRun') return element.parent;
+    if (element.kind === 'task' || element.kind === 'followUp' || element.kind === 'agent') return element.parent;
     return undefined;
   }
 
@@ -107,11 +119,11 @@ export class TaskTreeProvider implements vscode.TreeDataProvider<TaskTreeNode>, 
           this.source.groupExpanded(element.status) ?? groupExpandedByDefault(element.status),
         );
       case 'task':
-        return taskTreeItem(element, this.presentationContext(element));
+        return taskTreeItem(element, this.presentationContext(element), this.agentContext());
       case 'followUp':
         return followUpTreeItem(element, this.source.now());
-      case 'agentRun':
-        return agentRunTreeItem(element);
+      case 'agent':
+        return agentTreeItem(element, this.agentContext());
       case 'loadMore':
         return loadMoreTreeItem(element, this.source.store.status().loadingMore);
       case 'notice':
@@ -122,7 +134,10 @@ export class TaskTreeProvider implements vscode.TreeDataProvider<TaskTreeNode>, 
   /** The hover is built only when asked for: most rows are never hovered. */
   resolveTreeItem(item: vscode.TreeItem, element: TaskTreeNode): vscode.TreeItem {
     let markdown: string | undefined;
-    if (element.kind === 'task') markdown = taskTooltipMarkdown(element.task, this.presentationContext(element));
+    if (element.kind === 'task')
+      markdown = element.agentTask
+        ? agentTaskTooltipMarkdown(element.agentTask, this.agentContext())
+        : taskTooltipMarkdown(element.task, this.presentationContext(element));
     else if (element.kind === 'followUp')
       markdown = presentFollowUp(
         element.followUp.prompt,
@@ -130,18 +145,19 @@ export class TaskTreeProvider implements vscode.TreeDataProvider<TaskTreeNode>, 
         element.followUp.createdAt,
         this.source.now(),
       ).tooltip;
-    else if (element.kind === 'agentRun') markdown = presentAgentRun(element.run).tooltip;
+    else if (element.kind === 'agent') markdown = presentAgentLane(element.lane, this.agentContext()).tooltip;
     if (markdown !== undefined) item.tooltip = untrustedTooltip(markdown);
     return item;
   }
 
   // ---- For the view ----------------------------------------------------------------------
 
-  /** The row of a task (a chat head or an earlier run), to reveal it. */
+  /** The row of a task (a chat head, an earlier run, or the multi-agent task a run belongs to), to reveal it. */
   nodeOf(taskId: string): TaskNode | undefined {
     this.ensureModel();
     const node = this.nodes.get(taskNodeId(taskId));
-    return node?.kind === 'task' ? node : undefined;
+    if (node?.kind === 'task') return node;
+    return this.rowsOfRun.get(taskId)?.find((row): row is TaskNode => row.kind === 'task');
   }
 
   /** The filter or the workspace's remotes changed: everything may move. */
@@ -222,12 +238,14 @@ export class TaskTreeProvider implements vscode.TreeDataProvider<TaskTreeNode>, 
       }
     }
     for (const id of ids) {
-      const node = this.nodes.get(taskNodeId(id));
-      if (!node || node.kind !== 'task' || !this.layout.has(node.parent.id)) continue;
-      if (fired.has(node.parent.id) || fired.has(node.id)) continue;
-      if (node.parent.kind === 'task' && fired.has(node.parent.parent.id)) continue;
-      fired.add(node.id);
-      toFire.push(node);
+      const direct = this.nodes.get(taskNodeId(id));
+      for (const node of this.rowsOfRun.get(id) ?? (direct ? [direct] : [])) {
+        if ((node.kind !== 'task' && node.kind !== 'agent') || !this.layout.has(node.parent.id)) continue;
+        if (fired.has(node.parent.id) || fired.has(node.id)) continue;
+        if (node.parent.kind === 'task' && fired.has(node.parent.parent.id)) continue;
+        fired.add(node.id);
+        toFire.push(node);
+      }
     }
     if (toFire.length) this.changed.fire(toFire);
   }
@@ -246,6 +264,7 @@ export class TaskTreeProvider implements vscode.TreeDataProvider<TaskTreeNode>, 
     if (filter.scope === 'repository' || filter.text.trim()) this.requestDetailsFor(tasks);
 
     const layout = new Map<string, string>();
+    const rowsOfRun = new Map<string, TaskTreeNode[]>();
     const roots: TaskTreeNode[] = [];
     for (const group of model.groups) {
       const groupNode = this.node<GroupNode>(group.id, () => ({
@@ -260,15 +279,23 @@ export class TaskTreeProvider implements vscode.TreeDataProvider<TaskTreeNode>, 
       roots.push(groupNode);
       layout.set(group.id, `${group.count}|${group.rows.map((row) => row.id).join(',')}`);
       for (const row of group.rows) {
-        const head = this.taskNode(row.task, groupNode, undefined);
+        const head = this.rowNode(row, groupNode);
         head.earlierRuns = row.earlierRuns;
         const total = row.earlierRuns.length + 1;
         row.earlierRuns.forEach((run, index) => {
           const earlier = this.taskNode(run, head, { index: index + 1, total });
           earlier.earlierRuns = [];
         });
-        const childIds = this.taskChildren(head).map((child) => child.id);
-        if (childIds.length) layout.set(head.id, childIds.join(','));
+        const children = this.taskChildren(head);
+        if (children.length) layout.set(head.id, children.map((child) => child.id).join(','));
+        for (const child of children) {
+          if (child.kind !== 'agent') continue;
+          for (const run of [child.lane.run, ...child.lane.earlierRuns]) {
+            const shownBy = rowsOfRun.get(run.id);
+            if (shownBy) shownBy.push(child);
+            else rowsOfRun.set(run.id, [head, child]);
+          }
+        }
       }
     }
     for (const notice of this.notices(model)) roots.push(notice);
@@ -276,6 +303,7 @@ export class TaskTreeProvider implements vscode.TreeDataProvider<TaskTreeNode>, 
     this.pruneNodesOutside(roots);
     this.roots = roots;
     this.layout = layout;
+    this.rowsOfRun = rowsOfRun;
     this.rootSignature = roots.map((node) => (node.kind === 'notice' ? `${node.id}:${node.label}` : node.id)).join(',');
   }
 
@@ -340,33 +368,52 @@ export class TaskTreeProvider implements vscode.TreeDataProvider<TaskTreeNode>, 
       node.followUp = followUp;
       children.push(node);
     });
-    const runs = head.task.agentRuns ?? [];
-    if (runs.length > 1) {
-      runs.forEach((run, index) => {
-        const id = `agentRun:${head.taskId}:${index}`;
-        const node = this.node<AgentRunNode>(id, () => ({ kind: 'agentRun', id, parent: head, run }));
-        node.parent = head;
-        node.run = run;
-        children.push(node);
-      });
+    for (const lane of head.agentTask?.lanes ?? []) {
+      const id = agentNodeId(head.agentTask?.key ?? head.taskId, lane.key);
+      const node = this.node<AgentNode>(id, () => ({
+        kind: 'agent',
+        id,
+        taskId: lane.run.id,
+        laneKey: lane.key,
+        lane,
+        parent: head,
+      }));
+      node.taskId = lane.run.id;
+      node.lane = lane;
+      node.parent = head;
+      children.push(node);
     }
     return children;
   }
 
-  private taskNode(task: Task, parent: GroupNode | TaskNode, runOfThread: TaskNode['runOfThread']): TaskNode {
-    const id = taskNodeId(task.id);
+  /** The node of a group's row: a task (its latest run) or a multi-agent task. */
+  private rowNode(row: TaskRowModel, parent: GroupNode): TaskNode {
+    const node = this.taskNode(row.task, parent, undefined, row.id, row.taskId);
+    node.agentTask = row.agentTask.multiAgent ? row.agentTask : undefined;
+    return node;
+  }
+
+  private taskNode(
+    task: Task,
+    parent: GroupNode | TaskNode,
+    runOfThread: TaskNode['runOfThread'],
+    id = taskNodeId(task.id),
+    taskId = task.id,
+  ): TaskNode {
     const node = this.node<TaskNode>(id, () => ({
       kind: 'task',
       id,
-      taskId: task.id,
+      taskId,
       task,
       earlierRuns: [],
       parent,
       runOfThread,
+      agentTask: undefined,
     }));
     node.task = task;
     node.parent = parent;
     node.runOfThread = runOfThread;
+    node.agentTask = undefined;
     return node;
   }
 
@@ -386,6 +433,11 @@ export class TaskTreeProvider implements vscode.TreeDataProvider<TaskTreeNode>, 
       latestInThread: node.runOfThread === undefined,
       ...(node.runOfThread ? { runOfThread: node.runOfThread } : {}),
     };
+  }
+
+  private agentContext(): AgentPresentationContext {
+    const store = this.source.store;
+    return { now: this.source.now(), pendingCancel: (runId) => store.isPendingCancel(runId) };
   }
 
   private requestDetailsFor(tasks: readonly Task[]): void {

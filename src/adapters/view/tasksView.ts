@@ -32,6 +32,8 @@ export interface TasksViewSnapshot extends TreeSnapshot {
 
 /** The Tasks tree view as other parts of the extension (and tests) drive it. */
 export interface TasksView extends vscode.Disposable {
+  /** Draws the first frame (description, message, badge, context keys) and tells the store whether it is seen; once, after activation. */
+  start(): void;
   /** Selects and shows a task's row (expanding its group); a row VS Code cannot place yet is skipped, not an error. */
   reveal(taskId: string): Promise<void>;
   /** The user has looked at this task: it no longer counts in the view's badge. */
@@ -207,11 +209,12 @@ export function createTasksView(deps: TasksViewDeps): TasksView {
   }, CLOCK_REDRAW_MS);
   owned.register(toDisposable(() => clearInterval(clockRedraw)));
 
-  if (filter.scope === 'repository') remotes.start();
-  updateActivity();
-  updateFrame();
-
   const view: TasksView = {
+    start: () => {
+      if (filter.scope === 'repository') remotes.start();
+      updateActivity();
+      updateFrame();
+    },
     async reveal(taskId: string): Promise<void> {
       provider.flush();
       const node = provider.nodeOf(taskId);

@@ -1,7 +1,9 @@
 import { mapAgentLogMessage, parseAgentDetails, parseAgentTask } from './agentParsing';
 import { InvalidInputError } from '../http/errors';
 import { titleProblem } from '../tasks/rename';
-import { HttpTasksApiBase } from './httpTasksApiBase';
+import { logStreamSettings, selectedAgents, type HttpTasksApiOptions } from './httpTasksApiBase';
+import type { HttpClient } from '../http/http';
+import { systemClock, type Clock } from '../util/clock';
 import type { LogStreamEvent } from '../logs/logEvents';
 import { replayingLogStream } from '../logs/logStream';
 import type { Task, TaskDetails, TaskStatusInfo } from '../tasks/model';
@@ -28,9 +30,18 @@ const DEFAULT_PAGE_SIZE = 20;
 /** Prompts learnt from creation or details, so list rows (which carry none) can show one. */
 const MAX_REMEMBERED_PROMPTS = 1000;
 
-export class AgentTasksApi extends HttpTasksApiBase implements TasksApi {
+export class AgentTasksApi implements TasksApi {
   readonly kind = 'agent' as const;
+  readonly baseUrl: string;
+  private readonly http: HttpClient;
+  private readonly clock: Clock;
   private readonly prompts = new Map<string, string>();
+
+  constructor(private readonly options: HttpTasksApiOptions) {
+    this.http = options.http;
+    this.baseUrl = options.http.baseUrl;
+    this.clock = options.clock ?? systemClock;
+  }
 
   async list(options: ListOptions = {}): Promise<TaskPage> {
     const page = options.cursor && 'page' in options.cursor ? Math.max(1, Math.floor(options.cursor.page)) : 1;
@@ -89,14 +100,7 @@ export class AgentTasksApi extends HttpTasksApiBase implements TasksApi {
       ...(input.baseBranch ? { selectedBranch: input.baseBranch } : {}),
       ...(input.model ? { model: input.model } : {}),
       ...(input.agent ? { agent: input.agent } : {}),
-      ...(input.agents && input.agents.length > 0
-        ? {
-            selectedAgents: input.agents.map((choice) => ({
-              agent: choice.agent,
-              ...(choice.model ? { model: choice.model } : {}),
-            })),
-          }
-        : {}),
+      ...(input.agents && input.agents.length > 0 ? { selectedAgents: selectedAgents(input.agents) } : {}),
     };
     // Never retried: a lost answer must not start a second task.
     const body = await this.http.requestJson({
@@ -108,11 +112,17 @@ export class AgentTasksApi extends HttpTasksApiBase implements TasksApi {
     });
     const reader = ObjectReader.of(body);
     const id = reader.optionalString('runId') ?? reader.string('taskId');
+    const taskId = reader.optionalString('taskId');
+    const taskKey = taskId !== id ? taskId : undefined;
     const threadId = reader.optionalString('chatId');
     const agentCount = reader.optionalNumber('agentCount');
-    const task = this.startedRun(id, threadId, input, {
+    // With several agents, the answer names the first agent's run; its siblings arrive with the next list.
+    const first = input.agents?.[0];
+    const task = this.startedRun(id, threadId, first ? { prompt: input.prompt, ...first } : input, {
       ...(input.repoUrl ? { repoUrl: input.repoUrl } : {}),
       ...(input.baseBranch ? { baseBranch: input.baseBranch } : {}),
+      ...(taskKey !== undefined ? { taskKey } : {}),
+      ...(agentCount !== undefined && agentCount > 1 ? { agentCount } : {}),
     });
     return {
       id,
@@ -189,7 +199,7 @@ export class AgentTasksApi extends HttpTasksApiBase implements TasksApi {
     return replayingLogStream(
       (signal) => this.http.openStream({ path, query, signal }),
       mapAgentLogMessage,
-      this.logStreamSettings(id, options),
+      logStreamSettings(this.options, this.clock, (request) => this.status(id, request), options),
     );
   }
 
@@ -198,7 +208,7 @@ export class AgentTasksApi extends HttpTasksApiBase implements TasksApi {
     id: string,
     threadId: string | undefined,
     input: Pick<CreateTaskInput, 'prompt' | 'model' | 'agent'>,
-    more: Pick<Task, 'repoUrl' | 'baseBranch' | 'previousRunId'>,
+    more: Pick<Task, 'repoUrl' | 'baseBranch' | 'previousRunId' | 'taskKey' | 'agentCount'>,
   ): Task {
     this.rememberPrompt(id, input.prompt);
     return {

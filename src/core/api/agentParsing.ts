@@ -12,6 +12,9 @@ const MAX_SUMMARY_CHARS = 160;
 /** A v1 task as the list and details share it. */
 export function parseAgentTask(reader: ObjectReader): Task {
   const id = reader.optionalString('runId') ?? reader.string('taskId');
+  // A taskId equal to the runId says nothing beyond it; one that differs ties sibling runs together.
+  const taskId = reader.optionalString('taskId');
+  const taskKey = taskId !== id ? taskId : undefined;
   const threadId = reader.optionalString('chatId');
   const model = reader.optionalText('model');
   const agent = reader.optionalText('agent');
@@ -27,6 +30,7 @@ export function parseAgentTask(reader: ObjectReader): Task {
     id,
     api: 'agent' as const,
     threadId,
+    taskKey,
     ...normaliseAgentStatus(reader.essentialString('status')),
     title,
     model,
@@ -51,10 +55,11 @@ export function parseAgentDetails(reader: ObjectReader): TaskDetails {
   const pullRequestUrl = github?.optionalText('prUrl') ?? github?.optionalText('pullRequestUrl');
   const messageReaders = reader.objects('messages');
   const messages = messageReaders.map(parseChatMessage);
-  const prompt = runPrompt(messages, reader.optionalString('assistantMessageId'));
+  const assistantMessageId = reader.optionalString('assistantMessageId');
+  const prompt = runPrompt(messages, assistantMessageId);
   return {
     ...task,
-    ...definedFields({ prompt, repoUrl, baseBranch, createdBranch, pullRequestUrl }),
+    ...definedFields({ prompt, repoUrl, baseBranch, createdBranch, pullRequestUrl, assistantMessageId }),
     messages,
   };
 }

@@ -1,6 +1,8 @@
 import { cloudDetails, mapCloudLogMessage, parseCloudTask } from './cloudParsing';
 import { ApiError, BadRequestError, isAbortError } from '../http/errors';
-import { HttpTasksApiBase } from './httpTasksApiBase';
+import { logStreamSettings, selectedAgents, type HttpTasksApiOptions } from './httpTasksApiBase';
+import type { HttpClient } from '../http/http';
+import { systemClock, type Clock } from '../util/clock';
 import type { LogStreamEvent } from '../logs/logEvents';
 import { indexedLogStream } from '../logs/logStream';
 import type { FollowUp, Task, TaskDetails, TaskStatusInfo } from '../tasks/model';
@@ -25,8 +27,17 @@ import * as l10n from '@vscode/l10n';
 
 const DEFAULT_PAGE_SIZE = 20;
 
-export class CloudTasksApi extends HttpTasksApiBase implements TasksApi {
+export class CloudTasksApi implements TasksApi {
   readonly kind = 'cloud' as const;
+  readonly baseUrl: string;
+  private readonly http: HttpClient;
+  private readonly clock: Clock;
+
+  constructor(private readonly options: HttpTasksApiOptions) {
+    this.http = options.http;
+    this.baseUrl = options.http.baseUrl;
+    this.clock = options.clock ?? systemClock;
+  }
 
   async list(options: ListOptions = {}): Promise<TaskPage> {
     const offset = options.cursor && 'offset' in options.cursor ? Math.max(0, Math.floor(options.cursor.offset)) : 0;
@@ -79,12 +90,7 @@ export class CloudTasksApi extends HttpTasksApiBase implements TasksApi {
       ...(input.repoUrl ? { repoUrl: input.repoUrl } : {}),
       ...(input.baseBranch ? { selectedBranch: input.baseBranch } : {}),
       ...(multi
-        ? {
-            selectedAgents: (input.agents ?? []).map((choice) => ({
-              agent: choice.agent,
-              ...(choice.model ? { model: choice.model } : {}),
-            })),
-          }
+        ? { selectedAgents: selectedAgents(input.agents ?? []) }
         : {
             ...(input.agent ? { selectedAgent: input.agent } : {}),
             ...(input.model ? { selectedModel: input.model } : {}),
@@ -169,7 +175,7 @@ export class CloudTasksApi extends HttpTasksApiBase implements TasksApi {
     return indexedLogStream(
       (fromIndex, signal) => this.http.openStream({ path, query: { fromIndex, includeStatus: 'true' }, signal }),
       mapCloudLogMessage,
-      this.logStreamSettings(id, options),
+      logStreamSettings(this.options, this.clock, (request) => this.status(id, request), options),
     );
   }
 

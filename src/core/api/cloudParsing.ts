@@ -25,12 +25,13 @@ export function parseCloudTask(reader: ObjectReader): Task {
   const startedAt = reader.optionalTimestamp('startedAt');
   const diffStats = parseDiffStats(reader.optionalObject('diffStats'));
   const followUps = parseFollowUps(reader);
-  const agentRuns = reader.objects('agentExecutions').map(parseAgentRun);
+  const rawStatus = reader.essentialString('status');
+  const agentRuns = reader.objects('agentExecutions').map((item) => parseAgentRun(item, rawStatus));
   return definedFields({
     id,
     api: 'cloud' as const,
     threadId: id,
-    ...normaliseCloudStatus(reader.essentialString('status')),
+    ...normaliseCloudStatus(rawStatus),
     prompt,
     title,
     model,
@@ -108,16 +109,23 @@ function parseFollowUps(reader: ObjectReader): FollowUp[] {
   return followUps;
 }
 
-function parseAgentRun(reader: ObjectReader): AgentRun {
-  const model = reader.optionalText('model');
+/**
+ * One `agentExecutions` item. The docs list `{agent, model, status, branchName, error, …}`; the
+ * "…" is read where it is likely (a PR link, diff stats, times) and ignored when absent. An item
+ * without a status takes its task's, so a server that leaves it out still places the task.
+ */
+function parseAgentRun(reader: ObjectReader, taskStatus: string | undefined): AgentRun {
+  const model = reader.optionalText('model') ?? reader.optionalText('selectedModel');
   const branch = reader.optionalText('branchName');
   const error = reader.optionalErrorText('error');
+  const pullRequestUrl = reader.optionalText('prUrl') ?? reader.optionalText('pullRequestUrl');
+  const diffStats = parseDiffStats(reader.optionalObject('diffStats'));
+  const startedAt = reader.optionalTimestamp('startedAt');
+  const completedAt = reader.optionalTimestamp('completedAt');
   return {
-    agent: reader.optionalText('agent') ?? 'agent',
-    ...normaliseCloudStatus(reader.optionalString('status')),
-    ...(model !== undefined ? { model } : {}),
-    ...(branch !== undefined ? { branch } : {}),
-    ...(error !== undefined ? { error } : {}),
+    agent: reader.optionalText('agent') ?? reader.optionalText('selectedAgent') ?? 'agent',
+    ...normaliseCloudStatus(reader.optionalString('status') ?? taskStatus),
+    ...definedFields({ model, branch, error, pullRequestUrl, diffStats, startedAt, completedAt }),
   };
 }
 

@@ -12,7 +12,7 @@ export interface BatchTimer {
   clear(handle: unknown): void;
 }
 
-export const systemBatchTimer: BatchTimer = {
+const systemBatchTimer: BatchTimer = {
   set: (callback, ms) => setTimeout(callback, ms),
   clear: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
 };

@@ -17,8 +17,6 @@ export type SseItem =
   /** An event larger than the limit: dropped (with the rest of its chunk) instead of buffered. */
   | { readonly type: 'oversized'; readonly limit: number };
 
-export type SseMessage = Extract<SseItem, { type: 'message' }>;
-
 /** Generous for a tool output carrying a file, small enough to bound memory. */
 export const DEFAULT_MAX_EVENT_CHARS = 8 * 1024 * 1024;
 

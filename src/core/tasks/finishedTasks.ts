@@ -1,7 +1,16 @@
 import type { Clock } from '../util/clock';
 import { Emitter, type Event } from '../util/emitter';
 import { ALL_STATUSES, isActive, isTerminal, type Task, type TaskStatus } from './model';
-import { safePullRequestUrl, statusWord, taskLabel, truncate, firstLine } from '../view/taskPresentation';
+import {
+  agentCountOf,
+  agentStatusSummary,
+  safePullRequestUrl,
+  statusWord,
+  taskLabel,
+  truncate,
+  firstLine,
+} from '../view/taskPresentation';
+import { agentTasksOf, findAgentTask, type AgentTask } from './agentTask';
 import * as l10n from '@vscode/l10n';
 
 /**
@@ -88,12 +97,13 @@ export function parseNotificationMode(value: unknown): NotificationMode {
 
 export interface NoticeAction {
   readonly title: string;
-  /** An existing command, invoked with a task id string. */
+  /** An existing command, invoked with a task id string (Compare Agents: the task's key). */
   readonly command:
     | 'blackboxTasks.showLogs'
     | 'blackboxTasks.checkoutBranch'
     | 'blackboxTasks.applyChanges'
-    | 'blackboxTasks.openPullRequest';
+    | 'blackboxTasks.openPullRequest'
+    | 'blackboxTasks.compareAgents';
   /** The tasks it can act on; more than one means the user picks. */
   readonly taskIds: readonly string[];
 }
@@ -190,4 +200,57 @@ function batchMessage(tasks: readonly Task[]): string {
   const named = tasks.slice(0, 3).map(quoted).join(', ');
   const more = tasks.length > 3 ? l10n.t(' and {0} more', tasks.length - 3) : '';
   return l10n.t('{0} BLACKBOX tasks finished ({1}): {2}{3}.', tasks.length, summary, named, more);
+}
+
+/**
+ * The notifications for a batch of finished runs, knowing every task (`known`): one per
+ * multi-agent task whose last agent has just finished ("3 agents finished: 2 completed,
+ * 1 failed", offering Compare Agents), none while any of its agents still works, and one for
+ * the rest of the batch as `planFinishedNotice` makes it.
+ */
+export function planFinishedNotices(
+  batch: readonly Task[],
+  known: readonly Task[],
+  mode: NotificationMode,
+): FinishedNotice[] {
+  if (mode === 'none') return [];
+  const byId = new Map<string, Task>(known.map((task) => [task.id, task]));
+  for (const task of batch) byId.set(task.id, task);
+  const agentTasks = agentTasksOf([...byId.values()]);
+  const single: Task[] = [];
+  const multi = new Map<string, AgentTask>();
+  for (const task of batch) {
+    const agentTask = findAgentTask(agentTasks, task.id);
+    if (agentTask?.multiAgent) multi.set(agentTask.key, agentTask);
+    else single.push(task);
+  }
+  const notices: FinishedNotice[] = [];
+  for (const agentTask of multi.values()) {
+    const notice = planAgentsFinishedNotice(agentTask, mode);
+    if (notice) notices.push(notice);
+  }
+  const rest = planFinishedNotice(single, mode);
+  if (rest) notices.push(rest);
+  return notices;
+}
+
+/** Whether every agent of the task has finished (a Cloud task says so itself). */
+export function allAgentsFinished(agentTask: AgentTask): boolean {
+  if (agentTask.api === 'cloud') return agentTask.lanes.every((lane) => isTerminal(lane.run.status));
+  return agentTask.lanes.length >= agentCountOf(agentTask) && agentTask.lanes.every((lane) => isTerminal(lane.status));
+}
+
+function planAgentsFinishedNotice(agentTask: AgentTask, mode: NotificationMode): FinishedNotice | undefined {
+  if (!allAgentsFinished(agentTask)) return undefined;
+  const unsuccessful = agentTask.lanes.some((lane) => isUnsuccessful(lane.status));
+  if (mode === 'failures' && !unsuccessful) return undefined;
+  const anyCompleted = agentTask.lanes.some((lane) => lane.status === 'completed');
+  const name = agentTask.prompt !== undefined ? truncate(firstLine(agentTask.prompt), 60) : undefined;
+  const summary = l10n.t('{0} agents finished: {1}', agentCountOf(agentTask), agentStatusSummary(agentTask));
+  return {
+    severity: !unsuccessful ? 'info' : anyCompleted ? 'warning' : 'error',
+    message: name ? l10n.t('{0} (“{1}”).', summary, name) : `${summary}.`,
+    actions: [{ title: l10n.t('Compare Agents'), command: 'blackboxTasks.compareAgents', taskIds: [agentTask.key] }],
+    taskIds: agentTask.lanes.map((lane) => lane.run.id),
+  };
 }

@@ -1,4 +1,5 @@
 import { isTerminal, type Task } from './model';
+import { agentTasksOf } from './agentTask';
 import type { ContinuedTask } from '../api/tasksApi';
 import * as l10n from '@vscode/l10n';
 
@@ -13,15 +14,19 @@ import * as l10n from '@vscode/l10n';
  * chat as its latest run.
  */
 
-/** The newest run of the task's v1 chat among the known tasks (the task itself for Cloud or a lone run). */
+/**
+ * The newest run of the task's line among the known tasks: in a v1 chat, the latest run of the
+ * same agent (a multi-agent task's siblings share the chat, and each agent is continued from its
+ * own run); the task itself for Cloud or a lone run.
+ */
 export function latestRunOf(task: Task, known: readonly Task[]): Task {
   if (task.api !== 'agent' || !task.threadId) return task;
-  let latest = task;
-  for (const other of known) {
-    if (other.api !== 'agent' || other.threadId !== task.threadId || other.id === latest.id) continue;
-    if ((other.createdAt ?? -Infinity) > (latest.createdAt ?? -Infinity)) latest = other;
-  }
-  return latest;
+  const chat = known.filter((other) => other.api === 'agent' && other.threadId === task.threadId);
+  if (!chat.some((other) => other.id === task.id)) chat.push(task);
+  for (const agentTask of agentTasksOf(chat))
+    for (const lane of agentTask.lanes)
+      if (lane.run.id === task.id || lane.earlierRuns.some((run) => run.id === task.id)) return lane.run;
+  return task;
 }
 
 /** Why this task cannot take a follow-up now, in a sentence; undefined when it can. */

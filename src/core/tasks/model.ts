@@ -56,6 +56,11 @@ export interface AgentRun {
   readonly rawStatus: string;
   readonly branch?: string;
   readonly error?: string;
+  /** Undocumented fields some answers carry ("…" in the docs): read when present. */
+  readonly pullRequestUrl?: string;
+  readonly diffStats?: DiffStats;
+  readonly startedAt?: number;
+  readonly completedAt?: number;
 }
 
 export interface Task {
@@ -64,6 +69,13 @@ export interface Task {
   readonly api: ApiKind;
   /** v1: chatId (every run of a conversation shares it). Cloud: the task id itself. */
   readonly threadId?: string;
+  /**
+   * v1: the `taskId` the API gives next to `runId`. The runs of one multi-agent task share it;
+   * for a single run it may simply equal the runId. Absent for Cloud tasks.
+   */
+  readonly taskKey?: string;
+  /** v1: how many agents the create request started (the create answer's `agentCount`), when known. */
+  readonly agentCount?: number;
   readonly status: TaskStatus;
   /** The value the server sent, kept so an unknown status can still be shown. */
   readonly rawStatus: string;
@@ -110,6 +122,8 @@ export interface ChatMessage {
 export interface TaskDetails extends Task {
   /** The whole conversation (v1: every run of the chat; Cloud: prompt and follow-ups). */
   readonly messages: readonly ChatMessage[];
+  /** v1: the id of this run's own answer among `messages` (siblings and follow-ups share the chat). */
+  readonly assistantMessageId?: string;
 }
 
 /** Result of the lightweight status poll. */

@@ -53,7 +53,7 @@ export type RefreshPlan =
   | { readonly kind: 'paused'; readonly reason: PauseReason }
   | { readonly kind: 'wait'; readonly delayMs: number; readonly periodMs: number };
 
-export function pauseReason(inputs: RefreshInputs, options: RefreshPolicyOptions): PauseReason | undefined {
+function pauseReason(inputs: RefreshInputs, options: RefreshPolicyOptions): PauseReason | undefined {
   if (!inputs.connected) return 'noConnection';
   if (inputs.authFailed) return 'authFailed';
   if (!inputs.windowFocused) return 'unfocused';

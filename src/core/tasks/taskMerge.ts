@@ -7,7 +7,7 @@ import { isActive, type ApiKind, type Task } from './model';
  * longer has the old error). Only fields an endpoint does not carry at all (the v1 list has
  * no prompt, repository or error) keep what an earlier answer gave. Fields no endpoint
  * documents (`title`, v1 `agent`, `progress`, `updatedAt`) are taken when present and never
- * cleared by their absence.
+ * cleared by their absence; so is `agentCount`, which only the create answer carries.
  */
 
 export type MutableTask = { -readonly [K in keyof Task]: Task[K] };
@@ -29,11 +29,12 @@ export type AnswerKind =
 
 /** The fields each answer speaks about, from the API reference. */
 const SPOKEN: Readonly<Record<AnswerKind, readonly (keyof Task)[]>> = {
-  agentList: ['status', 'rawStatus', 'threadId', 'model', 'createdAt', 'startedAt', 'completedAt'],
+  agentList: ['status', 'rawStatus', 'threadId', 'taskKey', 'model', 'createdAt', 'startedAt', 'completedAt'],
   agentDetails: [
     'status',
     'rawStatus',
     'threadId',
+    'taskKey',
     'startedAt',
     'completedAt',
     'error',

@@ -78,6 +78,7 @@ export function parseSnapshotTask(value: unknown): Task | undefined {
   };
   for (const key of [
     'threadId',
+    'taskKey',
     'prompt',
     'title',
     'model',
@@ -92,18 +93,12 @@ export function parseSnapshotTask(value: unknown): Task | undefined {
     const text = str(raw[key]);
     if (text !== undefined) task[key] = text;
   }
-  for (const key of ['progress', 'createdAt', 'startedAt', 'completedAt', 'updatedAt']) {
+  for (const key of ['progress', 'createdAt', 'startedAt', 'completedAt', 'updatedAt', 'agentCount']) {
     const n = num(raw[key]);
     if (n !== undefined) task[key] = n;
   }
-  const diff = record(raw.diffStats);
-  if (diff) {
-    const filesChanged = num(diff.filesChanged);
-    const linesAdded = num(diff.linesAdded);
-    const linesRemoved = num(diff.linesRemoved);
-    if (filesChanged !== undefined && linesAdded !== undefined && linesRemoved !== undefined)
-      task.diffStats = { filesChanged, linesAdded, linesRemoved };
-  }
+  const diffStats = snapshotDiffStats(raw.diffStats);
+  if (diffStats) task.diffStats = diffStats;
   if (Array.isArray(raw.followUps)) {
     task.followUps = raw.followUps.flatMap((item) => {
       const f = record(item);
@@ -126,11 +121,26 @@ export function parseSnapshotTask(value: unknown): Task | undefined {
       const runStatus = str(r?.status);
       if (!r || !agent || !runStatus || !STATUSES.has(runStatus)) return [];
       const run: Record<string, unknown> = { agent, status: runStatus, rawStatus: str(r.rawStatus) ?? runStatus };
-      for (const key of ['model', 'branch', 'error']) if (str(r[key]) !== undefined) run[key] = str(r[key]);
+      for (const key of ['model', 'branch', 'error', 'pullRequestUrl'])
+        if (str(r[key]) !== undefined) run[key] = str(r[key]);
+      for (const key of ['startedAt', 'completedAt']) if (num(r[key]) !== undefined) run[key] = num(r[key]);
+      const runDiff = snapshotDiffStats(r.diffStats);
+      if (runDiff) run.diffStats = runDiff;
       return [run];
     });
   }
   return task as unknown as Task;
+}
+
+function snapshotDiffStats(value: unknown): Task['diffStats'] {
+  const diff = record(value);
+  if (!diff) return undefined;
+  const filesChanged = num(diff.filesChanged);
+  const linesAdded = num(diff.linesAdded);
+  const linesRemoved = num(diff.linesRemoved);
+  return filesChanged !== undefined && linesAdded !== undefined && linesRemoved !== undefined
+    ? { filesChanged, linesAdded, linesRemoved }
+    : undefined;
 }
 
 export function parseSnapshot(value: unknown): TaskSnapshot | undefined {

@@ -1,21 +1,30 @@
 import { ALL_STATUSES, isActive, type Task, type TaskStatus } from '../tasks/model';
+import { agentTasksOf, type AgentTask } from '../tasks/agentTask';
 import { groupLabel } from './taskPresentation';
 import { taskMatcher, type TaskFilter } from './taskFilter';
 
 /**
  * The tree's shape as plain data: status groups in lifecycle order, each holding rows
- * newest first. A v1 chat with several runs is one row: its latest run (the one that
- * matters now) with the earlier runs as children, so a follow-up is never a loose
- * stranger in the list. Pure, so the benchmark and unit tests call it directly.
+ * newest first. A task given to several agents is one row with a row per agent, in the group
+ * of its most active agent (see `placementOf`). A single-agent v1 chat with several runs is one
+ * row: its latest run (the one that matters now) with the earlier runs as children, so a
+ * follow-up is never a loose stranger in the list. Pure, so the benchmark and unit tests call
+ * it directly.
  */
 
 export interface TaskRowModel {
-  /** Stable tree id: `task:<id>`. */
+  /** Stable tree id: `task:<latest run id>` for a single agent, `task:<task key>` for several. */
   readonly id: string;
+  /** What the row's commands receive: the latest run's id, or the task key of a multi-agent task. */
   readonly taskId: string;
+  /** The run the row shows: the latest run of a single-agent task, the first agent's run of several. */
   readonly task: Task;
-  /** Earlier runs of the same v1 chat, oldest first; shown as children. */
+  /** Earlier runs of the same v1 chat, oldest first; shown as children (single-agent tasks only). */
   readonly earlierRuns: readonly Task[];
+  /** The task with its agents; a row per agent beneath it when `agentTask.multiAgent`. */
+  readonly agentTask: AgentTask;
+  /** The group the row is in. */
+  readonly status: TaskStatus;
 }
 
 export interface GroupModel {
@@ -23,7 +32,7 @@ export interface GroupModel {
   readonly id: string;
   readonly status: TaskStatus;
   readonly label: string;
-  /** Rows in the group (a chat counts once). */
+  /** Rows in the group: tasks, not runs (a chat or a multi-agent task counts once). */
   readonly count: number;
   readonly rows: readonly TaskRowModel[];
 }
@@ -51,6 +60,40 @@ export function taskNodeId(taskId: string): string {
   return `task:${taskId}`;
 }
 
+/** Stable tree id of one agent's row: `agent:<task key>/<lane key>`. */
+export function agentNodeId(taskKey: string, laneKey: string): string {
+  return `agent:${taskKey}/${laneKey}`;
+}
+
+function rowOf(agentTask: AgentTask): TaskRowModel {
+  if (agentTask.multiAgent) {
+    const shown = agentTask.lanes[0]?.run;
+    return {
+      id: taskNodeId(agentTask.key),
+      taskId: agentTask.key,
+      task: shown,
+      earlierRuns: [],
+      agentTask,
+      status: agentTask.status,
+    };
+  }
+  const lane = agentTask.lanes[0];
+  const latest = lane?.run;
+  return {
+    id: taskNodeId(latest.id),
+    taskId: latest.id,
+    task: latest,
+    earlierRuns: lane?.earlierRuns ?? [],
+    agentTask,
+    status: agentTask.status,
+  };
+}
+
+/** When a row's task was created: the first run of a multi-agent task, the shown run otherwise. */
+function rowTime(row: TaskRowModel): number | undefined {
+  return row.agentTask.multiAgent ? row.agentTask.createdAt : row.task.createdAt;
+}
+
 export function groupNodeId(status: TaskStatus): string {
   return `group:${status}`;
 }
@@ -64,45 +107,24 @@ export function buildTreeModel(tasks: readonly Task[], options: TreeModelOptions
   const matches = options.filter ? taskMatcher(options.filter, options.repositories ?? new Set()) : undefined;
   const rank = options.rank;
   const shown = matches ? tasks.filter(matches) : tasks;
-  const newestFirst = (a: Task, b: Task): number => {
-    const byTime = (b.createdAt ?? -Infinity) - (a.createdAt ?? -Infinity);
+  const newestFirst = (a: TaskRowModel, b: TaskRowModel): number => {
+    const byTime = (rowTime(b) ?? -Infinity) - (rowTime(a) ?? -Infinity);
     if (byTime !== 0 && !Number.isNaN(byTime)) return byTime;
-    return (rank?.get(a.id) ?? Number.MAX_SAFE_INTEGER) - (rank?.get(b.id) ?? Number.MAX_SAFE_INTEGER);
+    return (rank?.get(a.task.id) ?? Number.MAX_SAFE_INTEGER) - (rank?.get(b.task.id) ?? Number.MAX_SAFE_INTEGER);
   };
 
-  const threads = new Map<string, Task[]>();
-  const rows: TaskRowModel[] = [];
-  for (const task of shown) {
-    if (task.api === 'agent' && task.threadId) {
-      const runs = threads.get(task.threadId);
-      if (runs) runs.push(task);
-      else threads.set(task.threadId, [task]);
-    } else {
-      rows.push({ id: taskNodeId(task.id), taskId: task.id, task, earlierRuns: [] });
-    }
-  }
-  for (const runs of threads.values()) {
-    if (runs.length === 1) {
-      const only = runs[0];
-      rows.push({ id: taskNodeId(only.id), taskId: only.id, task: only, earlierRuns: [] });
-      continue;
-    }
-    runs.sort(newestFirst);
-    const [latest, ...earlier] = runs as [Task, ...Task[]];
-    rows.push({ id: taskNodeId(latest.id), taskId: latest.id, task: latest, earlierRuns: earlier.reverse() });
-  }
-
+  const rows = agentTasksOf(shown).map(rowOf);
   const byStatus = new Map<TaskStatus, TaskRowModel[]>();
   for (const row of rows) {
-    const bucket = byStatus.get(row.task.status);
+    const bucket = byStatus.get(row.status);
     if (bucket) bucket.push(row);
-    else byStatus.set(row.task.status, [row]);
+    else byStatus.set(row.status, [row]);
   }
   const groups: GroupModel[] = [];
   for (const status of ALL_STATUSES) {
     const bucket = byStatus.get(status);
     if (!bucket?.length) continue;
-    bucket.sort((a, b) => newestFirst(a.task, b.task));
+    bucket.sort(newestFirst);
     groups.push({ id: groupNodeId(status), status, label: groupLabel(status), count: bucket.length, rows: bucket });
   }
   return { groups, total: tasks.length, shown: shown.length };

@@ -1,4 +1,5 @@
-import { isActive, isTerminal, type AgentRun, type Task, type TaskStatus } from '../tasks/model';
+import { ALL_STATUSES, isActive, isTerminal, type DiffStats, type Task, type TaskStatus } from '../tasks/model';
+import { laneStatusCounts, type AgentLane, type AgentTask } from '../tasks/agentTask';
 import { repositoryDisplayName } from '../git/githubRemote';
 import { cleanText, clip } from '../util/untrustedText';
 import { canCancel } from '../tasks/cancelPolicy';
@@ -322,25 +323,206 @@ export function presentFollowUp(
   };
 }
 
-/** One agent's execution inside a Cloud multi-agent task, as a child row. */
-export function presentAgentRun(run: AgentRun): {
-  readonly label: string;
-  readonly description: string;
-  readonly icon: ThemeIconSpec;
-  readonly tooltip: string;
-} {
-  const model = run.model ? shortModel(run.model) : undefined;
-  const facts = [
-    `**${escapeMarkdown(run.agent)}**${model ? ` · ${escapeMarkdown(model)}` : ''} · ${statusWord(run.status)}`,
-  ];
-  if (run.branch) facts.push(l10n.t('Branch: {0}', `\`${inlineCode(run.branch)}\``));
-  if (run.error) facts.push(`**${l10n.t('Error:')}** ${escapeBlock(truncate(run.error, 600))}`);
+/** What a multi-agent row needs beyond the task: the time, and which runs are being cancelled. */
+export interface AgentPresentationContext {
+  readonly now: number;
+  readonly pendingCancel?: (runId: string) => boolean;
+}
+
+/** How many agents work on the task: the lanes known, or more when the create answer said so. */
+export function agentCountOf(agentTask: AgentTask): number {
+  return Math.max(agentTask.lanes.length, agentTask.agentCount ?? 0);
+}
+
+function statusCount(status: TaskStatus, count: number): string {
+  switch (status) {
+    case 'running':
+      return l10n.t('{0} running', count);
+    case 'queued':
+      return l10n.t('{0} queued', count);
+    case 'completed':
+      return l10n.t('{0} completed', count);
+    case 'failed':
+      return l10n.t('{0} failed', count);
+    case 'cancelled':
+      return l10n.t('{0} cancelled', count);
+    case 'interrupted':
+      return l10n.t('{0} interrupted', count);
+    case 'unknown':
+      return l10n.t('{0} unknown', count);
+  }
+}
+
+/** "2 running, 1 failed": each status of the task's agents with its count, in lifecycle order. */
+export function agentStatusSummary(agentTask: AgentTask): string {
+  const counts = laneStatusCounts(agentTask);
+  return ALL_STATUSES.filter((status) => counts.has(status))
+    .map((status) => statusCount(status, counts.get(status) ?? 0))
+    .join(', ');
+}
+
+/** "3 agents · 2 running, 1 failed". */
+export function agentTaskDescription(agentTask: AgentTask, context: AgentPresentationContext): string {
+  const count = agentCountOf(agentTask);
+  const parts = [count === 1 ? l10n.t('1 agent') : l10n.t('{0} agents', count)];
+  const summary = agentStatusSummary(agentTask);
+  if (summary) parts.push(summary);
+  if (agentTask.lanes.some((lane) => isActive(lane.status) && context.pendingCancel?.(lane.run.id)))
+    parts.push(l10n.t('Cancelling…'));
+  return parts.join(' · ');
+}
+
+/**
+ * Capability tokens of a multi-agent task's row: `multiAgent`, and each action that fits at least
+ * one of its agents (the command then asks which agent, or acts on all of them).
+ */
+export function agentTaskContextValue(agentTask: AgentTask, context: AgentPresentationContext): string {
+  const tokens = ['task', agentTask.status, 'multiAgent'];
+  const lanes = agentTask.lanes;
+  if (lanes.some((lane) => isActive(lane.status))) tokens.push('active');
+  if (lanes.some((lane) => laneCancellable(lane, context))) tokens.push('cancellable');
+  if (lanes.some(laneContinuable)) tokens.push('continuable');
+  if (lanes.some(laneHasBranch)) tokens.push('hasBranch');
+  if (lanes.some((lane) => safePullRequestUrl(lane.pullRequestUrl))) tokens.push('hasPullRequest');
+  return tokens.join(' ');
+}
+
+export function presentAgentTask(agentTask: AgentTask, context: AgentPresentationContext): TaskPresentation {
+  const cancelling = agentTask.lanes.some((lane) => isActive(lane.status) && context.pendingCancel?.(lane.run.id));
+  const source = agentTask.prompt;
+  const line = source !== undefined ? firstLine(source) : '';
   return {
-    label: run.agent,
-    description: [model, statusWord(run.status), run.branch]
-      .filter((part): part is string => Boolean(part))
-      .join(' · '),
-    icon: STATUS_ICONS[run.status],
-    tooltip: facts.join('\n\n'),
+    label: line ? truncate(line, LABEL_MAX) : taskLabel(agentTask.lanes[0]?.run ?? ({ id: agentTask.key } as Task)),
+    description: agentTaskDescription(agentTask, context),
+    icon: cancelling && isActive(agentTask.status) ? CANCELLING_ICON : STATUS_ICONS[agentTask.status],
+    contextValue: agentTaskContextValue(agentTask, context),
+    statusWord: statusWord(agentTask.status),
   };
+}
+
+/** The hover of a multi-agent task: the prompt, then one line per agent. Markdown, untrusted text escaped. */
+export function agentTaskTooltipMarkdown(agentTask: AgentTask, context: AgentPresentationContext): string {
+  const lines = [`**${statusWord(agentTask.status)}** · ${escapeMarkdown(agentTaskDescription(agentTask, context))}`];
+  if (agentTask.prompt) lines.push(escapeBlock(truncate(agentTask.prompt.trim(), TOOLTIP_PROMPT_MAX)));
+  else lines.push(`*${l10n.t('Prompt not loaded yet.')}*`);
+  const facts: string[] = [];
+  if (agentTask.createdAt !== undefined)
+    facts.push(
+      l10n.t('Created: {0} ({1})', isoTime(agentTask.createdAt), relativeTime(agentTask.createdAt, context.now)),
+    );
+  if (agentTask.repoUrl)
+    facts.push(l10n.t('Repository: {0}', escapeMarkdown(repositoryDisplayName(agentTask.repoUrl))));
+  if (agentTask.baseBranch) facts.push(l10n.t('Base branch: {0}', `\`${inlineCode(agentTask.baseBranch)}\``));
+  if (facts.length) lines.push(facts.join('  \n'));
+  lines.push(
+    agentTask.lanes.map((lane) => `${escapeMarkdown(laneLabel(lane))}: ${statusWord(lane.status)}`).join('  \n'),
+  );
+  return lines.join('\n\n');
+}
+
+/** "claude · claude-sonnet-4.6": the agent and its model, whichever are known. */
+export function laneLabel(lane: AgentLane): string {
+  const model = lane.model ? shortModel(lane.model) : undefined;
+  const label = [lane.agent, model].filter((part): part is string => Boolean(part)).join(' · ');
+  return truncate(cleanText(label).replace(/\s+/g, ' ').trim(), LABEL_MAX) || l10n.t('Agent');
+}
+
+/** How long the agent took, or has been at it so far; undefined before it started. */
+export function laneDuration(lane: AgentLane, now: number): number | undefined {
+  if (lane.startedAt === undefined) return undefined;
+  if (isTerminal(lane.status)) return lane.completedAt !== undefined ? lane.completedAt - lane.startedAt : undefined;
+  return isActive(lane.status) ? now - lane.startedAt : undefined;
+}
+
+/** "+42 −7 · 3 files". */
+export function diffStatsText(stats: DiffStats): string {
+  const files = stats.filesChanged === 1 ? l10n.t('1 file') : l10n.t('{0} files', stats.filesChanged);
+  return `+${stats.linesAdded} −${stats.linesRemoved} · ${files}`;
+}
+
+function laneCancellable(lane: AgentLane, context: AgentPresentationContext): boolean {
+  return isActive(lane.status) && canCancel(lane.run) && !context.pendingCancel?.(lane.run.id);
+}
+
+function laneContinuable(lane: AgentLane): boolean {
+  return isTerminal(lane.status) && isTerminal(lane.run.status);
+}
+
+function laneHasBranch(lane: AgentLane): boolean {
+  return Boolean(lane.branch && (lane.run.repoUrl ?? undefined));
+}
+
+/** Capability tokens of one agent's row, matched by the same menus as task rows. */
+export function laneContextValue(lane: AgentLane, context: AgentPresentationContext): string {
+  const tokens = ['agent', lane.status];
+  const active = isActive(lane.status);
+  const cancelling = active && context.pendingCancel?.(lane.run.id) === true;
+  if (active) tokens.push('active');
+  if (laneCancellable(lane, context)) tokens.push('cancellable');
+  if (cancelling) tokens.push('cancelling');
+  if (laneContinuable(lane)) tokens.push('continuable');
+  if (laneHasBranch(lane)) tokens.push('hasBranch');
+  if (safePullRequestUrl(lane.pullRequestUrl)) tokens.push('hasPullRequest');
+  return tokens.join(' ');
+}
+
+/** One agent of a multi-agent task, as a child row: agent and model, status icon, time taken, diff stats. */
+export function presentAgentLane(
+  lane: AgentLane,
+  context: AgentPresentationContext,
+): TaskPresentation & { readonly tooltip: string } {
+  const cancelling = isActive(lane.status) && context.pendingCancel?.(lane.run.id) === true;
+  const parts: string[] = [];
+  if (cancelling) parts.push(l10n.t('Cancelling…'));
+  if (lane.status === 'queued') parts.push(l10n.t('queued'));
+  const took = laneDuration(lane, context.now);
+  if (took !== undefined) parts.push(formatElapsedRoughly(took));
+  if (lane.diffStats) parts.push(diffStatsText(lane.diffStats));
+  if (lane.earlierRuns.length) parts.push(l10n.t('{0} runs', lane.earlierRuns.length + 1));
+  if (lane.status === 'unknown') parts.push(l10n.t('status “{0}”', truncate(lane.rawStatus, 24)));
+  return {
+    label: laneLabel(lane),
+    description: parts.join(' · '),
+    icon: cancelling ? CANCELLING_ICON : STATUS_ICONS[lane.status],
+    contextValue: laneContextValue(lane, context),
+    statusWord: statusWord(lane.status),
+    tooltip: laneTooltipMarkdown(lane, context.now),
+  };
+}
+
+/** An agent row's hover: status, agent and model, times, branch, PR, changes, error. Untrusted text escaped. */
+function laneTooltipMarkdown(lane: AgentLane, now: number): string {
+  const head = [`**${statusWord(lane.status)}**`];
+  if (lane.status === 'unknown') head.push(`(${escapeMarkdown(lane.rawStatus)})`);
+  head.push(`· ${escapeMarkdown(laneLabel(lane))}`);
+  if (lane.model && shortModel(lane.model) !== lane.model) head.push(`(${escapeMarkdown(lane.model)})`);
+  const facts: string[] = [];
+  if (lane.startedAt !== undefined) facts.push(l10n.t('Started: {0}', isoTime(lane.startedAt)));
+  if (lane.completedAt !== undefined && isTerminal(lane.status))
+    facts.push(l10n.t('Finished: {0}', isoTime(lane.completedAt)));
+  const took = laneDuration(lane, now);
+  if (took !== undefined)
+    facts.push(
+      isTerminal(lane.status)
+        ? l10n.t('Duration: {0}', formatElapsedRoughly(took))
+        : l10n.t('Running for {0}', formatElapsedRoughly(took)),
+    );
+  if (lane.branch) facts.push(l10n.t('Branch: {0}', `\`${inlineCode(lane.branch)}\``));
+  const pr = safePullRequestUrl(lane.pullRequestUrl);
+  if (pr) facts.push(l10n.t('Pull request: {0}', escapeMarkdown(pr)));
+  else if (lane.pullRequestUrl) facts.push(l10n.t('Pull request: {0}', escapeMarkdown(lane.pullRequestUrl)));
+  if (lane.diffStats) {
+    const d = lane.diffStats;
+    facts.push(
+      d.filesChanged === 1
+        ? l10n.t('Changes: 1 file, +{0} −{1}', d.linesAdded, d.linesRemoved)
+        : l10n.t('Changes: {0} files, +{1} −{2}', d.filesChanged, d.linesAdded, d.linesRemoved),
+    );
+  }
+  if (lane.earlierRuns.length) facts.push(l10n.t('Continued: {0} runs', lane.earlierRuns.length + 1));
+  const lines = [head.join(' ')];
+  if (facts.length) lines.push(facts.join('  \n'));
+  if (lane.error) lines.push(`**${l10n.t('Error:')}** ${escapeBlock(truncate(lane.error, 600))}`);
+  lines.push(l10n.t('Run id: {0}', `\`${inlineCode(lane.run.id)}\``));
+  return lines.join('\n\n');
 }
