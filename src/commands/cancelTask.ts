@@ -32,7 +32,7 @@ const AFTER_REFUSAL: RecheckSchedule = { attempts: 1, intervalMs: 0 };
  * Cancel Task: only for queued or running tasks; a modal confirmation; the row shows
  * "Cancelling…" at once (pending cancel), then the real status is re-checked a bounded
  * number of times and applied each time. Pending is cleared on every way out: success,
- * refusal, error or the user stopping the wait. Non-interactive use (tests):
+ * refusal, error or the user stopping the wait. Argument object (README, Command arguments):
  * `{ taskId, confirm: true }`.
  */
 export function cancelTaskCommand(context: CommandContext) {

@@ -26,7 +26,7 @@ export interface ContinueTaskResult {
  * tasks are not offered). The text is saved as a draft per conversation while it is typed
  * and until the server accepts it, so a failure never loses it; the next attempt starts
  * from it. On success the new run is put in the store linked to its task, revealed, and
- * its log followed. Non-interactive use (tests): `{ taskId, prompt }`, or
+ * its log followed. Argument object (README, Command arguments): `{ taskId, prompt }`, or
  * `{ taskId, acceptDraft: true }` to send the kept draft.
  */
 export function continueTaskCommand(context: CommandContext) {

@@ -17,7 +17,6 @@ import {
   loadMoreTreeItem,
   noticeTreeItem,
   taskTreeItem,
-  treeSnapshot,
   untrustedTooltip,
 } from './taskTreeNodes';
 import type {
@@ -28,7 +27,6 @@ import type {
   NoticeNode,
   TaskNode,
   TaskTreeNode,
-  TreeSnapshot,
 } from './taskTreeNodes';
 
 /**
@@ -154,11 +152,6 @@ export class TaskTreeProvider implements vscode.TreeDataProvider<TaskTreeNode>, 
   counts(): { readonly shown: number; readonly total: number } {
     this.ensureModel();
     return { shown: this.model?.shown ?? 0, total: this.model?.total ?? 0 };
-  }
-
-  snapshot(): TreeSnapshot {
-    this.flush();
-    return treeSnapshot(this);
   }
 
   dispose(): void {
