@@ -24,6 +24,11 @@ export interface ActivationFigures {
   readonly activationMs: number;
   /** From asking VS Code to activate (module load included) until activate() returned. */
   readonly activateCallMs?: number;
+  /**
+   * CPU time the extension host spent over that same call (user + system, every thread): unlike
+   * the wall-clock figures it hardly moves when other processes compete for the cores.
+   */
+  readonly activateCallCpuMs?: number;
   /** From asking VS Code to activate until the tree provider asked the workbench to redraw with a task row (its model; painting not included). */
   readonly firstItemsMs?: number;
   /** From the moment activate() itself started (its end minus its own time) until the first task row. */
@@ -126,9 +131,12 @@ export async function run(): Promise<void> {
     const baseline = phase.startsWith('baseline-');
     // The baseline (the extension as it was before) had its own ways to read the view; only its activation is timed.
     if (!baseline) installTasksViewSpy();
+    const cpuBefore = process.cpuUsage();
     const asked = performance.now();
     const api = alreadyActive ? extension.exports : await extension.activate();
     const returned = performance.now();
+    const cpu = process.cpuUsage(cpuBefore);
+    const activateCallCpuMs = (cpu.user + cpu.system) / 1000;
     if (baseline) {
       // Its saved list is written for its warm launch, as below.
       await new Promise((resolve) => setTimeout(resolve, 3_000));
@@ -139,7 +147,7 @@ export async function run(): Promise<void> {
           phase,
           alreadyActive,
           activationMs: api.activationMs,
-          ...(alreadyActive ? {} : { activateCallMs: returned - asked }),
+          ...(alreadyActive ? {} : { activateCallMs: returned - asked, activateCallCpuMs }),
         } satisfies ActivationFigures),
       );
       return;
@@ -173,6 +181,7 @@ export async function run(): Promise<void> {
         ? {}
         : {
             activateCallMs: returned - asked,
+            activateCallCpuMs,
             ...(first !== undefined
               ? {
                   firstItemsMs: first - asked,
