@@ -4,7 +4,11 @@ import { ApiSession } from './adapters/api/apiSession';
 import { createLogger, type Logger } from './adapters/logger';
 import { followRefreshInterval, storeConnectionOf } from './adapters/api/storeConnection';
 import { createWorkspaceRemotes } from './adapters/git/workspaceRemotes';
-import { createFinishedNotifications, type FinishedNotifications } from './adapters/tasks/finishedNotifications';
+import {
+  createFinishedNotifications,
+  createNoticePresenter,
+  type NoticePresenter,
+} from './adapters/tasks/finishedNotifications';
 import { createTaskStatusBar } from './adapters/tasks/statusBar';
 import { createTaskSnapshotStorage } from './adapters/tasks/taskSnapshotStorage';
 import { createTasksView, type TasksView } from './adapters/view/tasksView';
@@ -23,13 +27,16 @@ import {
 } from './adapters/handover/languageModelTools';
 import { registerTaskUriHandler, type TaskUriHandler } from './adapters/handover/uriHandler';
 
-/** What `activate` returns: the composed parts, so integration tests can drive and observe them. */
+/**
+ * What `activate` returns: the composed parts, so integration tests drive and observe the
+ * collaborators themselves (a test may wrap one, as it would wrap a fake); nothing here exists for tests only.
+ */
 export interface BlackboxTasksTestApi {
   readonly session: ApiSession;
   readonly store: TaskStore;
   readonly view: TasksView;
-  /** The finished-task notifications (what they showed, newest last). */
-  readonly notifications: FinishedNotifications;
+  /** How the finished-task notifications are shown. */
+  readonly notices: NoticePresenter;
   readonly logs: LogChannels;
   readonly git: GitAccess;
   readonly logger: Logger;
@@ -37,6 +44,8 @@ export interface BlackboxTasksTestApi {
   readonly tools: LanguageModelTools;
   readonly uriHandler: TaskUriHandler;
   readonly reviews: ReviewCommentsHolder;
+  /** Where the view keeps the user's filter and expand/collapse choices. */
+  readonly workspaceState: vscode.Memento;
   /** Milliseconds `activate` itself took (it never waits on the network). */
   readonly activationMs: number;
 }
@@ -71,9 +80,15 @@ export function activate(extension: vscode.ExtensionContext): BlackboxTasksTestA
     });
     extension.subscriptions.push(store, followRefreshInterval(session, store));
 
-    const view = createTasksView({ extension, store, remotes, logger, statusBarText: () => statusBar?.text() });
+    const view = createTasksView({ extension, store, remotes, logger });
     extension.subscriptions.push(view);
-    const notifications = createFinishedNotifications({ store, logger, onSeen: (taskId) => view.markSeen(taskId) });
+    const notices = createNoticePresenter();
+    const notifications = createFinishedNotifications({
+      store,
+      logger,
+      presenter: notices,
+      onSeen: (taskId) => view.markSeen(taskId),
+    });
     extension.subscriptions.push(notifications);
     const logs = createLogChannels({ extension, session, store, logger });
     extension.subscriptions.push(logs);
@@ -91,12 +106,10 @@ export function activate(extension: vscode.ExtensionContext): BlackboxTasksTestA
     // The rest runs once activate() has returned (VS Code counts activate()'s own time against
     // the extension): the status bar, the first frame of the view, the saved list and the first
     // refresh, the stored key, and the chat tools (VS Code asks for none of them before then).
-    let statusBar: ReturnType<typeof createTaskStatusBar> | undefined;
     const startUp = setImmediate(() => {
       try {
         registerLanguageModelTools(extension, tools);
-        statusBar = createTaskStatusBar(store);
-        extension.subscriptions.push(statusBar);
+        extension.subscriptions.push(createTaskStatusBar(store));
         // The view subscribed first, so the first answers land in a drawn tree.
         view.start();
         store.start();
@@ -109,7 +122,20 @@ export function activate(extension: vscode.ExtensionContext): BlackboxTasksTestA
       }
     });
     extension.subscriptions.push({ dispose: () => clearImmediate(startUp) });
-    return { session, store, view, notifications, logs, git, logger, tools, uriHandler, reviews, activationMs };
+    return {
+      session,
+      store,
+      view,
+      notices,
+      logs,
+      git,
+      logger,
+      tools,
+      uriHandler,
+      reviews,
+      workspaceState: extension.workspaceState,
+      activationMs,
+    };
   } catch (error) {
     reportStartFailure(error, logger, channel, redact);
     throw error;

@@ -12,7 +12,7 @@ export interface AddReviewCommentResult {
 /**
  * Add Review Comment: saves what the user typed in a comment box on the agent's side of a
  * Review Changes diff as a draft for Send Review to Agent. VS Code passes a `CommentReply`;
- * non-interactive use (tests): `{ uri, line (0-based), endLine?, body }`.
+ * argument object (README, Command arguments): `{ uri, line (0-based), endLine?, body }`.
  */
 export function addReviewCommentCommand(context: CommandContext) {
   return async (argument?: unknown): Promise<AddReviewCommentResult> => {

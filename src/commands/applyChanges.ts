@@ -40,7 +40,7 @@ export interface ApplyChangesResult {
  * HEAD does not move, the index is not touched, nothing is committed. Each file is decided on
  * its own (core/git/applyPlan): written whole, merged, or left alone and listed, never
  * half-changed. Files with local edits are named first. What was there before is kept for
- * Undo Apply. Non-interactive use (tests): `{ taskId, repository?, baseBranch?, files?: paths
+ * Undo Apply. Argument object (README, Command arguments): `{ taskId, repository?, baseBranch?, files?: paths
  * or 'all', onDirty?: 'markers' | 'skip' | 'cancel' }`.
  */
 export function applyChangesCommand(context: CommandContext) {

@@ -45,7 +45,7 @@ const AFTER_REFUSAL: RecheckSchedule = { attempts: 1, intervalMs: 0 };
  * refusal, error or the user stopping the wait. On a multi-agent task's row it cancels every
  * agent still working, after one confirmation that says how many (a Cloud task can only be
  * stopped as a whole, and the confirmation says so); on an agent's row, only that agent
- * (Cloud: the whole task, said in the confirmation). Non-interactive use (tests):
+ * (Cloud: the whole task, said in the confirmation). Argument object (README, Command arguments):
  * `{ taskId, confirm: true }`, `{ taskId, laneKey, confirm: true }`.
  */
 export function cancelTaskCommand(context: CommandContext) {

@@ -31,7 +31,7 @@ const RESTORE = 'Restore My Changes';
  * it, then checks out the local branch or creates one tracking the remote branch. Changes
  * in the working tree are never overwritten: the user stashes them first or nothing happens.
  * When the checkout fails after the stash, the message names the stash entry and offers to
- * restore it. Non-interactive use (tests): `{ taskId, repository?, dirty?: 'stash' | 'cancel',
+ * restore it. Argument object (README, Command arguments): `{ taskId, repository?, dirty?: 'stash' | 'cancel',
  * restoreStash?: boolean }` (restoreStash answers that offer).
  */
 export function checkoutBranchCommand(context: CommandContext) {

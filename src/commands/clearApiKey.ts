@@ -14,7 +14,7 @@ export interface ClearApiKeyResult {
 /**
  * Clear API Key: removes the key stored in SecretStorage (after a modal confirmation, since
  * the user may not have the key elsewhere), and says so when BLACKBOX_API_KEY from the
- * environment will still be used. Non-interactive use (tests): `{ confirm: true }`.
+ * environment will still be used. Argument object (README, Command arguments): `{ confirm: true }`.
  */
 export function clearApiKeyCommand(context: CommandContext) {
   const { session, logger } = context;

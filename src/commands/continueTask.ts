@@ -29,8 +29,8 @@ export interface ContinueTaskResult {
  * and until the server accepts it, so a failure never loses it; the next attempt starts
  * from it. On success the new run is put in the store linked to its task, revealed, and
  * its log followed. On a multi-agent task it asks which agent's run to continue from (v1: that
- * agent's latest run; Cloud: the task, naming that agent and its model). Non-interactive use
- * (tests): `{ taskId, prompt }`, `{ taskId, laneKey, prompt }`, or
+ * agent's latest run; Cloud: the task, naming that agent and its model). Argument object
+ * (README, Command arguments): `{ taskId, prompt }`, `{ taskId, laneKey, prompt }`, or
  * `{ taskId, acceptDraft: true }` to send the kept draft.
  */
 export function continueTaskCommand(context: CommandContext) {

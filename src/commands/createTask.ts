@@ -72,8 +72,8 @@ const MAX_PREFLIGHT_ROUNDS = 6;
  * Create Task…: where (repository, GitHub remote, base branch — with a pre-flight of what
  * the agent would not see), what (a prompt, kept as a draft until the server accepts it),
  * who (agent/model or several agents), then one request. A create is never retried
- * automatically and never sent while another is in flight. Non-interactive use (tests,
- * retries): see CreateArguments.
+ * automatically and never sent while another is in flight. Its argument object (keybindings,
+ * `command:` links, retries, tests): see CreateArguments and the README's Command arguments.
  */
 export function createTaskCommand(context: CommandContext) {
   const drafts = createDraftStore(context.extension.workspaceState);

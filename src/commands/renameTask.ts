@@ -19,7 +19,7 @@ export interface RenameTaskResult {
 /**
  * Rename Task…: a new title for an Agent API task's conversation (the Cloud API has no
  * rename, so its tasks are never offered). The row's label shows the title at once, on
- * every run of the chat. Non-interactive use (tests): `{ taskId, title }`.
+ * every run of the chat. Argument object (README, Command arguments): `{ taskId, title }`.
  */
 export function renameTaskCommand(context: CommandContext) {
   const { store, logger, session } = context;

@@ -36,7 +36,7 @@ export interface ReviewChangesResult {
  * Review Changes: the agent's branch against its base, in VS Code's multi-file diff editor,
  * without checking anything out. Both branches are fetched first; the left side is where
  * the agent's branch left the base (so later work on the base does not show up as the
- * agent's), the right side the branch's tip. Non-interactive use (tests):
+ * agent's), the right side the branch's tip. Argument object (README, Command arguments):
  * `{ taskId, repository?, baseBranch? }`.
  */
 export function reviewChangesCommand(context: CommandContext) {

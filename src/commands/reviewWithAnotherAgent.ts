@@ -14,7 +14,7 @@ export interface SecondOpinionResult {
 /**
  * Review with Another Agent…: a new task, through the one Create Task flow, based on the
  * agent's branch and prefilled with a prompt to review it against its base. The user edits
- * the prompt and picks the reviewing agent there. Non-interactive use (tests): `{ taskId,
+ * the prompt and picks the reviewing agent there. Argument object (README, Command arguments): `{ taskId,
  * prompt?, agent?, model? }` (a prompt is sent as it is).
  */
 export function reviewWithAnotherAgentCommand(context: CommandContext) {

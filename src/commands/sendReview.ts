@@ -19,7 +19,7 @@ export interface SendReviewResult {
  * Send Review to Agent: every draft comment of a task in one follow-up prompt (file, line, the
  * code it points at, the comment), after an optional overall message, sent through Continue
  * Task so both APIs, the draft of the prompt and the linked new run work as for any follow-up.
- * The drafts are cleared only once the follow-up is accepted. Non-interactive use (tests):
+ * The drafts are cleared only once the follow-up is accepted. Argument object (README, Command arguments):
  * `{ taskId, message? }` (a message, even empty, skips the question).
  */
 export function sendReviewCommand(context: CommandContext) {

@@ -27,7 +27,7 @@ export interface SetApiKeyResult {
  * Set API Key…: a password input; the key's prefix (or the user's choice when it has
  * none we know) picks the API; one cheap request (`list`, limit 1) verifies the key before
  * it is stored in SecretStorage. A rejected key is never stored; when the server cannot be
- * reached the user may store it unchecked. Non-interactive use (tests):
+ * reached the user may store it unchecked. Argument object (README, Command arguments):
  * `{ key, kind?, storeUnverified? }`.
  */
 export function setApiKeyCommand(context: CommandContext) {

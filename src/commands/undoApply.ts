@@ -16,7 +16,7 @@ export interface UndoApplyResult {
 /**
  * Undo Apply: puts back exactly what the latest Apply Changes replaced (of one repository when
  * given), file by file. Files edited since the apply are named first and overwritten only on
- * request. Non-interactive use (tests): `{ applyId?, repository?, onChanged?: 'overwrite' | 'cancel' }`.
+ * request. Argument object (README, Command arguments): `{ applyId?, repository?, onChanged?: 'overwrite' | 'cancel' }`.
  */
 export function undoApplyCommand(context: CommandContext) {
   const history = createApplyHistory(context.extension.workspaceState);

@@ -288,6 +288,15 @@ function tableRows(results) {
       `≤ ${TARGETS.activateMs} ms`,
       verdict(activate, TARGETS.activateMs, { format: ms }),
     );
+    const callCpu = median(current.map((l) => l.activateCallCpuMs));
+    const baselineCallCpu = median(baseline.map((l) => l.activateCallCpuMs));
+    add(
+      '  CPU time of the whole activation call (module load + activate(); steady under load, unlike wall time)',
+      `${ms(callCpu)}${baselineCallCpu !== undefined && callCpu ? ` (${(baselineCallCpu / callCpu).toFixed(1)}× less than before)` : ''}`,
+      baselineCallCpu === undefined ? '—' : `${ACTIVATION_BASELINE.label}: ${ms(baselineCallCpu)}`,
+      '—',
+      '—',
+    );
     const fromCache = median(warm.map((l) => l.firstItemsFromActivateMs));
     const fromEmulator = median(cold.map((l) => l.firstItemsFromActivateMs));
     const cacheStale = warm.every((l) => l.firstItemsStale === true);

@@ -7,6 +7,7 @@ import type { TaskDetailsPanelHandle } from '../../src/adapters/view/taskDetails
 import type { BlackboxTasksTestApi } from '../../src/extension';
 import type { Emulator, RecordedRequest, TaskSpec } from '../emulator/emulator';
 import { setKey, useEmulator, waitUntil } from './harness';
+import { readTasksView } from './tasksViewSpy';
 
 type ApiName = 'agent' | 'cloud';
 
@@ -253,8 +254,7 @@ for (const apiName of ['agent', 'cloud'] as const) {
           const id = await seedTask(api, emulator, { api: apiName, prompt: 'Waiting in line', status: 'queued' });
           const row = await waitUntil(
             () =>
-              api.view
-                .snapshot()
+              readTasksView(api)
                 .groups.flatMap((group) => group.rows)
                 .find((candidate) => candidate.taskId === id),
             { what: 'the queued row' },

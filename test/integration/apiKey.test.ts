@@ -5,6 +5,7 @@ import type { SetApiKeyResult } from '../../src/commands/setApiKey';
 import { faults } from '../emulator/faults';
 import { scriptedRunLog } from '../emulator/scenarios';
 import { logText, setKey, setSetting, useEmulator, waitForContextKey, waitUntil } from './harness';
+import { readTasksView } from './tasksViewSpy';
 
 /** The SecretStorage entry the session keeps the key under. */
 const SECRET_NAME = 'blackboxTasks.apiKey';
@@ -250,9 +251,9 @@ describe('API key: the same key stored again after it was refused', () => {
     assert.ok(shown > 0);
     emulator.fault(faults.status(401, { path: '/api/v1/tasks', times: 1 }));
     await api.store.refresh();
-    assert.match(api.view.snapshot().message ?? '', /did not accept the API key/);
+    assert.match(readTasksView(api).message ?? '', /did not accept the API key/);
     assert.equal((await setApiKey({ key: emulator.keys.agent })).outcome, 'verified');
-    await waitUntil(() => api.view.snapshot().message === undefined, { what: 'the refused-key message to go' });
+    await waitUntil(() => readTasksView(api).message === undefined, { what: 'the refused-key message to go' });
     assert.equal(api.store.tasks().length, shown, 'the tasks were kept throughout');
   });
 });

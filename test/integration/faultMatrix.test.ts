@@ -1,10 +1,11 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import type { TasksViewSnapshot } from '../../src/adapters/view/tasksView';
+
 import type { BlackboxTasksTestApi } from '../../src/extension';
 import { faults } from '../emulator/faults';
 import type { Emulator } from '../emulator/emulator';
 import { resetExtensionState, setKey, startEmulatorForTests, testApi, waitForContextKey, waitUntil } from './harness';
+import { type TasksViewSnapshot, readTasksView, setActivityOverride } from './tasksViewSpy';
 
 /**
  * The fault-matrix rows whose outcome is drawn by VS Code: what the Tasks view shows (its
@@ -25,7 +26,7 @@ async function viewWhen(
   try {
     return await waitUntil(
       () => {
-        last = api.view.snapshot();
+        last = readTasksView(api);
         return probe(last) ? last : undefined;
       },
       { timeoutMs: 15_000, what },
@@ -55,7 +56,7 @@ describe('fault matrix (extension host)', function () {
   });
 
   afterEach(async () => {
-    api.view.setActivityOverride(undefined);
+    setActivityOverride(undefined);
     await resetExtensionState();
     await emulator.close();
   });
@@ -64,7 +65,7 @@ describe('fault matrix (extension host)', function () {
     emulator.addTask({ api: 'agent', prompt: 'Add rate limiting', status: 'running', createdAgoMs: 60_000 });
     emulator.addTask({ api: 'agent', prompt: 'Fix the flaky test', status: 'completed', createdAgoMs: 120_000 });
     await setKey(emulator.keys.agent);
-    api.view.setActivityOverride({ visible: true, focused: true });
+    setActivityOverride({ visible: true, focused: true });
     await refresh();
     return viewWhen(api, 'the first list', (s) => s.state === 'ready' && !s.stale && taskRows(s) === 2);
   }
@@ -81,7 +82,7 @@ describe('fault matrix (extension host)', function () {
   it('401 with nothing cached: the "did not accept the API key" welcome with its Set API Key… button', async () => {
     emulator.fault(faults.status(401, { path: '/api/v1/tasks' }));
     await setKey(emulator.keys.agent);
-    api.view.setActivityOverride({ visible: true, focused: true });
+    setActivityOverride({ visible: true, focused: true });
     await refresh();
     const shown = await viewWhen(api, 'the noKey state', (s) => s.state === 'noKey');
     assert.equal(taskRows(shown), 0);
@@ -104,14 +105,14 @@ describe('fault matrix (extension host)', function () {
       0,
       'Refresh waits for Retry-After too',
     );
-    assert.match(api.view.snapshot().message ?? '', /refresh again in \d+ s/);
+    assert.match(readTasksView(api).message ?? '', /refresh again in \d+ s/);
   });
 
   it('unreachable with nothing cached: the "Cannot reach" welcome (state unreachable), then Retry brings the tasks', async () => {
     emulator.addTask({ api: 'agent', prompt: 'Waiting for the network', status: 'completed' });
     emulator.fault(faults.status(503, { path: '/api/v1/tasks' }));
     await setKey(emulator.keys.agent);
-    api.view.setActivityOverride({ visible: true, focused: true });
+    setActivityOverride({ visible: true, focused: true });
     await refresh();
     const down = await viewWhen(api, 'the unreachable state', (s) => s.state === 'unreachable');
     assert.equal(taskRows(down), 0);

@@ -6,6 +6,7 @@ import type { Emulator, EmulatorOptions } from '../emulator/emulator';
 import { join, sep } from 'node:path';
 import { installContextKeySpy, observedContextKey, observedContextKeys } from './contextKeySpy';
 import { installOutputChannelSpy, outputChannelText } from './outputChannelSpy';
+import { forgetExpansion, installTasksViewSpy } from './tasksViewSpy';
 import { installNetworkSpy, networkAttemptsFrom, type NetworkAttempt } from './networkSpy';
 
 export const EXTENSION_ID = 'blackbox-agent-tasks.blackbox-agent-tasks';
@@ -60,6 +61,7 @@ export async function activateUnderObservation(idleMs = 1_000): Promise<StartupO
   installNetworkSpy();
   installContextKeySpy();
   installOutputChannelSpy();
+  installTasksViewSpy();
   const ext = extension();
   const observed = !ext.isActive;
   if (!observed) console.warn(`${EXTENSION_ID} was already active before the spies were installed`);
@@ -192,7 +194,7 @@ export async function startEmulatorForTests(options?: EmulatorOptions): Promise<
 export async function resetExtensionState(options: { readonly apiUrl?: string } = {}): Promise<void> {
   await clearKey();
   // A test that revealed a row expanded its group; the view remembers that as the user's choice.
-  (await testApi()).view.forgetExpansion();
+  await forgetExpansion(await testApi());
   for (const name of SETTINGS_TOUCHED_BY_TESTS) {
     const isApiUrl = name === 'agentApiUrl' || name === 'cloudApiUrl';
     await setSetting(name, isApiUrl ? options.apiUrl : undefined);

@@ -1,11 +1,11 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { RenameTaskResult } from '../../src/commands/renameTask';
-import type { TreeRowSnapshot } from '../../src/adapters/view/taskTreeNodes';
-import type { TasksViewSnapshot } from '../../src/adapters/view/tasksView';
+
 import type { Emulator, RecordedRequest } from '../emulator/emulator';
 import { useGitFixture } from './gitFixtures';
 import { clearKey, EXTENSION_ID, setKey, useEmulator, waitUntil } from './harness';
+import { type TasksViewSnapshot, type TreeRowSnapshot, readTasksView } from './tasksViewSpy';
 
 const REMOTE = 'https://github.com/blackbox-demo/links-fixture.git';
 
@@ -126,10 +126,9 @@ describe('Rename Task…', function () {
       writes(suite.emulator).map((request) => [request.method, request.path, request.body]),
       [['PATCH', `/api/v1/tasks/${latest}`, { title: 'Health endpoints' }]],
     );
-    const row = await waitUntil(
-      () => rows(suite.api.view.snapshot()).find((candidate) => candidate.taskId === latest),
-      { what: 'the chat row' },
-    );
+    const row = await waitUntil(() => rows(readTasksView(suite.api)).find((candidate) => candidate.taskId === latest), {
+      what: 'the chat row',
+    });
     assert.equal(row.label, 'Health endpoints');
     assert.match(row.contextValue, /\brenamable\b/);
     assert.equal(suite.api.store.get(first)?.title, 'Health endpoints');

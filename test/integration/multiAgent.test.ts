@@ -1,12 +1,17 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { CreateTaskResult } from '../../src/commands/createTask';
-import type { TasksViewSnapshot } from '../../src/adapters/view/tasksView';
-import type { TreeRowSnapshot } from '../../src/adapters/view/taskTreeNodes';
 import type { PollingTaskStore } from '../../src/core/tasks/pollingTaskStore';
 import type { BlackboxTasksTestApi } from '../../src/extension';
 import type { Emulator } from '../emulator/emulator';
 import { setKey, setSetting, useEmulator, waitUntil } from './harness';
+import {
+  readTasksView,
+  recordNotices,
+  setActivityOverride,
+  type TasksViewSnapshot,
+  type TreeRowSnapshot,
+} from './tasksViewSpy';
 
 type ApiName = 'agent' | 'cloud';
 
@@ -34,7 +39,7 @@ function multiRow(snapshot: TasksViewSnapshot, label: string): { group: string; 
 }
 
 async function showView(api: BlackboxTasksTestApi): Promise<void> {
-  api.view.setActivityOverride(undefined);
+  setActivityOverride(undefined);
   await vscode.commands.executeCommand('blackboxTasks.tasks.focus');
   await waitUntil(() => (api.store as PollingTaskStore).plan().kind !== 'paused' || api.store.tasks().length === 0, {
     what: 'the view to be visible',
@@ -44,7 +49,7 @@ async function showView(api: BlackboxTasksTestApi): Promise<void> {
 async function connect(api: BlackboxTasksTestApi, emulator: Emulator, apiName: ApiName): Promise<void> {
   await setKey(apiName === 'agent' ? emulator.keys.agent : emulator.keys.cloud);
   await showView(api);
-  await waitUntil(() => api.view.snapshot().state === 'ready' && !api.view.snapshot().stale, {
+  await waitUntil(() => readTasksView(api).state === 'ready' && !readTasksView(api).stale, {
     what: 'the first list',
   });
 }
@@ -59,7 +64,7 @@ async function treeWhen(
   try {
     return await waitUntil(
       () => {
-        last = api.view.snapshot();
+        last = readTasksView(api);
         return probe(last) ? last : undefined;
       },
       { timeoutMs, what },
@@ -86,8 +91,8 @@ describe('Several agents on one task', function () {
 
     it(`${v1 ? 'Agent API v1' : 'Cloud API'}: create with 3 agents sends each agent's model; one row with 3 agent rows moves through the groups; one notification at the end`, async () => {
       const { emulator, api } = suite;
-      const noticesBefore = api.notifications.shown.length;
-      const ours = () => api.notifications.shown.slice(noticesBefore);
+      const notices = recordNotices(api);
+      const ours = () => notices.shown;
       await connect(api, emulator, apiName);
       const prompt = `Race three agents on the CSV export (${apiName})`;
       const result = await vscode.commands.executeCommand<CreateTaskResult>('blackboxTasks.createTask', {
@@ -182,6 +187,7 @@ describe('Several agents on one task', function () {
         'no notification per agent',
       );
       await vscode.commands.executeCommand('notifications.clearAll');
+      notices.restore();
     });
   }
 

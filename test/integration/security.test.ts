@@ -11,6 +11,7 @@ import { startEmulator, type Emulator } from '../emulator/emulator';
 import { faults } from '../emulator/faults';
 import { scriptedRunLog } from '../emulator/scenarios';
 import { EXTENSION_ID, logText, setKey, useEmulator, waitUntil } from './harness';
+import { readTasksView, setActivityOverride } from './tasksViewSpy';
 
 /**
  * The security review's points that need the real extension host (docs/security.md):
@@ -125,7 +126,7 @@ describe('security (extension host)', function () {
       faults.status(401, { path: '/api/v1/tasks', message: `token ${PROBE_KEYS.agent} revoked`, times: 1 }),
     );
     await run('blackboxTasks.refresh');
-    const view = api.view.snapshot();
+    const view = readTasksView(api);
     said.push(JSON.stringify(view));
     await run('blackboxTasks.refresh');
 
@@ -338,7 +339,7 @@ describe('security (extension host): server text becomes no link on any surface'
     capture?.calls.find((call) => call.surface === surface && call.texts.some((text) => text.includes(containing)));
 
   it('a failed task’s hostile error reaches the "task failed" notification without a link', async () => {
-    const { emulator, api } = suite;
+    const { emulator } = suite;
     emulator.addTask({
       api: 'agent',
       prompt: 'Fix the tests',
@@ -346,7 +347,7 @@ describe('security (extension host): server text becomes no link on any surface'
       lifecycle: [{ afterMs: 6_000, status: 'failed', error: HOSTILE_LINKS }],
     });
     await setKey(emulator.keys.agent);
-    api.view.setActivityOverride({ visible: true, focused: true });
+    setActivityOverride({ visible: true, focused: true });
     try {
       const call = await waitUntil(() => shown('error', 'Open the fix'), {
         timeoutMs: 30_000,
@@ -355,7 +356,7 @@ describe('security (extension host): server text becomes no link on any surface'
       for (const text of call.texts) assertNoLinks(text, 'the "task failed" notification');
       assert.match(call.texts[0] ?? '', /failed: Tests failed\. \[Open the fix\] \(command\[:\]workbench/);
     } finally {
-      api.view.setActivityOverride(undefined);
+      setActivityOverride(undefined);
     }
   });
 
@@ -392,8 +393,8 @@ describe('security (extension host): server text becomes no link on any surface'
     for (const text of error.texts) assertNoLinks(text, 'the error message');
 
     // Status bar: counts only, whatever the tasks say.
-    await waitUntil(() => api.view.snapshot().statusBar, { what: 'the status bar item' });
-    assertNoLinks(api.view.snapshot().statusBar, 'the status bar');
+    await waitUntil(() => readTasksView(api).statusBar, { what: 'the status bar item' });
+    assertNoLinks(readTasksView(api).statusBar, 'the status bar');
 
     // The view's message, when the server refuses the list with hostile text.
     emulator.fault({
@@ -407,7 +408,7 @@ describe('security (extension host): server text becomes no link on any surface'
     await api.view.refresh();
     const message = await waitUntil(
       () => {
-        const current = api.view.snapshot().message;
+        const current = readTasksView(api).message;
         return typeof current === 'string' && current.includes('Open the fix') ? current : undefined;
       },
       { what: 'the view message' },
@@ -422,8 +423,7 @@ describe('security (extension host): server text becomes no link on any surface'
     const id = await seed(api, emulator, { api: 'cloud', prompt: hostile, status: 'failed', error: hostile });
     const row = await waitUntil(
       () =>
-        api.view
-          .snapshot()
+        readTasksView(api)
           .groups.flatMap((group) => group.rows)
           .find((candidate) => candidate.taskId === id),
       { what: 'the hostile row' },

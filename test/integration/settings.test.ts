@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import type { TasksViewSnapshot } from '../../src/adapters/view/tasksView';
+
 import type { Emulator } from '../emulator/emulator';
 import {
   clearKey,
@@ -12,6 +12,7 @@ import {
   waitForContextKey,
   waitUntil,
 } from './harness';
+import { type TasksViewSnapshot, readTasksView } from './tasksViewSpy';
 
 function prompts(snapshot: TasksViewSnapshot): string[] {
   return snapshot.groups.flatMap((group) => group.rows.map((row) => row.label));
@@ -22,7 +23,7 @@ async function treeShowing(prompt: string): Promise<TasksViewSnapshot> {
   let last: TasksViewSnapshot | undefined;
   return waitUntil(
     () => {
-      last = api.view.snapshot();
+      last = readTasksView(api);
       return last.state === 'ready' && prompts(last).includes(prompt) ? last : undefined;
     },
     {
@@ -58,7 +59,7 @@ describe('key and settings take effect without a reload', () => {
   it('setting and clearing the key flips the context keys, the view state and the tree', async () => {
     const api = await testApi();
     await waitForContextKey('blackboxTasks.hasKey', false);
-    assert.equal(api.view.snapshot().state, 'noKey');
+    assert.equal(readTasksView(api).state, 'noKey');
 
     await setKey(first.keys.agent);
     await waitForContextKey('blackboxTasks.hasKey', true);
@@ -70,7 +71,7 @@ describe('key and settings take effect without a reload', () => {
     await waitForContextKey('blackboxTasks.hasKey', false);
     await waitForContextKey('blackboxTasks.keySource', 'none');
     await waitForContextKey('blackboxTasks.state', 'noKey');
-    assert.deepEqual(prompts(api.view.snapshot()), [], 'tasks still listed without a key');
+    assert.deepEqual(prompts(readTasksView(api)), [], 'tasks still listed without a key');
   });
 
   it('follows a change of the API URL setting at once, sending the key only to the new server', async () => {

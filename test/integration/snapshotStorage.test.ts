@@ -7,6 +7,7 @@ import { createTaskSnapshotStorage } from '../../src/adapters/tasks/taskSnapshot
 import type { PollingTaskStore } from '../../src/core/tasks/pollingTaskStore';
 import { accountKeyFor, SNAPSHOT_VERSION, type TaskSnapshot } from '../../src/core/tasks/taskSnapshot';
 import { clearKey, EXTENSION_ID, setKey, useEmulator, waitUntil } from './harness';
+import { readTasksView, setActivityOverride } from './tasksViewSpy';
 
 const MINE = accountKeyFor('agent', 'https://agent.example', 'aaaa1111');
 const OTHER = accountKeyFor('agent', 'https://agent.example', 'bbbb2222');
@@ -82,9 +83,9 @@ describe('task snapshot storage (files in global storage)', () => {
         createdAgoMs: 60_000,
       }).id;
       await setKey(emulator.keys.agent);
-      api.view.setActivityOverride({ visible: true, focused: true });
+      setActivityOverride({ visible: true, focused: true });
       try {
-        await waitUntil(() => api.store.get(id) !== undefined && !api.view.snapshot().stale, {
+        await waitUntil(() => api.store.get(id) !== undefined && !readTasksView(api).stale, {
           what: 'the first list',
         });
         await (api.store as PollingTaskStore).flush();
@@ -98,7 +99,7 @@ describe('task snapshot storage (files in global storage)', () => {
         await waitUntil(() => !existsSync(pointer), { what: 'the pointer to go' });
         assert.ok(existsSync(join(storageFolder, file)), 'the account’s list stays for when its key comes back');
       } finally {
-        api.view.setActivityOverride(undefined);
+        setActivityOverride(undefined);
       }
     });
   });

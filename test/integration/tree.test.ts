@@ -1,13 +1,20 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import type { TasksViewSnapshot } from '../../src/adapters/view/tasksView';
-import type { TreeRowSnapshot } from '../../src/adapters/view/taskTreeNodes';
+
 import type { PollingTaskStore } from '../../src/core/tasks/pollingTaskStore';
 import type { BlackboxTasksTestApi } from '../../src/extension';
 import type { Emulator, TaskSpec } from '../emulator/emulator';
 import { manyTasksScenario } from '../emulator/scenarios';
 import { closeFixture, createGitFixture, git, openInGit, type GitFixture } from './gitFixtures';
 import { clearKey, setKey, setSetting, useEmulator, waitForContextKey, waitUntil } from './harness';
+import {
+  type TasksViewSnapshot,
+  type TreeRowSnapshot,
+  onDidRedraw,
+  readTasksView,
+  recordNotices,
+  setActivityOverride,
+} from './tasksViewSpy';
 
 type ApiName = 'agent' | 'cloud';
 
@@ -57,7 +64,7 @@ async function waitForTree(
   try {
     return await waitUntil(
       () => {
-        last = api.view.snapshot();
+        last = readTasksView(api);
         return probe(last) ? last : undefined;
       },
       { timeoutMs, what },
@@ -78,7 +85,7 @@ async function waitForTree(
 
 /** Shows the BLACKBOX view for real, so the schedule runs as it does for a user looking at it. */
 async function showView(api: BlackboxTasksTestApi): Promise<void> {
-  api.view.setActivityOverride(undefined);
+  setActivityOverride(undefined);
   await vscode.commands.executeCommand('blackboxTasks.tasks.focus');
   await waitUntil(() => (api.store as PollingTaskStore).plan().kind !== 'paused' || api.store.tasks().length === 0, {
     what: 'the view to be visible',
@@ -105,6 +112,11 @@ describe('Tasks tree', () => {
     const v1 = apiName === 'agent';
     describe(`groups and live refresh (${v1 ? 'Agent API v1' : 'Cloud API'})`, () => {
       const suite = useEmulator();
+      let notices: ReturnType<typeof recordNotices>;
+      before(() => {
+        notices = recordNotices(suite.api);
+      });
+      after(() => notices.restore());
 
       it('groups the tasks by status in lifecycle order with their counts, labels from the prompt', async () => {
         const { emulator, api } = suite;
@@ -230,19 +242,19 @@ describe('Tasks tree', () => {
         await waitForTree(api, 'labels', (s) => allRows(s).every((row) => !row.label.startsWith('Task ')));
         await new Promise((resolve) => setTimeout(resolve, 300));
         const redraws: (readonly string[] | undefined)[] = [];
-        const subscription = api.view.onDidRedraw((ids) => redraws.push(ids));
+        const subscription = onDidRedraw((ids) => redraws.push(ids));
         try {
           // What a log stream does when it sees the run finish.
           api.store.applyStatus(moving, 'completed', 'completed');
           await waitUntil(() => redraws.length > 0, { what: 'a redraw' });
           assert.deepEqual([...(redraws[0] ?? ['(whole tree)'])].sort(), ['group:completed', 'group:running']);
-          assert.equal(groupOf(api.view.snapshot(), moving), 'Completed');
+          assert.equal(groupOf(readTasksView(api), moving), 'Completed');
 
           redraws.length = 0;
           api.store.setPendingCancel(staying, true);
           await waitUntil(() => redraws.length > 0, { what: 'a redraw' });
           assert.deepEqual(redraws[0], [`task:${staying}`]);
-          const row = rowsOf(api.view.snapshot(), 'Running').find((r) => r.taskId === staying);
+          const row = rowsOf(readTasksView(api), 'Running').find((r) => r.taskId === staying);
           assert.match(row?.description ?? '', /^Cancelling…/);
           assert.doesNotMatch(row?.contextValue ?? '', /\bcancellable\b/);
         } finally {
@@ -272,7 +284,7 @@ describe('Tasks tree', () => {
           lifecycle: [{ afterMs: 3_000, status: 'failed', error: 'It broke' }],
         });
         await connect(api, emulator, apiName);
-        const notice = await waitUntil(() => api.notifications.shown.find((n) => n.taskIds.includes(withBranch)), {
+        const notice = await waitUntil(() => notices.shown.find((n) => n.taskIds.includes(withBranch)), {
           timeoutMs: 15_000,
           what: 'a notification',
         });
@@ -287,9 +299,9 @@ describe('Tasks tree', () => {
             ...(v1 ? [] : [['Open Pull Request', 'blackboxTasks.openPullRequest', [withBranch]]]),
           ],
         );
-        assert.equal(api.view.snapshot().badge, 2);
+        assert.equal(readTasksView(api).badge, 2);
         api.view.markSeen(withBranch);
-        assert.equal(api.view.snapshot().badge, 1);
+        assert.equal(readTasksView(api).badge, 1);
         await vscode.commands.executeCommand('notifications.clearAll');
       });
 
@@ -305,10 +317,10 @@ describe('Tasks tree', () => {
         await waitForTree(api, 'the task to complete', (s) => groupOf(s, id) === 'Completed', 10_000);
         await new Promise((resolve) => setTimeout(resolve, 2_500));
         assert.equal(
-          api.notifications.shown.some((n) => n.taskIds.includes(id)),
+          notices.shown.some((n) => n.taskIds.includes(id)),
           false,
         );
-        assert.equal(api.view.snapshot().badge >= 1, true, 'the badge still counts it');
+        assert.equal(readTasksView(api).badge >= 1, true, 'the badge still counts it');
       });
     });
 
@@ -545,7 +557,7 @@ describe('Tasks tree', () => {
       add(emulator, 'agent', { prompt: 'Long running', status: 'running', createdAgoMs: 5_000 });
       await connect(api, emulator, 'agent');
       await vscode.commands.executeCommand('workbench.action.closeSidebar');
-      api.view.setActivityOverride({ focused: false });
+      setActivityOverride({ focused: false });
       await new Promise((resolve) => setTimeout(resolve, 300));
       emulator.clearRequests();
       await new Promise((resolve) => setTimeout(resolve, INTERVAL_SECONDS * 3 * 1000));
@@ -555,7 +567,7 @@ describe('Tasks tree', () => {
         'no request in three intervals',
       );
 
-      api.view.setActivityOverride(undefined);
+      setActivityOverride(undefined);
       await vscode.commands.executeCommand('blackboxTasks.tasks.focus');
       const returnedAt = Date.now();
       await waitUntil(() => emulator.requests.some((r) => r.path === '/api/v1/tasks'), {
@@ -576,11 +588,11 @@ describe('Tasks tree', () => {
       await setKey(emulator.keys.agent);
       await showView(api);
       await waitForContextKey('blackboxTasks.state', 'unreachable');
-      assert.match(api.view.snapshot().message ?? '', /BLACKBOX API/);
+      assert.match(readTasksView(api).message ?? '', /BLACKBOX API/);
       broken.clear();
       await vscode.commands.executeCommand('blackboxTasks.refresh');
       await waitForContextKey('blackboxTasks.state', 'ready');
-      assert.equal(api.view.snapshot().message, undefined);
+      assert.equal(readTasksView(api).message, undefined);
     });
   });
 });

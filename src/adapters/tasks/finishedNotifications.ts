@@ -20,22 +20,28 @@ import { pickOne, showNotice } from '../userMessages';
  * when its last agent finishes, offering Compare Agents. Before showing, a v1 run's final
  * details are fetched (briefly) so the branch and error are known.
  */
-export interface FinishedNotifications extends vscode.Disposable {
-  /** Every notice shown in this session, newest last (bounded), for tests and diagnostics. */
-  readonly shown: readonly FinishedNotice[];
+export type FinishedNotifications = vscode.Disposable;
+
+/** Shows a notice and resolves with the title of the action the user chose. */
+export interface NoticePresenter {
+  show(notice: FinishedNotice): Thenable<string | undefined>;
+}
+
+/** Notices as VS Code notifications (their text neutralised by userMessages). */
+export function createNoticePresenter(): NoticePresenter {
+  return { show: (notice) => showNotice(notice.severity, notice.message, ...notice.actions.map((a) => a.title)) };
 }
 
 const DETAILS_WAIT_MS = 3_000;
-const KEPT_NOTICES = 20;
 
 export function createFinishedNotifications(deps: {
   readonly store: PollingTaskStore;
   readonly logger: Logger;
+  readonly presenter: NoticePresenter;
   /** Called when the user acts on tasks from a notification (they have been looked at). */
   readonly onSeen: (taskId: string) => void;
 }): FinishedNotifications {
   const batcher = new FinishedBatcher(systemClock, 1_500);
-  const shown: FinishedNotice[] = [];
   const subscriptions = [
     deps.store.onDidFinish((tasks) => batcher.add(tasks)),
     batcher.onDidBatch((batch) => void present(batch)),
@@ -64,10 +70,7 @@ export function createFinishedNotifications(deps: {
   };
 
   const show = async (notice: FinishedNotice, fresh: readonly Task[]): Promise<void> => {
-    shown.push(notice);
-    if (shown.length > KEPT_NOTICES) shown.shift();
-    const titles = notice.actions.map((action) => action.title);
-    const choice = await showNotice(notice.severity, notice.message, ...titles);
+    const choice = await deps.presenter.show(notice);
     const action = notice.actions.find((candidate) => candidate.title === choice);
     if (!action) return;
     // Comparing the agents looks at every one of them.
@@ -100,7 +103,6 @@ export function createFinishedNotifications(deps: {
   };
 
   return {
-    shown,
     dispose: () => {
       for (const subscription of subscriptions) subscription.dispose();
       batcher.dispose();

@@ -19,7 +19,7 @@ export function statusBarText(counts: {
 }
 
 /** `$(sync~spin) N running` while tasks are active, hidden otherwise; a click shows the Tasks view. */
-export function createTaskStatusBar(store: TaskStore): vscode.Disposable & { readonly text: () => string | undefined } {
+export function createTaskStatusBar(store: TaskStore): vscode.Disposable {
   const item = vscode.window.createStatusBarItem('blackboxTasks.active', vscode.StatusBarAlignment.Left, 10);
   item.name = 'BLACKBOX Tasks';
   item.command = 'blackboxTasks.tasks.focus';
@@ -40,7 +40,6 @@ export function createTaskStatusBar(store: TaskStore): vscode.Disposable & { rea
   const subscription = store.onDidChange(update);
   update();
   return {
-    text: () => shown,
     dispose: () => {
       subscription.dispose();
       item.dispose();

@@ -74,50 +74,6 @@ export interface NoticeNode {
 
 export type TaskTreeNode = GroupNode | TaskNode | FollowUpNode | AgentNode | LoadMoreNode | NoticeNode;
 
-/** The tree as plain data, what a test (or a screen reader) would see. */
-export interface TreeRowSnapshot {
-  readonly id: string;
-  readonly taskId?: string;
-  /** Agent rows: the agent within the task. */
-  readonly laneKey?: string;
-  readonly label: string;
-  readonly description: string;
-  readonly contextValue: string;
-  readonly icon?: string;
-  readonly command?: string;
-  /** The hover as VS Code receives it once resolved. */
-  readonly tooltip?: TooltipSnapshot;
-  readonly children: readonly TreeRowSnapshot[];
-}
-
-export interface TooltipSnapshot {
-  readonly markdown: string;
-  readonly trusted: boolean;
-  readonly supportHtml: boolean;
-  readonly supportThemeIcons: boolean;
-}
-
-export interface TreeGroupSnapshot {
-  readonly id: string;
-  readonly label: string;
-  readonly count: number;
-  readonly expanded: boolean;
-  readonly rows: readonly TreeRowSnapshot[];
-}
-
-export interface TreeSnapshot {
-  readonly groups: readonly TreeGroupSnapshot[];
-  /** Rows at the root that are not groups: notices and "Load more…". */
-  readonly extraRows: readonly TreeRowSnapshot[];
-}
-
-/** What a snapshot reads: the tree as VS Code sees it. */
-export interface TreeItemSource {
-  getChildren(element?: TaskTreeNode): TaskTreeNode[];
-  getTreeItem(element: TaskTreeNode): vscode.TreeItem;
-  resolveTreeItem?(item: vscode.TreeItem, element: TaskTreeNode): vscode.TreeItem;
-}
-
 /**
  * A hover built from task text: the markdown escapes that text, and the string itself is
  * never trusted, so no command link, HTML or theme icon in it can come alive.
@@ -221,54 +177,6 @@ export function noticeTreeItem(element: NoticeNode): vscode.TreeItem {
   item.contextValue = 'notice';
   if (element.commandId) item.command = { command: element.commandId, title: element.description };
   return item;
-}
-
-export function treeSnapshot(tree: TreeItemSource): TreeSnapshot {
-  const groups: TreeGroupSnapshot[] = [];
-  const extraRows: TreeRowSnapshot[] = [];
-  for (const root of tree.getChildren()) {
-    if (root.kind === 'group') {
-      const item = tree.getTreeItem(root);
-      groups.push({
-        id: root.id,
-        label: root.label,
-        count: root.count,
-        expanded: item.collapsibleState === vscode.TreeItemCollapsibleState.Expanded,
-        rows: tree.getChildren(root).map((node) => rowSnapshot(tree, node)),
-      });
-    } else {
-      extraRows.push(rowSnapshot(tree, root));
-    }
-  }
-  return { groups, extraRows };
-}
-
-function rowSnapshot(tree: TreeItemSource, node: TaskTreeNode): TreeRowSnapshot {
-  const drawn = tree.getTreeItem(node);
-  const item = tree.resolveTreeItem ? tree.resolveTreeItem(drawn, node) : drawn;
-  const label = typeof item.label === 'string' ? item.label : (item.label?.label ?? '');
-  const tooltip = item.tooltip instanceof vscode.MarkdownString ? item.tooltip : undefined;
-  return {
-    id: node.id,
-    ...(node.kind === 'task' ? { taskId: node.taskId } : {}),
-    ...(node.kind === 'agent' ? { taskId: node.taskId, laneKey: node.laneKey } : {}),
-    label,
-    description: typeof item.description === 'string' ? item.description : '',
-    contextValue: item.contextValue ?? '',
-    ...(item.iconPath instanceof vscode.ThemeIcon ? { icon: item.iconPath.id } : {}),
-    ...(item.command ? { command: item.command.command } : {}),
-    ...(tooltip
-      ? {
-          tooltip: {
-            markdown: tooltip.value,
-            trusted: tooltip.isTrusted !== undefined && tooltip.isTrusted !== false,
-            supportHtml: tooltip.supportHtml === true,
-            supportThemeIcons: tooltip.supportThemeIcons === true,
-          },
-        }
-      : {}),
-    children: node.kind === 'task' ? tree.getChildren(node).map((child) => rowSnapshot(tree, child)) : [],
-  };
 }
 
 function themeIcon(spec: ThemeIconSpec): vscode.ThemeIcon {

@@ -26,7 +26,6 @@ import {
   loadMoreTreeItem,
   noticeTreeItem,
   taskTreeItem,
-  treeSnapshot,
   untrustedTooltip,
 } from './taskTreeNodes';
 import type {
@@ -37,7 +36,6 @@ import type {
   NoticeNode,
   TaskNode,
   TaskTreeNode,
-  TreeSnapshot,
 } from './taskTreeNodes';
 
 /**
@@ -170,11 +168,6 @@ export class TaskTreeProvider implements vscode.TreeDataProvider<TaskTreeNode>, 
   counts(): { readonly shown: number; readonly total: number } {
     this.ensureModel();
     return { shown: this.model?.shown ?? 0, total: this.model?.total ?? 0 };
-  }
-
-  snapshot(): TreeSnapshot {
-    this.flush();
-    return treeSnapshot(this);
   }
 
   dispose(): void {

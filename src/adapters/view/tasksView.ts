@@ -1,12 +1,11 @@
 import * as vscode from 'vscode';
 import type { TaskStatus } from '../../core/tasks/model';
 import type { PollingTaskStore } from '../../core/tasks/pollingTaskStore';
-import type { StoreState } from '../../core/tasks/taskStore';
 import { Disposable, toDisposable } from '../../core/util/disposable';
 import { describeFilter, isFilterActive, NO_FILTER, parseFilter, type TaskFilter } from '../../core/view/taskFilter';
 import type { WorkspaceRemotes } from '../git/workspaceRemotes';
 import type { Logger } from '../logger';
-import type { TaskTreeNode, TreeSnapshot } from './taskTreeNodes';
+import type { TaskTreeNode } from './taskTreeNodes';
 import { TaskTreeProvider } from './taskTreeProvider';
 import { createTreeContextKeys } from './treeContextKeys';
 import { neutraliseLinks } from '../../core/util/untrustedText';
@@ -18,17 +17,6 @@ const EXPANSION_STATE = 'blackboxTasks.groupExpansion';
 const UNRESOLVED_TREE_ITEM = 'Cannot resolve tree item';
 /** Relative times ("4 min ago") are redrawn this often while the view is visible. */
 const CLOCK_REDRAW_MS = 60_000;
-
-/** The Tasks view as plain data, for integration tests: what is drawn and what frames it. */
-export interface TasksViewSnapshot extends TreeSnapshot {
-  readonly state: StoreState;
-  readonly stale: boolean;
-  readonly description: string | undefined;
-  readonly message: string | undefined;
-  readonly badge: number;
-  readonly filter: TaskFilter;
-  readonly statusBar: string | undefined;
-}
 
 /** The Tasks tree view as other parts of the extension (and tests) drive it. */
 export interface TasksView extends vscode.Disposable {
@@ -46,17 +34,6 @@ export interface TasksView extends vscode.Disposable {
   /** Changes part of the filter (scope, text, statuses) and redraws. */
   setFilter(change: Partial<TaskFilter>): void;
   clearFilter(): void;
-  /** Finished tasks not looked at yet (the badge). */
-  unseenCount(): number;
-  snapshot(): TasksViewSnapshot;
-  /** Fires whenever what `snapshot()` returns may have changed. */
-  readonly onDidChange: vscode.Event<void>;
-  /** What the tree asked VS Code to redraw: node ids (`task:…`, `group:…`), or undefined for the whole tree. */
-  readonly onDidRedraw: vscode.Event<readonly string[] | undefined>;
-  /** Tests only: pretend the view is (in)visible or the window (un)focused; undefined uses the real state. */
-  setActivityOverride(override: { readonly visible?: boolean; readonly focused?: boolean } | undefined): void;
-  /** Forgets the remembered expand/collapse choices, so groups open by default again (tests start from it). */
-  forgetExpansion(): void;
 }
 
 export interface TasksViewDeps {
@@ -64,8 +41,6 @@ export interface TasksViewDeps {
   readonly store: PollingTaskStore;
   readonly remotes: WorkspaceRemotes;
   readonly logger: Logger;
-  /** What the status bar item says now (the view's test snapshot includes it). */
-  readonly statusBarText: () => string | undefined;
 }
 
 /**
@@ -76,14 +51,12 @@ export interface TasksViewDeps {
 export function createTasksView(deps: TasksViewDeps): TasksView {
   const { extension, logger, store, remotes } = deps;
   const owned = new Disposable();
-  const changed = owned.register(new vscode.EventEmitter<void>());
 
   let filter = parseFilter(extension.workspaceState.get(FILTER_STATE));
-  const expansion = new Map<string, boolean>(
-    Object.entries(extension.workspaceState.get<Record<string, boolean>>(EXPANSION_STATE) ?? {}),
-  );
+  // Read from workspace state each time (an in-memory read), so what is stored is what is drawn.
+  const expansion = (): Record<string, boolean> =>
+    extension.workspaceState.get<Record<string, boolean>>(EXPANSION_STATE) ?? {};
   const unseen = new Set<string>();
-  let override: { readonly visible?: boolean; readonly focused?: boolean } | undefined;
 
   const provider = owned.register(
     new TaskTreeProvider({
@@ -91,7 +64,7 @@ export function createTasksView(deps: TasksViewDeps): TasksView {
       filter: () => filter,
       repositories: () => remotes.keys(),
       repositoriesProblem: () => remotes.unavailableReason(),
-      groupExpanded: (status: TaskStatus) => expansion.get(status),
+      groupExpanded: (status: TaskStatus) => expansion()[status],
       now: () => Date.now(),
     }),
   );
@@ -106,8 +79,8 @@ export function createTasksView(deps: TasksViewDeps): TasksView {
 
   const updateActivity = (): void => {
     store.setActivity({
-      viewVisible: override?.visible ?? treeView.visible,
-      windowFocused: override?.focused ?? vscode.window.state.focused,
+      viewVisible: treeView.visible,
+      windowFocused: vscode.window.state.focused,
     });
   };
 
@@ -152,7 +125,6 @@ export function createTasksView(deps: TasksViewDeps): TasksView {
     setContext('blackboxTasks.filterActive', isFilterActive(filter));
     setContext('blackboxTasks.scope', filter.scope);
     showInitialProgress();
-    changed.fire();
   };
 
   const markSeen = (taskId: string): void => {
@@ -169,8 +141,7 @@ export function createTasksView(deps: TasksViewDeps): TasksView {
 
   const rememberExpansion = (node: TaskTreeNode, expanded: boolean): void => {
     if (node.kind !== 'group') return;
-    expansion.set(node.status, expanded);
-    void extension.workspaceState.update(EXPANSION_STATE, Object.fromEntries(expansion));
+    void extension.workspaceState.update(EXPANSION_STATE, { ...expansion(), [node.status]: expanded });
   };
 
   owned.register(store.onDidChangeStatus(updateFrame));
@@ -184,7 +155,6 @@ export function createTasksView(deps: TasksViewDeps): TasksView {
     store.onDidChange((change) => {
       if ('all' in change) unseen.clear();
       else for (const id of change.ids) if (!store.get(id)) unseen.delete(id);
-      changed.fire();
     }),
   );
   owned.register(
@@ -236,42 +206,6 @@ export function createTasksView(deps: TasksViewDeps): TasksView {
     filter: () => filter,
     setFilter: (change) => applyFilter(parseFilter({ ...filter, ...change })),
     clearFilter: () => applyFilter(NO_FILTER),
-    unseenCount: () => unseen.size,
-    snapshot: (): TasksViewSnapshot => {
-      const status = store.status();
-      const tree = provider.snapshot();
-      return {
-        ...tree,
-        state: status.state,
-        stale: status.stale,
-        description: treeView.description,
-        message: treeView.message,
-        badge: unseen.size,
-        filter,
-        statusBar: deps.statusBarText(),
-      };
-    },
-    onDidChange: changed.event,
-    onDidRedraw: (listener, thisArgs, disposables) =>
-      provider.onDidChangeTreeData(
-        (nodes) => {
-          listener.call(
-            thisArgs,
-            nodes === undefined ? undefined : (Array.isArray(nodes) ? nodes : [nodes]).map((node) => node.id),
-          );
-        },
-        undefined,
-        disposables,
-      ),
-    setActivityOverride: (next) => {
-      override = next;
-      updateActivity();
-    },
-    forgetExpansion: () => {
-      expansion.clear();
-      void extension.workspaceState.update(EXPANSION_STATE, undefined);
-      provider.refreshAll();
-    },
     dispose: () => owned.dispose(),
   };
   return view;

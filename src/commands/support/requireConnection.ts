@@ -39,8 +39,8 @@ export async function requireConnection(context: CommandContext): Promise<ApiCon
 }
 
 /**
- * The optional argument object commands accept for non-interactive use (tests, other
- * commands), e.g. `{ taskId, prompt, confirm: true }`. A tree row or a Task (which carry
+ * The optional argument object commands accept (keybindings, `command:` links, other commands,
+ * tests; listed in the README's Command arguments), e.g. `{ taskId, prompt, confirm: true }`. A tree row or a Task (which carry
  * `task` or `api`, and a Task has its own `prompt`) is never read as one, so a row's data
  * can never stand in for what the user would have typed or confirmed.
  */
