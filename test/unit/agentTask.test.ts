@@ -127,6 +127,22 @@ describe('agentTask: which runs belong together', () => {
       ]);
     });
 
+    it('a run created exactly a minute after the first is a follow-up (the boundary belongs to follow-ups)', () => {
+      const followUp = run('run-4', {
+        threadId: 'chat-1',
+        taskKey: 'task-1',
+        createdAt: T0 + FOLLOW_UP_AFTER_MS,
+        agent: 'codex',
+        model: 'openai/gpt-5.3-codex',
+      });
+      const task = only(agentTasksOf([...siblings(), followUp]));
+      assert.deepEqual(lanes(task), [
+        ['run-1', 'run-1', []],
+        ['run-2', 'run-4', ['run-2']],
+        ['run-3', 'run-3', []],
+      ]);
+    });
+
     it('a late run whose agent matches no lane joins the lane that finished last', () => {
       const runs = siblings(['completed', 'completed', 'failed']).map((sibling, index) => ({
         ...sibling,

@@ -223,7 +223,7 @@ function isFollowUp(run: Task, first: Task, siblings: number, agentCount: number
   if (
     run.createdAt !== undefined &&
     first.createdAt !== undefined &&
-    run.createdAt - first.createdAt > FOLLOW_UP_AFTER_MS
+    run.createdAt - first.createdAt >= FOLLOW_UP_AFTER_MS
   )
     return true;
   return agentCount !== undefined && siblings >= agentCount;
