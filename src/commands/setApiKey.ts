@@ -7,6 +7,7 @@ import {
   type VerificationVerdict,
 } from '../core/api/keyCheck';
 import type { ApiKind } from '../core/tasks/model';
+import { hostOf } from '../core/http/http';
 import type { TasksApi } from '../core/api/tasksApi';
 import type { CommandContext } from './support/commandContext';
 import { actionArguments, booleanArgument, stringArgument } from './support/requireConnection';
@@ -190,12 +191,4 @@ function tell(severity: 'info' | 'error', result: SetApiKeyResult): SetApiKeyRes
     else void showError(result.message);
   }
   return result;
-}
-
-function hostOf(baseUrl: string): string {
-  try {
-    return new URL(baseUrl).host;
-  } catch {
-    return baseUrl;
-  }
 }

@@ -102,7 +102,7 @@ class ComparePanel extends Disposable {
     this.book = new LaneLogBook(agentTask.lanes.map(identity), (text) => deps.session.redact(text));
     this.panel = vscode.window.createWebviewPanel(
       VIEW_TYPE,
-      panelTitle(agentTask),
+      comparePanelTitle(agentTask),
       { viewColumn: vscode.ViewColumn.Active, preserveFocus: false },
       {
         // Only for the page's own nonce'd script: it posts which button was pressed and swaps in updates.
@@ -180,7 +180,7 @@ class ComparePanel extends Disposable {
     const next = findAgentTask(agentTasksOf(this.deps.store.tasks()), this.agentTask.key);
     if (!next) return;
     this.agentTask = next;
-    this.panel.title = panelTitle(next);
+    this.panel.title = comparePanelTitle(next);
     this.followLogs();
     this.scheduleRedraw();
   }
@@ -333,7 +333,7 @@ function identity(lane: AgentLane): LaneIdentity {
   };
 }
 
-function panelTitle(agentTask: AgentTask): string {
+function comparePanelTitle(agentTask: AgentTask): string {
   const text = (agentTask.prompt ?? '').trim().split(/\r?\n/, 1)[0] ?? '';
   const label = text === '' ? agentTask.key : text;
   return vscode.l10n.t('Compare Agents: {0}', label.length > 40 ? `${label.slice(0, 39)}…` : label);

@@ -100,7 +100,7 @@ class DetailsPanel {
   ) {
     this.panel = vscode.window.createWebviewPanel(
       VIEW_TYPE,
-      panelTitle(task),
+      detailsPanelTitle(task),
       { viewColumn: vscode.ViewColumn.Active, preserveFocus: false },
       {
         // Only for the page's own nonce'd script that swaps in refreshed content.
@@ -201,7 +201,7 @@ class DetailsPanel {
       const { messages: _messages, ...task } = details;
       this.task = task;
       this.deps.store.upsert(task);
-      this.panel.title = panelTitle(task);
+      this.panel.title = detailsPanelTitle(task);
       this.stopped = !isActive(details.status);
     } catch (error) {
       if (isAbortError(error) || this.closed) return;
@@ -268,7 +268,7 @@ class DetailsPanel {
   }
 }
 
-function panelTitle(task: Task): string {
+function detailsPanelTitle(task: Task): string {
   const text = (task.title ?? task.prompt ?? '').trim().split(/\r?\n/, 1)[0] ?? '';
   const label = text === '' ? task.id : text;
   return vscode.l10n.t('Task: {0}', label.length > 40 ? `${label.slice(0, 39)}…` : label);

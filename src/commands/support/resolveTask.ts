@@ -82,7 +82,7 @@ export async function resolveAgentLane(
   if (id) {
     const agentTask = findAgentTask(agentTasks, id);
     if (agentTask && isMultiAgent(agentTask)) {
-      const own = namesWholeTask(argument, agentTask, id) ? undefined : laneOfRun(agentTask, id);
+      const own = namesWholeTask(argument, agentTask, id) ? undefined : laneHoldingRun(agentTask, id);
       if (own) {
         // A run id names one agent's run exactly (an earlier run of the agent stays that run).
         const run = context.store.get(id) ?? own.run;
@@ -158,7 +158,7 @@ export function namesWholeTask(argument: unknown, agentTask: AgentTask, id: stri
   return runs.length !== 1;
 }
 
-function laneOfRun(agentTask: AgentTask, runId: string): AgentLane | undefined {
+function laneHoldingRun(agentTask: AgentTask, runId: string): AgentLane | undefined {
   return agentTask.lanes.find(
     (lane) => lane.run.id === runId || lane.key === runId || lane.earlierRuns.some((run) => run.id === runId),
   );

@@ -317,7 +317,8 @@ function throwIfAborted(signal: AbortSignal | undefined): void {
   if (signal?.aborted) throw abortError();
 }
 
-function hostOf(baseUrl: string): string {
+/** The host of a base URL, for messages (never the whole URL). */
+export function hostOf(baseUrl: string): string {
   try {
     return new URL(baseUrl).host;
   } catch {

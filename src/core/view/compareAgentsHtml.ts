@@ -4,7 +4,7 @@ import { isActive } from '../tasks/model';
 import { formatDuration } from '../util/timeFormat';
 import { cleanText } from '../util/untrustedText';
 import { safePullRequestUrl, statusWord } from './taskPresentation';
-import { contentSecurityPolicy, escapeHtml, linkedRepositoryName } from './taskDetailsHtml';
+import { bounded, contentSecurityPolicy, escapeHtml, linkedRepositoryName } from './taskDetailsHtml';
 import * as l10n from '@vscode/l10n';
 
 /**
@@ -203,12 +203,12 @@ function renderColumn(lane: AgentLane, index: number, now: number, log: LaneLog 
       : escapeHtml(l10n.t('not known')),
   );
   add(l10n.t('Branch'), lane.branch ? `<code>${escapeHtml(lane.branch)}</code>` : escapeHtml(l10n.t('none yet')));
-  add(l10n.t('Pull request'), renderPullRequest(lane.pullRequestUrl));
+  add(l10n.t('Pull request'), renderLanePullRequest(lane.pullRequestUrl));
   const table = `<table class="meta"><tbody>${rows
     .map(([label, html]) => `<tr><th scope="row">${escapeHtml(label)}</th><td>${html}</td></tr>`)
     .join('')}</tbody></table>`;
   const error = lane.error
-    ? `<div class="error" role="note"><strong>${escapeHtml(l10n.t('Error'))}</strong><div class="text">${escapeHtml(bounded(lane.error))}</div></div>`
+    ? `<div class="error" role="note"><strong>${escapeHtml(l10n.t('Error'))}</strong><div class="text">${escapeHtml(bounded(cleanText(lane.error), MAX_MESSAGE_CHARS))}</div></div>`
     : '';
   return [
     `<section class="column status-${escapeHtml(lane.status)}" data-lane="${key}" aria-label="${escapeHtml(laneTitle(lane, index))}">`,
@@ -223,7 +223,7 @@ function renderColumn(lane: AgentLane, index: number, now: number, log: LaneLog 
   ].join('');
 }
 
-function renderPullRequest(url: string | undefined): string {
+function renderLanePullRequest(url: string | undefined): string {
   if (!url) return escapeHtml(l10n.t('none'));
   const safe = safePullRequestUrl(url);
   if (!safe) return `${escapeHtml(url)} <span class="muted">${escapeHtml(l10n.t('(not linked)'))}</span>`;
@@ -250,7 +250,7 @@ function renderButtons(lane: AgentLane): string {
 function renderFinalMessage(log: LaneLog | undefined): string {
   const heading = `<h3>${escapeHtml(l10n.t('Final message'))}</h3>`;
   if (!log?.finalMessage) return `${heading}<p class="muted">${escapeHtml(l10n.t('None yet.'))}</p>`;
-  return `${heading}<div class="text final">${escapeHtml(bounded(log.finalMessage))}</div>`;
+  return `${heading}<div class="text final">${escapeHtml(bounded(cleanText(log.finalMessage), MAX_MESSAGE_CHARS))}</div>`;
 }
 
 function renderLog(lane: AgentLane, log: LaneLog | undefined): string {
@@ -272,12 +272,6 @@ function renderLog(lane: AgentLane, log: LaneLog | undefined): string {
         ? ''
         : `<p class="muted">${escapeHtml(l10n.t('No log lines yet.'))}</p>`;
   return `${heading}${note ? `<p class="muted">${escapeHtml(note)}</p>` : ''}${body}`;
-}
-
-function bounded(text: string): string {
-  const clean = cleanText(text);
-  if (clean.length <= MAX_MESSAGE_CHARS) return clean;
-  return `${clean.slice(0, MAX_MESSAGE_CHARS)}\n${l10n.t('… ({0} more characters not shown)', clean.length - MAX_MESSAGE_CHARS)}`;
 }
 
 /**

@@ -343,9 +343,10 @@ function renderPart(part: MessagePart): string {
   }
 }
 
-function bounded(text: string): string {
-  if (text.length <= MAX_PART_CHARS) return text;
-  return `${text.slice(0, MAX_PART_CHARS)}\n${l10n.t('… ({0} more characters not shown)', text.length - MAX_PART_CHARS)}`;
+/** Text cut to `max` characters, saying how much was left out. */
+export function bounded(text: string, max = MAX_PART_CHARS): string {
+  if (text.length <= max) return text;
+  return `${text.slice(0, max)}\n${l10n.t('… ({0} more characters not shown)', text.length - max)}`;
 }
 
 /**
