@@ -1,10 +1,9 @@
 import * as assert from 'node:assert/strict';
+import { firstCompareLoad } from './support/webviewPages';
 import {
   CompareAgentsPage,
   PAGE_ACTIONS,
   readPageMessage,
-  renderCompareAgentsBody,
-  renderCompareAgentsHtml,
   type LaneLog,
 } from '../../src/core/view/compareAgentsHtml';
 import type { AgentLane, AgentTask } from '../../src/core/tasks/agentTask';
@@ -84,7 +83,7 @@ function columnOf(html: string, key: string): string {
 
 describe('compareAgentsHtml', () => {
   it('allows no network and only its own nonce’d style sheet and script', () => {
-    const html = renderCompareAgentsHtml(threeAgents(), state);
+    const html = firstCompareLoad(threeAgents(), state);
     const csp = /<meta http-equiv="Content-Security-Policy" content="([^"]+)">/.exec(html)?.[1]?.replace(/&#39;/g, "'");
     assert.ok(csp);
     assert.match(csp, /default-src 'none'/);
@@ -98,7 +97,7 @@ describe('compareAgentsHtml', () => {
   });
 
   it('shows one column per agent with status, time taken, files, lines, branch, PR and error', () => {
-    const html = renderCompareAgentsHtml(threeAgents(), state);
+    const html = firstCompareLoad(threeAgents(), state);
     assert.equal(html.match(/<section class="column/g)?.length, 3);
     const claude = columnOf(html, 'task-1#0');
     assert.match(claude, /claude · claude-sonnet-4\.6/);
@@ -119,7 +118,7 @@ describe('compareAgentsHtml', () => {
   });
 
   it('offers each agent’s buttons, enabled only where they apply', () => {
-    const html = renderCompareAgentsHtml(threeAgents(), state);
+    const html = firstCompareLoad(threeAgents(), state);
     const claude = columnOf(html, 'task-1#0');
     for (const action of PAGE_ACTIONS) assert.match(claude, new RegExp(`data-action="${action}" data-lane="task-1#0"`));
     assert.match(claude, /data-action="showLogs" data-lane="task-1#0">/, 'Show Logs always works');
@@ -132,7 +131,7 @@ describe('compareAgentsHtml', () => {
   });
 
   it('offers Compare Branches between the agents that pushed one, two different ones preselected', () => {
-    const html = renderCompareAgentsHtml(threeAgents(), state);
+    const html = firstCompareLoad(threeAgents(), state);
     const left = /<select id="compare-left">([\s\S]*?)<\/select>/.exec(html)?.[1] ?? '';
     const right = /<select id="compare-right">([\s\S]*?)<\/select>/.exec(html)?.[1] ?? '';
     assert.equal(left.match(/<option/g)?.length, 2, 'only the two agents with a branch');
@@ -142,7 +141,7 @@ describe('compareAgentsHtml', () => {
 
     const one = threeAgents();
     const lanes = one.lanes.map((l) => (l.key === 'task-1#2' ? { ...l, branch: undefined } : l));
-    const fewer = renderCompareAgentsHtml({ ...one, lanes }, state);
+    const fewer = firstCompareLoad({ ...one, lanes }, state);
     assert.doesNotMatch(fewer, /<button type="button" data-action="compareBranches">/);
     assert.match(fewer, /needs two agents that have pushed a branch/);
   });
@@ -152,7 +151,7 @@ describe('compareAgentsHtml', () => {
       ['task-1#0', { lines: ['▸ bash: npm test', `${HOSTILE}`], finalMessage: `All done ${HOSTILE}`, state: 'live' }],
       ['task-1#1', { lines: [], state: 'ended' }],
     ]);
-    const html = renderCompareAgentsHtml(threeAgents(), { ...state, logs });
+    const html = firstCompareLoad(threeAgents(), { ...state, logs });
     const claude = columnOf(html, 'task-1#0');
     assert.match(claude, /<pre class="log" data-lane="task-1#0">▸ bash: npm test\n&lt;script&gt;/);
     assert.match(claude, /All done &lt;script&gt;/);
@@ -178,7 +177,7 @@ describe('compareAgentsHtml', () => {
     const logs = new Map<string, LaneLog>([
       [`k${HOSTILE}`, { lines: [HOSTILE], finalMessage: HOSTILE, state: 'ended' }],
     ]);
-    const html = renderCompareAgentsHtml(threeAgents({ lanes, prompt: HOSTILE }), { ...state, logs });
+    const html = firstCompareLoad(threeAgents({ lanes, prompt: HOSTILE }), { ...state, logs });
     const withoutScript = html.replace(/<script nonce="N0nce123">[\s\S]*?<\/script>/, '');
     assert.doesNotMatch(withoutScript, /<script|<img|<a href="javascript/i);
     assert.doesNotMatch(withoutScript, /onerror="/i, 'no attribute opened by server text');
@@ -217,7 +216,12 @@ describe('compareAgentsHtml', () => {
       const patch = page.update(threeAgents(), { now: NOW, logs }, true);
       assert.equal(patch.kind, 'patch');
       if (patch.kind !== 'patch') return;
-      assert.equal(patch.body, renderCompareAgentsBody(threeAgents(), { now: NOW, logs }));
+      assert.ok(
+        firstCompareLoad(threeAgents(), { nonce: 'n', now: NOW, logs }).includes(
+          `<main id="page">${patch.body}</main>`,
+        ),
+        'the patch is the body a fresh load of the same content shows',
+      );
       assert.match(patch.body, /new line/);
       assert.doesNotMatch(patch.body, /<script|<html/, 'a patch is the body only');
       assert.ok(patch.html.includes(patch.body), 'the next load shows the same content');
@@ -229,7 +233,7 @@ describe('compareAgentsHtml', () => {
     });
 
     it('the page script keeps the reader’s place: scroll, each log’s scroll or end, chosen branches, focus', () => {
-      const html = renderCompareAgentsHtml(threeAgents(), state);
+      const html = firstCompareLoad(threeAgents(), state);
       const script = /<script nonce="N0nce123">([\s\S]*?)<\/script>/.exec(html)?.[1] ?? '';
       assert.match(script, /data\.type !== 'update'/);
       assert.match(script, /root\.scrollTop = top/);

@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import type { TaskDetails } from '../../src/core/tasks/model';
-import { DETAILS_PAGE_COMMANDS, renderTaskDetailsHtml } from '../../src/core/view/taskDetailsHtml';
+import { DETAILS_PAGE_COMMANDS } from '../../src/core/view/taskDetailsHtml';
+import { firstDetailsLoad } from './support/webviewPages';
 
 function details(overrides: Partial<TaskDetails> = {}): TaskDetails {
   return {
@@ -23,7 +24,7 @@ const commandLinks = (html: string): string[] => [...html.matchAll(/href="(comma
 
 describe('details page: Review Changes and Apply Changes links', () => {
   it('links a task with a branch to exactly the two allowed commands, with its id as the only argument', () => {
-    const html = renderTaskDetailsHtml(details(), { ...state, branchActions: labels });
+    const html = firstDetailsLoad(details(), { ...state, branchActions: labels });
     assert.deepEqual(commandLinks(html), [
       'command:blackboxTasks.reviewChanges?%5B%22run-1%22%5D',
       'command:blackboxTasks.applyChanges?%5B%22run-1%22%5D',
@@ -33,14 +34,14 @@ describe('details page: Review Changes and Apply Changes links', () => {
 
   it('offers no links without a branch, or when the panel does not allow command links', () => {
     assert.deepEqual(
-      commandLinks(renderTaskDetailsHtml(details({ createdBranch: undefined }), { ...state, branchActions: labels })),
+      commandLinks(firstDetailsLoad(details({ createdBranch: undefined }), { ...state, branchActions: labels })),
       [],
     );
-    assert.deepEqual(commandLinks(renderTaskDetailsHtml(details(), state)), []);
+    assert.deepEqual(commandLinks(firstDetailsLoad(details(), state)), []);
   });
 
   it('keeps a hostile task id inside the argument: it cannot end the attribute or add arguments', () => {
-    const html = renderTaskDetailsHtml(details({ id: '"]><script>x</script>,{"files":["a"]}' }), {
+    const html = firstDetailsLoad(details({ id: '"]><script>x</script>,{"files":["a"]}' }), {
       ...state,
       branchActions: labels,
     });

@@ -18,7 +18,7 @@ import { PollingTaskStore } from '../../src/core/tasks/pollingTaskStore';
 import { buildTreeModel } from '../../src/core/view/taskGrouping';
 import { cloudDetails } from '../../src/core/api/cloudParsing';
 import { linkContinuedTask } from '../../src/core/tasks/followUp';
-import { renderTaskDetailsHtml } from '../../src/core/view/taskDetailsHtml';
+import { firstDetailsLoad } from './support/webviewPages';
 import { renderTaskHeader } from '../../src/core/logs/taskHeader';
 import { presentTask, taskTooltipMarkdown } from '../../src/core/view/taskPresentation';
 import type { TasksApi } from '../../src/core/api/tasksApi';
@@ -666,6 +666,6 @@ describe('fault matrix', function () {
     const now = Date.now();
     assert.doesNotMatch(taskTooltipMarkdown(done, { now }), /npm ci failed|Error/);
     assert.doesNotMatch(renderTaskHeader(done), /npm ci failed/);
-    assert.doesNotMatch(renderTaskDetailsHtml(cloudDetails(done), { nonce: 'n' }), /npm ci failed/);
+    assert.doesNotMatch(firstDetailsLoad(cloudDetails(done), { nonce: 'n' }), /npm ci failed/);
   });
 });

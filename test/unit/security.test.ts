@@ -9,7 +9,7 @@ import { ApiError, InvalidInputError, ProtocolError, redactSecrets } from '../..
 import type { LogStreamEvent } from '../../src/core/logs/logEvents';
 import { renderEvents } from '../../src/core/logs/logRenderer';
 import type { Task, TaskDetails } from '../../src/core/tasks/model';
-import { renderTaskDetailsHtml } from '../../src/core/view/taskDetailsHtml';
+import { firstDetailsLoad } from './support/webviewPages';
 import { renderTaskHeader } from '../../src/core/logs/taskHeader';
 import { agentTasksOf } from '../../src/core/tasks/agentTask';
 import {
@@ -420,7 +420,7 @@ describe('security', function () {
           },
         ],
       };
-      const html = renderTaskDetailsHtml(details, { nonce: 'n0nce', formatTime: () => 'then' });
+      const html = firstDetailsLoad(details, { nonce: 'n0nce', formatTime: () => 'then' });
       const csp = (/<meta http-equiv="Content-Security-Policy" content="([^"]*)">/.exec(html)?.[1] ?? '').replace(
         /&#39;/g,
         "'",

@@ -1,12 +1,7 @@
 import * as assert from 'node:assert/strict';
-import {
-  contentSecurityPolicy,
-  DetailsPage,
-  escapeHtml,
-  renderTaskDetailsHtml,
-  linkedRepositoryName,
-  safeGithubUrl,
-} from '../../src/core/view/taskDetailsHtml';
+import { firstDetailsLoad } from './support/webviewPages';
+import { DetailsPage, linkedRepositoryName } from '../../src/core/view/taskDetailsHtml';
+import { contentSecurityPolicy, escapeHtml, safeGithubUrl } from '../../src/core/view/webviewPage';
 import type { TaskDetails } from '../../src/core/tasks/model';
 
 const HOSTILE = `<script>alert(1)</script><img src=x onerror="alert(2)"><a href="javascript:alert(3)">x</a>' \` "`;
@@ -60,7 +55,7 @@ describe('taskDetailsHtml', () => {
   });
 
   it('escapes hostile text in every field that comes from the API', () => {
-    const html = renderTaskDetailsHtml(
+    const html = firstDetailsLoad(
       details({
         prompt: HOSTILE,
         title: HOSTILE,
@@ -101,8 +96,8 @@ describe('taskDetailsHtml', () => {
   });
 
   it('declares a CSP that allows nothing but its own nonce’d style sheet and script', () => {
-    const html = renderTaskDetailsHtml(details(), state);
-    const csp = contentSecurityPolicy(state);
+    const html = firstDetailsLoad(details(), state);
+    const csp = contentSecurityPolicy(state.nonce);
     assert.equal(
       csp,
       `default-src 'none'; style-src 'nonce-N0nce123'; script-src 'nonce-N0nce123'; form-action 'none'; base-uri 'none'`,
@@ -116,13 +111,13 @@ describe('taskDetailsHtml', () => {
   });
 
   it('themes the page with VS Code’s CSS variables', () => {
-    const html = renderTaskDetailsHtml(details(), state);
+    const html = firstDetailsLoad(details(), state);
     assert.match(html, /var\(--vscode-foreground\)/);
     assert.match(html, /var\(--vscode-editor-background\)/);
   });
 
   it('shows the conversation by role, with tool parts summarised and other parts named', () => {
-    const html = body(renderTaskDetailsHtml(details(), state));
+    const html = body(firstDetailsLoad(details(), state));
     assert.match(html, /<article class="message user"><h3>You<\/h3><div class="text">Add rate limiting/);
     assert.match(html, /<article class="message assistant"><h3>Agent<\/h3><div class="text">Done\.<\/div>/);
     assert.match(html, /<summary>Tool: bash<\/summary><div class="text">npm test → exit 0<\/div>/);
@@ -131,7 +126,7 @@ describe('taskDetailsHtml', () => {
 
   it('shows the metadata: status, repository, branches, pull request, diff stats, error', () => {
     const html = body(
-      renderTaskDetailsHtml(
+      firstDetailsLoad(
         details({
           status: 'failed',
           rawStatus: 'error',
@@ -155,7 +150,7 @@ describe('taskDetailsHtml', () => {
 
   it('links only https://github.com URLs', () => {
     const html = body(
-      renderTaskDetailsHtml(
+      firstDetailsLoad(
         details({ pullRequestUrl: 'http://github.com/o/r/pull/1', repoUrl: 'https://evil.example/o/r.git' }),
         state,
       ),
@@ -171,7 +166,7 @@ describe('taskDetailsHtml', () => {
   });
 
   it('says when it refreshes itself, and shows a failed refresh without losing the page', () => {
-    const active = renderTaskDetailsHtml(details(), {
+    const active = firstDetailsLoad(details(), {
       ...state,
       fetchedAt: 5,
       refreshEverySeconds: 4,
@@ -179,7 +174,7 @@ describe('taskDetailsHtml', () => {
     });
     assert.match(active, /Updated t5 · refreshing every 4 s while the task is active/);
     assert.match(active, /Could not refresh: Cannot &lt;reach&gt;/);
-    const done = renderTaskDetailsHtml(details({ status: 'completed', rawStatus: 'completed' }), {
+    const done = firstDetailsLoad(details({ status: 'completed', rawStatus: 'completed' }), {
       ...state,
       fetchedAt: 5,
       refreshEverySeconds: 4,
@@ -189,7 +184,7 @@ describe('taskDetailsHtml', () => {
 
   it('removes terminal escapes and bidi overrides from agent text and tool output', () => {
     const html = body(
-      renderTaskDetailsHtml(
+      firstDetailsLoad(
         details({
           messages: [
             {
@@ -210,7 +205,7 @@ describe('taskDetailsHtml', () => {
   });
 
   it('bounds a huge message and titles a task without a prompt by its id', () => {
-    const html = renderTaskDetailsHtml(
+    const html = firstDetailsLoad(
       details({
         prompt: undefined,
         messages: [{ role: 'assistant', parts: [{ type: 'text', text: 'z'.repeat(50_000) }] }],
@@ -262,7 +257,7 @@ describe('taskDetailsHtml', () => {
     });
 
     it('its script only swaps in posted markup: no eval, no network, nothing sent back', () => {
-      const html = renderTaskDetailsHtml(details(), state);
+      const html = firstDetailsLoad(details(), state);
       const script = /<script nonce="N0nce123">([\s\S]*?)<\/script>/.exec(html)?.[1] ?? '';
       assert.ok(script.length > 0 && script.length < 1_200, `a small script (${script.length} characters)`);
       assert.match(script, /data\.type !== 'update' \|\| typeof data\.body !== 'string'/);

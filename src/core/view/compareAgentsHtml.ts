@@ -4,7 +4,8 @@ import { isActive } from '../tasks/model';
 import { formatDuration } from '../util/timeFormat';
 import { cleanText } from '../util/untrustedText';
 import { safePullRequestUrl, statusWord } from './taskPresentation';
-import { bounded, contentSecurityPolicy, escapeHtml, linkedRepositoryName } from './taskDetailsHtml';
+import { linkedRepositoryName } from './taskDetailsHtml';
+import { bounded, escapeHtml, webviewPage, type WebviewPageUpdate } from './webviewPage';
 import * as l10n from '@vscode/l10n';
 
 /**
@@ -64,12 +65,8 @@ export function readPageMessage(data: unknown): PageMessage | undefined {
   return undefined;
 }
 
-export function renderCompareAgentsHtml(agentTask: AgentTask, state: ComparePageState): string {
-  return comparePage(pageTitle(agentTask), renderCompareAgentsBody(agentTask, state), state.nonce);
-}
-
 /** What is inside the page's `<main>`: the part an update replaces. */
-export function renderCompareAgentsBody(agentTask: AgentTask, state: Omit<ComparePageState, 'nonce'>): string {
+function renderCompareAgentsBody(agentTask: AgentTask, state: Omit<ComparePageState, 'nonce'>): string {
   const columns = agentTask.lanes
     .map((lane, index) => renderColumn(lane, index, state.now, state.logs?.get(lane.key)))
     .join('\n');
@@ -82,12 +79,6 @@ export function renderCompareAgentsBody(agentTask: AgentTask, state: Omit<Compar
     `<div class="columns" id="columns">${columns}</div>`,
   ].join('\n');
 }
-
-/** How one update reaches the page (as for the details page). */
-export type ComparePageUpdate =
-  | { readonly kind: 'unchanged' }
-  | { readonly kind: 'load'; readonly html: string }
-  | { readonly kind: 'patch'; readonly body: string; readonly html: string };
 
 /**
  * The page across updates: nothing shown changed → nothing happens; new content on a page on
@@ -103,11 +94,11 @@ export class CompareAgentsPage {
     return this.page;
   }
 
-  update(agentTask: AgentTask, state: Omit<ComparePageState, 'nonce'>, pageOnScreen: boolean): ComparePageUpdate {
+  update(agentTask: AgentTask, state: Omit<ComparePageState, 'nonce'>, pageOnScreen: boolean): WebviewPageUpdate {
     const body = renderCompareAgentsBody(agentTask, state);
     if (body === this.shown && pageOnScreen) return { kind: 'unchanged' };
     this.shown = body;
-    this.page = comparePage(pageTitle(agentTask), body, this.nonce());
+    this.page = webviewPage({ title: pageTitle(agentTask), body, styles: STYLES, script: SCRIPT, nonce: this.nonce() });
     return pageOnScreen ? { kind: 'patch', body, html: this.page } : { kind: 'load', html: this.page };
   }
 }
@@ -116,25 +107,6 @@ function pageTitle(agentTask: AgentTask): string {
   const line = (agentTask.prompt ?? '').trim().split(/\r?\n/, 1)[0] ?? '';
   if (line === '') return l10n.t('Task {0}', agentTask.key);
   return line.length > 120 ? `${line.slice(0, 119)}…` : line;
-}
-
-function comparePage(title: string, body: string, nonce: string): string {
-  return [
-    '<!DOCTYPE html>',
-    '<html lang="en">',
-    '<head>',
-    '<meta charset="UTF-8">',
-    `<meta http-equiv="Content-Security-Policy" content="${escapeHtml(contentSecurityPolicy({ nonce }))}">`,
-    '<meta name="viewport" content="width=device-width, initial-scale=1.0">',
-    `<title>${escapeHtml(title)}</title>`,
-    `<style nonce="${escapeHtml(nonce)}">${STYLES}</style>`,
-    '</head>',
-    '<body>',
-    `<main id="page">${body}</main>`,
-    `<script nonce="${escapeHtml(nonce)}">${SCRIPT}</script>`,
-    '</body>',
-    '</html>',
-  ].join('\n');
 }
 
 function renderHeader(agentTask: AgentTask): string {

@@ -1,6 +1,7 @@
 import { isActive, type ChatMessage, type MessagePart, type TaskDetails } from '../tasks/model';
 import { cleanText } from '../util/untrustedText';
 import * as l10n from '@vscode/l10n';
+import { bounded, escapeHtml, safeGithubUrl, webviewPage, type WebviewPageUpdate } from './webviewPage';
 
 /**
  * The task details page as one HTML string. Every piece of text from the API is untrusted:
@@ -36,39 +37,6 @@ export const DETAILS_PAGE_COMMANDS = ['blackboxTasks.reviewChanges', 'blackboxTa
 /** Longest text of one message part shown; the rest is summarised as a count. */
 const MAX_PART_CHARS = 20_000;
 
-export function escapeHtml(text: string): string {
-  return cleanText(text).replace(/[&<>"'`]/g, (char) => ESCAPES[char] ?? char);
-}
-
-const ESCAPES: Readonly<Record<string, string>> = {
-  '&': '&amp;',
-  '<': '&lt;',
-  '>': '&gt;',
-  '"': '&quot;',
-  "'": '&#39;',
-  '`': '&#96;',
-};
-
-/** The URL itself when it is an https link to github.com (no credentials, no other port), else undefined. */
-export function safeGithubUrl(raw: string | undefined): string | undefined {
-  if (!raw) return undefined;
-  let url: URL;
-  try {
-    url = new URL(raw.trim());
-  } catch {
-    return undefined;
-  }
-  if (
-    url.protocol !== 'https:' ||
-    url.hostname !== 'github.com' ||
-    url.port !== '' ||
-    url.username !== '' ||
-    url.password !== ''
-  )
-    return undefined;
-  return url.href;
-}
-
 /** owner/repo from a GitHub clone URL, or undefined when it is not one. */
 export function linkedRepositoryName(repoUrl: string | undefined): string | undefined {
   const url = safeGithubUrl(repoUrl);
@@ -77,23 +45,8 @@ export function linkedRepositoryName(repoUrl: string | undefined): string | unde
   return match ? `${match[1]}/${match[2]}` : undefined;
 }
 
-/** Nothing may load: only the page's own nonce'd style sheet and script apply. */
-export function contentSecurityPolicy(state: Pick<DetailsPageState, 'nonce'>): string {
-  return [
-    `default-src 'none'`,
-    `style-src 'nonce-${state.nonce}'`,
-    `script-src 'nonce-${state.nonce}'`,
-    `form-action 'none'`,
-    `base-uri 'none'`,
-  ].join('; ');
-}
-
-export function renderTaskDetailsHtml(details: TaskDetails, state: DetailsPageState): string {
-  return detailsPage(headline(details), renderTaskDetailsBody(details, state), state.nonce);
-}
-
 /** What is inside the page's `<main>`: the part a refresh replaces. */
-export function renderTaskDetailsBody(details: TaskDetails, state: Omit<DetailsPageState, 'nonce'>): string {
+function renderTaskDetailsBody(details: TaskDetails, state: Omit<DetailsPageState, 'nonce'>): string {
   const formatTime = state.formatTime ?? ((ms: number) => new Date(ms).toLocaleString());
   return [
     `<header><h1>${escapeHtml(headline(details))}</h1>${statusBadge(details)}</header>`,
@@ -104,34 +57,6 @@ export function renderTaskDetailsBody(details: TaskDetails, state: Omit<DetailsP
     renderConversation(details.messages, formatTime),
   ].join('\n');
 }
-
-function detailsPage(title: string, body: string, nonce: string): string {
-  return [
-    '<!DOCTYPE html>',
-    '<html lang="en">',
-    '<head>',
-    '<meta charset="UTF-8">',
-    `<meta http-equiv="Content-Security-Policy" content="${escapeHtml(contentSecurityPolicy({ nonce }))}">`,
-    '<meta name="viewport" content="width=device-width, initial-scale=1.0">',
-    `<title>${escapeHtml(title)}</title>`,
-    `<style nonce="${escapeHtml(nonce)}">${STYLES}</style>`,
-    '</head>',
-    '<body>',
-    `<main id="page">${body}</main>`,
-    `<script nonce="${escapeHtml(nonce)}">${SCRIPT}</script>`,
-    '</body>',
-    '</html>',
-  ].join('\n');
-}
-
-/** How one refresh of the details reaches the page. */
-export type DetailsPageUpdate =
-  /** Nothing shown changed: leave the page alone. */
-  | { readonly kind: 'unchanged' }
-  /** (Re)load the whole page: nothing is loaded yet, or the page is not on screen. */
-  | { readonly kind: 'load'; readonly html: string }
-  /** Post `body` into the loaded page; `html` is the same page, for its next load. */
-  | { readonly kind: 'patch'; readonly body: string; readonly html: string };
 
 export interface DetailsRefresh extends Omit<DetailsPageState, 'nonce' | 'fetchedAt'> {
   /** When these details were fetched (epoch ms); shown as "Updated" only when they changed what is shown. */
@@ -158,7 +83,7 @@ export class DetailsPage {
     return this.page;
   }
 
-  update(details: TaskDetails, refresh: DetailsRefresh): DetailsPageUpdate {
+  update(details: TaskDetails, refresh: DetailsRefresh): WebviewPageUpdate {
     const { pageOnScreen, fetchedAt, ...state } = refresh;
     const content = renderTaskDetailsBody(details, state);
     if (content === this.shown && pageOnScreen) return { kind: 'unchanged' };
@@ -168,7 +93,7 @@ export class DetailsPage {
       ...state,
       ...(this.changedAt !== undefined ? { fetchedAt: this.changedAt } : {}),
     });
-    this.page = detailsPage(headline(details), body, this.nonce());
+    this.page = webviewPage({ title: headline(details), body, styles: STYLES, script: SCRIPT, nonce: this.nonce() });
     return pageOnScreen ? { kind: 'patch', body, html: this.page } : { kind: 'load', html: this.page };
   }
 }
@@ -256,7 +181,7 @@ function renderMetadata(details: TaskDetails, formatTime: (ms: number) => string
 
   const table = `<table class="meta"><tbody>${rows.map(([label, html]) => `<tr><th scope="row">${escapeHtml(label)}</th><td>${html}</td></tr>`).join('')}</tbody></table>`;
   const error = details.error
-    ? `<section class="error" aria-label="${escapeHtml(l10n.t('Error'))}"><h2>${escapeHtml(l10n.t('Error'))}</h2><div class="text">${escapeHtml(bounded(cleanText(details.error)))}</div></section>`
+    ? `<section class="error" aria-label="${escapeHtml(l10n.t('Error'))}"><h2>${escapeHtml(l10n.t('Error'))}</h2><div class="text">${escapeHtml(bounded(cleanText(details.error), MAX_PART_CHARS))}</div></section>`
     : '';
   return `<section aria-label="${escapeHtml(l10n.t('Details'))}">${table}</section>${error}`;
 }
@@ -335,18 +260,12 @@ function renderMessage(message: ChatMessage, formatTime: (ms: number) => string)
 function renderPart(part: MessagePart): string {
   switch (part.type) {
     case 'text':
-      return `<div class="text">${escapeHtml(bounded(cleanText(part.text)))}</div>`;
+      return `<div class="text">${escapeHtml(bounded(cleanText(part.text), MAX_PART_CHARS))}</div>`;
     case 'tool':
-      return `<details class="tool"><summary>${escapeHtml(l10n.t('Tool: {0}', part.toolName))}</summary><div class="text">${escapeHtml(bounded(cleanText(part.summary)))}</div></details>`;
+      return `<details class="tool"><summary>${escapeHtml(l10n.t('Tool: {0}', part.toolName))}</summary><div class="text">${escapeHtml(bounded(cleanText(part.summary), MAX_PART_CHARS))}</div></details>`;
     case 'other':
       return `<p class="muted">${escapeHtml(l10n.t('({0} content not shown)', part.kind))}</p>`;
   }
-}
-
-/** Text cut to `max` characters, saying how much was left out. */
-export function bounded(text: string, max = MAX_PART_CHARS): string {
-  if (text.length <= max) return text;
-  return `${text.slice(0, max)}\n${l10n.t('… ({0} more characters not shown)', text.length - max)}`;
 }
 
 /**
