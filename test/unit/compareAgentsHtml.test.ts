@@ -1,11 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { firstCompareLoad } from './support/webviewPages';
-import {
-  CompareAgentsPage,
-  PAGE_ACTIONS,
-  readPageMessage,
-  type LaneLog,
-} from '../../src/core/view/compareAgentsHtml';
+import { CompareAgentsPage, PAGE_ACTIONS, readPageMessage, type LaneLog } from '../../src/core/view/compareAgentsHtml';
 import type { AgentLane, AgentTask } from '../../src/core/tasks/agentTask';
 import type { Task } from '../../src/core/tasks/model';
 import { LaneLogBook } from '../../src/core/logs/laneLogs';
