@@ -1,7 +1,7 @@
 import { mapAgentLogMessage, parseAgentDetails, parseAgentTask } from './agentParsing';
 import { InvalidInputError } from '../http/errors';
 import { titleProblem } from '../tasks/rename';
-import { logStreamSettings, selectedAgents, type HttpTasksApiOptions } from './httpTasksApiBase';
+import { logStreamSettings, selectedAgents, type HttpTasksApiOptions } from './clientParts';
 import type { HttpClient } from '../http/http';
 import { systemClock, type Clock } from '../util/clock';
 import type { LogStreamEvent } from '../logs/logEvents';

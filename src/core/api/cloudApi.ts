@@ -1,6 +1,6 @@
 import { cloudDetails, mapCloudLogMessage, parseCloudTask } from './cloudParsing';
 import { ApiError, BadRequestError, isAbortError } from '../http/errors';
-import { logStreamSettings, selectedAgents, type HttpTasksApiOptions } from './httpTasksApiBase';
+import { logStreamSettings, selectedAgents, type HttpTasksApiOptions } from './clientParts';
 import type { HttpClient } from '../http/http';
 import { systemClock, type Clock } from '../util/clock';
 import type { LogStreamEvent } from '../logs/logEvents';

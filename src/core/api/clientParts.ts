@@ -1,3 +1,5 @@
+// What the two HTTP clients (Agent API v1 and Cloud API) share: what they are built from, their
+// log-stream settings, and the agents of a create request.
 import type { Clock } from '../util/clock';
 import type { HttpClient } from '../http/http';
 import type { LogStreamSettings } from '../logs/logStream';
