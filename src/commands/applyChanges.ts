@@ -7,6 +7,7 @@ import type { CommandContext } from './support/commandContext';
 import { agentChange, type ChangedFile } from './support/agentChange';
 import { actionArguments } from './support/requireConnection';
 import type { BranchCommandStop } from './support/taskRepository';
+import { showGitFailure } from './support/gitFailure';
 
 export type DirtyChoice = 'markers' | 'skip' | 'cancel';
 
@@ -333,8 +334,6 @@ async function openConflictDiffs(
 
 function failed(context: CommandContext, error: unknown, where: object = {}): ApplyChangesResult {
   if (!GitOperationError.is(error)) throw error;
-  void vscode.window.showErrorMessage(error.message, vscode.l10n.t('Show Output')).then((choice) => {
-    if (choice) context.logger.show();
-  });
+  showGitFailure(context, error.message);
   return { outcome: 'failed', ...where, message: error.message };
 }

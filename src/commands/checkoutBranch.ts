@@ -5,6 +5,7 @@ import type { LocalRepository } from '../adapters/git/gitRepository';
 import type { CommandContext } from './support/commandContext';
 import { actionArguments } from './support/requireConnection';
 import { taskRepository, type BranchCommandStop } from './support/taskRepository';
+import { showGitFailure } from './support/gitFailure';
 
 export interface CheckoutBranchResult {
   readonly outcome: 'checkedOut' | 'alreadyOn' | 'failed' | BranchCommandStop;
@@ -23,8 +24,6 @@ export interface CheckoutBranchResult {
 }
 
 type DirtyAnswer = 'stash' | 'cancel';
-const STASH = 'Stash and Check Out';
-const RESTORE = 'Restore My Changes';
 
 /**
  * Check Out Task Branch: brings the agent's branch into the matching local clone. Fetches
@@ -37,8 +36,8 @@ const RESTORE = 'Restore My Changes';
 export function checkoutBranchCommand(context: CommandContext) {
   return async (argument?: unknown): Promise<CheckoutBranchResult> => {
     const found = await taskRepository(context, argument, {
-      action: 'Checking out a task branch',
-      placeHolder: 'Check out the branch of which task?',
+      action: vscode.l10n.t('Checking out a task branch'),
+      placeHolder: vscode.l10n.t('Check out the branch of which task?'),
     });
     if (!found.ok) return { outcome: found.stop, ...(found.message ? { message: found.message } : {}) };
     const { repository, remote, branch } = found;
@@ -53,14 +52,18 @@ export function checkoutBranchCommand(context: CommandContext) {
       if (changes > 0) {
         const answer = dirtyAnswer(argument) ?? (await askAboutChanges(repository.label, branch, changes));
         if (answer !== 'stash')
-          return { outcome: 'cancelled', ...where, message: 'Your changes were left as they are.' };
+          return { outcome: 'cancelled', ...where, message: vscode.l10n.t('Your changes were left as they are.') };
         stash = true;
       }
 
       const outcome = await vscode.window.withProgress(
-        { location: vscode.ProgressLocation.Notification, title: `Checking out "${branch}"`, cancellable: true },
+        {
+          location: vscode.ProgressLocation.Notification,
+          title: vscode.l10n.t('Checking out "{0}"', branch),
+          cancellable: true,
+        },
         async (progress, token): Promise<CheckoutBranchResult> => {
-          progress.report({ message: `fetching from ${remote.remote}…` });
+          progress.report({ message: vscode.l10n.t('fetching from {0}…', remote.remote) });
           try {
             await repository.fetch(remote.remote, branch, token);
           } catch (error) {
@@ -73,17 +76,21 @@ export function checkoutBranchCommand(context: CommandContext) {
           const local = await repository.localBranch(branch);
           if (!local && !(await repository.remoteBranch(remote.remote, branch))) {
             throw new GitOperationError(
-              `"${branch}" is not on ${remote.remote}. The agent may not have pushed it yet.`,
+              vscode.l10n.t('"{0}" is not on {1}. The agent may not have pushed it yet.', branch, remote.remote),
             );
           }
           // Past this point the work is quick and must not stop half-way.
           if (stash) {
-            progress.report({ message: 'stashing your changes…' });
+            progress.report({ message: vscode.l10n.t('stashing your changes…') });
             const stashMessage = `BLACKBOX: before checking out ${branch}`;
             await repository.stash(stashMessage);
             stashedAs = stashMessage;
           }
-          progress.report({ message: local ? 'switching…' : `creating it from ${remote.remote}/${branch}…` });
+          progress.report({
+            message: local
+              ? vscode.l10n.t('switching…')
+              : vscode.l10n.t('creating it from {0}…', `${remote.remote}/${branch}`),
+          });
           if (local) await repository.checkout(branch);
           else await repository.checkoutTracking(remote.remote, branch);
           return { outcome: 'checkedOut', ...where, created: !local, stashed: stash };
@@ -100,9 +107,7 @@ export function checkoutBranchCommand(context: CommandContext) {
       if (!GitOperationError.is(error)) throw error;
       if (stashedAs !== undefined)
         return await offerRestore(context, repository, error.message, stashedAs, argument, where);
-      void showError(error.message, 'Show Output').then((choice) => {
-        if (choice) context.logger.show();
-      });
+      showGitFailure(context, error.message);
       return { outcome: 'failed', ...where, message: error.message };
     }
   };
@@ -120,26 +125,37 @@ async function offerRestore(
   argument: unknown,
   where: { readonly branch: string; readonly repository: string },
 ): Promise<CheckoutBranchResult> {
-  const message = `${failure} Your changes are safe in the stash as “${stashMessage}”.`;
+  const message = `${failure} ${vscode.l10n.t('Your changes are safe in the stash as “{0}”.', stashMessage)}`;
   context.logger.warn(message);
   const answer = actionArguments(argument)['restoreStash'];
-  const restore = typeof answer === 'boolean' ? answer : (await showError(message, RESTORE, 'Show Output')) === RESTORE;
+  const restoreChoice = vscode.l10n.t('Restore My Changes');
+  const restore =
+    typeof answer === 'boolean'
+      ? answer
+      : (await showError(message, restoreChoice, vscode.l10n.t('Show Output'))) === restoreChoice;
   const failed = { outcome: 'failed', ...where, message, stashed: true, stashMessage } as const;
   if (!restore) return failed;
   try {
     if (!(await repository.newestStashIs(stashMessage))) {
-      const moved = `The newest stash entry is no longer “${stashMessage}”, so nothing was restored. Run "Git: Pop Stash…" and pick it.`;
+      const moved = vscode.l10n.t(
+        'The newest stash entry is no longer “{0}”, so nothing was restored. Run "Git: Pop Stash…" and pick it.',
+        stashMessage,
+      );
       void showWarning(moved);
       return { ...failed, message: `${message} ${moved}`, restored: false };
     }
     await repository.popNewestStash();
     await repository.refresh();
-    const restored = `Your changes are back in ${repository.label} (on "${repository.head().branch ?? 'a detached HEAD'}").`;
+    const head = repository.head().branch;
+    const restored =
+      head === undefined
+        ? vscode.l10n.t('Your changes are back in {0} (on a detached HEAD).', repository.label)
+        : vscode.l10n.t('Your changes are back in {0} (on "{1}").', repository.label, head);
     void showInformation(restored);
     return { ...failed, message: `${message} ${restored}`, restored: true };
   } catch (error) {
     if (!GitOperationError.is(error)) throw error;
-    const still = `${error.message} Your changes are still in the stash as “${stashMessage}”.`;
+    const still = `${error.message} ${vscode.l10n.t('Your changes are still in the stash as “{0}”.', stashMessage)}`;
     void showError(still);
     return { ...failed, message: still, restored: false };
   }
@@ -151,31 +167,40 @@ function dirtyAnswer(argument: unknown): DirtyAnswer | undefined {
 }
 
 async function askAboutChanges(label: string, branch: string, changes: number): Promise<DirtyAnswer> {
+  const stash = vscode.l10n.t('Stash and Check Out');
   const picked = await showWarning(
-    `${label} has ${changes} uncommitted change${changes === 1 ? '' : 's'}.`,
+    changes === 1
+      ? vscode.l10n.t('{0} has 1 uncommitted change.', label)
+      : vscode.l10n.t('{0} has {1} uncommitted changes.', label, changes),
     {
       modal: true,
-      detail: `Checking out "${branch}" must not overwrite them. Stash them first (they stay in the stash until you pop them), or cancel and commit them yourself.`,
+      detail: vscode.l10n.t(
+        'Checking out "{0}" must not overwrite them. Stash them first (they stay in the stash until you pop them), or cancel and commit them yourself.',
+        branch,
+      ),
     },
-    STASH,
+    stash,
   );
-  return picked === STASH ? 'stash' : 'cancel';
+  return picked === stash ? 'stash' : 'cancel';
 }
 
 function successMessage(result: CheckoutBranchResult, remote: string, label: string, behind: number): string {
-  const branch = `"${result.branch ?? ''}"`;
+  const branch = result.branch ?? '';
   const parts =
     result.outcome === 'alreadyOn'
-      ? [`${label} is already on ${branch}.`]
+      ? [vscode.l10n.t('{0} is already on "{1}".', label, branch)]
       : [
           result.created
-            ? `Checked out ${branch} in ${label}, tracking ${remote}/${result.branch ?? ''}.`
-            : `Checked out ${branch} in ${label}.`,
+            ? vscode.l10n.t('Checked out "{0}" in {1}, tracking {2}.', branch, label, `${remote}/${branch}`)
+            : vscode.l10n.t('Checked out "{0}" in {1}.', branch, label),
         ];
   if (behind > 0)
     parts.push(
-      `It is ${behind} commit${behind === 1 ? '' : 's'} behind ${remote}: pull to get the agent's latest work.`,
+      behind === 1
+        ? vscode.l10n.t("It is 1 commit behind {0}: pull to get the agent's latest work.", remote)
+        : vscode.l10n.t("It is {0} commits behind {1}: pull to get the agent's latest work.", behind, remote),
     );
-  if (result.stashed) parts.push('Your changes are in the stash; bring them back with "Git: Pop Stash".');
+  if (result.stashed)
+    parts.push(vscode.l10n.t('Your changes are in the stash; bring them back with "Git: Pop Stash".'));
   return parts.join(' ');
 }

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { CompareAgentsPanels, type CompareAgentsPanelHandle } from '../adapters/view/compareAgentsPanel';
-import { pickOne, showError, showInformation, showWarning } from '../adapters/userMessages';
+import { pickOne, showInformation, showWarning } from '../adapters/userMessages';
 import { agentTasksOf, findAgentTask, laneOf, type AgentLane, type AgentTask } from '../core/tasks/agentTask';
 import { agentsDescription, isMultiAgent, laneSummary, laneTitle } from '../core/tasks/agentLanes';
 import { GitOperationError } from '../core/git/gitFailure';
@@ -10,6 +10,7 @@ import type { CommandContext } from './support/commandContext';
 import { actionArguments, requireConnection, stringArgument } from './support/requireConnection';
 import { taskIdOf } from './support/resolveTask';
 import { checkTaskBranch, taskRepository, type BranchCommandStop } from './support/taskRepository';
+import { showGitFailure } from './support/gitFailure';
 
 export interface CompareBranchesResult {
   readonly outcome: 'shown' | 'noChanges' | 'failed' | 'sameAgent' | 'tooFewBranches' | BranchCommandStop;
@@ -191,9 +192,7 @@ async function compareBranches(
     return { outcome: 'shown', ...summary };
   } catch (error) {
     if (!GitOperationError.is(error)) throw error;
-    void showError(error.message, vscode.l10n.t('Show Output')).then((choice) => {
-      if (choice) context.logger.show();
-    });
+    showGitFailure(context, error.message);
     return { outcome: 'failed', left: leftBranch, right: rightBranch, message: error.message };
   }
 }

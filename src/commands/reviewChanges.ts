@@ -8,7 +8,8 @@ import { tipDifferences, type SideChange } from '../core/git/branchComparison';
 import type { CommandContext } from './support/commandContext';
 import { stringArgument } from './support/requireConnection';
 import { checkTaskBranch, taskRepository, type BranchCommandStop } from './support/taskRepository';
-import { showError, showInformation } from '../adapters/userMessages';
+import { showInformation } from '../adapters/userMessages';
+import { showGitFailure } from './support/gitFailure';
 
 export type ChangeKind = 'added' | 'modified' | 'deleted' | 'renamed';
 
@@ -87,9 +88,7 @@ export function reviewChangesCommand(context: CommandContext) {
       return { outcome: 'shown', ...summary };
     } catch (error) {
       if (!GitOperationError.is(error)) throw error;
-      void showError(error.message, vscode.l10n.t('Show Output')).then((choice) => {
-        if (choice) context.logger.show();
-      });
+      showGitFailure(context, error.message);
       return { outcome: 'failed', base: baseBranch, head: branch, message: error.message };
     }
   };
