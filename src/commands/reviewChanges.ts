@@ -2,12 +2,10 @@ import * as vscode from 'vscode';
 import type { LocalRepository } from '../adapters/git/gitRepository';
 import { GIT_STATUS } from '../adapters/git/gitConstants';
 import type { GitChange } from '../adapters/git/gitExtensionApi';
-import { pickRemoteBranch } from '../adapters/git/gitPickers';
 import { GitOperationError } from '../core/git/gitFailure';
 import { tipDifferences, type SideChange } from '../core/git/branchComparison';
 import type { CommandContext } from './support/commandContext';
-import { stringArgument } from './support/requireConnection';
-import { checkTaskBranch, taskRepository, type BranchCommandStop } from './support/taskRepository';
+import { baseBranchOf, taskRepository, type BranchCommandStop } from './support/taskRepository';
 import { showInformation } from '../adapters/userMessages';
 import { showGitFailure } from './support/gitFailure';
 
@@ -48,18 +46,10 @@ export function reviewChangesCommand(context: CommandContext) {
     });
     if (!found.ok) return { outcome: found.stop, ...(found.message ? { message: found.message } : {}) };
     const { task, repository, remote, branch } = found;
-
-    let base = stringArgument(argument, 'baseBranch') ?? task.baseBranch;
-    if (base === undefined) {
-      base = await pickRemoteBranch(repository, remote.remote, {
-        placeHolder: vscode.l10n.t('The task does not say its base branch. Compare "{0}" with which branch?', branch),
-        preferred: ['main', 'master'],
-      });
-      if (!base) return { outcome: 'cancelled' };
-    }
-    const checkedBase = checkTaskBranch(base, vscode.l10n.t("task's base branch"));
-    if (!checkedBase.ok) return { outcome: 'refused', message: checkedBase.message };
-    const baseBranch = checkedBase.branch;
+    const chosenBase = await baseBranchOf(found, argument);
+    if (!chosenBase.ok)
+      return { outcome: chosenBase.stop, ...(chosenBase.message ? { message: chosenBase.message } : {}) };
+    const baseBranch = chosenBase.branch;
 
     try {
       const compared = await fetchAndCompare(repository, remote.remote, baseBranch, branch);

@@ -8,6 +8,7 @@ import {
   presentTask,
   type AgentPresentationContext,
   type PresentationContext,
+  type TaskPresentation,
   type ThemeIconSpec,
 } from '../../core/view/taskPresentation';
 
@@ -113,6 +114,14 @@ export function taskTreeItem(
     : presentTask(element.task, context);
   const hasChildren =
     element.agentTask !== undefined || element.earlierRuns.length > 0 || (element.task.followUps?.length ?? 0) > 0;
+  return statusRowItem(element, shown, hasChildren);
+}
+
+/**
+ * A row that shows a task's or an agent's status: clicking it shows its log, and a screen
+ * reader hears the status word the icon stands for.
+ */
+function statusRowItem(element: TaskNode | AgentNode, shown: TaskPresentation, hasChildren: boolean): vscode.TreeItem {
   const item = new vscode.TreeItem(
     shown.label,
     hasChildren ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None,
@@ -144,17 +153,7 @@ export function followUpTreeItem(element: FollowUpNode, now: number): vscode.Tre
 }
 
 export function agentTreeItem(element: AgentNode, context: AgentPresentationContext): vscode.TreeItem {
-  const shown = presentAgentLane(element.lane, context);
-  const item = new vscode.TreeItem(shown.label, vscode.TreeItemCollapsibleState.None);
-  item.id = element.id;
-  item.description = shown.description;
-  item.iconPath = themeIcon(shown.icon);
-  item.contextValue = shown.contextValue;
-  item.command = { command: 'blackboxTasks.showLogs', title: vscode.l10n.t('Show Task Logs'), arguments: [element] };
-  item.accessibilityInformation = {
-    label: [shown.label, shown.statusWord, shown.description].filter(Boolean).join(', '),
-  };
-  return item;
+  return statusRowItem(element, presentAgentLane(element.lane, context), false);
 }
 
 export function loadMoreTreeItem(element: LoadMoreNode, loading: boolean): vscode.TreeItem {

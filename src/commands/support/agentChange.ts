@@ -1,13 +1,11 @@
 import * as vscode from 'vscode';
 import type { GitHubRemote, LocalRepository } from '../../adapters/git/gitRepository';
 import { GIT_STATUS } from '../../adapters/git/gitConstants';
-import { pickRemoteBranch } from '../../adapters/git/gitPickers';
 import { checkRepositoryPath, relativeToRoot } from '../../core/git/repositoryPath';
 import type { Task } from '../../core/tasks/model';
 import { fetchAndCompare, type ChangeKind } from '../reviewChanges';
 import type { CommandContext } from './commandContext';
-import { stringArgument } from './requireConnection';
-import { checkTaskBranch, taskRepository, type BranchCommandStop } from './taskRepository';
+import { baseBranchOf, taskRepository, type BranchCommandStop } from './taskRepository';
 
 /** One file of an agent's change, with checked paths relative to the repository root. */
 export interface ChangedFile {
@@ -46,17 +44,9 @@ export async function agentChange(
   if (!found.ok) return found;
   const { task, repository, remote, branch } = found;
 
-  let base = stringArgument(argument, 'baseBranch') ?? task.baseBranch;
-  if (base === undefined) {
-    base = await pickRemoteBranch(repository, remote.remote, {
-      placeHolder: vscode.l10n.t('The task does not say its base branch. Compare "{0}" with which branch?', branch),
-      preferred: ['main', 'master'],
-    });
-    if (!base) return { ok: false, stop: 'cancelled' };
-  }
-  const checkedBase = checkTaskBranch(base, vscode.l10n.t("task's base branch"));
-  if (!checkedBase.ok) return { ok: false, stop: 'refused', message: checkedBase.message };
-  const baseBranch = checkedBase.branch;
+  const chosenBase = await baseBranchOf(found, argument);
+  if (!chosenBase.ok) return chosenBase;
+  const baseBranch = chosenBase.branch;
 
   const compared = await fetchAndCompare(repository, remote.remote, baseBranch, branch);
   if (!compared) return { ok: false, stop: 'cancelled' };

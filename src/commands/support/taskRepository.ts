@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import type { GitHubRemote, LocalRepository } from '../../adapters/git/gitRepository';
-import { pickMatchingRepository } from '../../adapters/git/gitPickers';
+import { pickMatchingRepository, pickRemoteBranch } from '../../adapters/git/gitPickers';
 import { checkBranchName, quoteBranchName } from '../../core/git/branchName';
 import { parseGitHubRemote, gitHubDisplayName } from '../../core/git/githubRemote';
 import type { Task } from '../../core/tasks/model';
@@ -115,4 +115,28 @@ export async function taskRepository(
     (await pickMatchingRepository(matches, vscode.l10n.t('Which clone of {0}?', gitHubDisplayName(wanted))));
   if (!match) return { ok: false, stop: 'cancelled' };
   return { ok: true, task, repository: match.repository, remote: match.remote, branch: checked.branch };
+}
+
+/**
+ * The branch the agent's work is compared with: the argument's `baseBranch`, else the task's,
+ * else one the user picks from the remote; checked like every branch name from the API.
+ */
+export async function baseBranchOf(
+  found: Extract<TaskRepository, { ok: true }>,
+  argument: unknown,
+): Promise<
+  | { readonly ok: true; readonly branch: string }
+  | { readonly ok: false; readonly stop: 'cancelled' | 'refused'; readonly message?: string }
+> {
+  const { task, repository, remote, branch } = found;
+  const base =
+    stringArgument(argument, 'baseBranch') ??
+    task.baseBranch ??
+    (await pickRemoteBranch(repository, remote.remote, {
+      placeHolder: vscode.l10n.t('The task does not say its base branch. Compare "{0}" with which branch?', branch),
+      preferred: ['main', 'master'],
+    }));
+  if (!base) return { ok: false, stop: 'cancelled' };
+  const checked = checkTaskBranch(base, vscode.l10n.t("task's base branch"));
+  return checked.ok ? { ok: true, branch: checked.branch } : { ok: false, stop: 'refused', message: checked.message };
 }
