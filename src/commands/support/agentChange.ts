@@ -1,11 +1,9 @@
 import * as vscode from 'vscode';
-import type { GitHubRemote, LocalRepository } from '../../adapters/git/gitRepository';
 import { GIT_STATUS } from '../../adapters/git/gitConstants';
 import { checkRepositoryPath, relativeToRoot } from '../../core/git/repositoryPath';
-import type { Task } from '../../core/tasks/model';
 import { fetchAndCompare, type ChangeKind } from '../reviewChanges';
 import type { CommandContext } from './commandContext';
-import { baseBranchOf, taskRepository, type BranchCommandStop } from './taskRepository';
+import { baseBranchOf, taskRepository, type BranchCommandStop, type TaskRepository } from './taskRepository';
 
 /** One file of an agent's change, with checked paths relative to the repository root. */
 export interface ChangedFile {
@@ -16,18 +14,13 @@ export interface ChangedFile {
 }
 
 export type AgentChange =
-  | {
-      readonly ok: true;
-      readonly task: Task;
-      readonly repository: LocalRepository;
-      readonly remote: GitHubRemote;
-      readonly branch: string;
+  | (Extract<TaskRepository, { ok: true }> & {
       readonly base: string;
       /** Where the agent's branch left the base, and its tip. */
       readonly leftCommit: string;
       readonly rightCommit: string;
       readonly files: readonly ChangedFile[];
-    }
+    })
   | { readonly ok: false; readonly stop: BranchCommandStop | 'failed'; readonly message?: string };
 
 /**
