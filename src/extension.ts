@@ -57,10 +57,12 @@ export interface BlackboxTasksTestApi {
 export function activate(extension: vscode.ExtensionContext): BlackboxTasksTestApi {
   const started = performance.now();
   useBundle(vscode.l10n.bundle);
-  const channel = vscode.window.createOutputChannel('BLACKBOX Agent Tasks', { log: true });
-  extension.subscriptions.push(channel);
   let redact: (text: string) => string = (text) => text;
-  const logger = createLogger(channel, (text) => redact(text));
+  const logger = createLogger(
+    () => vscode.window.createOutputChannel('BLACKBOX Agent Tasks', { log: true }),
+    (text) => redact(text),
+  );
+  extension.subscriptions.push(logger);
   try {
     const session = new ApiSession(extension, logger);
     redact = (text) => session.redact(text);
@@ -118,7 +120,7 @@ export function activate(extension: vscode.ExtensionContext): BlackboxTasksTestA
           `Activated in ${activationMs.toFixed(1)} ms (then started in ${(performance.now() - started - activationMs).toFixed(1)} ms).`,
         );
       } catch (error) {
-        reportStartFailure(error, logger, channel, redact);
+        reportStartFailure(error, logger, redact);
       }
     });
     extension.subscriptions.push({ dispose: () => clearImmediate(startUp) });
@@ -137,25 +139,20 @@ export function activate(extension: vscode.ExtensionContext): BlackboxTasksTestA
       activationMs,
     };
   } catch (error) {
-    reportStartFailure(error, logger, channel, redact);
+    reportStartFailure(error, logger, redact);
     throw error;
   }
 }
 
 /** VS Code hides activation failures in its own log; say it where the user looks. */
-function reportStartFailure(
-  error: unknown,
-  logger: Logger,
-  channel: vscode.OutputChannel,
-  redact: (text: string) => string,
-): void {
+function reportStartFailure(error: unknown, logger: Logger, redact: (text: string) => string): void {
   const message = error instanceof Error ? error.message : String(error);
   logger.error(`Activation failed: ${message}`);
   void showError(
     vscode.l10n.t('BLACKBOX Agent Tasks could not start: {0}', redact(message)),
     vscode.l10n.t('Show Output'),
   ).then((choice) => {
-    if (choice) channel.show();
+    if (choice) logger.show();
   });
 }
 

@@ -10,13 +10,32 @@ export interface Logger {
   show(): void;
 }
 
-export function createLogger(channel: vscode.LogOutputChannel, redact: (text: string) => string): Logger {
+type LogLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error';
+
+/**
+ * The logger over a log Output channel that is created on the first line written (or on
+ * `show`), so activation does not pay for it. Once disposed it writes nothing and creates nothing.
+ */
+export function createLogger(
+  openChannel: () => vscode.LogOutputChannel,
+  redact: (text: string) => string,
+): Logger & vscode.Disposable {
+  let channel: vscode.LogOutputChannel | undefined;
+  let disposed = false;
+  const opened = (): vscode.LogOutputChannel | undefined => (disposed ? undefined : (channel ??= openChannel()));
+  const write = (level: LogLevel, message: string): void => {
+    opened()?.[level](redact(message));
+  };
   return {
-    trace: (message) => channel.trace(redact(message)),
-    debug: (message) => channel.debug(redact(message)),
-    info: (message) => channel.info(redact(message)),
-    warn: (message) => channel.warn(redact(message)),
-    error: (message) => channel.error(redact(message)),
-    show: () => channel.show(true),
+    trace: (message) => write('trace', message),
+    debug: (message) => write('debug', message),
+    info: (message) => write('info', message),
+    warn: (message) => write('warn', message),
+    error: (message) => write('error', message),
+    show: () => opened()?.show(true),
+    dispose: () => {
+      disposed = true;
+      channel?.dispose();
+    },
   };
 }

@@ -20,7 +20,7 @@ const CLOCK_REDRAW_MS = 60_000;
 
 /** The Tasks tree view as other parts of the extension (and tests) drive it. */
 export interface TasksView extends vscode.Disposable {
-  /** Draws the first frame (description, message, badge, context keys) and tells the store whether it is seen; once, after activation. */
+  /** Creates the tree view, draws its first frame (description, message, badge, context keys) and tells the store whether it is seen; after activation. */
   start(): void;
   /** Selects and shows a task's row (expanding its group); a row VS Code cannot place yet is skipped, not an error. */
   reveal(taskId: string): Promise<void>;
@@ -68,18 +68,15 @@ export function createTasksView(deps: TasksViewDeps): TasksView {
       now: () => Date.now(),
     }),
   );
-  const treeView = owned.register(
-    vscode.window.createTreeView<TaskTreeNode>(TASKS_VIEW_ID, {
-      treeDataProvider: provider,
-      showCollapseAll: true,
-    }),
-  );
+  // Created when the view starts, just after activation returns: VS Code waits for the
+  // extension's provider after activating it, so creating it here would only lengthen activate().
+  let treeView: vscode.TreeView<TaskTreeNode> | undefined;
 
   const setContext = createTreeContextKeys();
 
   const updateActivity = (): void => {
     store.setActivity({
-      viewVisible: treeView.visible,
+      viewVisible: treeView?.visible ?? false,
       windowFocused: vscode.window.state.focused,
     });
   };
@@ -106,8 +103,9 @@ export function createTasksView(deps: TasksViewDeps): TasksView {
   const updateFrame = (): void => {
     const status = store.status();
     const parts = [describeFilter(filter)];
-    if (status.stale) parts.push('cached, updating…');
+    if (status.stale) parts.push(vscode.l10n.t('cached, updating…'));
     const description = parts.filter(Boolean).join(' · ');
+    if (!treeView) return;
     treeView.description = description || undefined;
     const repositoryProblem = filter.scope === 'repository' ? remotes.unavailableReason() : undefined;
     const message = status.problem ?? repositoryProblem;
@@ -163,34 +161,45 @@ export function createTasksView(deps: TasksViewDeps): TasksView {
       updateFrame();
     }),
   );
-  owned.register(
-    vscode.Disposable.from(
-      treeView.onDidChangeVisibility(updateActivity),
-      vscode.window.onDidChangeWindowState(updateActivity),
-      treeView.onDidChangeSelection((event) => {
-        for (const node of event.selection) if (node.kind === 'task') markSeen(node.taskId);
-      }),
-      treeView.onDidExpandElement((event) => rememberExpansion(event.element, true)),
-      treeView.onDidCollapseElement((event) => rememberExpansion(event.element, false)),
-    ),
-  );
+  owned.register(vscode.window.onDidChangeWindowState(updateActivity));
   const clockRedraw = setInterval(() => {
-    if (treeView.visible) provider.refreshAll();
+    if (treeView?.visible) provider.refreshAll();
   }, CLOCK_REDRAW_MS);
   owned.register(toDisposable(() => clearInterval(clockRedraw)));
 
+  const startedTreeView = (): vscode.TreeView<TaskTreeNode> => {
+    if (treeView) return treeView;
+    const created = owned.register(
+      vscode.window.createTreeView<TaskTreeNode>(TASKS_VIEW_ID, { treeDataProvider: provider, showCollapseAll: true }),
+    );
+    treeView = created;
+    owned.register(
+      vscode.Disposable.from(
+        created.onDidChangeVisibility(updateActivity),
+        created.onDidChangeSelection((event) => {
+          for (const node of event.selection) if (node.kind === 'task') markSeen(node.taskId);
+        }),
+        created.onDidExpandElement((event) => rememberExpansion(event.element, true)),
+        created.onDidCollapseElement((event) => rememberExpansion(event.element, false)),
+      ),
+    );
+    if (filter.scope === 'repository') remotes.start();
+    updateActivity();
+    updateFrame();
+    return created;
+  };
+
   const view: TasksView = {
     start: () => {
-      if (filter.scope === 'repository') remotes.start();
-      updateActivity();
-      updateFrame();
+      startedTreeView();
     },
     async reveal(taskId: string): Promise<void> {
+      const shown = startedTreeView();
       provider.flush();
       const node = provider.nodeOf(taskId);
       if (!node) return;
       try {
-        await treeView.reveal(node, { select: true, focus: false, expand: true });
+        await shown.reveal(node, { select: true, focus: false, expand: true });
       } catch (error) {
         // VS Code places a row through its parents as it has drawn them; one it has not drawn yet
         // cannot be placed. The row shows when the tree is next drawn, so there is nothing to report.
