@@ -1,11 +1,15 @@
 import { createHash } from 'node:crypto';
 import * as vscode from 'vscode';
 import { Disposable } from '../../core/util/disposable';
+import { eventOrTimeout } from '../../core/util/async';
 import type { ApiKind } from '../../core/tasks/model';
 import type { TasksApi } from '../../core/api/tasksApi';
 import { apiKindForKey, checkBaseUrl, resolveApiKind, type ApiSetting } from '../../core/api/apiConfig';
 import { createTasksApi } from '../../core/api/createTasksApi';
 import type { Logger } from '../logger';
+
+/** How long a caller right after start-up waits for the stored key to be read. */
+const KEY_LOAD_WAIT_MS = 3_000;
 
 export type KeySource = 'secret' | 'env' | 'none';
 
@@ -78,6 +82,14 @@ export class ApiSession extends Disposable implements vscode.Disposable {
 
   get isLoaded(): boolean {
     return this.loaded;
+  }
+
+  /**
+   * Resolves once the stored key has been read, or after a few seconds: a command or tool used
+   * right after start-up waits for it rather than saying no key is set (local IPC, normally milliseconds).
+   */
+  async whenLoaded(): Promise<void> {
+    if (!this.loaded) await eventOrTimeout(this.onDidChange, KEY_LOAD_WAIT_MS);
   }
 
   /** Whether BLACKBOX_API_KEY is set, whether or not a stored key takes precedence over it. */

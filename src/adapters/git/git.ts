@@ -6,6 +6,7 @@ import type { GitApi, GitExtensionExports, GitRepository } from './gitExtensionA
 import { LocalRepository } from './gitRepository';
 import type { GitHubRemote } from './gitRepository';
 import type { Logger } from '../logger';
+import { eventOrTimeout } from '../../core/util/async';
 
 export type GitUnavailableReason = 'untrusted' | 'missing' | 'disabled' | 'failed';
 
@@ -193,15 +194,5 @@ async function loadApi(logger: Logger): Promise<GitLoadResult> {
 
 /** Resolves once the git API has found the workspace's repositories, or after a bounded wait. */
 function initialized(api: GitApi): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(finish, INITIALIZE_TIMEOUT_MS);
-    const subscription = api.onDidChangeState((state) => {
-      if (state === 'initialized') finish();
-    });
-    function finish(): void {
-      clearTimeout(timer);
-      subscription.dispose();
-      resolve();
-    }
-  });
+  return eventOrTimeout(api.onDidChangeState, INITIALIZE_TIMEOUT_MS, (state) => state === 'initialized');
 }

@@ -32,8 +32,6 @@ import {
   type TaskIdInput,
 } from './languageModelTools';
 
-/** How long a tool waits for the stored key right after start-up. */
-const KEY_LOAD_WAIT_MS = 3_000;
 /** How long get_task listens to a running task's log before answering with what it has. */
 const LOG_LISTEN_MS = 3_000;
 /** Rendered log kept while reading it (only the tail is answered). */
@@ -68,7 +66,7 @@ export function createLanguageModelTools(context: CommandContext): LanguageModel
   const { session, store, git } = context;
 
   const connection = async (): Promise<ApiConnection | string> => {
-    if (!session.isLoaded) await waitForKey(context);
+    await session.whenLoaded();
     const current = session.current();
     if (current) return current;
     const problem = session.currentProblem();
@@ -503,18 +501,6 @@ function abortSignalOf(token: vscode.CancellationToken | undefined): AbortSignal
   if (token?.isCancellationRequested) controller.abort();
   token?.onCancellationRequested(() => controller.abort());
   return controller.signal;
-}
-
-async function waitForKey(context: CommandContext): Promise<void> {
-  await new Promise<void>((resolve) => {
-    const timer = setTimeout(finish, KEY_LOAD_WAIT_MS);
-    const subscription = context.session.onDidChange(finish);
-    function finish(): void {
-      clearTimeout(timer);
-      subscription.dispose();
-      resolve();
-    }
-  });
 }
 
 /** The create command's agent arguments: several agents, one agent and model, or the user's defaults. */

@@ -3,26 +3,13 @@ import type { ApiConnection } from '../../adapters/api/apiSession';
 import type { CommandContext } from './commandContext';
 import { showWarning } from '../../adapters/userMessages';
 
-/** How long a command right after start-up waits for the stored key to be read (local IPC, normally milliseconds). */
-const KEY_LOAD_WAIT_MS = 3_000;
-
 /**
  * The connection a task command needs, or undefined after telling the user why there is
  * none (no key, a key of unknown kind, an unusable URL setting) with a way to fix it.
  */
 export async function requireConnection(context: CommandContext): Promise<ApiConnection | undefined> {
   const { session } = context;
-  if (!session.isLoaded) {
-    await new Promise<void>((resolve) => {
-      const timer = setTimeout(finish, KEY_LOAD_WAIT_MS);
-      const subscription = session.onDidChange(finish);
-      function finish(): void {
-        clearTimeout(timer);
-        subscription.dispose();
-        resolve();
-      }
-    });
-  }
+  await session.whenLoaded();
   const connection = session.current();
   if (connection) return connection;
   const problem = session.currentProblem();
