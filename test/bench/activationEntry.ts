@@ -12,7 +12,13 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import * as vscode from 'vscode';
 import type { BlackboxTasksTestApi } from '../../src/extension';
-import { installTasksViewSpy, onDidRedraw, readTasksView, setActivityOverride } from '../integration/tasksViewSpy';
+import {
+  installTasksViewSpy,
+  onDidRedraw,
+  readTasksView,
+  setActivityOverride,
+  tasksViewCreated,
+} from '../integration/tasksViewSpy';
 
 const EXTENSION_ID = 'blackbox-agent-tasks.blackbox-agent-tasks';
 
@@ -153,6 +159,7 @@ export async function run(): Promise<void> {
       return;
     }
     // The view opened and the window focused, as when the user looks at it after start.
+    await tasksViewCreated();
     setActivityOverride({ visible: true, focused: true });
     const snapshot = () => readTasksView(api) as ViewSnapshotLike;
     const activateStarted = returned - api.activationMs;

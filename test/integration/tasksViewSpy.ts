@@ -130,6 +130,10 @@ type TaskTreeProviderLike = vscode.TreeDataProvider<TaskTreeNode> &
 let installed = false;
 let provider: TaskTreeProviderLike | undefined;
 let treeView: vscode.TreeView<TaskTreeNode> | undefined;
+let viewCreated: () => void = () => undefined;
+const created = new Promise<void>((resolve) => {
+  viewCreated = resolve;
+});
 let statusBarText: string | undefined;
 let override: Override | undefined;
 const visibilityChanged = new vscode.EventEmitter<vscode.TreeViewVisibilityChangeEvent>();
@@ -167,6 +171,7 @@ export function installTasksViewSpy(): void {
       },
     });
     treeView = wrapped as unknown as vscode.TreeView<TaskTreeNode>;
+    viewCreated();
     return wrapped;
   };
   Object.defineProperty(window, 'createTreeView', { value: treeViewSpy, configurable: true, writable: true });
@@ -220,8 +225,15 @@ export function installTasksViewSpy(): void {
 
 function captured(): { provider: TaskTreeProviderLike; treeView: vscode.TreeView<TaskTreeNode> } {
   if (!provider || !treeView)
-    throw new Error('the Tasks view was created before installTasksViewSpy() (the extension activated too early)');
+    throw new Error(
+      'no Tasks view since installTasksViewSpy(): the extension activated before it, or its view has not started yet (await tasksViewCreated())',
+    );
   return { provider, treeView };
+}
+
+/** Resolves once the extension has created its Tasks view (just after activate() returns). */
+export function tasksViewCreated(): Promise<void> {
+  return created;
 }
 
 /**
