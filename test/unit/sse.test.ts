@@ -1,11 +1,16 @@
 import * as assert from 'node:assert/strict';
 import { NetworkError, TimeoutError, isAbortError } from '../../src/core/http/errors';
-import { SseDecoder, readSse } from '../../src/core/logs/sse';
-import type { SseItem } from '../../src/core/logs/sse';
+import { SseDecoder, readSseBatches, type ReadSseOptions, type SseItem } from '../../src/core/logs/sse';
+
 import { FakeClock, waitFor } from './support/fakeClock';
 import { RECORDED_AGENT_STREAM, RECORDED_CLOUD_STREAM } from './support/recordedStreams';
 
 const encoder = new TextEncoder();
+
+/** The reader's batches as one item at a time, as a consumer sees them. */
+async function* readSse(body: ReadableStream<Uint8Array>, options: ReadSseOptions = {}): AsyncGenerator<SseItem> {
+  for await (const batch of readSseBatches(body, options)) yield* batch;
+}
 
 function decodeChunks(chunks: readonly Uint8Array[]): SseItem[] {
   const decoder = new SseDecoder();

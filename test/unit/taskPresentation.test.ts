@@ -7,12 +7,11 @@ import {
   presentTask,
   relativeTime,
   safePullRequestUrl,
-  statusIcon,
   taskDescription,
   taskLabel,
   taskTooltipMarkdown,
 } from '../../src/core/view/taskPresentation';
-import type { Task } from '../../src/core/tasks/model';
+import type { Task, TaskStatus } from '../../src/core/tasks/model';
 
 const NOW = Date.parse('2025-03-01T12:00:00Z');
 
@@ -167,12 +166,13 @@ describe('taskPresentation', () => {
 
   describe('icons', () => {
     it('spins while running and colours each status', () => {
-      assert.deepEqual(statusIcon('running'), { id: 'sync~spin', color: 'charts.blue' });
-      assert.equal(statusIcon('failed').id, 'error');
-      assert.equal(statusIcon('cancelled').id, 'circle-slash');
-      assert.equal(statusIcon('interrupted').id, 'debug-disconnect');
-      assert.equal(statusIcon('queued').id, 'clock');
-      assert.equal(statusIcon('completed').id, 'pass');
+      const iconOf = (status: TaskStatus) => presentTask(task({ status, rawStatus: status }), { now: NOW }).icon;
+      assert.deepEqual(iconOf('running'), { id: 'sync~spin', color: 'charts.blue' });
+      assert.equal(iconOf('failed').id, 'error');
+      assert.equal(iconOf('cancelled').id, 'circle-slash');
+      assert.equal(iconOf('interrupted').id, 'debug-disconnect');
+      assert.equal(iconOf('queued').id, 'clock');
+      assert.equal(iconOf('completed').id, 'pass');
     });
 
     it('shows a cancelling task with its own icon', () => {

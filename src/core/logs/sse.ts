@@ -95,19 +95,12 @@ export interface ReadSseOptions extends SseDecoderOptions {
 const IDLE = Symbol('idle');
 
 /**
- * Reads a response body as SSE items. A clean end flushes the last event; a broken
- * connection throws NetworkError (the partial event is dropped, so a reconnect can
- * count on whole events only); idleness throws TimeoutError; abort throws an
- * AbortError. The body is cancelled whenever reading stops early.
+ * Reads a response body as SSE items, one batch per chunk read (a burst of events costs one
+ * await, not one per event). A clean end flushes the last event; a broken connection throws
+ * NetworkError (the partial event is dropped, so a reconnect can count on whole events only);
+ * idleness throws TimeoutError; abort throws an AbortError. The body is cancelled whenever
+ * reading stops early.
  */
-export async function* readSse(
-  body: ReadableStream<Uint8Array>,
-  options: ReadSseOptions = {},
-): AsyncGenerator<SseItem> {
-  for await (const batch of readSseBatches(body, options)) yield* batch;
-}
-
-/** As readSse, one batch per chunk read: a burst of events costs one await, not one per event. */
 export async function* readSseBatches(
   body: ReadableStream<Uint8Array>,
   options: ReadSseOptions = {},

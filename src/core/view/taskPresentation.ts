@@ -73,10 +73,6 @@ export function statusWord(status: TaskStatus): string {
   }
 }
 
-export function statusIcon(status: TaskStatus): ThemeIconSpec {
-  return STATUS_ICONS[status];
-}
-
 /** The plural group heading for a status ("Running", "Completed", …). */
 export function groupLabel(status: TaskStatus): string {
   return statusWord(status);
