@@ -4,7 +4,14 @@ import { Disposable } from '../../core/util/disposable';
 import { eventOrTimeout } from '../../core/util/async';
 import type { ApiKind } from '../../core/tasks/model';
 import type { TasksApi } from '../../core/api/tasksApi';
-import { apiKindForKey, checkBaseUrl, resolveApiKind, type ApiSetting } from '../../core/api/apiConfig';
+import {
+  apiKindForKey,
+  checkBaseUrl,
+  DEFAULT_AGENT_API_URL,
+  DEFAULT_CLOUD_API_URL,
+  resolveApiKind,
+  type ApiSetting,
+} from '../../core/api/apiConfig';
 import { createTasksApi } from '../../core/api/createTasksApi';
 import type { Logger } from '../logger';
 
@@ -235,8 +242,8 @@ export class ApiSession extends Disposable implements vscode.Disposable {
   private baseUrlFor(kind: ApiKind): ReturnType<typeof checkBaseUrl> {
     const raw =
       kind === 'agent'
-        ? this.userSetting('agentApiUrl', 'https://agent.blackbox.ai')
-        : this.userSetting('cloudApiUrl', 'https://cloud.blackbox.ai');
+        ? this.userSetting('agentApiUrl', DEFAULT_AGENT_API_URL)
+        : this.userSetting('cloudApiUrl', DEFAULT_CLOUD_API_URL);
     return checkBaseUrl(raw);
   }
 
