@@ -74,6 +74,8 @@ export interface Emulator {
   now(): number;
   /** Open SSE responses right now. */
   readonly openStreams: number;
+  /** Open SSE responses of one task's log right now (a v1 run's, or a Cloud task's). */
+  openStreamsOf(taskId: string): number;
   close(): Promise<void>;
 }
 
@@ -85,7 +87,8 @@ class LoopbackEmulator implements Emulator {
   private readonly faultSet = new FaultSet();
   private readonly scheduler: Scheduler;
   private readonly registry: TaskRegistry;
-  private readonly channels = new Set<SseChannel>();
+  /** Open SSE responses, with the task whose log each streams. */
+  private readonly channels = new Map<SseChannel, string | undefined>();
   private readonly held = new Set<ServerResponse>();
   private readonly timers = new Set<NodeJS.Timeout>();
   private readonly sockets = new Set<Socket>();
@@ -128,6 +131,12 @@ class LoopbackEmulator implements Emulator {
     return this.channels.size;
   }
 
+  openStreamsOf(taskId: string): number {
+    let open = 0;
+    for (const streamed of this.channels.values()) if (streamed === taskId) open++;
+    return open;
+  }
+
   clearRequests(): void {
     this.log.length = 0;
   }
@@ -164,7 +173,7 @@ class LoopbackEmulator implements Emulator {
 
   restart(): void {
     // Connections die first, as in a crash: what the restart does to the runs is never sent on them.
-    for (const channel of [...this.channels]) channel.destroy();
+    for (const channel of [...this.channels.keys()]) channel.destroy();
     for (const res of [...this.held]) res.destroy();
     this.held.clear();
     this.registry.restart();
@@ -191,7 +200,7 @@ class LoopbackEmulator implements Emulator {
     this.registry.dispose();
     for (const timer of this.timers) clearTimeout(timer);
     this.timers.clear();
-    for (const channel of [...this.channels]) channel.destroy();
+    for (const channel of [...this.channels.keys()]) channel.destroy();
     for (const res of this.held) res.destroy();
     this.held.clear();
     const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
@@ -257,12 +266,13 @@ class LoopbackEmulator implements Emulator {
     }
 
     let reply: Reply;
+    let segments: readonly string[] = [];
     if (api === 'other') reply = { kind: 'json', status: 404, body: { error: 'Not found' } };
     else if (!record.authorized) reply = { kind: 'json', status: 401, body: { error: 'Unauthorized' } };
     else if (badJson) reply = { kind: 'json', status: 400, body: { error: 'Invalid JSON body' } };
     else {
       const prefix = api === 'agent' ? '/api/v1' : '/api';
-      const segments = path
+      segments = path
         .slice(prefix.length)
         .split('/')
         .filter((s) => s.length > 0)
@@ -277,7 +287,8 @@ class LoopbackEmulator implements Emulator {
         keepAliveMs: this.options.keepAliveMs ?? 15_000,
         flavour: reply.flavour,
       });
-      this.channels.add(channel);
+      // Both APIs stream a task's log from …/tasks/<id>/….
+      this.channels.set(channel, segments[0] === 'tasks' ? segments[1] : undefined);
       channel.onClose(() => this.channels.delete(channel));
       reply.start(channel);
       return;

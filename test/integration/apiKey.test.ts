@@ -5,6 +5,7 @@ import type { SetApiKeyResult } from '../../src/commands/setApiKey';
 import { faults } from '../emulator/faults';
 import { scriptedRunLog } from '../emulator/scenarios';
 import { logText, setKey, setSetting, useEmulator, waitForContextKey, waitUntil } from './harness';
+import { whenLogEnds } from './logEndings';
 import { readTasksView } from './tasksViewSpy';
 
 /** The SecretStorage entry the session keeps the key under. */
@@ -191,19 +192,20 @@ describe('API key: Set API Key…, Clear API Key, environment fallback', () => {
   it('treats the same account as the same: storing its key again (here or in another window) or an equivalent settings change resets nothing', async () => {
     const { emulator, api } = suite;
     const id = emulator.addTask({ api: 'agent', prompt: 'Keep my place', status: 'running', createdAgoMs: 5_000 }).id;
-    const done = emulator.addTask({
+    const doneTask = emulator.addTask({
       api: 'agent',
       prompt: 'Already done',
       status: 'completed',
       createdAgoMs: 60_000,
       log: scriptedRunLog({ steps: [{ text: 'All done.' }] }),
-    }).id;
+    });
+    const done = doneTask.id;
     assert.equal((await setApiKey({ key: emulator.keys.agent })).outcome, 'verified');
     await api.store.refresh();
     await waitUntil(() => api.store.get(id), { what: 'the tasks to load' });
     await api.logs.show(done, { preserveFocus: true });
-    await api.logs.whenStreamEnds(done);
-    const transcript = logText(api, done);
+    await whenLogEnds(doneTask);
+    const transcript = logText(doneTask);
     assert.match(transcript ?? '', /All done\./);
     api.store.setPendingCancel(id, true);
     const client = api.session.current()?.api;
@@ -230,7 +232,7 @@ describe('API key: Set API Key…, Clear API Key, environment fallback', () => {
       assert.equal(api.store.isPendingCancel(id), true, 'the pending cancel is kept');
       assert.ok(api.store.get(id), 'the tasks are kept');
       assert.equal(streams(), streamsBefore, 'the open log was not replayed');
-      assert.equal(logText(api, done), transcript, 'the open log was not cleared');
+      assert.equal(logText(doneTask), transcript, 'the open log was not cleared');
     } finally {
       for (const subscription of subscriptions) subscription.dispose();
       api.store.setPendingCancel(id, false);

@@ -11,6 +11,8 @@ import { cloudRunLog } from '../emulator/logScripts';
 import type { RecordedRequest, TaskSpec } from '../emulator/types';
 import { useGitFixture } from './gitFixtures';
 import { logText, setKey, useEmulator, waitUntil } from './harness';
+import { whenLogEnds } from './logEndings';
+import { channelsCreatedBy, type RecordedChannel } from './outputChannelSpy';
 
 const REMOTE = 'https://github.com/blackbox-demo/compare-fixture.git';
 const PROMPT = 'Add rate limiting to the orders endpoint';
@@ -284,27 +286,38 @@ describe('Compare Agents and agent-aware commands (extension host)', function ()
       const agentTask = await seedCloudAgents(suite, 'completed', 'Split the log by agent');
       const [claude, codex] = agentTask.lanes;
       assert.ok(claude && codex);
-      for (const lane of [claude, codex])
-        await vscode.commands.executeCommand('blackboxTasks.showLogs', { taskId: agentTask.key, laneKey: lane.key });
-      const name = suite.api.logs.channelName(codex.key);
-      assert.match(name ?? '', /codex · gpt-5\.3-codex/);
-      assert.notEqual(name, suite.api.logs.channelName(claude.key));
-      await suite.api.logs.whenStreamEnds(codex.key);
+      const opened: RecordedChannel[] = [];
+      for (const lane of [claude, codex]) {
+        const show = () =>
+          vscode.commands.executeCommand('blackboxTasks.showLogs', { taskId: agentTask.key, laneKey: lane.key });
+        opened.push(...(await channelsCreatedBy(show)));
+      }
+      assert.equal(opened.length, 2, 'a channel per agent');
+      const [claudeLog, codexLog] = opened;
+      assert.ok(claudeLog && codexLog);
+      assert.match(codexLog.name, /codex · gpt-5\.3-codex/);
+      assert.notEqual(codexLog.name, claudeLog.name);
+      await whenLogEnds(codexLog);
       const text = await waitUntil(() => {
-        const shown = logText(suite.api, codex.key);
+        const shown = logText(codexLog.name);
         return shown?.includes('codex: I added a token bucket') ? shown : undefined;
       });
       assert.doesNotMatch(text, /claude is reading|gemini is reading/, 'no other agent’s lines');
-      assert.match(logText(suite.api, claude.key) ?? '', /claude is reading the orders controller/);
+      assert.match(logText(claudeLog.name) ?? '', /claude is reading the orders controller/);
     });
 
     it('v1: Show Logs on the task row asks which agent and opens that run’s channel, named with its model', async () => {
       await setKey(suite.emulator.keys.agent);
       const { agentTask, runIds } = await seedV1Agents(suite, ['completed', 'completed', 'failed']);
       stubs = answering({ pick: (items) => items.find((item) => item.label.includes('gemini-2.5-pro')) });
-      await vscode.commands.executeCommand('blackboxTasks.showLogs', taskRow(agentTask));
+      const opened = await channelsCreatedBy(() =>
+        vscode.commands.executeCommand('blackboxTasks.showLogs', taskRow(agentTask)),
+      );
       const geminiRun = runIds[2] ?? '';
-      assert.match(suite.api.logs.channelName(geminiRun) ?? '', /gemini-2\.5-pro/);
+      assert.equal(opened.length, 1);
+      const [geminiLog] = opened;
+      assert.match(geminiLog?.name ?? '', /gemini-2\.5-pro/);
+      await waitUntil(() => geminiLog?.text.includes(`\nTask ID    ${geminiRun}\n`), { what: 'the gemini run’s log' });
       assert.equal(stubs.asked.filter((question) => question.kind === 'pick').length, 1);
     });
   });

@@ -5,7 +5,9 @@ import type { BlackboxTasksTestApi } from '../../src/extension';
 import type { Emulator, EmulatorOptions } from '../emulator/emulator';
 import { join, sep } from 'node:path';
 import { installContextKeySpy, observedContextKey, observedContextKeys } from './contextKeySpy';
-import { installOutputChannelSpy, outputChannelText } from './outputChannelSpy';
+import { channelTitle } from '../../src/core/logs/taskHeader';
+import type { Task } from '../../src/core/tasks/model';
+import { installOutputChannelSpy, outputChannel, type RecordedChannel } from './outputChannelSpy';
 import { forgetExpansion, installTasksViewSpy } from './tasksViewSpy';
 import { installNetworkSpy, networkAttemptsFrom, type NetworkAttempt } from './networkSpy';
 
@@ -85,9 +87,18 @@ export function startupObservation(): StartupObservation {
   return startup;
 }
 
-/** What the task's open log channel shows (since it was last cleared), read through the Output channel spy. */
-export function logText(api: BlackboxTasksTestApi, taskId: string): string | undefined {
-  return outputChannelText(api.logs.channelName(taskId));
+/** A log channel's name, or the task it is named after (`BLACKBOX: <short title>`). */
+export type LogOf = string | Pick<Task, 'id' | 'title' | 'prompt'>;
+
+/** The open log channel of this name, or of this task, as the Output channel spy recorded it. */
+export function logChannel(of: LogOf): RecordedChannel | undefined {
+  const channel = outputChannel(typeof of === 'string' ? of : channelTitle(of));
+  return channel?.disposed ? undefined : channel;
+}
+
+/** What the open log channel of this name or task shows (since it was last cleared). */
+export function logText(of: LogOf): string | undefined {
+  return logChannel(of)?.text;
 }
 
 /** The object `activate` returns (activating first if VS Code has not yet). */

@@ -3,7 +3,7 @@ import * as vscode from 'vscode';
 import { defaultRunSteps, scriptedRunLog } from '../emulator/logScripts';
 import type { Emulator, RecordedRequest } from '../emulator/emulator';
 import { git, useGitFixture } from './gitFixtures';
-import { clearKey, setKey, useEmulator, waitUntil } from './harness';
+import { clearKey, logChannel, setKey, useEmulator, waitUntil } from './harness';
 
 const REMOTE = 'https://github.com/blackbox-demo/tools-fixture.git';
 const REPOSITORY = 'blackbox-demo/tools-fixture';
@@ -103,7 +103,9 @@ describe('language model tools (emulator, git fixture)', function () {
         [{ prompt: 'Add a health check endpoint', repoUrl: REMOTE, selectedBranch: 'main', agent: 'claude' }],
       );
       assert.equal(suite.api.store.get(id)?.status, 'queued');
-      await waitUntil(() => suite.api.logs.channelName(id), { what: 'the new task’s log to be followed' });
+      await waitUntil(() => logChannel({ id, prompt: 'Add a health check endpoint' }), {
+        what: 'the new task’s log to be followed',
+      });
     });
 
     it('returns unpushed commits as a problem and sends nothing; with an explicit branch it goes ahead from the remote branch', async () => {

@@ -4,7 +4,7 @@ import type { RenameTaskResult } from '../../src/commands/renameTask';
 
 import type { Emulator, RecordedRequest } from '../emulator/emulator';
 import { useGitFixture } from './gitFixtures';
-import { clearKey, EXTENSION_ID, setKey, useEmulator, waitUntil } from './harness';
+import { clearKey, EXTENSION_ID, logChannel, setKey, useEmulator, waitUntil } from './harness';
 import { type TasksViewSnapshot, type TreeRowSnapshot, readTasksView } from './tasksViewSpy';
 
 const REMOTE = 'https://github.com/blackbox-demo/links-fixture.git';
@@ -41,7 +41,7 @@ describe('links into the editor (URI handler)', function () {
     const outcome = await suite.api.uriHandler.handleUri(link(`/task?id=${id}`));
     assert.deepEqual(outcome, { outcome: 'shown', taskId: id });
     assert.equal(suite.api.store.get(id)?.prompt, 'Linked task');
-    assert.ok(suite.api.logs.channelName(id), 'the log channel is open');
+    assert.ok(logChannel({ id, prompt: 'Linked task' }), 'the log channel is open');
   });
 
   it('refuses bad links with a message saying why, and sends nothing', async () => {

@@ -7,7 +7,9 @@ import { HEADER_RULE } from '../../src/core/logs/taskHeader';
 import type { BlackboxTasksTestApi } from '../../src/extension';
 import type { Emulator, Fault, TaskSpec } from '../emulator/emulator';
 import { cloudRunLog, scriptedRunLog, type CloudLogLine, type RunStep } from '../emulator/logScripts';
-import { logText, setKey, setSetting, useEmulator, waitUntil } from './harness';
+import { logChannel, setKey, setSetting, useEmulator, waitUntil } from './harness';
+import { whenLogEnds, type LogEnding } from './logEndings';
+import { channelsCreatedBy, openOutputChannels, type RecordedChannel } from './outputChannelSpy';
 
 const REPO = 'https://github.com/blackbox-demo/shop-api.git';
 const STREAM_PATH_V1 = '/api/v1/tasks/*/logs/stream';
@@ -100,9 +102,22 @@ function streamRequests(emulator: Emulator, id: string) {
   );
 }
 
-async function openAndFinish(api: BlackboxTasksTestApi, id: string, task?: Task): Promise<string | undefined> {
-  await api.logs.show(id, { preserveFocus: true, ...(task ? { task } : {}) });
-  return api.logs.whenStreamEnds(id);
+/** Shows a task's log, which opens one channel, and waits for its stream to end. */
+async function openAndFinish(
+  api: BlackboxTasksTestApi,
+  id: string,
+  task?: Task,
+): Promise<{ readonly channel: RecordedChannel; readonly end: LogEnding }> {
+  const opened = await channelsCreatedBy(() => api.logs.show(id, { preserveFocus: true, ...(task ? { task } : {}) }));
+  assert.equal(opened.length, 1, `one channel opened: ${opened.map((channel) => channel.name).join(', ')}`);
+  const [channel] = opened;
+  assert.ok(channel);
+  return { channel, end: await whenLogEnds(channel) };
+}
+
+/** Closes every log channel a test left open (their keys are the emulator's task ids). */
+function closeLogs(api: BlackboxTasksTestApi, emulator: Emulator): void {
+  for (const task of emulator.tasks()) api.logs.close(task.id);
 }
 
 /** Output channel log files the workbench wrote for this window (code-server keeps them under the user-data-dir). */
@@ -136,7 +151,7 @@ describe('live task logs (Agent API v1)', () => {
 
   afterEach(() => {
     suite.emulator.clearFaults();
-    for (const id of suite.api.logs.openTaskIds()) suite.api.logs.close(id);
+    closeLogs(suite.api, suite.emulator);
   });
 
   const framings: ReadonlyArray<{ readonly name: string; readonly fault: Fault }> = [
@@ -174,9 +189,10 @@ describe('live task logs (Agent API v1)', () => {
         // start, session-init, text-start and five deltas, then the connection breaks mid-sentence.
         emulator.fault({ kind: 'drop', afterEvents: 8, path: STREAM_PATH_V1, times: 1 });
 
-        assert.equal(await openAndFinish(api, emulated.id), 'finished');
+        const { channel, end } = await openAndFinish(api, emulated.id);
+        assert.equal(end, 'finished');
 
-        const text = logText(api, emulated.id);
+        const text = channel.text;
         const body = bodyOf(text);
         const expected = (runBody: string) => `▶ Run started at <time>\n\n${runBody}\n■ Task completed in <duration>\n`;
         if (body !== expected(LATE_DROP_NOTES_BODY))
@@ -188,16 +204,16 @@ describe('live task logs (Agent API v1)', () => {
         assert.match(header, /^Branch {5}main → \(not pushed yet\)$/m);
         assert.ok(header.includes(`\nTask ID    ${emulated.id}\n`), header);
         assert.equal(streamRequests(emulator, emulated.id).length, 2, 'one reconnect after the drop');
-        assert.equal(api.logs.channelName(emulated.id), 'BLACKBOX: Fix the coupon bug in checkout');
+        assert.equal(channel.name, 'BLACKBOX: Fix the coupon bug in checkout');
         assert.deepEqual(
           statuses.seen.filter(([id]) => id === emulated.id).at(-1),
           [emulated.id, 'completed', 'completed'],
           'the stream’s end reaches the store at once',
         );
-        const state = api.logs.state(emulated.id);
+        const events = emulator.task(emulated.id)?.events.length ?? 0;
         assert.ok(
-          state && state.appends * 2 < state.events,
-          `appends are batched: ${state?.appends} appends for ${state?.events} events`,
+          channel.appends * 2 < events,
+          `appends are batched: ${channel.appends} appends for the ${events} events of the log`,
         );
       } finally {
         statuses.restore();
@@ -216,10 +232,10 @@ describe('live task logs (Agent API v1)', () => {
       log: scriptedRunLog({ steps: [{ text: `The API key is ${key}, as configured.` }], paceMs: 20, chunkSize: 1 }),
       onLogEnd: { status: 'completed' },
     });
-    assert.equal(await openAndFinish(api, emulated.id), 'finished');
-    const text = logText(api, emulated.id) ?? '';
-    const state = api.logs.state(emulated.id);
-    assert.ok(state && state.appends > 4, `the text came in several appends (${state?.appends})`);
+    const { channel, end } = await openAndFinish(api, emulated.id);
+    assert.equal(end, 'finished');
+    const { text } = channel;
+    assert.ok(channel.appends > 4, `the text came in several appends (${channel.appends})`);
     assert.ok(!text.includes(key), `the key reached the channel:\n${text}`);
     assert.ok(text.includes('The API key is ‹redacted›, as configured.'), text);
   });
@@ -239,23 +255,26 @@ describe('live task logs (Agent API v1)', () => {
       log: runLog('r', 0),
     });
 
-    assert.equal(await openAndFinish(api, emulated.id), 'finished');
+    const { channel, end } = await openAndFinish(api, emulated.id);
+    assert.equal(end, 'finished');
 
-    const text = logText(api, emulated.id);
+    const { text } = channel;
     assert.equal(
       bodyOf(text).replace(/■ Task completed in <duration>/, '■ Task completed in 4m 12s'),
       `${RUN_BODY.replace('{drop}', '')}\n■ Task completed in 4m 12s\n`,
     );
-    assert.ok(text?.includes('\n■ Task completed in 4m 12s\n'), 'the duration is the run’s own, not the time since');
+    assert.ok(text.includes('\n■ Task completed in 4m 12s\n'), 'the duration is the run’s own, not the time since');
     assert.match(headerOf(text), /^Branch {5}main → blackbox\/rate-limit-orders$/m);
     assert.match(headerOf(text), /^Completed {2}\d{4}-\d\d-\d\d \d\d:\d\d:\d\d \(took 4m 12s\)$/m);
     assert.equal(streamRequests(emulator, emulated.id).length, 1);
-    const state = api.logs.state(emulated.id);
-    assert.ok(state && state.appends <= 3, `a replayed burst is written in a few appends (${state?.appends})`);
+    assert.ok(channel.appends <= 3, `a replayed burst is written in a few appends (${channel.appends})`);
 
     // Shown again: the same channel, no second request, nothing added.
-    await api.logs.show(emulated.id, { preserveFocus: true });
-    assert.equal(logText(api, emulated.id), text);
+    const shownBefore = channel.lastShown;
+    assert.deepEqual(await channelsCreatedBy(() => api.logs.show(emulated.id, { preserveFocus: true })), []);
+    assert.ok(channel.lastShown > shownBefore, 'the channel was shown again');
+    assert.equal(channel.text, text);
+    assert.equal(channel.clears, 0);
     assert.equal(streamRequests(emulator, emulated.id).length, 1);
   });
 
@@ -280,28 +299,28 @@ describe('live task logs (Agent API v1)', () => {
       }),
       onLogEnd: { status: 'failed', error: 'Out of credits' },
     });
-    await Promise.all([
-      api.logs.show(first.id, { preserveFocus: true }),
-      api.logs.show(second.id, { preserveFocus: true }),
-    ]);
-    await waitUntil(
-      () => api.logs.isStreaming(first.id) && api.logs.isStreaming(second.id) && emulator.openStreams === 2,
-      {
-        what: 'both streams open at once',
-      },
+    const opened = await channelsCreatedBy(() =>
+      Promise.all([
+        api.logs.show(first.id, { preserveFocus: true }),
+        api.logs.show(second.id, { preserveFocus: true }),
+      ]),
     );
-    const [firstEnd, secondEnd] = await Promise.all([
-      api.logs.whenStreamEnds(first.id),
-      api.logs.whenStreamEnds(second.id),
-    ]);
+    assert.deepEqual(opened.map((channel) => channel.name).sort(), ['BLACKBOX: First task', 'BLACKBOX: Second task']);
+    const firstLog = logChannel(first);
+    const secondLog = logChannel(second);
+    assert.ok(firstLog && secondLog);
+    await waitUntil(() => emulator.openStreamsOf(first.id) === 1 && emulator.openStreamsOf(second.id) === 1, {
+      what: 'both streams open at once',
+    });
+    const [firstEnd, secondEnd] = await Promise.all([whenLogEnds(firstLog), whenLogEnds(secondLog)]);
     assert.deepEqual([firstEnd, secondEnd], ['finished', 'finished']);
 
     assert.equal(
-      bodyOf(logText(api, first.id)),
+      bodyOf(firstLog.text),
       `▶ Run started at <time>\n\n${RUN_BODY.replace('{drop}', '')}\n■ Task completed in <duration>\n`,
     );
     assert.equal(
-      bodyOf(logText(api, second.id)),
+      bodyOf(secondLog.text),
       [
         '▶ Run started at <time>',
         '',
@@ -316,7 +335,6 @@ describe('live task logs (Agent API v1)', () => {
         '',
       ].join('\n'),
     );
-    assert.notEqual(api.logs.channelName(first.id), api.logs.channelName(second.id));
   });
 
   it('stops the request when the channel closes', async () => {
@@ -328,23 +346,26 @@ describe('live task logs (Agent API v1)', () => {
       status: 'running',
       log: scriptedRunLog({ steps, paceMs: 200, seed: 'l' }),
     });
-    await api.logs.show(emulated.id, { preserveFocus: true });
+    const [channel] = await channelsCreatedBy(() => api.logs.show(emulated.id, { preserveFocus: true }));
+    assert.ok(channel);
     // A few paced events in, so the channel is fully set up in the workbench before it closes.
-    await waitUntil(() => emulator.openStreams === 1 && (api.logs.state(emulated.id)?.events ?? 0) >= 4, {
+    await waitUntil(() => emulator.openStreamsOf(emulated.id) === 1 && channel.text.includes('Step 1 of a long run.'), {
       what: 'the stream delivering',
     });
 
     api.logs.close(emulated.id);
 
-    assert.equal(api.logs.isStreaming(emulated.id), false);
-    assert.equal(api.logs.channelName(emulated.id), undefined);
-    await waitUntil(() => emulator.openStreams === 0, {
+    assert.equal(channel.disposed, true, 'the channel is closed at once');
+    assert.equal(logChannel(emulated), undefined);
+    const written = channel.text;
+    await waitUntil(() => emulator.openStreamsOf(emulated.id) === 0, {
       timeoutMs: 3_000,
       what: 'the emulator to see the connection closed',
     });
     const requests = streamRequests(emulator, emulated.id).length;
     await new Promise((resolve) => setTimeout(resolve, 1_500));
     assert.equal(streamRequests(emulator, emulated.id).length, requests, 'no reconnect after closing');
+    assert.equal(channel.text, written, 'nothing written after closing');
   });
 
   it('keeps at most blackboxTasks.maxLogChannels channels, closing the least recently shown and its stream', async () => {
@@ -358,16 +379,31 @@ describe('live task logs (Agent API v1)', () => {
     assert.ok(a && b && c);
     await api.logs.show(a.id, { preserveFocus: true });
     await api.logs.show(b.id, { preserveFocus: true });
-    await waitUntil(() => emulator.openStreams === 2, { what: 'two streams' });
+    await waitUntil(() => emulator.openStreamsOf(a.id) === 1 && emulator.openStreamsOf(b.id) === 1, {
+      what: 'two streams',
+    });
+    const channelOfB = logChannel(b);
+    assert.ok(channelOfB);
     await api.logs.show(a.id, { preserveFocus: true });
     await api.logs.show(c.id, { preserveFocus: true });
 
-    assert.deepEqual(api.logs.openTaskIds(), [a.id, c.id], 'B was the least recently shown');
-    assert.equal(api.logs.isStreaming(b.id), false);
-    await waitUntil(() => emulator.openStreams === 2 && api.logs.isStreaming(c.id), {
-      timeoutMs: 3_000,
-      what: 'B’s stream closed, C’s open',
-    });
+    assert.deepEqual(
+      openOutputChannels().map((channel) => channel.name),
+      ['BLACKBOX: Task A', 'BLACKBOX: Task C'],
+      'B was the least recently shown',
+    );
+    assert.equal(channelOfB.disposed, true);
+    await waitUntil(
+      () =>
+        emulator.openStreams === 2 &&
+        emulator.openStreamsOf(a.id) === 1 &&
+        emulator.openStreamsOf(b.id) === 0 &&
+        emulator.openStreamsOf(c.id) === 1,
+      {
+        timeoutMs: 3_000,
+        what: 'B’s stream closed, C’s open',
+      },
+    );
   });
 
   it('gives up after repeated failures, says so, and Retry starts over cleanly', async () => {
@@ -380,24 +416,26 @@ describe('live task logs (Agent API v1)', () => {
       onLogEnd: { status: 'completed' },
     });
     emulator.fault({ kind: 'drop', afterEvents: 8, path: STREAM_PATH_V1, times: 1 });
-    await api.logs.show(emulated.id, { preserveFocus: true });
+    const [channel] = await channelsCreatedBy(() => api.logs.show(emulated.id, { preserveFocus: true }));
+    assert.ok(channel);
     await waitUntil(() => streamRequests(emulator, emulated.id).length === 1, { what: 'the first stream request' });
     // Every reconnect is answered 429 with Retry-After: 0, so the client gives up quickly.
     emulator.fault({ kind: 'status', status: 429, retryAfter: 0, path: STREAM_PATH_V1 });
 
-    assert.equal(await api.logs.whenStreamEnds(emulated.id), 'gave-up');
-    const failed = logText(api, emulated.id) ?? '';
+    assert.equal(await whenLogEnds(channel), 'gave-up');
+    const failed = channel.text;
     assert.match(failed, /— gave up after 5 attempts: [^\n]+ —\n$/);
     assert.equal((failed.match(/— connection lost, reconnecting in/g) ?? []).length, 5);
 
     emulator.clearFaults();
-    await api.logs.retry(emulated.id);
-    assert.equal(await api.logs.whenStreamEnds(emulated.id), 'finished');
+    assert.deepEqual(await channelsCreatedBy(() => api.logs.retry(emulated.id)), [], 'the same channel');
+    assert.equal(channel.clears, 1, 'cleared to start over');
+    assert.equal(await whenLogEnds(channel), 'finished');
     assert.equal(
-      bodyOf(logText(api, emulated.id)),
+      bodyOf(channel.text),
       `▶ Run started at <time>\n\n${RUN_BODY.replace('{drop}', '')}\n■ Task completed in <duration>\n`,
     );
-    assert.equal(api.logs.state(emulated.id)?.restarts, 1);
+    assert.equal(channel.clears, 1, 'started over once');
   });
 
   it('follows a task only when blackboxTasks.followLogs is on', async () => {
@@ -406,13 +444,13 @@ describe('live task logs (Agent API v1)', () => {
     await setSetting('followLogs', false);
     api.logs.follow(emulated.id);
     await new Promise((resolve) => setTimeout(resolve, 300));
-    assert.deepEqual(api.logs.openTaskIds(), []);
+    assert.deepEqual(openOutputChannels(), []);
     assert.equal(streamRequests(emulator, emulated.id).length, 0);
 
     await setSetting('followLogs', true);
     api.logs.follow(emulated.id);
-    await waitUntil(() => api.logs.channelName(emulated.id), { what: 'the followed task’s channel' });
-    assert.equal(await api.logs.whenStreamEnds(emulated.id), 'finished');
+    const channel = await waitUntil(() => logChannel(emulated), { what: 'the followed task’s channel' });
+    assert.equal(await whenLogEnds(channel), 'finished');
   });
 
   it('Show Task Logs opens the channel of the task it is given, named after it', async () => {
@@ -426,9 +464,13 @@ describe('live task logs (Agent API v1)', () => {
     const connection = api.session.current();
     assert.ok(connection);
     const { messages: _messages, ...task } = await connection.api.get(emulated.id);
-    await vscode.commands.executeCommand('blackboxTasks.showLogs', task);
-    assert.equal(api.logs.channelName(emulated.id), 'BLACKBOX: Rename the checkout service');
-    assert.equal(await api.logs.whenStreamEnds(emulated.id), 'finished');
+    const opened = await channelsCreatedBy(() => vscode.commands.executeCommand('blackboxTasks.showLogs', task));
+    assert.deepEqual(
+      opened.map((channel) => channel.name),
+      ['BLACKBOX: Rename the checkout service'],
+    );
+    assert.ok(opened[0]);
+    assert.equal(await whenLogEnds(opened[0]), 'finished');
   });
 
   it('writes the same text to the real Output channel', async function () {
@@ -439,8 +481,9 @@ describe('live task logs (Agent API v1)', () => {
       status: 'completed',
       log: runLog('o', 0),
     });
-    assert.equal(await openAndFinish(api, emulated.id), 'finished');
-    const recorded = logText(api, emulated.id) ?? '';
+    const { channel, end } = await openAndFinish(api, emulated.id);
+    assert.equal(end, 'finished');
+    const recorded = channel.text;
     const file = await waitUntil(
       () =>
         outputChannelFiles().find(
@@ -471,7 +514,7 @@ describe('live task logs (Cloud API)', () => {
 
   afterEach(() => {
     suite.emulator.clearFaults();
-    for (const id of suite.api.logs.openTaskIds()) suite.api.logs.close(id);
+    closeLogs(suite.api, suite.emulator);
   });
 
   it('renders log lines by step, resumes after a drop from the next index, and prints nothing twice', async () => {
@@ -498,10 +541,11 @@ describe('live task logs (Cloud API)', () => {
     // `connected` and three log lines, then the connection breaks.
     emulator.fault({ kind: 'drop', afterEvents: 4, path: STREAM_PATH_CLOUD, times: 1 });
 
-    assert.equal(await openAndFinish(api, emulated.id), 'finished');
+    const { channel, end } = await openAndFinish(api, emulated.id);
+    assert.equal(end, 'finished');
 
     assert.equal(
-      bodyOf(logText(api, emulated.id)),
+      bodyOf(channel.text),
       [
         '── sandbox created ──',
         'Sandbox created',
@@ -527,7 +571,7 @@ describe('live task logs (Cloud API)', () => {
       ['0', '3'],
       'the reconnect resumes after the last line shown',
     );
-    assert.match(headerOf(logText(api, emulated.id)), /^Status {5}running \(processing\)$/m);
+    assert.match(headerOf(channel.text), /^Status {5}running \(processing\)$/m);
   });
 
   it('replays a finished Cloud task', async () => {
@@ -538,9 +582,10 @@ describe('live task logs (Cloud API)', () => {
       status: 'completed',
       log: cloudRunLog(LINES.slice(0, 2)),
     });
-    assert.equal(await openAndFinish(api, emulated.id), 'finished');
+    const { channel, end } = await openAndFinish(api, emulated.id);
+    assert.equal(end, 'finished');
     assert.equal(
-      bodyOf(logText(api, emulated.id)).replace(/ in <duration>/, ''),
+      bodyOf(channel.text).replace(/ in <duration>/, ''),
       [
         '── sandbox created ──',
         'Sandbox created',

@@ -1,14 +1,38 @@
-// Records what is written to the Output channels created in this extension host, so tests can
-// read a task log back (an Output channel's text cannot be read through the API). Wraps
-// `vscode.window.createOutputChannel`, the factory the extension's log channels use; works
-// because test files receive the same `vscode` API object as the extension (see contextKeySpy).
+// Records what happens to the Output channels created in this extension host, so tests can read
+// a task log back (an Output channel's text cannot be read through the API) and see how it was
+// written, cleared, shown and closed. Wraps `vscode.window.createOutputChannel`, the factory the
+// extension's log channels use; works because test files receive the same `vscode` API object as
+// the extension (see contextKeySpy).
 import * as vscode from 'vscode';
 
 /** How many characters of each channel are kept (the end of it). */
 const KEEP_CHARS = 4_000_000;
 
-/** The text of the most recently created channel of each name, since it was last cleared. */
-const texts = new Map<string, { text: string }>();
+/** One Output channel as the spy saw it; a live view: it changes as the channel is used. */
+export interface RecordedChannel {
+  readonly name: string;
+  /** What was written since the channel was last cleared (its end, if it grew very long). */
+  readonly text: string;
+  /** Calls to `append` since the channel was last cleared: each is one message to the workbench. */
+  readonly appends: number;
+  /** Characters appended since the channel was last cleared. */
+  readonly chars: number;
+  /** How often the channel was cleared (a log starts over on a cleared channel). */
+  readonly clears: number;
+  readonly disposed: boolean;
+  /** When the channel was last shown, on a count shared by all channels (0: never). */
+  readonly lastShown: number;
+}
+
+/** What the stand-in updates; `text` is read through a getter that keeps only the end. */
+type ChannelRecord = { -readonly [K in Exclude<keyof RecordedChannel, 'text'>]: RecordedChannel[K] } & {
+  written: string;
+  readonly text: string;
+};
+
+/** Every recorded channel, oldest first. */
+const recorded: ChannelRecord[] = [];
+let shows = 0;
 let installed = false;
 
 export function installOutputChannelSpy(): void {
@@ -21,11 +45,28 @@ export function installOutputChannelSpy(): void {
     const name = args[0];
     // Log channels ({ log: true }) are the extension's own diagnostics, not task logs.
     if (typeof name !== 'string' || (args[1] !== undefined && typeof args[1] !== 'string')) return channel;
-    const record = { text: '' };
-    texts.set(name, record);
+    const record: ChannelRecord = {
+      name,
+      written: '',
+      get text() {
+        return this.written.slice(-KEEP_CHARS);
+      },
+      appends: 0,
+      chars: 0,
+      clears: 0,
+      disposed: false,
+      lastShown: 0,
+    };
+    recorded.push(record);
     const add = (text: string) => {
-      record.text += text;
-      if (record.text.length > 2 * KEEP_CHARS) record.text = record.text.slice(-KEEP_CHARS);
+      record.written += text;
+      if (record.written.length > 2 * KEEP_CHARS) record.written = record.written.slice(-KEEP_CHARS);
+    };
+    const clear = () => {
+      record.written = '';
+      record.appends = 0;
+      record.chars = 0;
+      record.clears++;
     };
     // The channel VS Code returns is frozen: hand out a recording stand-in instead.
     const show = channel.show.bind(channel) as (...rest: unknown[]) => void;
@@ -35,6 +76,8 @@ export function installOutputChannelSpy(): void {
       },
       append: (text) => {
         add(text);
+        record.appends++;
+        record.chars += text.length;
         channel.append(text);
       },
       appendLine: (text) => {
@@ -42,17 +85,23 @@ export function installOutputChannelSpy(): void {
         channel.appendLine(text);
       },
       replace: (text) => {
-        record.text = '';
+        clear();
         add(text);
         channel.replace(text);
       },
       clear: () => {
-        record.text = '';
+        clear();
         channel.clear();
       },
-      show: (...rest: unknown[]) => show(...rest),
+      show: (...rest: unknown[]) => {
+        record.lastShown = ++shows;
+        show(...rest);
+      },
       hide: () => channel.hide(),
-      dispose: () => channel.dispose(),
+      dispose: () => {
+        record.disposed = true;
+        channel.dispose();
+      },
     };
   };
   Object.defineProperty(window, 'createOutputChannel', { value: spy, configurable: true, writable: true });
@@ -60,8 +109,20 @@ export function installOutputChannelSpy(): void {
     throw new Error('cannot observe output channels: vscode.window is not writable');
 }
 
-/** What was written to the channel of this name since it was last cleared (undefined if none was created). */
-export function outputChannelText(name: string | undefined): string | undefined {
-  const text = name === undefined ? undefined : texts.get(name)?.text;
-  return text === undefined ? undefined : text.slice(-KEEP_CHARS);
+/** The most recently created channel of this name (open or not), if any. */
+export function outputChannel(name: string): RecordedChannel | undefined {
+  for (let i = recorded.length - 1; i >= 0; i--) if (recorded[i]?.name === name) return recorded[i];
+  return undefined;
+}
+
+/** The channels not yet disposed, least recently shown first. */
+export function openOutputChannels(): readonly RecordedChannel[] {
+  return recorded.filter((channel) => !channel.disposed).sort((a, b) => a.lastShown - b.lastShown);
+}
+
+/** The channels created while `action` ran (until the promise it returns settles), oldest first. */
+export async function channelsCreatedBy(action: () => unknown): Promise<RecordedChannel[]> {
+  const before = recorded.length;
+  await action();
+  return recorded.slice(before);
 }

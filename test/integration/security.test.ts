@@ -11,6 +11,7 @@ import { startEmulator, type Emulator } from '../emulator/emulator';
 import { faults } from '../emulator/faults';
 import { scriptedRunLog } from '../emulator/scenarios';
 import { EXTENSION_ID, logText, setKey, useEmulator, waitUntil } from './harness';
+import { whenLogEnds } from './logEndings';
 import { readTasksView, setActivityOverride } from './tasksViewSpy';
 
 /**
@@ -109,13 +110,15 @@ describe('security (extension host)', function () {
     });
 
     // A live log that prints the key (as a careless agent might): the channel redacts it.
-    await run('blackboxTasks.showLogs', api.store.get(echoing));
-    assert.ok(await api.logs.whenStreamEnds(echoing));
-    said.push(logText(api, echoing) ?? '');
+    const echoingTask = api.store.get(echoing);
+    assert.ok(echoingTask);
+    await run('blackboxTasks.showLogs', echoingTask);
+    assert.ok(await whenLogEnds(echoingTask));
+    said.push(logText(echoingTask) ?? '');
     assert.match(
-      logText(api, echoing) ?? '',
+      logText(echoingTask) ?? '',
       /The token in use is/,
-      `the log was shown: ${JSON.stringify(logText(api, echoing))}`,
+      `the log was shown: ${JSON.stringify(logText(echoingTask))}`,
     );
 
     // Failures whose server text echoes the key, through the commands and the view.

@@ -240,6 +240,8 @@ describe('emulator: faults', () => {
       /Timed out/,
     );
     assert.equal(emu.openStreams, 1);
+    assert.equal(emu.openStreamsOf(RUN), 1, 'the stalled stream is the run’s');
+    assert.equal(emu.openStreamsOf(CLOUD), 0, 'the cut Cloud stream is closed');
     stalled.close();
   });
 
@@ -361,8 +363,13 @@ describe('emulator: control, bounds and shutdown', () => {
     );
     await Promise.all(streams.map((s) => s.until((r) => r.comments.length > 0)));
     assert.equal(emu.openStreams, 2);
+    assert.deepEqual(
+      [DEMO_IDS.agent.running, DEMO_IDS.cloud.processing, DEMO_IDS.agent.completed].map((id) => emu.openStreamsOf(id)),
+      [1, 1, 0],
+    );
     await emu.close();
     assert.equal(emu.openStreams, 0);
+    assert.equal(emu.openStreamsOf(DEMO_IDS.agent.running), 0);
     assert.deepEqual(await Promise.all(streams.map((s) => s.finished(1_000))), ['error', 'error']);
     assert.equal(await held, 'failed');
     await assert.rejects(fetch(`${emu.url}/api/v1/tasks`), 'nothing listens any more');

@@ -4,15 +4,7 @@ import { channelTitle } from '../../core/logs/taskHeader';
 import { oneLine } from '../../core/util/untrustedText';
 import { messageOf } from '../../core/util/errorMessage';
 import { TaskLogChannel } from './taskLogChannel';
-import type {
-  AgentLog,
-  LogChannelFactory,
-  LogChannels,
-  LogChannelsDeps,
-  LogChannelState,
-  LogStreamEnd,
-  ShowLogOptions,
-} from './logChannels';
+import type { AgentLog, LogChannelFactory, LogChannels, LogChannelsDeps, ShowLogOptions } from './logChannels';
 
 const DEFAULT_MAX_CHANNELS = 6;
 /** How long opening a channel may wait for a task's details (its title names the channel). */
@@ -71,27 +63,6 @@ class LogChannelRegistry implements LogChannels {
   close(taskId: string): void {
     const log = this.logs.get(taskId);
     if (log) this.closeLog(log, 'closed');
-  }
-
-  isStreaming(taskId: string): boolean {
-    return this.logs.get(taskId)?.isStreaming() ?? false;
-  }
-
-  channelName(taskId: string): string | undefined {
-    return this.logs.get(taskId)?.name;
-  }
-
-  openTaskIds(): readonly string[] {
-    return [...this.logs.keys()];
-  }
-
-  state(taskId: string): LogChannelState | undefined {
-    return this.logs.get(taskId)?.state();
-  }
-
-  async whenStreamEnds(taskId: string): Promise<LogStreamEnd | undefined> {
-    await this.opening.get(taskId);
-    return this.logs.get(taskId)?.whenStreamEnds();
   }
 
   dispose(): void {

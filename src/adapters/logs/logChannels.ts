@@ -29,22 +29,6 @@ export type LogStreamEnd =
   /** The stream ended without saying how the task ended. */
   | 'ended';
 
-/** What a test (or a benchmark) can see of one task's channel. */
-export interface LogChannelState {
-  readonly taskId: string;
-  readonly name: string;
-  readonly streaming: boolean;
-  readonly lastEnd?: LogStreamEnd;
-  /** Log events rendered by the latest stream. */
-  readonly events: number;
-  /** Calls to the channel's append (each one IPC message) since the channel was last cleared. */
-  readonly appends: number;
-  /** Characters appended since the channel was last cleared. */
-  readonly chars: number;
-  /** How often the stream was started over (Retry, re-show after a failure). */
-  readonly restarts: number;
-}
-
 export interface ShowLogOptions {
   readonly preserveFocus?: boolean;
   /** The task as the caller knows it, when the store may not know it yet (just created). */
@@ -80,14 +64,6 @@ export interface LogChannels extends vscode.Disposable {
   retry(taskId: string): Promise<void>;
   /** Closes the task's channel and stops its stream. */
   close(taskId: string): void;
-  isStreaming(taskId: string): boolean;
-  /** The name of the task's open channel. */
-  channelName(taskId: string): string | undefined;
-  /** Tasks with an open channel, least recently shown first. */
-  openTaskIds(): readonly string[];
-  state(taskId: string): LogChannelState | undefined;
-  /** Resolves when the task's current stream has ended (at once when none runs). */
-  whenStreamEnds(taskId: string): Promise<LogStreamEnd | undefined>;
 }
 
 export interface LogChannelsDeps {
@@ -119,11 +95,6 @@ export function createLogChannels(deps: LogChannelsDeps): LogChannels {
     },
     retry: async (taskId) => open()?.retry(taskId),
     close: (taskId) => registry?.close(taskId),
-    isStreaming: (taskId) => registry?.isStreaming(taskId) ?? false,
-    channelName: (taskId) => registry?.channelName(taskId),
-    openTaskIds: () => registry?.openTaskIds() ?? [],
-    state: (taskId) => registry?.state(taskId),
-    whenStreamEnds: async (taskId) => registry?.whenStreamEnds(taskId),
     dispose: () => {
       disposed = true;
       registry?.dispose();

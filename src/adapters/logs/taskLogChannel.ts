@@ -14,7 +14,7 @@ import type { ApiConnection, ApiSession } from '../api/apiSession';
 import { presentError } from '../errorPresenter';
 import { showWarning } from '../userMessages';
 import type { Logger } from '../logger';
-import type { LogChannelOutput, LogChannelState, LogStreamEnd } from './logChannels';
+import type { LogChannelOutput, LogStreamEnd } from './logChannels';
 import { messageOf } from '../../core/util/errorMessage';
 
 export interface TaskLogChannelDeps {
@@ -35,7 +35,6 @@ interface StreamRun {
   readonly redactor: StreamingRedactor;
   /** The client it streams from: a new key or API setting means a new client. */
   readonly api: TasksApi | undefined;
-  done?: Promise<LogStreamEnd>;
 }
 
 /** One task's Output channel and the lifecycle of the stream that fills it. */
@@ -43,11 +42,8 @@ export class TaskLogChannel {
   private readonly batcher: AppendBatcher;
   private run: StreamRun | undefined;
   private lastEnd: LogStreamEnd | undefined;
-  /** Log events rendered by the latest stream. */
-  private events = 0;
-  private appends = 0;
-  private chars = 0;
-  private restarts = -1;
+  /** A stream has started before: starting another one clears the channel first. */
+  private started = false;
   private stopped = false;
 
   constructor(
@@ -66,32 +62,9 @@ export class TaskLogChannel {
     );
   }
 
-  state(): LogChannelState {
-    return {
-      taskId: this.taskId,
-      name: this.name,
-      streaming: this.run !== undefined,
-      ...(this.lastEnd ? { lastEnd: this.lastEnd } : {}),
-      events: this.events,
-      appends: this.appends,
-      chars: this.chars,
-      restarts: this.restarts,
-    };
-  }
-
   /** Stopped for good (closed, or the extension stopped): it shows and streams nothing more. */
   get closed(): boolean {
     return this.stopped;
-  }
-
-  isStreaming(): boolean {
-    return this.run !== undefined;
-  }
-
-  /** Resolves when the current stream has ended (at once when none runs), with how the last one ended. */
-  async whenStreamEnds(): Promise<LogStreamEnd | undefined> {
-    while (this.run) await this.run.done;
-    return this.lastEnd;
   }
 
   /** Brings the Output channel forward. */
@@ -119,24 +92,19 @@ export class TaskLogChannel {
   startStream(task: Task): void {
     this.run?.controller.abort();
     this.batcher.discard();
-    if (this.restarts >= 0) {
-      // Starting over replays the whole log, so what is shown goes first: nothing appears twice.
-      this.output.clear();
-      this.appends = 0;
-      this.chars = 0;
-    }
-    this.restarts++;
+    // Starting over replays the whole log, so what is shown goes first: nothing appears twice.
+    if (this.started) this.output.clear();
+    this.started = true;
     this.task = task;
     delete this.lastEnd;
     const api = this.deps.session.current()?.api;
-    this.events = 0;
     const run: StreamRun = {
       controller: new AbortController(),
       api,
       redactor: new StreamingRedactor(() => this.deps.session.secrets()),
     };
     this.run = run;
-    run.done = this.pump(task, run)
+    void this.pump(task, run)
       .catch((error: unknown) => {
         this.deps.logger.error(`The log stream of task ${this.taskId} failed unexpectedly: ${messageOf(error)}`);
         return 'failed' as const;
@@ -146,7 +114,6 @@ export class TaskLogChannel {
           this.run = undefined;
           this.lastEnd = end;
         }
-        return end;
       });
   }
 
@@ -231,7 +198,6 @@ export class TaskLogChannel {
         if (signal.aborted) return 'stopped';
         write(text);
         if (!event) continue;
-        this.events++;
         this.observe(event);
         if (event.kind === 'gave-up') {
           end = 'gave-up';
@@ -333,10 +299,7 @@ export class TaskLogChannel {
 
   private write(text: string): void {
     if (this.stopped) return;
-    const safe = this.deps.session.redact(text);
-    this.output.append(safe);
-    this.appends++;
-    this.chars += safe.length;
+    this.output.append(this.deps.session.redact(text));
   }
 }
 
