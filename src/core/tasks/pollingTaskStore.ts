@@ -17,7 +17,7 @@ import type {
   PollingTaskStoreOptions,
   StoreState,
   StoreStatus,
-  TaskStore,
+  TaskListStore,
   TaskStoreChange,
 } from './taskStore';
 import { combineChanges, TaskTable, type TableChange } from './taskTable';
@@ -27,8 +27,8 @@ const noKeyProblem = (): string =>
   l10n.t('The BLACKBOX API did not accept the API key. Run “BLACKBOX: Set API Key…” to set a valid one.');
 
 /**
- * The TaskStore the tree, the commands and the log channels share. A small facade over
- * collaborating parts, each with one job:
+ * The TaskStore the tree, the commands and the log channels share (the Tasks view sees it as
+ * a TaskListStore). A small facade over collaborating parts, each with one job:
  * - `TaskTable`: the tasks in memory and how answers fold into them (pure);
  * - `AccountSession`: one account's client, paging and backoff; retiring it drops its answers;
  * - `DetailsCache`: v1 details fetched lazily for the rows being drawn;
@@ -36,7 +36,7 @@ const noKeyProblem = (): string =>
  * - `RefreshScheduler`: when to refresh (one list call per tick, `refreshPolicy` decides).
  * It never shows UI: problems become `status().problem` for the view to display.
  */
-export class PollingTaskStore extends Disposable implements TaskStore {
+export class PollingTaskStore extends Disposable implements TaskListStore {
   private readonly changed = this.register(new Emitter<TaskStoreChange>((error) => this.listenerFailed(error)));
   readonly onDidChange: Event<TaskStoreChange> = this.changed.event;
   private readonly statusChanged = this.register(new Emitter<void>((error) => this.listenerFailed(error)));
