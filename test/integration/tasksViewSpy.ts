@@ -235,6 +235,11 @@ export function setActivityOverride(next: Override | undefined): void {
   windowStateChanged.fire(vscode.window.state);
 }
 
+/** Whether VS Code reports the Tasks view visible and the window focused (what the view tells the store). */
+export function tasksViewShown(): boolean {
+  return captured().treeView.visible && vscode.window.state.focused;
+}
+
 /** The Tasks view now: pending changes applied first (as the next redraw would), then read as VS Code reads it. */
 export function readTasksView(api: BlackboxTasksTestApi): TasksViewSnapshot {
   const { provider: tree, treeView: view } = captured();

@@ -5,7 +5,6 @@ import {
   findAgentTask,
   laneOf,
   placementOf,
-  runsOf,
   type AgentTask,
 } from '../../src/core/tasks/agentTask';
 import { ALL_STATUSES, type AgentRun, type Task, type TaskStatus } from '../../src/core/tasks/model';
@@ -192,7 +191,7 @@ describe('agentTask: which runs belong together', () => {
       assert.deepEqual(lanes(task), [['first', 'third', ['first', 'second']]]);
       assert.equal(task.status, 'running');
       assert.deepEqual(
-        runsOf(task).map((each) => each.id),
+        task.lanes.flatMap((lane) => [...lane.earlierRuns, lane.run].map((each) => each.id)),
         ['first', 'second', 'third'],
       );
     });
