@@ -113,19 +113,6 @@ export function laneOf(agentTask: AgentTask, laneKey: string): AgentLane | undef
   return agentTask.lanes.find((lane) => lane.key === laneKey);
 }
 
-/** Every run of the task, each lane's earlier runs first. */
-export function runsOf(agentTask: AgentTask): Task[] {
-  const seen = new Set<string>();
-  const runs: Task[] = [];
-  for (const lane of agentTask.lanes)
-    for (const run of [...lane.earlierRuns, lane.run])
-      if (!seen.has(run.id)) {
-        seen.add(run.id);
-        runs.push(run);
-      }
-  return runs;
-}
-
 /** How many of the task's agents are in each status. */
 export function laneStatusCounts(agentTask: AgentTask): Map<TaskStatus, number> {
   const counts = new Map<TaskStatus, number>();

@@ -7,7 +7,7 @@ import { messageOf } from '../util/errorMessage';
 import { AccountSession } from './accountSession';
 import { DETAILS_SPOKEN, DetailsCache, detailsFieldsOf, type DetailsOutcome } from './detailsCache';
 import type { Task, TaskStatus } from './model';
-import { activeTasksOutsideList, DEFAULT_REFRESH_POLICY, type RefreshPlan } from './refreshPolicy';
+import { activeTasksOutsideList, DEFAULT_REFRESH_POLICY } from './refreshPolicy';
 import { RefreshScheduler, type Activity } from './refreshScheduler';
 import { SnapshotPersistence, type LatestRead } from './snapshotPersistence';
 import { listAnswer, statusAnswer, taskAnswer, type MutableTask } from './taskMerge';
@@ -247,20 +247,11 @@ export class PollingTaskStore extends Disposable implements TaskListStore {
     this.scheduler.setActiveInterval(ms);
   }
 
-  /** What the schedule would do now (the diagnostics log and the tests read it). */
-  plan(): RefreshPlan {
-    return this.scheduler.plan();
-  }
-
-  /** Writes the saved list now if anything changed. */
-  async flush(): Promise<void> {
-    const session = this.session;
-    await this.persistence.flush(session?.accountKey, () => this.snapshotOf(session));
-  }
-
   override dispose(): void {
     if (this.isDisposed) return;
-    void this.flush();
+    // What changed in the last quiet time is written now: the next start draws it.
+    const session = this.session;
+    void this.persistence.flush(session?.accountKey, () => this.snapshotOf(session));
     this.session?.dispose();
     super.dispose();
   }
