@@ -17,7 +17,7 @@ import { createLogChannels, type LogChannels } from './adapters/logs/logChannels
 import { createGitAccess, type GitAccess } from './adapters/git/git';
 import { registerCommands } from './commands/index';
 import { createReviewCommentsHolder, type ReviewCommentsHolder } from './adapters/review/reviewComments';
-import type { TaskStore } from './core/tasks/taskStore';
+import type { TaskListStore } from './core/tasks/taskStore';
 import { showError } from './adapters/userMessages';
 import { registerHandoverCodeActions } from './adapters/handover/codeActions';
 import {
@@ -33,7 +33,8 @@ import { registerTaskUriHandler, type TaskUriHandler } from './adapters/handover
  */
 export interface BlackboxTasksTestApi {
   readonly session: ApiSession;
-  readonly store: TaskStore;
+  /** The store as the Tasks view sees it (its status, paging and schedule too). */
+  readonly store: TaskListStore;
   readonly view: TasksView;
   /** How the finished-task notifications are shown. */
   readonly notices: NoticePresenter;

@@ -44,6 +44,7 @@ function launch({ phase, extensionPath = repoRoot, userDataDir, extensionsDir, w
           BLACKBOX_API_KEY: key,
           BLACKBOX_BENCH_OUT: outFile,
           BLACKBOX_BENCH_PHASE: phase,
+          BLACKBOX_TEST_USER_DATA_DIR: userDataDir,
           BLACKBOX_TEST_TIMEOUT_MS: String(LAUNCH_LIMIT_MS - 10_000),
         },
         stdio: ['ignore', 'pipe', 'pipe'],

@@ -19,8 +19,7 @@ import {
   setActivityOverride,
   tasksViewCreated,
 } from '../integration/tasksViewSpy';
-
-const EXTENSION_ID = 'blackbox-agent-tasks.blackbox-agent-tasks';
+import { EXTENSION_ID, waitForSavedTaskList } from '../integration/harness';
 
 export interface ActivationFigures {
   readonly phase: string;
@@ -144,7 +143,7 @@ export async function run(): Promise<void> {
     const cpu = process.cpuUsage(cpuBefore);
     const activateCallCpuMs = (cpu.user + cpu.system) / 1000;
     if (baseline) {
-      // Its saved list is written for its warm launch, as below.
+      // Its saved list is written for its warm launch, as below (that build could still be told to write it now).
       await new Promise((resolve) => setTimeout(resolve, 3_000));
       await (api.store as { flush?: () => Promise<void> }).flush?.();
       writeFileSync(
@@ -177,9 +176,8 @@ export async function run(): Promise<void> {
     // Live rows equal to the cached ones redraw nothing (only the view's "cached" note goes),
     // so this one reads the model; it is taken after the first rows and flatters nothing.
     const liveAt = await firstTime(api, () => taskRows(snapshot()) > 0 && !snapshot().stale, 60_000);
-    // Write the saved list now, so the next launch of this profile starts from it.
-    const store = api.store as { flush?: () => Promise<void> };
-    await store.flush?.();
+    // The next launch of this profile starts from the saved list: wait until it is on disk.
+    await waitForSavedTaskList('the saved task list', () => true, 15_000);
     figures = {
       phase,
       alreadyActive,

@@ -4,7 +4,7 @@ import * as vscode from 'vscode';
 import type { BlackboxTasksTestApi } from '../../src/extension';
 import { faults } from '../emulator/faults';
 import type { Emulator } from '../emulator/emulator';
-import { resetExtensionState, setKey, startEmulatorForTests, testApi, waitForContextKey, waitUntil } from './harness';
+import { resetExtensionState, setKey, startEmulatorForTests, testApi, waitForContextKey, waitForTree } from './harness';
 import { type TasksViewSnapshot, readTasksView, setActivityOverride } from './tasksViewSpy';
 
 /**
@@ -15,28 +15,6 @@ import { type TasksViewSnapshot, readTasksView, setActivityOverride } from './ta
 
 function taskRows(snapshot: TasksViewSnapshot): number {
   return snapshot.groups.reduce((sum, group) => sum + group.rows.length, 0);
-}
-
-async function viewWhen(
-  api: BlackboxTasksTestApi,
-  what: string,
-  probe: (snapshot: TasksViewSnapshot) => boolean,
-): Promise<TasksViewSnapshot> {
-  let last: TasksViewSnapshot | undefined;
-  try {
-    return await waitUntil(
-      () => {
-        last = readTasksView(api);
-        return probe(last) ? last : undefined;
-      },
-      { timeoutMs: 15_000, what },
-    );
-  } catch (error) {
-    throw new Error(
-      `${error instanceof Error ? error.message : String(error)}; view: ${JSON.stringify({ state: last?.state, message: last?.message, rows: last ? taskRows(last) : 0 })}`,
-      { cause: error },
-    );
-  }
 }
 
 async function refresh(): Promise<void> {
@@ -67,14 +45,14 @@ describe('fault matrix (extension host)', function () {
     await setKey(emulator.keys.agent);
     setActivityOverride({ visible: true, focused: true });
     await refresh();
-    return viewWhen(api, 'the first list', (s) => s.state === 'ready' && !s.stale && taskRows(s) === 2);
+    return waitForTree(api, 'the first list', (s) => s.state === 'ready' && !s.stale && taskRows(s) === 2);
   }
 
   it('401 in the view: the rows stay and the view says to set the key', async () => {
     await connectWithTasks();
     emulator.fault(faults.status(401, { path: '/api/v1/tasks' }));
     await refresh();
-    const shown = await viewWhen(api, 'the key problem in the view', (s) => /Set API Key/.test(s.message ?? ''));
+    const shown = await waitForTree(api, 'the key problem in the view', (s) => /Set API Key/.test(s.message ?? ''));
     assert.equal(taskRows(shown), 2, 'nothing shown is lost');
     assert.equal(shown.state, 'ready');
   });
@@ -84,7 +62,7 @@ describe('fault matrix (extension host)', function () {
     await setKey(emulator.keys.agent);
     setActivityOverride({ visible: true, focused: true });
     await refresh();
-    const shown = await viewWhen(api, 'the noKey state', (s) => s.state === 'noKey');
+    const shown = await waitForTree(api, 'the noKey state', (s) => s.state === 'noKey');
     assert.equal(taskRows(shown), 0);
     // The welcome content whose `when` is `blackboxTasks.hasKey && blackboxTasks.state == noKey`.
     await waitForContextKey('blackboxTasks.hasKey', true);
@@ -96,7 +74,7 @@ describe('fault matrix (extension host)', function () {
     await connectWithTasks();
     emulator.fault(faults.rateLimited(90, { path: '/api/v1/tasks' }));
     await refresh();
-    const shown = await viewWhen(api, 'the rate-limit note', (s) => /rate limiting/.test(s.message ?? ''));
+    const shown = await waitForTree(api, 'the rate-limit note', (s) => /rate limiting/.test(s.message ?? ''));
     assert.equal(taskRows(shown), 2);
     emulator.clearRequests();
     await refresh();
@@ -114,14 +92,14 @@ describe('fault matrix (extension host)', function () {
     await setKey(emulator.keys.agent);
     setActivityOverride({ visible: true, focused: true });
     await refresh();
-    const down = await viewWhen(api, 'the unreachable state', (s) => s.state === 'unreachable');
+    const down = await waitForTree(api, 'the unreachable state', (s) => s.state === 'unreachable');
     assert.equal(taskRows(down), 0);
     assert.match(down.message ?? '', /HTTP 503/);
     await waitForContextKey('blackboxTasks.state', 'unreachable');
 
     emulator.clearFaults();
     await refresh();
-    await viewWhen(
+    await waitForTree(
       api,
       'the task after Retry',
       (s) => s.state === 'ready' && taskRows(s) === 1 && s.message === undefined,

@@ -4,11 +4,19 @@ import * as vscode from 'vscode';
 import type { BlackboxTasksTestApi } from '../../src/extension';
 import type { Emulator, EmulatorOptions } from '../emulator/emulator';
 import { join, sep } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { installContextKeySpy, observedContextKey, observedContextKeys } from './contextKeySpy';
 import { channelTitle } from '../../src/core/logs/taskHeader';
 import type { Task } from '../../src/core/tasks/model';
 import { installOutputChannelSpy, outputChannel, type RecordedChannel } from './outputChannelSpy';
-import { forgetExpansion, installTasksViewSpy } from './tasksViewSpy';
+import {
+  forgetExpansion,
+  installTasksViewSpy,
+  readTasksView,
+  setActivityOverride,
+  tasksViewShown,
+  type TasksViewSnapshot,
+} from './tasksViewSpy';
 import { installNetworkSpy, networkAttemptsFrom, type NetworkAttempt } from './networkSpy';
 
 export const EXTENSION_ID = 'blackbox-agent-tasks.blackbox-agent-tasks';
@@ -247,4 +255,107 @@ export function useEmulator(options?: EmulatorOptions): {
       return api;
     },
   };
+}
+
+// ---- The Tasks view as a user opens and watches it ---------------------------------------
+
+/**
+ * Shows the BLACKBOX view for real (any pretended activity dropped) and waits until VS Code
+ * reports it visible in a focused window: the view tells the store on those events, so from
+ * then on the refresh schedule runs as it does for a user looking at the view.
+ */
+export async function showTasksView(): Promise<void> {
+  setActivityOverride(undefined);
+  await vscode.commands.executeCommand('blackboxTasks.tasks.focus');
+  await waitUntil(() => tasksViewShown(), { what: 'the Tasks view to be visible in a focused window' });
+}
+
+/** Stores the emulator's key for `apiName`, shows the view, and waits for the first list to be drawn. */
+export async function connectTasksView(
+  api: BlackboxTasksTestApi,
+  emulator: Emulator,
+  apiName: 'agent' | 'cloud',
+): Promise<TasksViewSnapshot> {
+  await setKey(apiName === 'agent' ? emulator.keys.agent : emulator.keys.cloud);
+  await showTasksView();
+  return waitForTree(api, 'the first list to land', (s) => s.state === 'ready' && !s.stale);
+}
+
+/** Waits until the Tasks view, read as VS Code reads it, satisfies `probe`; a time-out says what was drawn last. */
+export async function waitForTree(
+  api: BlackboxTasksTestApi,
+  what: string,
+  probe: (snapshot: TasksViewSnapshot) => boolean,
+  timeoutMs = 15_000,
+): Promise<TasksViewSnapshot> {
+  let last: TasksViewSnapshot | undefined;
+  try {
+    return await waitUntil(
+      () => {
+        last = readTasksView(api);
+        return probe(last) ? last : undefined;
+      },
+      { timeoutMs, what },
+    );
+  } catch (error) {
+    const seen = last
+      ? JSON.stringify({
+          state: last.state,
+          stale: last.stale,
+          message: last.message,
+          rows: last.groups.flatMap((group) =>
+            group.rows.map((row) => `${group.label}: ${row.label} (${row.description})`),
+          ),
+          extra: last.extraRows.map((row) => row.label),
+        })
+      : 'nothing';
+    throw new Error(`${error instanceof Error ? error.message : String(error)}; view: ${seen}`, { cause: error });
+  }
+}
+
+// ---- The task list the extension saves -------------------------------------------------
+
+/** The extension's global storage folder on disk (where it saves the task list); undefined when the runner did not say where user data is. */
+export function globalStorageFolder(): string | undefined {
+  const userDataDir = process.env.BLACKBOX_TEST_USER_DATA_DIR;
+  return userDataDir ? join(userDataDir, 'User', 'globalStorage', EXTENSION_ID) : undefined;
+}
+
+export interface SavedTaskList {
+  /** The snapshot's file name, as the pointer file names it. */
+  readonly file: string;
+  readonly savedAt: number;
+  /** The file as written. */
+  readonly text: string;
+}
+
+/** The task list saved last, as the next start finds it (the pointer file, then the file it names); undefined before a save or while one is being written. */
+export function latestSavedTaskList(): SavedTaskList | undefined {
+  const folder = globalStorageFolder();
+  if (!folder) return undefined;
+  try {
+    const { file } = JSON.parse(readFileSync(join(folder, 'tasks-latest.json'), 'utf8')) as { file: string };
+    const text = readFileSync(join(folder, file), 'utf8');
+    const { savedAt } = JSON.parse(text) as { savedAt: number };
+    return { file, savedAt, text };
+  } catch {
+    return undefined;
+  }
+}
+
+/** Waits for the extension to save a task list (after its quiet time) that satisfies `probe`. */
+export function waitForSavedTaskList(
+  what: string,
+  probe: (saved: SavedTaskList) => boolean,
+  timeoutMs = 10_000,
+): Promise<SavedTaskList> {
+  if (!globalStorageFolder())
+    throw new Error('BLACKBOX_TEST_USER_DATA_DIR is not set: the saved task list cannot be read');
+  return waitUntil(
+    () => {
+      const saved = latestSavedTaskList();
+      return saved && probe(saved) ? saved : undefined;
+    },
+    { timeoutMs, what },
+  );
 }

@@ -1,17 +1,8 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { CreateTaskResult } from '../../src/commands/createTask';
-import type { PollingTaskStore } from '../../src/core/tasks/pollingTaskStore';
-import type { BlackboxTasksTestApi } from '../../src/extension';
-import type { Emulator } from '../emulator/emulator';
-import { setKey, setSetting, useEmulator, waitUntil } from './harness';
-import {
-  readTasksView,
-  recordNotices,
-  setActivityOverride,
-  type TasksViewSnapshot,
-  type TreeRowSnapshot,
-} from './tasksViewSpy';
+import { connectTasksView, setSetting, useEmulator, waitForTree, waitUntil } from './harness';
+import { recordNotices, type TasksViewSnapshot, type TreeRowSnapshot } from './tasksViewSpy';
 
 type ApiName = 'agent' | 'cloud';
 
@@ -38,45 +29,6 @@ function multiRow(snapshot: TasksViewSnapshot, label: string): { group: string; 
   return rowsOf(snapshot).find(({ row }) => row.label === label && /\bmultiAgent\b/.test(row.contextValue));
 }
 
-async function showView(api: BlackboxTasksTestApi): Promise<void> {
-  setActivityOverride(undefined);
-  await vscode.commands.executeCommand('blackboxTasks.tasks.focus');
-  await waitUntil(() => (api.store as PollingTaskStore).plan().kind !== 'paused' || api.store.tasks().length === 0, {
-    what: 'the view to be visible',
-  });
-}
-
-async function connect(api: BlackboxTasksTestApi, emulator: Emulator, apiName: ApiName): Promise<void> {
-  await setKey(apiName === 'agent' ? emulator.keys.agent : emulator.keys.cloud);
-  await showView(api);
-  await waitUntil(() => readTasksView(api).state === 'ready' && !readTasksView(api).stale, {
-    what: 'the first list',
-  });
-}
-
-async function treeWhen(
-  api: BlackboxTasksTestApi,
-  what: string,
-  probe: (snapshot: TasksViewSnapshot) => boolean,
-  timeoutMs = 15_000,
-): Promise<TasksViewSnapshot> {
-  let last: TasksViewSnapshot | undefined;
-  try {
-    return await waitUntil(
-      () => {
-        last = readTasksView(api);
-        return probe(last) ? last : undefined;
-      },
-      { timeoutMs, what },
-    );
-  } catch (error) {
-    const rows = last ? rowsOf(last).map(({ group, row }) => `${group}: ${row.label} (${row.description})`) : [];
-    throw new Error(`${error instanceof Error ? error.message : String(error)}; rows: ${JSON.stringify(rows)}`, {
-      cause: error,
-    });
-  }
-}
-
 describe('Several agents on one task', function () {
   this.timeout(90_000);
   // Quick runs: a run is queued for half a second and writes a log line every 150 ms.
@@ -93,7 +45,7 @@ describe('Several agents on one task', function () {
       const { emulator, api } = suite;
       const notices = recordNotices(api);
       const ours = () => notices.shown;
-      await connect(api, emulator, apiName);
+      await connectTasksView(api, emulator, apiName);
       const prompt = `Race three agents on the CSV export (${apiName})`;
       const result = await vscode.commands.executeCommand<CreateTaskResult>('blackboxTasks.createTask', {
         standalone: true,
@@ -112,7 +64,7 @@ describe('Several agents on one task', function () {
       );
 
       // One row labelled with the prompt, a row per agent beneath it (agent · model), in the group of its most active agent.
-      const active = await treeWhen(api, 'the task as one row with its three agents', (s) => {
+      const active = await waitForTree(api, 'the task as one row with its three agents', (s) => {
         const found = multiRow(s, prompt);
         return found !== undefined && found.row.children.length === 3;
       });
@@ -153,7 +105,7 @@ describe('Several agents on one task', function () {
       }
 
       // Every agent completes: the task moves to Completed, each agent with its branch.
-      const done = await treeWhen(
+      const done = await waitForTree(
         api,
         'every agent to complete',
         (s) =>
@@ -193,7 +145,7 @@ describe('Several agents on one task', function () {
 
   it('the agent picker keeps the model for each of several agents and sends it', async () => {
     const { emulator, api } = suite;
-    await connect(api, emulator, 'agent');
+    await connectTasksView(api, emulator, 'agent');
     await setSetting('defaultModel', 'blackboxai/anthropic/claude-opus-4.1');
     const pending = vscode.commands.executeCommand<CreateTaskResult>('blackboxTasks.createTask', {
       standalone: true,
@@ -261,9 +213,9 @@ describe('Several agents on one task', function () {
       error: 'Tests failed',
       createdAgoMs: 119_800,
     }).id;
-    await connect(api, emulator, 'agent');
+    await connectTasksView(api, emulator, 'agent');
 
-    let tree = await treeWhen(
+    let tree = await waitForTree(
       api,
       'the row in Running',
       (s) => multiRow(s, 'Place me by my agents')?.group === 'Running',
@@ -283,7 +235,7 @@ describe('Several agents on one task', function () {
     );
     assert.match(row.children[0]?.contextValue ?? '', /^agent running active cancellable\b/);
     // The branch comes with the run's details (the v1 list has none).
-    const withBranch = await treeWhen(api, 'the completed agent’s branch', (s) =>
+    const withBranch = await waitForTree(api, 'the completed agent’s branch', (s) =>
       /\bhasBranch\b/.test(multiRow(s, 'Place me by my agents')?.row.children[1]?.contextValue ?? ''),
     );
     assert.match(multiRow(withBranch, 'Place me by my agents')?.row.contextValue ?? '', /\bhasBranch\b/);
@@ -293,7 +245,7 @@ describe('Several agents on one task', function () {
 
     // The running agent fails: all have finished, one completed → Completed.
     emulator.setTaskStatus(running, 'failed');
-    tree = await treeWhen(
+    tree = await waitForTree(
       api,
       'the row in Completed',
       (s) => multiRow(s, 'Place me by my agents')?.group === 'Completed',
@@ -307,7 +259,7 @@ describe('Several agents on one task', function () {
       { taskId: completed, prompt: 'Also add a header row' },
     );
     assert.equal(result.outcome, 'sent');
-    tree = await treeWhen(api, 'the follow-up in the codex row', (s) =>
+    tree = await waitForTree(api, 'the follow-up in the codex row', (s) =>
       Boolean(multiRow(s, 'Place me by my agents')?.row.children.some((child) => child.taskId === result.taskId)),
     );
     row = multiRow(tree, 'Place me by my agents')?.row ?? assert.fail('no row');

@@ -4,9 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { createTaskSnapshotStorage } from '../../src/adapters/tasks/taskSnapshotStorage';
-import type { PollingTaskStore } from '../../src/core/tasks/pollingTaskStore';
 import { accountKeyFor, SNAPSHOT_VERSION, type TaskSnapshot } from '../../src/core/tasks/taskSnapshot';
-import { clearKey, EXTENSION_ID, setKey, useEmulator, waitUntil } from './harness';
+import { clearKey, globalStorageFolder, setKey, useEmulator, waitForSavedTaskList, waitUntil } from './harness';
 import { readTasksView, setActivityOverride } from './tasksViewSpy';
 
 const MINE = accountKeyFor('agent', 'https://agent.example', 'aaaa1111');
@@ -71,9 +70,8 @@ describe('task snapshot storage (files in global storage)', () => {
     const suite = useEmulator();
 
     it('points at the connected account’s saved list, and drops the pointer when the key is cleared', async function () {
-      const userDataDir = process.env.BLACKBOX_TEST_USER_DATA_DIR;
-      if (!userDataDir) this.skip();
-      const storageFolder = join(userDataDir, 'User', 'globalStorage', EXTENSION_ID);
+      const storageFolder = globalStorageFolder();
+      if (!storageFolder) this.skip();
       const pointer = join(storageFolder, 'tasks-latest.json');
       const { emulator, api } = suite;
       const id = emulator.addTask({
@@ -88,11 +86,10 @@ describe('task snapshot storage (files in global storage)', () => {
         await waitUntil(() => api.store.get(id) !== undefined && !readTasksView(api).stale, {
           what: 'the first list',
         });
-        await (api.store as PollingTaskStore).flush();
-
-        const { file } = JSON.parse(readFileSync(pointer, 'utf8')) as { file: string };
-        const saved = readFileSync(join(storageFolder, file), 'utf8');
-        assert.ok(saved.includes(id), 'the list that was drawn');
+        // Written after the store's quiet time; the pointer names it.
+        const { file, text: saved } = await waitForSavedTaskList('the drawn list to be saved', (list) =>
+          list.text.includes(id),
+        );
         assert.ok(!saved.includes(emulator.keys.agent), 'the key is never written');
 
         await clearKey();

@@ -7,7 +7,7 @@
 // VS Code reports (TreeView.visible, window.state.focused) and firing the matching events.
 import * as vscode from 'vscode';
 import type { TaskFilter } from '../../src/core/view/taskFilter';
-import type { StoreState, StoreStatus } from '../../src/core/tasks/taskStore';
+import type { StoreState } from '../../src/core/tasks/taskStore';
 import type { TaskTreeNode } from '../../src/adapters/view/taskTreeNodes';
 import type { BlackboxTasksTestApi } from '../../src/extension';
 import type { FinishedNotice } from '../../src/core/tasks/finishedTasks';
@@ -247,13 +247,17 @@ export function setActivityOverride(next: Override | undefined): void {
   windowStateChanged.fire(vscode.window.state);
 }
 
+/** Whether VS Code reports the Tasks view visible and the window focused (what the view tells the store). */
+export function tasksViewShown(): boolean {
+  return captured().treeView.visible && vscode.window.state.focused;
+}
+
 /** The Tasks view now: pending changes applied first (as the next redraw would), then read as VS Code reads it. */
 export function readTasksView(api: BlackboxTasksTestApi): TasksViewSnapshot {
   const { provider: tree, treeView: view } = captured();
   tree.flush?.();
-  // The view's own source of these: the store's status (the polling store has it; the TaskStore interface does not need it).
-  const status = (api.store as { status?: () => StoreStatus }).status?.();
-  if (!status) throw new Error('the store reports no status');
+  // The view's own source of these: the store's status.
+  const status = api.store.status();
   const badge = view.badge?.value ?? 0;
   return {
     ...treeSnapshot(tree),

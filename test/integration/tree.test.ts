@@ -1,12 +1,21 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 
-import type { PollingTaskStore } from '../../src/core/tasks/pollingTaskStore';
-import type { BlackboxTasksTestApi } from '../../src/extension';
 import type { Emulator, TaskSpec } from '../emulator/emulator';
 import { manyTasksScenario } from '../emulator/scenarios';
 import { closeFixture, createGitFixture, git, openInGit, type GitFixture } from './gitFixtures';
-import { clearKey, setKey, setSetting, useEmulator, waitForContextKey, waitUntil } from './harness';
+import {
+  clearKey,
+  connectTasksView,
+  setKey,
+  setSetting,
+  showTasksView,
+  useEmulator,
+  waitForContextKey,
+  waitForSavedTaskList,
+  waitForTree,
+  waitUntil,
+} from './harness';
 import {
   type TasksViewSnapshot,
   type TreeRowSnapshot,
@@ -23,10 +32,6 @@ const WORKSPACE_REPO = 'https://github.com/blackbox-demo/shop-api.git';
 const OTHER_REPO = 'https://github.com/blackbox-demo/storefront.git';
 const LATER_REPO = 'https://github.com/blackbox-demo/tree-later.git';
 const INTERVAL_SECONDS = 2;
-
-function key(emulator: Emulator, api: ApiName): string {
-  return api === 'agent' ? emulator.keys.agent : emulator.keys.cloud;
-}
 
 function listPath(api: ApiName): string {
   return api === 'agent' ? '/api/v1/tasks' : '/api/tasks';
@@ -52,50 +57,6 @@ function allRows(snapshot: TasksViewSnapshot): TreeRowSnapshot[] {
 
 function groupOf(snapshot: TasksViewSnapshot, taskId: string): string | undefined {
   return snapshot.groups.find((group) => group.rows.some((row) => row.taskId === taskId))?.label;
-}
-
-async function waitForTree(
-  api: BlackboxTasksTestApi,
-  what: string,
-  probe: (snapshot: TasksViewSnapshot) => boolean,
-  timeoutMs = 10_000,
-): Promise<TasksViewSnapshot> {
-  let last: TasksViewSnapshot | undefined;
-  try {
-    return await waitUntil(
-      () => {
-        last = readTasksView(api);
-        return probe(last) ? last : undefined;
-      },
-      { timeoutMs, what },
-    );
-  } catch (error) {
-    const seen = last
-      ? JSON.stringify({
-          state: last.state,
-          stale: last.stale,
-          message: last.message,
-          groups: groupCounts(last),
-          extra: last.extraRows.map((r) => r.label),
-        })
-      : 'nothing';
-    throw new Error(`${error instanceof Error ? error.message : String(error)}; tree: ${seen}`, { cause: error });
-  }
-}
-
-/** Shows the BLACKBOX view for real, so the schedule runs as it does for a user looking at it. */
-async function showView(api: BlackboxTasksTestApi): Promise<void> {
-  setActivityOverride(undefined);
-  await vscode.commands.executeCommand('blackboxTasks.tasks.focus');
-  await waitUntil(() => (api.store as PollingTaskStore).plan().kind !== 'paused' || api.store.tasks().length === 0, {
-    what: 'the view to be visible',
-  });
-}
-
-async function connect(api: BlackboxTasksTestApi, emulator: Emulator, apiName: ApiName): Promise<TasksViewSnapshot> {
-  await setKey(key(emulator, apiName));
-  await showView(api);
-  return waitForTree(api, 'the first list to land', (s) => s.state === 'ready' && !s.stale);
 }
 
 function add(emulator: Emulator, api: ApiName, spec: Omit<TaskSpec, 'api'>): string {
@@ -162,7 +123,7 @@ describe('Tasks tree', () => {
             })
           : undefined;
 
-        await connect(api, emulator, apiName);
+        await connectTasksView(api, emulator, apiName);
         const tree = await waitForTree(
           api,
           'every label',
@@ -219,7 +180,7 @@ describe('Tasks tree', () => {
       it('moves a task from Running to Completed within one refresh interval', async () => {
         const { emulator, api } = suite;
         const id = add(emulator, apiName, { prompt: 'Finish soon', status: 'running', createdAgoMs: 10_000 });
-        await connect(api, emulator, apiName);
+        await connectTasksView(api, emulator, apiName);
         await waitForTree(api, 'the running row', (s) => groupOf(s, id) === 'Running');
         emulator.setTaskStatus(id, 'completed');
         const changedAt = Date.now();
@@ -238,7 +199,7 @@ describe('Tasks tree', () => {
         const moving = add(emulator, apiName, { prompt: 'About to finish', status: 'running', createdAgoMs: 20_000 });
         const staying = add(emulator, apiName, { prompt: 'Still going', status: 'running', createdAgoMs: 30_000 });
         add(emulator, apiName, { prompt: 'Long done', status: 'completed', createdAgoMs: 90_000 });
-        await connect(api, emulator, apiName);
+        await connectTasksView(api, emulator, apiName);
         await waitForTree(api, 'labels', (s) => allRows(s).every((row) => !row.label.startsWith('Task ')));
         await new Promise((resolve) => setTimeout(resolve, 300));
         const redraws: (readonly string[] | undefined)[] = [];
@@ -283,7 +244,7 @@ describe('Tasks tree', () => {
           status: 'running',
           lifecycle: [{ afterMs: 3_000, status: 'failed', error: 'It broke' }],
         });
-        await connect(api, emulator, apiName);
+        await connectTasksView(api, emulator, apiName);
         const notice = await waitUntil(() => notices.shown.find((n) => n.taskIds.includes(withBranch)), {
           timeoutMs: 15_000,
           what: 'a notification',
@@ -313,7 +274,7 @@ describe('Tasks tree', () => {
           status: 'running',
           lifecycle: [{ afterMs: 3_000, status: 'completed' }],
         });
-        await connect(api, emulator, apiName);
+        await connectTasksView(api, emulator, apiName);
         await waitForTree(api, 'the task to complete', (s) => groupOf(s, id) === 'Completed', 10_000);
         await new Promise((resolve) => setTimeout(resolve, 2_500));
         assert.equal(
@@ -329,7 +290,7 @@ describe('Tasks tree', () => {
 
       it('pages with "Load more…" to the last task', async () => {
         const { emulator, api } = suite;
-        let tree = await connect(api, emulator, apiName);
+        let tree = await connectTasksView(api, emulator, apiName);
         assert.equal(api.store.tasks().length, 50);
         assert.deepEqual(
           tree.extraRows.map((row) => [row.label, row.command]),
@@ -376,7 +337,7 @@ describe('Tasks tree', () => {
         repoUrl: WORKSPACE_REPO,
         createdAgoMs: 180_000,
       });
-      await connect(api, emulator, 'agent');
+      await connectTasksView(api, emulator, 'agent');
 
       await vscode.commands.executeCommand('blackboxTasks.showRepositoryTasks');
       await waitForContextKey('blackboxTasks.scope', 'repository');
@@ -442,7 +403,7 @@ describe('Tasks tree', () => {
         repoUrl: OTHER_REPO,
         createdAgoMs: 180_000,
       });
-      await connect(api, emulator, 'agent');
+      await connectTasksView(api, emulator, 'agent');
       await vscode.commands.executeCommand('blackboxTasks.showRepositoryTasks');
       const shown = (s: TasksViewSnapshot): string[] =>
         allRows(s)
@@ -488,7 +449,7 @@ describe('Tasks tree', () => {
         previousRunId: first,
         createdAgoMs: 300_000,
       });
-      await connect(api, emulator, 'agent');
+      await connectTasksView(api, emulator, 'agent');
 
       // A queued task lands in a group the tree has never drawn, and is revealed at once, as Create Task does.
       api.store.upsert({
@@ -529,9 +490,14 @@ describe('Tasks tree', () => {
     it('draws the persisted tasks before the first answer arrives, marked stale until it lands', async () => {
       const { emulator, api } = suite;
       const id = add(emulator, 'agent', { prompt: 'Remember me', status: 'completed', createdAgoMs: 60_000 });
-      await connect(api, emulator, 'agent');
+      const since = Date.now();
+      await connectTasksView(api, emulator, 'agent');
       await waitForTree(api, 'the prompt', (s) => allRows(s).some((row) => row.label === 'Remember me'));
-      await (api.store as PollingTaskStore).flush();
+      // Saved after its quiet time: the list with the prompt, before the key is cleared (which drops a pending save).
+      await waitForSavedTaskList(
+        'the list with its prompt saved',
+        (saved) => saved.savedAt >= since && saved.text.includes(id) && saved.text.includes('Remember me'),
+      );
 
       await clearKey();
       await waitForTree(api, 'an empty tree without a key', (s) => s.state === 'noKey' && s.groups.length === 0);
@@ -555,7 +521,7 @@ describe('Tasks tree', () => {
     it('makes no request while the view is hidden and the window unfocused, and catches up at once on return', async () => {
       const { emulator, api } = suite;
       add(emulator, 'agent', { prompt: 'Long running', status: 'running', createdAgoMs: 5_000 });
-      await connect(api, emulator, 'agent');
+      await connectTasksView(api, emulator, 'agent');
       await vscode.commands.executeCommand('workbench.action.closeSidebar');
       setActivityOverride({ focused: false });
       await new Promise((resolve) => setTimeout(resolve, 300));
@@ -586,7 +552,7 @@ describe('Tasks tree', () => {
       const { emulator, api } = suite;
       const broken = emulator.fault({ api: 'agent', path: '/api/v1/tasks', kind: 'status', status: 500 });
       await setKey(emulator.keys.agent);
-      await showView(api);
+      await showTasksView();
       await waitForContextKey('blackboxTasks.state', 'unreachable');
       assert.match(readTasksView(api).message ?? '', /BLACKBOX API/);
       broken.clear();

@@ -15,6 +15,8 @@ import {
 import type { LogEvent, LogStreamEvent } from '../../src/core/logs/logEvents';
 import { renderEvents } from '../../src/core/logs/logRenderer';
 import { PollingTaskStore } from '../../src/core/tasks/pollingTaskStore';
+import type { TaskListStore } from '../../src/core/tasks/taskStore';
+import type { DisposableLike } from '../../src/core/util/disposable';
 import { buildTreeModel } from '../../src/core/view/taskGrouping';
 import { cloudDetails } from '../../src/core/api/cloudParsing';
 import { linkContinuedTask } from '../../src/core/tasks/followUp';
@@ -116,7 +118,7 @@ function storeClock(): FakeClock {
 async function readyStore(
   api: TasksApi,
   clock: FakeClock,
-): Promise<{ store: PollingTaskStore; clock: FakeClock; connection: FakeConnection }> {
+): Promise<{ store: TaskListStore & DisposableLike; clock: FakeClock; connection: FakeConnection }> {
   const connection = FakeConnection.to(api);
   const store = new PollingTaskStore({ connection, clock });
   store.setActivity({ viewVisible: true, windowFocused: true });
@@ -142,7 +144,7 @@ const fastStream = { baseDelayMs: 10, maxDelayMs: 50 };
 describe('fault matrix', function () {
   this.timeout(15_000);
   let emulator: Emulator;
-  const stores: PollingTaskStore[] = [];
+  const stores: DisposableLike[] = [];
 
   afterEach(async () => {
     for (const store of stores.splice(0)) store.dispose();
@@ -171,9 +173,9 @@ describe('fault matrix', function () {
     await store.refresh();
     assert.equal(store.tasks().length, before, 'nothing shown is dropped');
     assert.match(store.status().problem ?? '', /Set API Key/);
-    assert.deepEqual(store.plan(), { kind: 'paused', reason: 'authFailed' });
     emulator.clearRequests();
-    clock.advance(60_000);
+    // Longer than the longest backoff (5 min): a schedule that only backed off would have asked again.
+    clock.advance(10 * 60_000);
     await new Promise((resolve) => setTimeout(resolve, 50));
     assert.equal(emulator.requests.length, 0, 'a refused key is not retried on a schedule');
   });
@@ -242,17 +244,17 @@ describe('fault matrix', function () {
     );
     assert.equal(store.tasks().length, 4);
     assert.match(store.status().problem ?? '', /rate limiting/);
-    const plan = store.plan();
-    assert.ok(plan.kind === 'wait' && plan.delayMs >= 119_000, JSON.stringify(plan));
     emulator.clearRequests();
-    storeClock.advance(60_000);
+    storeClock.advance(119_000);
     await new Promise((resolve) => setTimeout(resolve, 50));
     assert.equal(emulator.requests.length, 0, 'no request before Retry-After has passed');
+    storeClock.advance(2_000);
+    await waitFor(() => emulator.requests.some((r) => r.path === '/api/v1/tasks'), 3_000);
   });
 
   it('500: ServerError, not retried; tasks kept and refreshes back off', async () => {
     emulator = await emulatorWithTasks();
-    const { store } = await storeOn(emulator);
+    const { store, clock } = await storeOn(emulator);
     emulator.fault(faults.status(500, { body: 'json-object', message: 'Database unavailable' }));
     emulator.clearRequests();
     const error = await agentClient(emulator)
@@ -264,8 +266,16 @@ describe('fault matrix', function () {
     assert.equal(emulator.requests.length, 1, 'a 500 is not retried blindly');
     await store.refresh();
     assert.equal(store.tasks().length, 4);
-    const plan = store.plan();
-    assert.ok(plan.kind === 'wait' && plan.periodMs > 5_000, `backs off: ${JSON.stringify(plan)}`);
+    // A task is running, so without a failure the list would be asked for again in 5 s; after one, in 10 s.
+    emulator.clearRequests();
+    const lists = () => emulator.requests.filter((r) => r.path === '/api/v1/tasks').length;
+    clock.advance(6_000);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    assert.equal(lists(), 0, 'backs off: not at the active interval');
+    clock.advance(5_000);
+    await waitFor(() => lists() > 0, 3_000);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    assert.equal(lists(), 1, 'one list call after the backed-off wait');
   });
 
   it('502 with an HTML body: a clean sentence without markup, retried as transient', async () => {

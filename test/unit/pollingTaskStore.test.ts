@@ -421,7 +421,10 @@ describe('PollingTaskStore', () => {
       assert.equal(h.store.get('new-run')?.prompt, 'Created here');
       assert.ok(h.store.get('new-run')?.createdAt !== undefined);
       assert.equal(h.store.needsDetails('new-run'), false);
-      assert.equal(h.store.plan().kind, 'wait');
+      // The list had only finished tasks (the next check a minute away): an active one brings it to the active interval.
+      await h.run(INTERVAL);
+      assert.equal(api.count('list'), 2, 'the list is checked again at the active interval');
+      assert.equal(api.count('get'), 0, 'no details fetched');
     });
 
     it('marks a cancel under way until the task is terminal', async () => {

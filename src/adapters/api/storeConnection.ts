@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { Emitter } from '../../core/util/emitter';
 import { messageOf } from '../../core/util/errorMessage';
-import type { ConnectionSource, ConnectionState } from '../../core/tasks/taskStore';
+import type { ConnectionSource, ConnectionState, RefreshControls } from '../../core/tasks/taskStore';
 import { accountKeyFor } from '../../core/tasks/taskSnapshot';
 import type { Logger } from '../logger';
 import type { ApiSession } from './apiSession';
@@ -38,10 +38,7 @@ export function storeConnectionOf(session: ApiSession, logger: Logger): Connecti
  * connection to refresh, so it is first read then, not during activate() (the store starts on
  * the setting's default).
  */
-export function followRefreshInterval(
-  session: ApiSession,
-  store: { setRefreshInterval(ms: number): void },
-): vscode.Disposable {
+export function followRefreshInterval(session: ApiSession, store: RefreshControls): vscode.Disposable {
   let read = false;
   return vscode.Disposable.from(
     session.onDidChange(() => {

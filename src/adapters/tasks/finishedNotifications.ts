@@ -8,7 +8,7 @@ import {
   type NoticeAction,
 } from '../../core/tasks/finishedTasks';
 import type { Task } from '../../core/tasks/model';
-import type { PollingTaskStore } from '../../core/tasks/pollingTaskStore';
+import type { TaskStore } from '../../core/tasks/taskStore';
 import { taskLabel } from '../../core/view/taskPresentation';
 import type { Logger } from '../logger';
 import { pickOne, showNotice } from '../userMessages';
@@ -35,7 +35,7 @@ export function createNoticePresenter(): NoticePresenter {
 const DETAILS_WAIT_MS = 3_000;
 
 export function createFinishedNotifications(deps: {
-  readonly store: PollingTaskStore;
+  readonly store: TaskStore;
   readonly logger: Logger;
   readonly presenter: NoticePresenter;
   /** Called when the user acts on tasks from a notification (they have been looked at). */

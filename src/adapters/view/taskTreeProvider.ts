@@ -1,6 +1,5 @@
 import * as vscode from 'vscode';
 import type { Task, TaskStatus } from '../../core/tasks/model';
-import type { PollingTaskStore } from '../../core/tasks/pollingTaskStore';
 import {
   agentNodeId,
   buildTreeModel,
@@ -18,7 +17,7 @@ import {
   type AgentPresentationContext,
   type PresentationContext,
 } from '../../core/view/taskPresentation';
-import type { TaskStoreChange } from '../../core/tasks/taskStore';
+import type { TaskListStore, TaskStoreChange } from '../../core/tasks/taskStore';
 import {
   agentTreeItem,
   followUpTreeItem,
@@ -46,7 +45,7 @@ import type {
  */
 
 export interface TaskTreeSource {
-  readonly store: PollingTaskStore;
+  readonly store: TaskListStore;
   filter(): TaskFilter;
   repositories(): ReadonlySet<string>;
   /** Why the repository scope has nothing to match, when known. */

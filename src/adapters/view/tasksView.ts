@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import type { TaskStatus } from '../../core/tasks/model';
-import type { PollingTaskStore } from '../../core/tasks/pollingTaskStore';
+import type { TaskListStore } from '../../core/tasks/taskStore';
 import { Disposable, toDisposable } from '../../core/util/disposable';
 import { describeFilter, isFilterActive, NO_FILTER, parseFilter, type TaskFilter } from '../../core/view/taskFilter';
 import type { WorkspaceRemotes } from '../git/workspaceRemotes';
@@ -38,7 +38,7 @@ export interface TasksView extends vscode.Disposable {
 
 export interface TasksViewDeps {
   readonly extension: vscode.ExtensionContext;
-  readonly store: PollingTaskStore;
+  readonly store: TaskListStore;
   readonly remotes: WorkspaceRemotes;
   readonly logger: Logger;
 }

@@ -101,11 +101,6 @@ export class DetailsCache {
     return this.entries.get(id);
   }
 
-  /** How many fetches are running now (never more than the concurrency). */
-  get activeFetches(): number {
-    return this.inFlight.size;
-  }
-
   /** True when the task's row lacks what details give and a fetch would be useful now. */
   needs(task: Task): boolean {
     if (task.api !== 'agent') return false;

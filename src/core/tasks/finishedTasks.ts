@@ -32,10 +32,6 @@ export class TransitionTracker {
     return false;
   }
 
-  isWatched(id: string): boolean {
-    return this.watched.has(id);
-  }
-
   forget(id: string): void {
     this.watched.delete(id);
   }

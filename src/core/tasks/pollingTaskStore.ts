@@ -7,7 +7,7 @@ import { messageOf } from '../util/errorMessage';
 import { AccountSession } from './accountSession';
 import { DETAILS_SPOKEN, DetailsCache, detailsFieldsOf, type DetailsOutcome } from './detailsCache';
 import type { Task, TaskStatus } from './model';
-import { activeTasksOutsideList, DEFAULT_REFRESH_POLICY, type RefreshPlan } from './refreshPolicy';
+import { activeTasksOutsideList, DEFAULT_REFRESH_POLICY } from './refreshPolicy';
 import { RefreshScheduler, type Activity } from './refreshScheduler';
 import { SnapshotPersistence, type LatestRead } from './snapshotPersistence';
 import { listAnswer, statusAnswer, taskAnswer, type MutableTask } from './taskMerge';
@@ -17,7 +17,7 @@ import type {
   PollingTaskStoreOptions,
   StoreState,
   StoreStatus,
-  TaskStore,
+  TaskListStore,
   TaskStoreChange,
 } from './taskStore';
 import { combineChanges, TaskTable, type TableChange } from './taskTable';
@@ -27,8 +27,8 @@ const noKeyProblem = (): string =>
   l10n.t('The BLACKBOX API did not accept the API key. Run “BLACKBOX: Set API Key…” to set a valid one.');
 
 /**
- * The TaskStore the tree, the commands and the log channels share. A small facade over
- * collaborating parts, each with one job:
+ * The TaskStore the tree, the commands and the log channels share (the Tasks view sees it as
+ * a TaskListStore). A small facade over collaborating parts, each with one job:
  * - `TaskTable`: the tasks in memory and how answers fold into them (pure);
  * - `AccountSession`: one account's client, paging and backoff; retiring it drops its answers;
  * - `DetailsCache`: v1 details fetched lazily for the rows being drawn;
@@ -36,7 +36,7 @@ const noKeyProblem = (): string =>
  * - `RefreshScheduler`: when to refresh (one list call per tick, `refreshPolicy` decides).
  * It never shows UI: problems become `status().problem` for the view to display.
  */
-export class PollingTaskStore extends Disposable implements TaskStore {
+export class PollingTaskStore extends Disposable implements TaskListStore {
   private readonly changed = this.register(new Emitter<TaskStoreChange>((error) => this.listenerFailed(error)));
   readonly onDidChange: Event<TaskStoreChange> = this.changed.event;
   private readonly statusChanged = this.register(new Emitter<void>((error) => this.listenerFailed(error)));
@@ -247,20 +247,11 @@ export class PollingTaskStore extends Disposable implements TaskStore {
     this.scheduler.setActiveInterval(ms);
   }
 
-  /** What the schedule would do now (the diagnostics log and the tests read it). */
-  plan(): RefreshPlan {
-    return this.scheduler.plan();
-  }
-
-  /** Writes the saved list now if anything changed. */
-  async flush(): Promise<void> {
-    const session = this.session;
-    await this.persistence.flush(session?.accountKey, () => this.snapshotOf(session));
-  }
-
   override dispose(): void {
     if (this.isDisposed) return;
-    void this.flush();
+    // What changed in the last quiet time is written now: the next start draws it.
+    const session = this.session;
+    void this.persistence.flush(session?.accountKey, () => this.snapshotOf(session));
     this.session?.dispose();
     super.dispose();
   }

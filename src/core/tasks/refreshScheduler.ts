@@ -57,7 +57,7 @@ export class RefreshScheduler implements DisposableLike {
   }
 
   /** What the schedule would do now. */
-  plan(): RefreshPlan {
+  private plan(): RefreshPlan {
     return planNextRefresh(
       {
         ...this.inputs(),

@@ -29,10 +29,6 @@ export class SnapshotPersistence {
 
   constructor(private readonly options: SnapshotPersistenceOptions) {}
 
-  get enabled(): boolean {
-    return this.options.storage !== undefined;
-  }
-
   /** Starts reading the latest snapshot; `onRead` runs once it is in (with or without one). */
   readLatest(onRead: (read: LatestRead) => void): LatestRead | undefined {
     const storage = this.options.storage;

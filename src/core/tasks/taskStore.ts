@@ -3,6 +3,7 @@ import type { Clock } from '../util/clock';
 import type { Event } from '../util/emitter';
 import type { Task, TaskStatus } from './model';
 import type { RefreshPolicyOptions } from './refreshPolicy';
+import type { Activity } from './refreshScheduler';
 import type { SnapshotStorage } from './taskSnapshot';
 
 /** Which rows changed: their ids, or everything (a new list, a key change). */
@@ -10,11 +11,13 @@ export type TaskStoreChange = { readonly ids: readonly string[] } | { readonly a
 
 /**
  * The extension's knowledge of the user's tasks: what the tree draws, what commands
- * act on, what log streams update. PollingTaskStore implements it; this is the surface
- * other parts rely on.
+ * act on, what log streams update, what the status bar counts and the notifications
+ * announce. PollingTaskStore implements it; this is the surface other parts rely on.
  */
 export interface TaskStore {
   readonly onDidChange: Event<TaskStoreChange>;
+  /** Tasks this store saw active (from live data) that have just become terminal; one event per update. */
+  readonly onDidFinish: Event<readonly Task[]>;
   /** Every known task, in no particular order. */
   tasks(): readonly Task[];
   get(id: string): Task | undefined;
@@ -34,6 +37,33 @@ export interface TaskStore {
   ensureDetails(ids: readonly string[], timeoutMs: number): Promise<void>;
   /** Refreshes now, whatever the schedule; resolves when the refresh has landed or failed. */
   refresh(options?: { readonly signal?: AbortSignal }): Promise<void>;
+}
+
+/** What decides, from outside the store, how often it refreshes: whether the view is seen, and the user's setting. */
+export interface RefreshControls {
+  /** The view's visibility and the window's focus decide whether the schedule runs. */
+  setActivity(activity: Activity): void;
+  /** The user's interval between refreshes while tasks are active. */
+  setRefreshInterval(ms: number): void;
+}
+
+/**
+ * The store as the Tasks view draws it: beyond the tasks, the store's own status (loading,
+ * problem, staleness, paging), the server's order, "Load more", the details a row still lacks,
+ * and whether the view is seen. The view and the tree provider depend on this, not on a class.
+ */
+export interface TaskListStore extends TaskStore, RefreshControls {
+  /** The state, problem, staleness or paging changed. */
+  readonly onDidChangeStatus: Event<void>;
+  status(): StoreStatus;
+  /** Position of each task in the server's list (lower first), to order tasks without a time. */
+  rank(): ReadonlyMap<string, number>;
+  /** Appends the next page. Rejects with the API error so the command can show it. */
+  loadMore(): Promise<void>;
+  /** Whether the row's v1 details (prompt, repository, branch) are still to be fetched. */
+  needsDetails(id: string): boolean;
+  /** Asks for the details of these tasks (rows being drawn); at most a few fetches run at a time. */
+  requestDetails(ids: readonly string[]): void;
 }
 
 export type StoreState = 'noKey' | 'loading' | 'ready' | 'unreachable';

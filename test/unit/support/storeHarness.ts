@@ -1,7 +1,13 @@
 import { Emitter } from '../../../src/core/util/emitter';
 import type { Task } from '../../../src/core/tasks/model';
 import { PollingTaskStore } from '../../../src/core/tasks/pollingTaskStore';
-import type { ConnectionSource, ConnectionState, PollingTaskStoreOptions } from '../../../src/core/tasks/taskStore';
+import type {
+  ConnectionSource,
+  ConnectionState,
+  PollingTaskStoreOptions,
+  TaskListStore,
+} from '../../../src/core/tasks/taskStore';
+import type { DisposableLike } from '../../../src/core/util/disposable';
 import type { LatestSnapshot, SnapshotStorage, TaskSnapshot } from '../../../src/core/tasks/taskSnapshot';
 import type { TasksApi } from '../../../src/core/api/tasksApi';
 import { FakeClock } from './fakeClock';
@@ -75,7 +81,8 @@ export class MemoryStorage implements SnapshotStorage {
 }
 
 export interface StoreHarness {
-  readonly store: PollingTaskStore;
+  /** A started PollingTaskStore, seen through the interface the view uses. */
+  readonly store: TaskListStore & DisposableLike;
   readonly clock: FakeClock;
   readonly finished: string[][];
   /** Moves the fake time on in steps, letting promises settle in between. */
