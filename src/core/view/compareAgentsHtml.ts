@@ -37,8 +37,6 @@ export interface LaneLog {
 }
 
 export interface ComparePageState {
-  /** A fresh random value per load, for the CSP. */
-  readonly nonce: string;
   /** Epoch ms, for how long a running agent has been working. */
   readonly now: number;
   readonly logs?: ReadonlyMap<string, LaneLog>;
@@ -66,7 +64,7 @@ export function readPageMessage(data: unknown): PageMessage | undefined {
 }
 
 /** What is inside the page's `<main>`: the part an update replaces. */
-function renderCompareAgentsBody(agentTask: AgentTask, state: Omit<ComparePageState, 'nonce'>): string {
+function renderCompareAgentsBody(agentTask: AgentTask, state: ComparePageState): string {
   const columns = agentTask.lanes
     .map((lane, index) => renderColumn(lane, index, state.now, state.logs?.get(lane.key)))
     .join('\n');
@@ -94,7 +92,7 @@ export class CompareAgentsPage {
     return this.page;
   }
 
-  update(agentTask: AgentTask, state: Omit<ComparePageState, 'nonce'>, pageOnScreen: boolean): WebviewPageUpdate {
+  update(agentTask: AgentTask, state: ComparePageState, pageOnScreen: boolean): WebviewPageUpdate {
     const body = renderCompareAgentsBody(agentTask, state);
     if (body === this.shown && pageOnScreen) return { kind: 'unchanged' };
     this.shown = body;

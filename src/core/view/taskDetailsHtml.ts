@@ -14,8 +14,6 @@ import { bounded, escapeHtml, safeGithubUrl, webviewPage, type WebviewPageUpdate
  */
 
 export interface DetailsPageState {
-  /** A fresh random value per render, for the CSP. */
-  readonly nonce: string;
   /** When the details shown were fetched (epoch ms). */
   readonly fetchedAt?: number;
   /** Set while the page refreshes itself, in seconds. */
@@ -46,7 +44,7 @@ export function linkedRepositoryName(repoUrl: string | undefined): string | unde
 }
 
 /** What is inside the page's `<main>`: the part a refresh replaces. */
-function renderTaskDetailsBody(details: TaskDetails, state: Omit<DetailsPageState, 'nonce'>): string {
+function renderTaskDetailsBody(details: TaskDetails, state: DetailsPageState): string {
   const formatTime = state.formatTime ?? ((ms: number) => new Date(ms).toLocaleString());
   return [
     `<header><h1>${escapeHtml(headline(details))}</h1>${statusBadge(details)}</header>`,
@@ -58,7 +56,7 @@ function renderTaskDetailsBody(details: TaskDetails, state: Omit<DetailsPageStat
   ].join('\n');
 }
 
-export interface DetailsRefresh extends Omit<DetailsPageState, 'nonce' | 'fetchedAt'> {
+export interface DetailsRefresh extends Omit<DetailsPageState, 'fetchedAt'> {
   /** When these details were fetched (epoch ms); shown as "Updated" only when they changed what is shown. */
   readonly fetchedAt?: number;
   /** Whether a page is loaded and on screen, so new content can be patched into it. */
@@ -134,11 +132,7 @@ function statusBadge(details: TaskDetails): string {
   return `<span class="status status-${escapeHtml(details.status)}">${escapeHtml(shown)}</span>`;
 }
 
-function renderFreshness(
-  details: TaskDetails,
-  state: Omit<DetailsPageState, 'nonce'>,
-  formatTime: (ms: number) => string,
-): string {
+function renderFreshness(details: TaskDetails, state: DetailsPageState, formatTime: (ms: number) => string): string {
   const parts: string[] = [];
   if (state.fetchedAt !== undefined) parts.push(escapeHtml(l10n.t('Updated {0}', formatTime(state.fetchedAt))));
   if (state.refreshEverySeconds !== undefined && isActive(details.status))

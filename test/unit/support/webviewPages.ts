@@ -5,7 +5,7 @@ import type { AgentTask } from '../../../src/core/tasks/agentTask';
 import type { TaskDetails } from '../../../src/core/tasks/model';
 
 /** The whole details page, as its first load renders it. */
-export function firstDetailsLoad(details: TaskDetails, state: DetailsPageState): string {
+export function firstDetailsLoad(details: TaskDetails, state: DetailsPageState & { readonly nonce: string }): string {
   const { nonce, ...refresh } = state;
   const update = new DetailsPage(() => nonce).update(details, { ...refresh, pageOnScreen: false });
   assert.equal(update.kind, 'load');
@@ -13,7 +13,7 @@ export function firstDetailsLoad(details: TaskDetails, state: DetailsPageState):
 }
 
 /** The whole Compare Agents page, as its first load renders it. */
-export function firstCompareLoad(agentTask: AgentTask, state: ComparePageState): string {
+export function firstCompareLoad(agentTask: AgentTask, state: ComparePageState & { readonly nonce: string }): string {
   const { nonce, ...content } = state;
   const update = new CompareAgentsPage(() => nonce).update(agentTask, content, false);
   assert.equal(update.kind, 'load');
