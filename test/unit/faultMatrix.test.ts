@@ -13,7 +13,7 @@ import {
   TimeoutError,
 } from '../../src/core/http/errors';
 import type { LogEvent, LogStreamEvent } from '../../src/core/logs/logEvents';
-import { renderEvents } from '../../src/core/logs/logRenderer';
+import { renderEvents } from './support/renderEvents';
 import { PollingTaskStore } from '../../src/core/tasks/pollingTaskStore';
 import type { TaskListStore } from '../../src/core/tasks/taskStore';
 import type { DisposableLike } from '../../src/core/util/disposable';

@@ -1,7 +1,8 @@
 import * as assert from 'node:assert/strict';
 import { createTasksApi, type TasksApiOptions } from '../../src/core/api/createTasksApi';
 import type { LogEvent, LogStreamEvent } from '../../src/core/logs/logEvents';
-import { renderEventStream, renderEvents } from '../../src/core/logs/logRenderer';
+import { renderEventStream } from '../../src/core/logs/logRenderer';
+import { renderEvents } from './support/renderEvents';
 import type { TasksApi } from '../../src/core/api/tasksApi';
 import { startEmulator, type Emulator } from '../emulator/emulator';
 import { faults } from '../emulator/faults';

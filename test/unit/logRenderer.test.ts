@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
-import { LogRenderer, renderEventStream, renderEvents, renderLive } from '../../src/core/logs/logRenderer';
+import { LogRenderer, renderEventStream, renderLive } from '../../src/core/logs/logRenderer';
+import { renderEvents } from './support/renderEvents';
 import { FakeClock, waitFor } from './support/fakeClock';
 import type { LogStreamEvent } from '../../src/core/logs/logEvents';
 import { setFlagsFromString } from 'node:v8';
@@ -574,7 +575,6 @@ describe('LogRenderer', () => {
       assert.equal(renderer.render(e.text('a', 'half a sentence')), 'half a sentence');
       assert.equal(renderer.render(e.toolStart('x', 'search')), '');
       assert.equal(renderer.end(), '\n\n▸ search\n');
-      assert.equal(renderer.hasFinished, false);
     });
   });
 
@@ -597,6 +597,8 @@ describe('LogRenderer', () => {
         unknown: 4,
         malformed: 1,
         unknownTypes: { 'reasoning-delta': 2, 'tool-input-delta': 1, 'from-the-future': 1 },
+        openToolCalls: 0,
+        heldChars: 0,
       });
     });
 
@@ -729,28 +731,28 @@ describe('LogRenderer', () => {
       renderer.render(e.textStart('a'));
       for (let i = 0; i < 200_000; i++) {
         chars += renderer.render(e.text('a', i % 1000 === 999 ? 'end of a sentence.\n' : 'word \u001b[1m')).length;
-        maxHeld = Math.max(maxHeld, renderer.retainedState.heldChars);
+        maxHeld = Math.max(maxHeld, renderer.stats.heldChars);
       }
       for (let i = 0; i < 20_000; i++) {
         for (const event of e.bash(`t${i}`, `echo ${i}`, `${i}\n`)) {
           chars += renderer.render(event).length;
-          maxOpen = Math.max(maxOpen, renderer.retainedState.openToolCalls);
+          maxOpen = Math.max(maxOpen, renderer.stats.openToolCalls);
         }
       }
       assert.ok(chars > 1_000_000, 'the text went out as it was rendered');
       assert.equal(maxHeld, 0);
       assert.equal(maxOpen, 1);
-      assert.deepEqual(renderer.retainedState, { openToolCalls: 0, heldChars: 0 });
+      assert.deepEqual({ open: renderer.stats.openToolCalls, held: renderer.stats.heldChars }, { open: 0, held: 0 });
     });
 
     it('forgets the oldest of many calls that never finish, and holds back only a short escape tail', () => {
       const renderer = new LogRenderer({ maxOpenToolCalls: 16 });
       for (let i = 0; i < 10_000; i++) renderer.render(e.toolStart(`never-${i}`));
-      assert.equal(renderer.retainedState.openToolCalls, 16);
+      assert.equal(renderer.stats.openToolCalls, 16);
       renderer.render(e.text('a', `x\u001b]0;${'t'.repeat(100)}`));
-      assert.equal(renderer.retainedState.heldChars, 104);
+      assert.equal(renderer.stats.heldChars, 104);
       renderer.render(e.text('a', 'u'.repeat(1000)));
-      assert.ok(renderer.retainedState.heldChars <= 256);
+      assert.ok(renderer.stats.heldChars <= 256);
     });
 
     it('does not grow the heap over a long stream', () => {

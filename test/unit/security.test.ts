@@ -7,7 +7,7 @@ import { createTasksApi, type TasksApiOptions } from '../../src/core/api/createT
 import { describeError } from '../../src/core/view/errorDescription';
 import { ApiError, InvalidInputError, ProtocolError, redactSecrets } from '../../src/core/http/errors';
 import type { LogStreamEvent } from '../../src/core/logs/logEvents';
-import { renderEvents } from '../../src/core/logs/logRenderer';
+import { renderEvents } from './support/renderEvents';
 import type { Task, TaskDetails } from '../../src/core/tasks/model';
 import { firstDetailsLoad } from './support/webviewPages';
 import { renderTaskHeader } from '../../src/core/logs/taskHeader';

@@ -262,12 +262,12 @@ export class TaskLogChannel {
   }
 
   private logStats(taskId: string, renderer: LogRenderer, end: LogStreamEnd): void {
-    const { events, unknown, malformed, unknownTypes } = renderer.stats;
+    const { events, unknown, malformed, unknownTypes, openToolCalls, heldChars } = renderer.stats;
     const types = Object.entries(unknownTypes)
       .map(([type, count]) => `${type} ×${count}`)
       .join(', ');
     this.deps.logger.debug(
-      `Log stream of task ${taskId} ended (${end}): ${events} events, ${unknown} unknown${types ? ` (${types})` : ''}, ${malformed} malformed.`,
+      `Log stream of task ${taskId} ended (${end}): ${events} events, ${unknown} unknown${types ? ` (${types})` : ''}, ${malformed} malformed; ${openToolCalls} tool calls left open, ${heldChars} characters held back.`,
     );
   }
 

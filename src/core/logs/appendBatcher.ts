@@ -37,7 +37,6 @@ export class AppendBatcher {
   private scheduled: unknown;
   private isScheduled = false;
   private disposed = false;
-  private writes = 0;
 
   /** `write` receives the joined text; if it throws, that text is lost and the error goes to the caller of flush/append. */
   constructor(
@@ -74,7 +73,6 @@ export class AppendBatcher {
     const text = this.pieces.length === 1 ? (this.pieces[0] ?? '') : this.pieces.join('');
     this.pieces = [];
     this.pendingLength = 0;
-    this.writes++;
     this.write(text);
   }
 
@@ -89,15 +87,6 @@ export class AppendBatcher {
   dispose(): void {
     this.discard();
     this.disposed = true;
-  }
-
-  get pendingChars(): number {
-    return this.pendingLength;
-  }
-
-  /** How many writes have gone out (for tests and benchmarks). */
-  get writeCount(): number {
-    return this.writes;
   }
 
   private cancelTimer(): void {

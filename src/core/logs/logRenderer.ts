@@ -1,15 +1,12 @@
 import type { Clock } from '../util/clock';
 import { systemClock } from '../util/clock';
 import type { LogStreamEvent } from './logEvents';
-import type { LogRenderStats, LogRendererOptions } from './logRendererOptions';
 import { isTerminal, type TaskStatus } from '../tasks/model';
 import { StreamingTextCleaner, oneLine } from '../util/untrustedText';
-import { formatDuration, formatTimeOfDay } from '../util/timeFormat';
+import { formatDuration, formatSeconds, formatTimeOfDay } from '../util/timeFormat';
 import { labelled } from './logExcerpt';
 import { keyInput, toolOutputLines } from './toolCallText';
 import { CloudLogLines } from './cloudLogLines';
-import { finishLine, logStatusWord } from './runStatusLines';
-import { ConnectionNotes } from './connectionNotes';
 import { OpenToolCalls } from './openToolCalls';
 import * as l10n from '@vscode/l10n';
 
@@ -29,12 +26,45 @@ import * as l10n from '@vscode/l10n';
  * so every line of the agent's text reads in one piece exactly as it would without the
  * drop (a line longer than the kept bound resumes after a `↪ ` mark instead).
  *
- * This file keeps the renderer's state and its layout (which event goes where, and the
- * blank lines between); the text of tool calls (toolCallText.ts), Cloud log lines
- * (cloudLogLines.ts), connection notes (connectionNotes.ts), excerpts of long text
- * (logExcerpt.ts), status wording (runStatusLines.ts) and the bounded set of open tool
- * calls (openToolCalls.ts) live beside it.
+ * This file keeps the renderer with its options, its wording of statuses and connection
+ * notes, its state and its layout (which event goes where, and the blank lines between); the
+ * text of tool calls (toolCallText.ts), Cloud log lines (cloudLogLines.ts), excerpts of long
+ * text (logExcerpt.ts) and the bounded set of open tool calls (openToolCalls.ts) live beside it.
  */
+
+export interface LogRendererOptions {
+  /** Lines kept from the start and from the end of a tool's output (or a long log message). */
+  readonly headLines?: number;
+  readonly tailLines?: number;
+  /** Longer lines are cut with an ellipsis. */
+  readonly maxLineChars?: number;
+  /** The run's start, when known before its `start` event (a task's startedAt). */
+  readonly startedAt?: number;
+  /** The run's end, when already known (replaying a finished task). */
+  readonly completedAt?: number;
+  /** "Now" for the duration of a run that ends while it is watched; without it and without completedAt no duration is shown. */
+  readonly now?: () => number;
+  /** IANA zone for times of day (default: the machine's). */
+  readonly timeZone?: string;
+  /** The status already shown above the log (the header's): only a change is printed. */
+  readonly status?: TaskStatus;
+  /** Always name the agent in Cloud step headings (multi-agent tasks). */
+  readonly showAgents?: boolean;
+  /** Tool calls tracked at once; the oldest open one is forgotten beyond this. */
+  readonly maxOpenToolCalls?: number;
+}
+
+/** What the renderer saw, for the extension's own diagnostics. */
+export interface LogRenderStats {
+  readonly events: number;
+  readonly unknown: number;
+  readonly malformed: number;
+  /** Unknown event types and how often each came (at most a few dozen types are named). */
+  readonly unknownTypes: Readonly<Record<string, number>>;
+  /** Tool calls still open, and characters of an unfinished escape sequence held back: all the renderer keeps (bounded). */
+  readonly openToolCalls: number;
+  readonly heldChars: number;
+}
 
 const DEFAULTS = {
   headLines: 6,
@@ -185,17 +215,9 @@ export class LogRenderer {
       unknown: this.unknownCount,
       malformed: this.malformedCount,
       unknownTypes: Object.fromEntries(this.unknownTypes),
+      openToolCalls: this.toolCalls.size,
+      heldChars: this.cleaner.heldChars,
     };
-  }
-
-  /** Whether a finish line has been rendered, or a terminal status seen (its line comes at the end). */
-  get hasFinished(): boolean {
-    return this.finished || this.pendingFinish !== undefined;
-  }
-
-  /** State the renderer holds right now, for checking that it stays bounded. */
-  get retainedState(): { readonly openToolCalls: number; readonly heldChars: number } {
-    return { openToolCalls: this.toolCalls.size, heldChars: this.cleaner.heldChars };
   }
 
   // --- prose ---------------------------------------------------------------
@@ -431,14 +453,6 @@ export class LogRenderer {
   }
 }
 
-/** Renders a whole event sequence to text: the pure pipeline entry for tests and benchmarks. */
-export function renderEvents(events: Iterable<LogStreamEvent>, options?: LogRendererOptions): string {
-  const renderer = new LogRenderer(options);
-  let out = '';
-  for (const event of events) out += renderer.render(event);
-  return out + renderer.end();
-}
-
 /** How long a connection note may wait for a half-written line of prose to end. */
 export const DEFAULT_HOLD_NOTES_MS = 3000;
 
@@ -509,4 +523,73 @@ export async function renderEventStream(
   const rest = renderer.end();
   if (rest.length > 0) write(rest);
   return renderer.stats;
+}
+
+// --- wording of statuses and connection trouble ---------------------------------
+
+/** A known status as is; an unknown one by the API's own (cleaned) word for it. */
+export function logStatusWord(status: TaskStatus, rawStatus: string): string {
+  return status === 'unknown' ? oneLine(rawStatus, 40) || l10n.t('unknown') : status;
+}
+
+/** `■ Task completed in 3m 2s` and the like; `took` is the run's formatted duration when known. */
+export function finishLine(status: TaskStatus, rawStatus: string | undefined, took: string | undefined): string {
+  if (status === 'unknown' && rawStatus === undefined)
+    return took ? l10n.t('■ Task ended after {0}', took) : l10n.t('■ Task ended');
+  switch (status) {
+    case 'completed':
+      return took ? l10n.t('■ Task completed in {0}', took) : l10n.t('■ Task completed');
+    case 'failed':
+    case 'cancelled':
+    case 'interrupted':
+      return took ? l10n.t('■ Task {0} after {1}', status, took) : l10n.t('■ Task {0}', status);
+    default:
+      return took
+        ? l10n.t('■ Task ended with status {0} after {1}', logStatusWord(status, rawStatus ?? status), took)
+        : l10n.t('■ Task ended with status {0}', logStatusWord(status, rawStatus ?? status));
+  }
+}
+
+/**
+ * The short notes for connection trouble: lost, reconnected, gave up. The reconnect streak is
+ * its own small state; the renderer decides where a note goes and says when real progress ends it.
+ */
+export class ConnectionNotes {
+  private reconnecting = false;
+  private reconnectsInARow = 0;
+  private waitingNoted = false;
+
+  lost(delayMs: number): string {
+    this.reconnecting = true;
+    this.reconnectsInARow++;
+    return l10n.t('— connection lost, reconnecting in {0} —', formatSeconds(delayMs));
+  }
+
+  /** The note for a connection that came back; undefined for the first connection, which needs none. */
+  regained(): string | undefined {
+    if (!this.reconnecting) return undefined;
+    this.reconnecting = false;
+    return l10n.t('— reconnected —');
+  }
+
+  /** The note for a run that has not started yet, once until real progress. */
+  waiting(): string | undefined {
+    if (this.waitingNoted) return undefined;
+    this.waitingNoted = true;
+    return l10n.t('— waiting for the run to start —');
+  }
+
+  gaveUp(reason: string): string {
+    const attempts = this.reconnectsInARow;
+    const said = oneLine(reason, 200);
+    if (attempts === 0) return l10n.t('— gave up: {0} —', said);
+    if (attempts === 1) return l10n.t('— gave up after 1 attempt: {0} —', said);
+    return l10n.t('— gave up after {0} attempts: {1} —', attempts, said);
+  }
+
+  /** A real event arrived: the reconnect streak is over. */
+  progressed(): void {
+    this.reconnectsInARow = 0;
+    this.waitingNoted = false;
+  }
 }

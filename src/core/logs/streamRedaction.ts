@@ -41,11 +41,6 @@ export class StreamingRedactor {
     return held.length > PUBLIC_PREFIX_CHARS ? REDACTED_MARK : held;
   }
 
-  /** Characters held back right now (fewer than the longest secret). */
-  get heldChars(): number {
-    return this.held.length;
-  }
-
   private forms(): string[] {
     const forms = new Set<string>();
     for (const secret of this.secrets()) {
