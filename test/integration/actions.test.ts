@@ -318,9 +318,13 @@ for (const apiName of ['agent', 'cloud'] as const) {
           });
           await panel.settled();
           assert.equal(panel.refreshing, false, 'no refresh once the task is finished');
-          const fetches = panel.fetches;
+          const fetches = writes(emulator, 'GET', taskPath(id)).length;
           await new Promise((resolve) => setTimeout(resolve, 5_000));
-          assert.equal(panel.fetches, fetches, 'nothing fetched after the task finished');
+          assert.equal(
+            writes(emulator, 'GET', taskPath(id)).length,
+            fetches,
+            'nothing fetched after the task finished',
+          );
         } finally {
           panel.dispose();
         }

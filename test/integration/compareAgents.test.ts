@@ -13,6 +13,7 @@ import { useGitFixture } from './gitFixtures';
 import { logText, setKey, useEmulator, waitUntil } from './harness';
 import { whenLogEnds } from './logEndings';
 import { channelsCreatedBy, type RecordedChannel } from './outputChannelSpy';
+import { webviewLoads } from './webviewSpy';
 
 const REMOTE = 'https://github.com/blackbox-demo/compare-fixture.git';
 const PROMPT = 'Add rate limiting to the orders endpoint';
@@ -233,11 +234,13 @@ describe('Compare Agents and agent-aware commands (extension host)', function ()
         'each agent is its own run',
       );
 
+      const loadsBefore = webviewLoads('blackboxTasks.compareAgents');
       // Opening it again reveals the same page; the agent that was still running is followed live.
       const again = await vscode.commands.executeCommand<CompareAgentsResult>('blackboxTasks.compareAgents', {
         taskId: agentTask.key,
       });
-      assert.equal(again.panel?.loads, panel.loads);
+      assert.equal(again.panel, panel, 'the same page');
+      assert.equal(webviewLoads('blackboxTasks.compareAgents'), loadsBefore, 'revealed, not reloaded');
     });
 
     it('Cloud API: columns from agentExecutions, each with its own log lines and last response', async () => {

@@ -18,6 +18,7 @@ import {
   type TasksViewSnapshot,
 } from './tasksViewSpy';
 import { installNetworkSpy, networkAttemptsFrom, type NetworkAttempt } from './networkSpy';
+import { installWebviewSpy } from './webviewSpy';
 
 export const EXTENSION_ID = 'blackbox-agent-tasks.blackbox-agent-tasks';
 
@@ -72,6 +73,7 @@ export async function activateUnderObservation(idleMs = 1_000): Promise<StartupO
   installContextKeySpy();
   installOutputChannelSpy();
   installTasksViewSpy();
+  installWebviewSpy();
   const ext = extension();
   const observed = !ext.isActive;
   if (!observed) console.warn(`${EXTENSION_ID} was already active before the spies were installed`);

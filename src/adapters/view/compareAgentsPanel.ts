@@ -26,10 +26,6 @@ export interface CompareAgentsPanelHandle {
   readonly taskKey: string;
   /** The page as last rendered. */
   readonly html: string;
-  /** How often the whole page was loaded; updates are patched in instead. */
-  readonly loads: number;
-  /** How often new content was patched into the page on screen. */
-  readonly patches: number;
   dispose(): void;
 }
 
@@ -88,8 +84,8 @@ class ComparePanel extends Disposable {
   private readonly answers = new AbortController();
   private redrawTimer: NodeJS.Timeout | undefined;
   private tickTimer: NodeJS.Timeout | undefined;
-  private loadCount = 0;
-  private patchCount = 0;
+  /** Whether the page has been loaded once: until then an update loads it whole. */
+  private loaded = false;
   private patched = false;
   private closed = false;
 
@@ -150,12 +146,6 @@ class ComparePanel extends Disposable {
       taskKey: agentTask.key,
       get html() {
         return self.page.html;
-      },
-      get loads() {
-        return self.loadCount;
-      },
-      get patches() {
-        return self.patchCount;
       },
       dispose: () => self.dispose(),
     };
@@ -288,12 +278,11 @@ class ComparePanel extends Disposable {
     const update = this.page.update(
       this.agentTask,
       { now: Date.now(), logs: this.book.all() },
-      this.loadCount > 0 && this.panel.visible,
+      this.loaded && this.panel.visible,
     );
     if (update.kind === 'load') this.load(update.html);
     else if (update.kind === 'patch') {
       this.patched = true;
-      this.patchCount++;
       void this.panel.webview.postMessage({ type: 'update', body: update.body }).then(
         (delivered) => {
           if (!delivered && !this.closed) this.load(this.page.html);
@@ -318,7 +307,7 @@ class ComparePanel extends Disposable {
   private load(html: string): void {
     if (this.closed) return;
     this.patched = false;
-    this.loadCount++;
+    this.loaded = true;
     this.panel.webview.html = html;
   }
 }

@@ -21,14 +21,10 @@ export interface TaskDetailsPanelHandle {
   readonly taskId: string;
   /** The page as last rendered. */
   readonly html: string;
-  /** How often the whole page was (re)loaded, which resets scroll and find; refreshes patch it instead. */
-  readonly loads: number;
   /** The details last fetched, if any. */
   readonly details: TaskDetails | undefined;
   /** Whether a refresh is scheduled (only while the panel is visible and the task active). */
   readonly refreshing: boolean;
-  /** Number of fetches made so far. */
-  readonly fetches: number;
   /** Resolves when the fetch under way (if any) has landed. */
   settled(): Promise<void>;
   dispose(): void;
@@ -87,8 +83,8 @@ class DetailsPanel {
   private lastFetchedAt: number | undefined;
   private lastError: string | undefined;
   private stopped = false;
-  private fetchCount = 0;
-  private loadCount = 0;
+  /** Whether the page has been loaded once: until then an update loads it whole. */
+  private loaded = false;
   private readonly page = new DetailsPage(() => randomBytes(16).toString('base64'));
   /** The page on screen is older than `page.html` (patched since it loaded): load it anew when it is next hidden. */
   private patched = false;
@@ -131,17 +127,11 @@ class DetailsPanel {
       get html() {
         return self.page.html;
       },
-      get loads() {
-        return self.loadCount;
-      },
       get details() {
         return self.lastDetails;
       },
       get refreshing() {
         return self.timer !== undefined;
-      },
-      get fetches() {
-        return self.fetchCount;
       },
       settled: async () => {
         await self.inFlight?.done;
@@ -191,7 +181,6 @@ class DetailsPanel {
       this.render();
       return;
     }
-    this.fetchCount++;
     try {
       const details = await connection.api.get(this.task.id, { signal });
       if (this.closed) return;
@@ -219,7 +208,7 @@ class DetailsPanel {
     const details = this.lastDetails ?? initial ?? { ...this.task, messages: [] };
     const active = isActive(details.status) && !this.stopped;
     const update = this.page.update(details, {
-      pageOnScreen: this.loadCount > 0 && this.panel.visible,
+      pageOnScreen: this.loaded && this.panel.visible,
       ...(this.lastFetchedAt !== undefined ? { fetchedAt: this.lastFetchedAt } : {}),
       ...(active ? { refreshEverySeconds: Math.round(this.refreshMs / 1000) } : {}),
       ...(this.lastError ? { refreshError: this.lastError } : {}),
@@ -243,7 +232,7 @@ class DetailsPanel {
   private load(html: string): void {
     if (this.closed) return;
     this.patched = false;
-    this.loadCount++;
+    this.loaded = true;
     this.panel.webview.html = html;
   }
 
