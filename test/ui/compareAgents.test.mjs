@@ -2,42 +2,17 @@
 // running with a live log, one completed with a branch and a pull request, one failed). Its
 // screenshot is the one the README shows for the feature.
 import assert from 'node:assert/strict';
-import { runFromPalette, screenshot, startUiWorkbench } from './workbench.mjs';
+import { runFromPalette, screenshot, setKeyFromPalette, useUiWorkbench } from './workbench.mjs';
 
 const STEP_MS = 30_000;
 
 describe('Compare Agents in the workbench', function () {
   this.timeout(150_000);
-  /** @type {Awaited<ReturnType<typeof startUiWorkbench>>} */
-  let world;
-
-  before(async function () {
-    const vsix = process.env.BLACKBOX_UI_VSIX;
-    if (!vsix) throw new Error('BLACKBOX_UI_VSIX is not set (run through test/ui/runUi.mjs)');
-    world = await startUiWorkbench({ vsix });
-  });
-
-  after(async () => {
-    await world?.stop();
-  });
-
-  afterEach(async function () {
-    if (this.currentTest?.state === 'failed' && world) {
-      await screenshot(world.page, `failed-${this.currentTest.title.replace(/\W+/g, '-').slice(0, 60)}`).catch(
-        () => {},
-      );
-    }
-  });
+  const ui = useUiWorkbench();
 
   it('shows the three agents side by side, with their logs, and offers Compare Branches', async () => {
-    const { page, emulator } = world;
-    await page.locator('.activitybar .action-item a[aria-label^="BLACKBOX"]').waitFor({ timeout: 90_000 });
-    await runFromPalette(page, 'BLACKBOX: Set API Key…');
-    const password = page.locator('.quick-input-widget input[type="password"]');
-    await password.waitFor({ state: 'visible', timeout: STEP_MS });
-    await password.fill(emulator.keys.agent);
-    await page.keyboard.press('Enter');
-    await password.waitFor({ state: 'hidden', timeout: STEP_MS });
+    const { page, emulator } = ui.world;
+    await setKeyFromPalette(page, emulator.keys.agent);
 
     // The Tasks view beside the page: the task's row with a row per agent.
     await page.locator('.activitybar .action-item a[aria-label^="BLACKBOX"]').click();

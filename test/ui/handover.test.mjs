@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { runFromPalette, screenshot, startUiWorkbench } from './workbench.mjs';
+import { screenshot, setKeyFromPalette, useUiWorkbench } from './workbench.mjs';
 
 const STEP_MS = 30_000;
 
@@ -17,39 +17,16 @@ const SOURCE = [
 
 describe('Hand-over in the workbench', function () {
   this.timeout(120_000);
-  /** @type {Awaited<ReturnType<typeof startUiWorkbench>>} */
-  let world;
-
-  before(async function () {
-    const vsix = process.env.BLACKBOX_UI_VSIX;
-    if (!vsix) throw new Error('BLACKBOX_UI_VSIX is not set (run through test/ui/runUi.mjs)');
-    world = await startUiWorkbench({ vsix });
-    mkdirSync(join(world.workspace, 'src'), { recursive: true });
-    writeFileSync(join(world.workspace, 'src', 'config.ts'), SOURCE);
-  });
-
-  after(async () => {
-    await world?.stop();
-  });
-
-  afterEach(async function () {
-    if (this.currentTest?.state === 'failed' && world) {
-      await screenshot(world.page, `failed-${this.currentTest.title.replace(/\W+/g, '-').slice(0, 60)}`).catch(
-        () => {},
-      );
-    }
+  const ui = useUiWorkbench({
+    prepare: (world) => {
+      mkdirSync(join(world.workspace, 'src'), { recursive: true });
+      writeFileSync(join(world.workspace, 'src', 'config.ts'), SOURCE);
+    },
   });
 
   it('offers "BLACKBOX: Hand this TODO to an agent…" in the Quick Fix menu on a TODO comment', async () => {
-    const { page, emulator } = world;
-    // The extension is loaded once its activity-bar entry is drawn.
-    await page.locator('.activitybar .action-item a[aria-label^="BLACKBOX"]').waitFor({ timeout: 90_000 });
-    await runFromPalette(page, 'BLACKBOX: Set API Key…');
-    const password = page.locator('.quick-input-widget input[type="password"]');
-    await password.waitFor({ state: 'visible', timeout: STEP_MS });
-    await password.fill(emulator.keys.agent);
-    await page.keyboard.press('Enter');
-    await password.waitFor({ state: 'hidden', timeout: STEP_MS });
+    const { page, emulator } = ui.world;
+    await setKeyFromPalette(page, emulator.keys.agent);
 
     await page.keyboard.press('Control+P');
     const quickOpen = page.locator('.quick-input-widget input');

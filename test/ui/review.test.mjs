@@ -2,7 +2,7 @@
 // multi-file diff editor, and a line of the agent's side takes a review comment (a draft for Send
 // Review to Agent). Its screenshot is the one the README shows for review comments.
 import assert from 'node:assert/strict';
-import { runFromPalette, screenshot, startUiWorkbench } from './workbench.mjs';
+import { runFromPalette, screenshot, setKeyFromPalette, useUiWorkbench } from './workbench.mjs';
 
 const STEP_MS = 30_000;
 const COMMENT =
@@ -10,36 +10,11 @@ const COMMENT =
 
 describe('Review comments in the workbench', function () {
   this.timeout(180_000);
-  /** @type {Awaited<ReturnType<typeof startUiWorkbench>>} */
-  let world;
-
-  before(async function () {
-    const vsix = process.env.BLACKBOX_UI_VSIX;
-    if (!vsix) throw new Error('BLACKBOX_UI_VSIX is not set (run through test/ui/runUi.mjs)');
-    world = await startUiWorkbench({ vsix });
-  });
-
-  after(async () => {
-    await world?.stop();
-  });
-
-  afterEach(async function () {
-    if (this.currentTest?.state === 'failed' && world) {
-      await screenshot(world.page, `failed-${this.currentTest.title.replace(/\W+/g, '-').slice(0, 60)}`).catch(
-        () => {},
-      );
-    }
-  });
+  const ui = useUiWorkbench();
 
   it("takes a draft comment on a line of the agent's side of Review Changes' diff", async () => {
-    const { page, emulator } = world;
-    await page.locator('.activitybar .action-item a[aria-label^="BLACKBOX"]').waitFor({ timeout: 90_000 });
-    await runFromPalette(page, 'BLACKBOX: Set API Key…');
-    const password = page.locator('.quick-input-widget input[type="password"]');
-    await password.waitFor({ state: 'visible', timeout: STEP_MS });
-    await password.fill(emulator.keys.agent);
-    await page.keyboard.press('Enter');
-    await password.waitFor({ state: 'hidden', timeout: STEP_MS });
+    const { page, emulator } = ui.world;
+    await setKeyFromPalette(page, emulator.keys.agent);
     // The tasks are listed before Review Changes offers them.
     await page.locator('.activitybar .action-item a[aria-label^="BLACKBOX"]').click();
     await page

@@ -103,3 +103,52 @@ export async function treeRows(page) {
     })),
   );
 }
+
+// useUiWorkbench is called inside a suite, where mocha provides its hooks as globals.
+/* global before, after, afterEach */
+
+const KEY_STEP_MS = 30_000;
+
+/**
+ * The hooks every UI suite needs, inside its `describe`: a workbench started before its tests
+ * (with the VSIX runUi.mjs built; `prepare` may add files to the workspace), stopped after them,
+ * and a screenshot of the window whenever a test fails. Read the workbench as `ui.world`.
+ * @param {{ prepare?: (world: Awaited<ReturnType<typeof startUiWorkbench>>) => void }} [options]
+ */
+export function useUiWorkbench(options = {}) {
+  /** @type {Awaited<ReturnType<typeof startUiWorkbench>> | undefined} */
+  let world;
+  before(async function () {
+    const vsix = process.env.BLACKBOX_UI_VSIX;
+    if (!vsix) throw new Error('BLACKBOX_UI_VSIX is not set (run through test/ui/runUi.mjs)');
+    world = await startUiWorkbench({ vsix });
+    options.prepare?.(world);
+  });
+  after(async () => {
+    await world?.stop();
+  });
+  afterEach(async function () {
+    if (this.currentTest?.state === 'failed' && world) {
+      const name = `failed-${this.currentTest.title.replace(/\W+/g, '-').slice(0, 60)}`;
+      await screenshot(world.page, name).catch(() => {});
+    }
+  });
+  return {
+    get world() {
+      if (!world) throw new Error('the workbench has not started');
+      return world;
+    },
+  };
+}
+
+/** Sets the key as a user does: Set API Key… from the palette, typed into its password box. */
+export async function setKeyFromPalette(page, key) {
+  // The extension is loaded once its activity-bar entry is drawn.
+  await page.locator('.activitybar .action-item a[aria-label^="BLACKBOX"]').waitFor({ timeout: 90_000 });
+  await runFromPalette(page, 'BLACKBOX: Set API Key…');
+  const password = page.locator('.quick-input-widget input[type="password"]');
+  await password.waitFor({ state: 'visible', timeout: KEY_STEP_MS });
+  await password.fill(key);
+  await page.keyboard.press('Enter');
+  await password.waitFor({ state: 'hidden', timeout: KEY_STEP_MS });
+}

@@ -2,7 +2,7 @@
 // installed: the journey of a new user, one state after another, with a screenshot of each.
 // The tests run in order and each starts from the state the previous one left.
 import assert from 'node:assert/strict';
-import { runFromPalette, screenshot, startUiWorkbench, treeRows } from './workbench.mjs';
+import { runFromPalette, screenshot, treeRows, useUiWorkbench } from './workbench.mjs';
 
 const GROUP_ARIA = /^([A-Z][\w ]*): (\d+) tasks?$/;
 
@@ -11,29 +11,10 @@ const STEP_MS = 30_000;
 
 describe('BLACKBOX Agent Tasks in the workbench', function () {
   this.timeout(120_000);
-  /** @type {Awaited<ReturnType<typeof startUiWorkbench>>} */
-  let world;
-
-  before(async function () {
-    const vsix = process.env.BLACKBOX_UI_VSIX;
-    if (!vsix) throw new Error('BLACKBOX_UI_VSIX is not set (run through test/ui/runUi.mjs)');
-    world = await startUiWorkbench({ vsix });
-  });
-
-  after(async () => {
-    await world?.stop();
-  });
-
-  afterEach(async function () {
-    if (this.currentTest?.state === 'failed' && world) {
-      await screenshot(world.page, `failed-${this.currentTest.title.replace(/\W+/g, '-').slice(0, 60)}`).catch(
-        () => {},
-      );
-    }
-  });
+  const ui = useUiWorkbench();
 
   it('shows the welcome view with Set API Key when no key is set', async () => {
-    const { page } = world;
+    const { page } = ui.world;
     await page.locator('.activitybar .action-item a[aria-label^="BLACKBOX"]').click();
     const welcome = page.locator('.welcome-view-content', { hasText: 'Hand coding work to BLACKBOX' });
     await welcome.waitFor({ state: 'visible', timeout: STEP_MS });
@@ -44,7 +25,7 @@ describe('BLACKBOX Agent Tasks in the workbench', function () {
   });
 
   it('takes the key in a password box from the command palette, then lists the tasks grouped by status with counts', async () => {
-    const { page, emulator } = world;
+    const { page, emulator } = ui.world;
     emulator.clearRequests();
     await runFromPalette(page, 'BLACKBOX: Set API Key…');
     const password = page.locator('.quick-input-widget input[type="password"]');
@@ -79,7 +60,7 @@ describe('BLACKBOX Agent Tasks in the workbench', function () {
   });
 
   it("opens a running task's live log in the Output panel", async () => {
-    const { page } = world;
+    const { page } = ui.world;
     const rows = await treeRows(page);
     const runningGroup = rows.findIndex((row) => /^Running: /.test(row.ariaLabel));
     assert.ok(runningGroup >= 0, 'Running group present');
