@@ -4,6 +4,7 @@ import {
   agentTasksOf,
   findAgentTask,
   isAgentLaneReference,
+  laneHolds,
   laneOf,
   type AgentLane,
   type AgentTask,
@@ -82,7 +83,9 @@ export async function resolveAgentLane(
   if (id) {
     const agentTask = findAgentTask(agentTasks, id);
     if (agentTask && isMultiAgent(agentTask)) {
-      const own = namesWholeTask(argument, agentTask, id) ? undefined : laneHoldingRun(agentTask, id);
+      const own = namesWholeTask(argument, agentTask, id)
+        ? undefined
+        : agentTask.lanes.find((lane) => laneHolds(lane, id));
       if (own) {
         // A run id names one agent's run exactly (an earlier run of the agent stays that run).
         const run = context.store.get(id) ?? own.run;
@@ -152,16 +155,7 @@ function gone(): undefined {
  */
 export function namesWholeTask(argument: unknown, agentTask: AgentTask, id: string): boolean {
   if (argument && typeof argument === 'object' && (argument as { kind?: unknown }).kind === 'task') return true;
-  const runs = agentTask.lanes.filter(
-    (lane) => lane.run.id === id || lane.key === id || lane.earlierRuns.some((run) => run.id === id),
-  );
-  return runs.length !== 1;
-}
-
-function laneHoldingRun(agentTask: AgentTask, runId: string): AgentLane | undefined {
-  return agentTask.lanes.find(
-    (lane) => lane.run.id === runId || lane.key === runId || lane.earlierRuns.some((run) => run.id === runId),
-  );
+  return agentTask.lanes.filter((lane) => laneHolds(lane, id)).length !== 1;
 }
 
 /** Which agent of a multi-agent task: only those the command applies to; one is taken without asking. */

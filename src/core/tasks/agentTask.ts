@@ -100,13 +100,12 @@ export function agentTasksOf(tasks: readonly Task[]): AgentTask[] {
 
 /** The task that holds this task id, v1 run id or lane key. */
 export function findAgentTask(agentTasks: readonly AgentTask[], id: string): AgentTask | undefined {
-  return agentTasks.find(
-    (candidate) =>
-      candidate.key === id ||
-      candidate.lanes.some(
-        (lane) => lane.key === id || lane.run.id === id || lane.earlierRuns.some((run) => run.id === id),
-      ),
-  );
+  return agentTasks.find((candidate) => candidate.key === id || candidate.lanes.some((lane) => laneHolds(lane, id)));
+}
+
+/** Whether `id` names this agent: its lane key, its latest run or one of its earlier runs. */
+export function laneHolds(lane: AgentLane, id: string): boolean {
+  return lane.key === id || lane.run.id === id || lane.earlierRuns.some((run) => run.id === id);
 }
 
 export function laneOf(agentTask: AgentTask, laneKey: string): AgentLane | undefined {

@@ -1,5 +1,5 @@
 import { isTerminal, type Task } from './model';
-import { agentTasksOf } from './agentTask';
+import { agentTasksOf, laneHolds } from './agentTask';
 import type { ContinuedTask } from '../api/tasksApi';
 import * as l10n from '@vscode/l10n';
 
@@ -24,8 +24,7 @@ export function latestRunOf(task: Task, known: readonly Task[]): Task {
   const chat = known.filter((other) => other.api === 'agent' && other.threadId === task.threadId);
   if (!chat.some((other) => other.id === task.id)) chat.push(task);
   for (const agentTask of agentTasksOf(chat))
-    for (const lane of agentTask.lanes)
-      if (lane.run.id === task.id || lane.earlierRuns.some((run) => run.id === task.id)) return lane.run;
+    for (const lane of agentTask.lanes) if (laneHolds(lane, task.id)) return lane.run;
   return task;
 }
 
