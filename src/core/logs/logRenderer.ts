@@ -528,12 +528,12 @@ export async function renderEventStream(
 // --- wording of statuses and connection trouble ---------------------------------
 
 /** A known status as is; an unknown one by the API's own (cleaned) word for it. */
-export function logStatusWord(status: TaskStatus, rawStatus: string): string {
+function logStatusWord(status: TaskStatus, rawStatus: string): string {
   return status === 'unknown' ? oneLine(rawStatus, 40) || l10n.t('unknown') : status;
 }
 
 /** `■ Task completed in 3m 2s` and the like; `took` is the run's formatted duration when known. */
-export function finishLine(status: TaskStatus, rawStatus: string | undefined, took: string | undefined): string {
+function finishLine(status: TaskStatus, rawStatus: string | undefined, took: string | undefined): string {
   if (status === 'unknown' && rawStatus === undefined)
     return took ? l10n.t('■ Task ended after {0}', took) : l10n.t('■ Task ended');
   switch (status) {
@@ -554,7 +554,7 @@ export function finishLine(status: TaskStatus, rawStatus: string | undefined, to
  * The short notes for connection trouble: lost, reconnected, gave up. The reconnect streak is
  * its own small state; the renderer decides where a note goes and says when real progress ends it.
  */
-export class ConnectionNotes {
+class ConnectionNotes {
   private reconnecting = false;
   private reconnectsInARow = 0;
   private waitingNoted = false;
