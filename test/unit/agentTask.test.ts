@@ -110,37 +110,26 @@ describe('agentTask: which runs belong together', () => {
       assert.equal(laneOf(task, 'run-2')?.status, 'queued', 'the lane shows its latest run');
     });
 
-    it('a run created more than a minute after the first, without previousRunId, is a follow-up of the lane with its agent and model', () => {
-      const followUp = run('run-4', {
-        threadId: 'chat-1',
-        taskKey: 'task-1',
-        createdAt: T0 + FOLLOW_UP_AFTER_MS + SECOND,
-        agent: 'codex',
-        model: 'openai/gpt-5.3-codex',
+    for (const [when, createdAt] of [
+      ['more than a minute', T0 + FOLLOW_UP_AFTER_MS + SECOND],
+      ['exactly a minute (the boundary belongs to follow-ups)', T0 + FOLLOW_UP_AFTER_MS],
+    ] as const) {
+      it(`a run created ${when} after the first, without previousRunId, is a follow-up of the lane with its agent and model`, () => {
+        const followUp = run('run-4', {
+          threadId: 'chat-1',
+          taskKey: 'task-1',
+          createdAt,
+          agent: 'codex',
+          model: 'openai/gpt-5.3-codex',
+        });
+        const task = only(agentTasksOf([...siblings(), followUp]));
+        assert.deepEqual(lanes(task), [
+          ['run-1', 'run-1', []],
+          ['run-2', 'run-4', ['run-2']],
+          ['run-3', 'run-3', []],
+        ]);
       });
-      const task = only(agentTasksOf([...siblings(), followUp]));
-      assert.deepEqual(lanes(task), [
-        ['run-1', 'run-1', []],
-        ['run-2', 'run-4', ['run-2']],
-        ['run-3', 'run-3', []],
-      ]);
-    });
-
-    it('a run created exactly a minute after the first is a follow-up (the boundary belongs to follow-ups)', () => {
-      const followUp = run('run-4', {
-        threadId: 'chat-1',
-        taskKey: 'task-1',
-        createdAt: T0 + FOLLOW_UP_AFTER_MS,
-        agent: 'codex',
-        model: 'openai/gpt-5.3-codex',
-      });
-      const task = only(agentTasksOf([...siblings(), followUp]));
-      assert.deepEqual(lanes(task), [
-        ['run-1', 'run-1', []],
-        ['run-2', 'run-4', ['run-2']],
-        ['run-3', 'run-3', []],
-      ]);
-    });
+    }
 
     it('a late run whose agent matches no lane joins the lane that finished last', () => {
       const runs = siblings(['completed', 'completed', 'failed']).map((sibling, index) => ({
