@@ -2,7 +2,7 @@
 // running with a live log, one completed with a branch and a pull request, one failed). Its
 // screenshot is the one the README shows for the feature.
 import assert from 'node:assert/strict';
-import { runFromPalette, screenshot, setKeyFromPalette, useUiWorkbench } from './workbench.mjs';
+import { openTasksView, runFromPalette, screenshot, setKeyFromPalette, useUiWorkbench } from './workbench.mjs';
 
 const STEP_MS = 30_000;
 
@@ -15,11 +15,7 @@ describe('Compare Agents in the workbench', function () {
     await setKeyFromPalette(page, emulator.keys.agent);
 
     // The Tasks view beside the page: the task's row with a row per agent.
-    await page.locator('.activitybar .action-item a[aria-label^="BLACKBOX"]').click();
-    await page
-      .locator('[id="workbench.view.extension.blackboxTasks"] .monaco-list-row', { hasText: '3 agents' })
-      .first()
-      .waitFor({ timeout: STEP_MS });
+    await openTasksView(page, '3 agents', STEP_MS);
 
     // The palette lists multi-agent tasks only: the demo has one on this API.
     await runFromPalette(page, 'BLACKBOX: Compare Agents');

@@ -2,7 +2,7 @@
 // multi-file diff editor, and a line of the agent's side takes a review comment (a draft for Send
 // Review to Agent). Its screenshot is the one the README shows for review comments.
 import assert from 'node:assert/strict';
-import { runFromPalette, screenshot, setKeyFromPalette, useUiWorkbench } from './workbench.mjs';
+import { openTasksView, runFromPalette, screenshot, setKeyFromPalette, useUiWorkbench } from './workbench.mjs';
 
 const STEP_MS = 30_000;
 const COMMENT =
@@ -16,11 +16,7 @@ describe('Review comments in the workbench', function () {
     const { page, emulator } = ui.world;
     await setKeyFromPalette(page, emulator.keys.agent);
     // The tasks are listed before Review Changes offers them.
-    await page.locator('.activitybar .action-item a[aria-label^="BLACKBOX"]').click();
-    await page
-      .locator('[id="workbench.view.extension.blackboxTasks"] .monaco-list-row', { hasText: 'Completed' })
-      .first()
-      .waitFor({ state: 'visible', timeout: 2 * STEP_MS });
+    await openTasksView(page, 'Completed', 2 * STEP_MS);
 
     await runFromPalette(page, 'BLACKBOX: Review Changes');
     const taskRow = page.locator('.quick-input-widget .monaco-list-row', { hasText: 'Fix the flaky checkout' }).first();

@@ -141,10 +141,26 @@ export function useUiWorkbench(options = {}) {
   };
 }
 
+/** The extension's entry in the activity bar (drawn once the extension is loaded). */
+const ACTIVITY_BAR_ENTRY = '.activitybar .action-item a[aria-label^="BLACKBOX"]';
+
+/**
+ * Opens the BLACKBOX view container from the activity bar; with `rowText`, waits until a row of
+ * the Tasks tree shows that text.
+ */
+export async function openTasksView(page, rowText, timeout = 2 * KEY_STEP_MS) {
+  await page.locator(ACTIVITY_BAR_ENTRY).click();
+  if (rowText === undefined) return;
+  await page
+    .locator('[id="workbench.view.extension.blackboxTasks"] .monaco-list-row', { hasText: rowText })
+    .first()
+    .waitFor({ state: 'visible', timeout });
+}
+
 /** Sets the key as a user does: Set API Key… from the palette, typed into its password box. */
 export async function setKeyFromPalette(page, key) {
   // The extension is loaded once its activity-bar entry is drawn.
-  await page.locator('.activitybar .action-item a[aria-label^="BLACKBOX"]').waitFor({ timeout: 90_000 });
+  await page.locator(ACTIVITY_BAR_ENTRY).waitFor({ timeout: 90_000 });
   await runFromPalette(page, 'BLACKBOX: Set API Key…');
   const password = page.locator('.quick-input-widget input[type="password"]');
   await password.waitFor({ state: 'visible', timeout: KEY_STEP_MS });

@@ -2,7 +2,7 @@
 // installed: the journey of a new user, one state after another, with a screenshot of each.
 // The tests run in order and each starts from the state the previous one left.
 import assert from 'node:assert/strict';
-import { runFromPalette, screenshot, treeRows, useUiWorkbench } from './workbench.mjs';
+import { openTasksView, runFromPalette, screenshot, treeRows, useUiWorkbench } from './workbench.mjs';
 
 const GROUP_ARIA = /^([A-Z][\w ]*): (\d+) tasks?$/;
 
@@ -15,7 +15,7 @@ describe('BLACKBOX Agent Tasks in the workbench', function () {
 
   it('shows the welcome view with Set API Key when no key is set', async () => {
     const { page } = ui.world;
-    await page.locator('.activitybar .action-item a[aria-label^="BLACKBOX"]').click();
+    await openTasksView(page);
     const welcome = page.locator('.welcome-view-content', { hasText: 'Hand coding work to BLACKBOX' });
     await welcome.waitFor({ state: 'visible', timeout: STEP_MS });
     const button = welcome.locator('a.monaco-button', { hasText: 'Set API Key' });
